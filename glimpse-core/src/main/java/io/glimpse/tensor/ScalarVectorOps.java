@@ -1,0 +1,29 @@
+package io.glimpse.tensor;
+
+/** Plain-loop kernels: the fallback when the Vector API is absent and the reference the vector path is tested against. */
+public final class ScalarVectorOps implements VectorOps {
+    @Override
+    public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float sumSquares(float[] a, int ao, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[ao + i] * a[ao + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.glimpse.tensor;
+
+/**
+ * Float kernels that the hot loops of encoders and reducers share. {@link #get()} returns the Vector API
+ * implementation when {@code jdk.incubator.vector} is readable and a scalar one otherwise; both give the
+ * same results up to float rounding.
+ */
+public interface VectorOps {
+    /** Sum of a[ao+i]*b[bo+i] for i in [0,n). */
+    float dot(float[] a, int ao, float[] b, int bo, int n);
+
+    /** Sum of a[ao+i]^2 for i in [0,n). */
+    float sumSquares(float[] a, int ao, int n);
+
+    /** y[yo+i] += alpha * x[xo+i] for i in [0,n). */
+    void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
+
+    static VectorOps get() {
+        return VectorOpsProvider.instance();
+    }
+}
