@@ -1,0 +1,34 @@
+package io.glimpse.image;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** PNG encoding of RgbImage through the JDK's ImageIO (lossless, readable by every tool). */
+public final class Png {
+    private Png() {
+    }
+
+    public static byte[] encode(RgbImage img) {
+        BufferedImage bi = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] dst = ((DataBufferByte) bi.getRaster().getDataBuffer()).getData();
+        byte[] src = img.rgb();
+        for (int i = 0; i < src.length; i += 3) {
+            dst[i] = src[i + 2];
+            dst[i + 1] = src[i + 1];
+            dst[i + 2] = src[i];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(src.length / 2 + 1024);
+        try {
+            if (!ImageIO.write(bi, "png", out)) {
+                throw new IllegalStateException("no PNG writer in this JDK");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
