@@ -20,10 +20,6 @@ final class PanamaVectorOps implements VectorOps {
         }
     }
 
-    static int lanes() {
-        return LANES;
-    }
-
     @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         int i = 0;
