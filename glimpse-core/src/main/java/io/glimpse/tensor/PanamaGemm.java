@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Blocked GEMM on the Vector API, after the structure of Goto and van de Geijn, "Anatomy of high-performance
  * matrix multiplication" (ACM TOMS 2008) as organised in BLIS: B is packed once into column panels of
- * {@code NR} = two vectors, k-major, so the micro-kernel streams it; the micro-kernel keeps a 4-row × NR block
- * of C in eight vector registers and updates it with one broadcast of A and two FMAs per row and k step.
- * Loops over k are blocked by {@code KC} and rows by {@code MC} so a B micro-panel stays in L1 and an A block
+ * {@code NR} = two vectors, k-major, and each {@code MC}×{@code KC} block of A into 4-row slivers, k-major, so
+ * the micro-kernel reads both operands contiguously; it keeps a 4-row × NR block of C in eight vector registers
+ * and updates it with one broadcast of A and two FMAs per row and k step (wider tiles make C2 on JDK 17 spill
+ * and box vectors). Loops over k are blocked by KC and rows by MC so a B micro-panel stays in L1 and an A block
  * in L2. Row blocks are split evenly over the worker threads; every element of C is summed in the same order
  * whatever the split, so results do not depend on the thread count. Loaded reflectively by VectorOpsProvider.
  */
@@ -99,17 +100,29 @@ final class PanamaGemm implements Gemm {
     /** Computes rows [r0, r1) of C. */
     private static void rows(int r0, int r1, int n, int k, float[] a, int aOffset, float[] packed, float[] c, int cOffset) {
         int panels = panels(n);
+        float[] ap = new float[MC * KC];
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean accumulate = pc > 0;
             for (int ic = r0; ic < r1; ic += MC) {
                 int icEnd = Math.min(r1, ic + MC);
+                int full = ic + (icEnd - ic) / MR * MR;
+                // Pack this block's whole 4-row slivers k-major: [sliver][p][row], read contiguously by kernel4.
+                for (int i = ic; i < full; i += MR) {
+                    int base = (i - ic) * kc;
+                    for (int r = 0; r < MR; r++) {
+                        int src = aOffset + (i + r) * k + pc;
+                        for (int p = 0; p < kc; p++) {
+                            ap[base + p * MR + r] = a[src + p];
+                        }
+                    }
+                }
                 for (int jp = 0; jp < panels; jp++) {
                     int bo = jp * k * NR + pc * NR;
                     int cols = Math.min(NR, n - jp * NR);
                     int i = ic;
-                    for (; i + MR <= icEnd; i += MR) {
-                        kernel4(a, aOffset + i * k + pc, k, packed, bo, kc, c, cOffset + i * n + jp * NR, n, cols, accumulate);
+                    for (; i < full; i += MR) {
+                        kernel4(ap, (i - ic) * kc, packed, bo, kc, c, cOffset + i * n + jp * NR, n, cols, accumulate);
                     }
                     for (; i < icEnd; i++) {
                         kernel1(a, aOffset + i * k + pc, packed, bo, kc, c, cOffset + i * n + jp * NR, cols, accumulate);
@@ -119,9 +132,9 @@ final class PanamaGemm implements Gemm {
         }
     }
 
-    /** Vectorised 4×NR micro-kernel: C block (+)= A[4 rows, kc] · packed B panel[kc, NR]. */
-    private static void kernel4(float[] a, int ao, int lda, float[] b, int bo, int kc, float[] c, int co, int ldc,
-                                int cols, boolean accumulate) {
+    /** Vectorised 4×NR micro-kernel: C block (+)= packed A sliver[kc, 4] · packed B panel[kc, NR]. */
+    private static void kernel4(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc, int cols,
+                                boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES);
@@ -130,23 +143,21 @@ final class PanamaGemm implements Gemm {
         FloatVector c21 = FloatVector.zero(SPECIES);
         FloatVector c30 = FloatVector.zero(SPECIES);
         FloatVector c31 = FloatVector.zero(SPECIES);
-        int a1 = ao + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR;
+            int ai = ao + p * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
-            FloatVector x = FloatVector.broadcast(SPECIES, a[ao + p]);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            x = FloatVector.broadcast(SPECIES, a[ai + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            x = FloatVector.broadcast(SPECIES, a[ai + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            x = FloatVector.broadcast(SPECIES, a[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
