@@ -23,8 +23,8 @@ public final class ClaudeCost implements CostModel {
         }
         double scale = Math.min(1.0, Math.min((double) LONG_EDGE / Math.max(width, height),
                 Math.sqrt((double) MAX_PIXELS / ((double) width * height))));
-        int w = Math.max(1, (int) Math.floor(width * scale));
-        int h = Math.max(1, (int) Math.floor(height * scale));
+        int w = Math.max(1, (int) Math.floor(width * scale + 1e-9));
+        int h = Math.max(1, (int) Math.floor(height * scale + 1e-9));
         long tokens = ((long) w * h + PIXELS_PER_TOKEN - 1) / PIXELS_PER_TOKEN;
         return new Rung(w, h, (int) tokens);
     }

@@ -12,7 +12,9 @@ import java.util.List;
  * d_i > median + sensitivity·1.4826·MAD over the pairs within ±window of i and d_i ≥ minDissimilarity.
  * Either way one transition (a fade's run of raised d, gaps ≤ nmsRadius) gives one cut, at its d-weighted
  * centre; scenes shorter than minSceneLength frames are avoided by dropping the weaker cut. Defaults: K 24,
- * sensitivity 5, window 15, minDissimilarity 0.02, nmsRadius 2, minSceneLength 2.
+ * sensitivity 5, window 15, minDissimilarity 0.01, nmsRadius 2, minSceneLength 2. A linear fade spreads
+ * its change over its frames (per-pair d falls with the square of its length), so fades much longer than
+ * ~5 sampled frames between similar scenes stay below minDissimilarity.
  */
 public final class SceneSegmentation {
     public enum Mode { TOP_K, ADAPTIVE }
@@ -45,12 +47,12 @@ public final class SceneSegmentation {
 
     /** Adaptive mode with the defaults. */
     public static SceneSegmentation adaptive() {
-        return new SceneSegmentation(Mode.ADAPTIVE, 24, 5.0, 15, 0.02, 2, 2);
+        return new SceneSegmentation(Mode.ADAPTIVE, 24, 5.0, 15, 0.01, 2, 2);
     }
 
     /** TDC's rule: the {@code k} most dissimilar transitions, other parameters at their defaults. */
     public static SceneSegmentation topK(int k) {
-        return new SceneSegmentation(Mode.TOP_K, k, 5.0, 15, 0.02, 2, 2);
+        return new SceneSegmentation(Mode.TOP_K, k, 5.0, 15, 0.01, 2, 2);
     }
 
     public Scenes segment(List<Candidate> frames) {
