@@ -31,16 +31,19 @@ public interface CostModel {
     default List<Rung> ladder(int width, int height) {
         List<Rung> rungs = new ArrayList<>();
         for (double s : SCALES) {
-            int[] scaled = scaled(width, height, s);
-            if (s < 1.0 && Math.max(scaled[0], scaled[1]) < MIN_LONG_EDGE) {
-                break;
-            }
-            Rung r = at(scaled[0], scaled[1]);
+            int[] size = downscaled(width, height, s);
+            Rung r = at(size[0], size[1]);
             if (rungs.isEmpty() || r.cost() < rungs.get(rungs.size() - 1).cost()) {
                 rungs.add(r);
             }
         }
         return List.copyOf(rungs);
+    }
+
+    /** A frame scaled by {@code scale} but never below a long edge of {@link #MIN_LONG_EDGE} (or native). */
+    static int[] downscaled(int width, int height, double scale) {
+        double floor = Math.min(1.0, (double) MIN_LONG_EDGE / Math.max(width, height));
+        return scaled(width, height, Math.max(scale, floor));
     }
 
     /** {@code width}×{@code height} times {@code scale}, rounded, at least one pixel each way. */

@@ -86,11 +86,11 @@ public final class Planner {
     }
 
     private static Rung cheapest(List<Candidate> frames, CostModel model) {
-        List<Double> scales = CostModel.SCALES;
-        Rung[] rungs = ResolutionTrade.rungsAt(frames, model, scales.get(scales.size() - 1));
-        Rung best = rungs[0];
-        for (Rung r : rungs) {
-            best = r.cost() < best.cost() ? r : best;
+        Rung best = null;
+        for (Candidate c : frames) {
+            List<Rung> ladder = model.ladder(c.width(), c.height());
+            Rung r = ladder.get(ladder.size() - 1);
+            best = best == null || r.cost() < best.cost() ? r : best;
         }
         return best;
     }

@@ -66,16 +66,11 @@ final class ResolutionTrade {
         return best;
     }
 
-    /**
-     * Every frame priced at down-scale {@code s}; a frame is never shrunk below a long edge of
-     * {@link CostModel#MIN_LONG_EDGE} (or its native size if smaller).
-     */
+    /** Every frame priced at down-scale {@code s} (see {@link CostModel#downscaled}). */
     static Rung[] rungsAt(List<Candidate> frames, CostModel model, double s) {
         Rung[] rungs = new Rung[frames.size()];
         for (int i = 0; i < rungs.length; i++) {
-            Candidate c = frames.get(i);
-            double floor = Math.min(1.0, (double) CostModel.MIN_LONG_EDGE / Math.max(c.width(), c.height()));
-            int[] size = CostModel.scaled(c.width(), c.height(), Math.max(s, floor));
+            int[] size = CostModel.downscaled(frames.get(i).width(), frames.get(i).height(), s);
             rungs[i] = model.at(size[0], size[1]);
         }
         return rungs;
