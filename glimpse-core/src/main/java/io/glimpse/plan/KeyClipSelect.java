@@ -6,14 +6,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Short clips of consecutive frames instead of isolated frames (F2C "From Frames to Clips", arXiv 2510.02262;
- * algorithms.md §7; the paper's exact rule is unpublished, this is a stated reconstruction). Each scene is cut
- * into slots of clipLength consecutive frames; a slot's anchor is its most relevant frame (query relevance when
- * given, else the frame most similar to the scene mean). Slots are ordered within a scene by anchor relevance
- * when a query is given (F2C's relevance peaks), else by bisection of the scene's time axis (F2C's temporal
- * diversity), and scenes take turns, longest first, so every scene gets a clip before any gets a second.
- * Clips fill nearest-to-anchor first; {@link ResolutionTrade} picks the resolution. Defaults: clipLength 4
- * (F2C's L = 4, s = 2 setting), alpha 0.5, minShortSide 224.
+ * Short clips of consecutive frames instead of isolated frames (F2C, arXiv 2510.02262, algorithms.md §7; its rule
+ * is unpublished, this is a stated reconstruction). Scenes are cut into slots of clipLength frames, anchored at
+ * the most relevant frame (query relevance, else closeness to the scene mean); slots are granted by anchor
+ * relevance with a query, else in bisection order of time (F2C's diversity), scenes taking turns longest first;
+ * clips fill nearest-to-anchor first and {@link ResolutionTrade} picks the size. Defaults: clipLength 4 (F2C's
+ * L = 4, s = 2 setting), alpha 0.5, minShortSide 224.
  */
 public final class KeyClipSelect {
     public static final int DEFAULT_CLIP_LENGTH = 4;
@@ -159,7 +157,8 @@ public final class KeyClipSelect {
             for (int i = 0; i < members.length; i++) {
                 members[i] = slot[0] + i;
             }
-            Arrays.sort(members, Comparator.comparingInt((Integer i) -> Math.abs(i - slot[2])).thenComparingInt(i -> i));
+            Arrays.sort(members,
+                    Comparator.comparingInt((Integer i) -> Math.abs(i - slot[2])).thenComparingInt(i -> i));
             for (int i : members) {
                 if (costs[i] <= remaining) {
                     picked.add(i);

@@ -1,13 +1,11 @@
 package io.glimpse.plan;
 
 /**
- * QuoTA's query-oriented assignment (MAC-AutoML/QuoTA {@code token_compress}/{@code scale_weights};
- * algorithms.md §8/A7): weights w_t = (100·p_t)^exponent normalised to sum 1, n_t = ⌊B·w_t⌋, frames with
- * n_t = 0 dropped. As in QuoTA's versions other than v1, a frame's share is capped (here at its native token
- * count) and the excess is redistributed over the uncapped frames in proportion to their weights, repeated
- * until no share exceeds its cap. All-zero relevance carries no preference and splits evenly. Default
- * exponent 2 (QuoTA {@code weight_scale = [100, 2]}); the factor 100 cancels in the normalisation, so weights
- * are computed as (p_t / max p)^exponent, which cannot overflow.
+ * QuoTA's query-oriented assignment (MAC-AutoML/QuoTA {@code token_compress}, {@code scale_weights};
+ * algorithms.md §8/A7): w_t = (100·p_t)^exponent normalised, n_t = ⌊B·w_t⌋, n_t = 0 drops the frame. As in
+ * QuoTA's non-v1 versions shares are capped (here at the frame's native count) and the excess redistributed by
+ * weight until none exceeds its cap; all-zero relevance splits evenly. Default exponent 2 ({@code weight_scale
+ * [100, 2]}); the 100 cancels, so weights are computed as (p_t / max p)^exponent, which cannot overflow.
  */
 public final class QuotaAllocation implements QueryAllocation {
     private final double exponent;

@@ -20,9 +20,4 @@ public record Rung(int width, int height, int cost) {
     public long pixels() {
         return (long) width * height;
     }
-
-    @Override
-    public String toString() {
-        return width + "x" + height + " (" + cost + " tokens)";
-    }
 }

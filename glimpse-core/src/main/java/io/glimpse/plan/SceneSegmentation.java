@@ -6,15 +6,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Scene cuts from the cosine dissimilarity d_i = 1 − cos(x_i, x_{i+1}) of consecutive frame descriptors
- * (TDC, Hoar012/TDC-Video {@code adapt_segment}; algorithms.md §10/A8). Mode TOP_K cuts at the K most
- * dissimilar transitions (TDC: K = 24). Mode ADAPTIVE needs no K: pair i is a candidate when
- * d_i > median + sensitivity·1.4826·MAD over the pairs within ±window of i and d_i ≥ minDissimilarity.
- * Either way one transition (a fade's run of raised d, gaps ≤ nmsRadius) gives one cut, at its d-weighted
- * centre; scenes shorter than minSceneLength frames are avoided by dropping the weaker cut. Defaults: K 24,
- * sensitivity 5, window 15, minDissimilarity 0.01, nmsRadius 2, minSceneLength 2. A linear fade spreads
- * its change over its frames (per-pair d falls with the square of its length), so fades much longer than
- * ~5 sampled frames between similar scenes stay below minDissimilarity.
+ * Scene cuts from d_i = 1 − cos(x_i, x_{i+1}) of consecutive frame descriptors (TDC, Hoar012/TDC-Video
+ * {@code adapt_segment}; algorithms.md §10/A8). TOP_K: the K most dissimilar transitions (TDC: K = 24).
+ * ADAPTIVE, no K: d_i > median + sensitivity·1.4826·MAD of the pairs within ±window, and d_i ≥ minDissimilarity.
+ * A transition (a fade's run of raised d, gaps ≤ nmsRadius) gives one cut at its d-weighted centre; of two cuts
+ * closer than minSceneLength the weaker goes. Defaults: K 24, sensitivity 5, window 15, minDissimilarity 0.01
+ * (fades longer than ~5 sampled frames stay below it), nmsRadius 2, minSceneLength 2.
  */
 public final class SceneSegmentation {
     public enum Mode { TOP_K, ADAPTIVE }
@@ -110,7 +107,7 @@ public final class SceneSegmentation {
 
     /** ADAPTIVE: pairs above their local robust threshold, grouped into runs whose gaps are ≤ nmsRadius. */
     private List<Transition> aboveThreshold(double[] d) {
-        double[] floor = new double[d.length];
+        double[] median = new double[d.length];
         boolean[] raised = new boolean[d.length];
         for (int i = 0; i < d.length; i++) {
             int lo = Math.max(0, i - window);
@@ -120,7 +117,7 @@ public final class SceneSegmentation {
             for (int j = 0; j < w.length; j++) {
                 w[j] = Math.abs(w[j] - med);
             }
-            floor[i] = med;
+            median[i] = med;
             raised[i] = d[i] >= minDissimilarity && d[i] > med + sensitivity * MAD_TO_SIGMA * median(w);
         }
         List<Transition> out = new ArrayList<>();
@@ -141,7 +138,7 @@ public final class SceneSegmentation {
             for (int j = lo; j <= hi; j++) {
                 peak = Math.max(peak, d[j]);
             }
-            out.add(new Transition(centre(d, floor, lo, hi), peak));
+            out.add(new Transition(centre(d, median, lo, hi), peak));
             i = hi + 1;
         }
         return out;
