@@ -80,6 +80,21 @@ class PlannerTest {
     }
 
     @Test
+    void uniformDropsResolutionOnlyWhenNotOneFrameFitsNatively() {
+        List<Candidate> frames = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            frames.add(new Candidate(i, 1920, 1080, new float[] {1, 0}));
+        }
+        Plan p = Planner.plan(frames, new PlanRequest(500, "gpt-4o", PlanMethod.UNIFORM, 1, null));
+        assertThat(p.frames()).singleElement().satisfies(f -> {
+            assertThat(f.cost()).isEqualTo(425);
+            assertThat(f.source()).isEqualTo(10);
+        });
+        Plan wide = Planner.plan(frames, new PlanRequest(2300, "gpt-4o", PlanMethod.UNIFORM, 1, null));
+        assertThat(wide.frames()).extracting(PlannedFrame::cost).containsExactly(1105, 1105);
+    }
+
+    @Test
     void budgetBelowTheCheapestFrameIsAClearError() {
         assertThatThrownBy(() -> Planner.plan(threeScenes(), PlanRequest.of(100, "gpt-4o")))
                 .isInstanceOf(IllegalArgumentException.class)
