@@ -5,9 +5,9 @@ import io.glimpse.tokens.TokenSet;
 /**
  * Average-pools each frame's grid with kernel = stride = k, one of M3's nested scales (24×24 → 12×12 → 6×6 → 3×3 →
  * 1×1 for k = 1, 2, 4, 8, 24). Matryoshka Multimodal Models (Cai et al., 2024; mu-cai/matryoshka-mm). Parameter:
- * kernel (default 2, 576 → 144 tokens). Rows/columns a kernel does not divide are dropped, as avg_pool2d does; use
- * AdaptivePool for such grids. M3 checkpoints are trained on these pooled tokens; a model that was not degrades
- * much more at coarse scales (36/9/1 tokens).
+ * kernel in original patches (default 2, 576 → 144 tokens), so scales nest: kernel 2 then 4 equals kernel 4.
+ * Rows/columns a kernel does not divide are dropped, as avg_pool2d does (AdaptivePool covers such grids). M3
+ * checkpoints are trained on pooled tokens; a model that was not degrades much more at coarse scales (36/9/1).
  */
 public final class MatryoshkaPool implements Reducer {
     public static final int DEFAULT_KERNEL = 2;

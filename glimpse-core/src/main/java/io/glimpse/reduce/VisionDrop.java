@@ -1,34 +1,38 @@
 package io.glimpse.reduce;
 
 import io.glimpse.tokens.TokenSet;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Progressive pruning in stages: each stage keeps, per frame, the dominant tokens by visual-only attention and merges
- * the rest into contextual tokens by similarity; later stages re-score merged tokens over their whole footprint.
+ * the rest into contextual tokens by similarity; each stage re-scores tokens (merged ones over their whole footprint).
  * VisionDrop (Ruixxxx/VisionDrop, "VisionDrop: Training-Free Vision Token Pruning via Visual-Only Attention", AAAI
- * 2026). Parameters: per-stage dominant [42,30,22,16] and contextual [6,5,4,3] (the paper's 48→35→26→19 schedule),
- * score kind received (attention received from visual queries; cls available), layer 23. The paper runs stage 0 in
- * the ViT on CLS attention and later stages inside the LLM (layers 8/16/24); here every stage reads the same
- * encoder map, and merged tokens are size-weighted means rather than target + mean(members).
+ * 2026). Parameters: per stage dominant [42,30,22,16], contextual [6,5,4,3] (the paper's 48→35→26→19 schedule) and
+ * the layer of its map (default 23 for all), score kind received (attention from visual queries; cls also works).
+ * The paper's later stages read visual-only attention inside the LLM (layers 8/16/24) and merge to target +
+ * mean(members); here each stage reads {@code kind@layer} from the context and merged tokens are size-weighted means.
  */
 public final class VisionDrop implements Reducer {
     public static final List<Integer> DEFAULT_DOMINANT = List.of(42, 30, 22, 16);
     public static final List<Integer> DEFAULT_CONTEXTUAL = List.of(6, 5, 4, 3);
     public static final String DEFAULT_SCORE = AttentionScores.RECEIVED;
-    public static final int DEFAULT_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
+    public static final List<Integer> DEFAULT_LAYERS = List.of(23, 23, 23, 23);
     /** Per-stage shrink of the paper's schedule (48→35→26→19 is about ×0.73 a stage), for {@link #geometric}. */
     public static final double DEFAULT_STAGE_KEEP = 0.73;
 
     private final int[] dominant;
     private final int[] contextual;
-    private final String key;
+    private final String[] keys;
 
-    /** Stage s keeps dominant[s] + contextual[s] tokens per frame; totals must not grow from stage to stage. */
-    public VisionDrop(int[] dominant, int[] contextual, String score, int layer) {
-        if (dominant.length == 0 || dominant.length != contextual.length) {
-            throw new IllegalArgumentException("visiondrop: dominant and contextual need one entry per stage, got "
-                    + dominant.length + " and " + contextual.length);
+    /**
+     * Stage s keeps dominant[s] + contextual[s] tokens per frame, scored by map {@code score@layers[s]}; totals must
+     * not grow from stage to stage.
+     */
+    public VisionDrop(int[] dominant, int[] contextual, String score, int[] layers) {
+        if (dominant.length == 0 || dominant.length != contextual.length || dominant.length != layers.length) {
+            throw new IllegalArgumentException("visiondrop: dominant, contextual and layers need one entry per stage, got "
+                    + dominant.length + ", " + contextual.length + " and " + layers.length);
         }
         for (int s = 0; s < dominant.length; s++) {
             if (dominant[s] < 0 || contextual[s] < 0 || dominant[s] + contextual[s] < 1) {
@@ -42,17 +46,24 @@ public final class VisionDrop implements Reducer {
         }
         this.dominant = dominant.clone();
         this.contextual = contextual.clone();
-        this.key = AttentionScores.key(score, layer);
+        this.keys = new String[layers.length];
+        for (int s = 0; s < layers.length; s++) {
+            keys[s] = AttentionScores.key(score, layers[s]);
+        }
     }
 
     public VisionDrop() {
-        this(DEFAULT_DOMINANT.stream().mapToInt(Integer::intValue).toArray(),
-                DEFAULT_CONTEXTUAL.stream().mapToInt(Integer::intValue).toArray(), DEFAULT_SCORE, DEFAULT_LAYER);
+        this(ints(DEFAULT_DOMINANT), ints(DEFAULT_CONTEXTUAL), DEFAULT_SCORE, ints(DEFAULT_LAYERS));
+    }
+
+    private static int[] ints(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
      * A schedule of {@code stages} stages ending at (dominant, contextual) per frame, each earlier stage larger by
-     * a factor 1/stageKeep: (16, 3, 4 stages, 0.73) gives (41,8) (30,6) (22,4) (16,3).
+     * a factor 1/stageKeep: (16, 3, 4 stages, 0.73) gives (41,8) (30,6) (22,4) (16,3); every stage reads
+     * {@code score@layer}.
      */
     public static VisionDrop geometric(int dominant, int contextual, int stages, double stageKeep, String score,
                                        int layer) {
@@ -67,7 +78,9 @@ public final class VisionDrop implements Reducer {
             d[s] = (int) Math.round(dominant * grow);
             c[s] = (int) Math.round(contextual * grow);
         }
-        return new VisionDrop(d, c, score, layer);
+        int[] layers = new int[stages];
+        Arrays.fill(layers, layer);
+        return new VisionDrop(d, c, score, layers);
     }
 
     @Override
@@ -75,8 +88,14 @@ public final class VisionDrop implements Reducer {
         return "visiondrop";
     }
 
-    public int stages() {
-        return dominant.length;
+    /** Dominant tokens per frame kept by each stage. */
+    public int[] dominant() {
+        return dominant.clone();
+    }
+
+    /** Contextual tokens per frame formed by each stage. */
+    public int[] contextual() {
+        return contextual.clone();
     }
 
     @Override
@@ -85,7 +104,7 @@ public final class VisionDrop implements Reducer {
         ReduceChecks.requireFinite(name(), in);
         TokenSet out = in;
         for (int s = 0; s < dominant.length; s++) {
-            float[] score = AttentionScores.perToken(name(), out, ctx, key);
+            float[] score = AttentionScores.perToken(name(), out, ctx, keys[s]);
             out = ContextualMerge.apply(name() + " stage " + s, out, score, dominant[s], contextual[s]);
         }
         return out;
