@@ -36,8 +36,25 @@ class QuantizerProperties {
         codesInRange(q, codes);
         float[] restored = q.dequantize(codes);
         for (int i = 0; i < restored.length; i++) {
-            double half = q.binWidth(i % m.d()) / 2;
+            double half = q.maxError(i % m.d());
+            assertThat(half).isCloseTo((q.range(i % m.d())[1] - q.range(i % m.d())[0]) / bins / 2, within(1e-9 + half * 1e-6));
             assertThat((double) restored[i]).isCloseTo(m.x()[i], within(half * (1 + 1e-5) + 1e-6 * Math.abs(m.x()[i])));
+        }
+        idempotent(q, m);
+    }
+
+    @Property(tries = 300)
+    void tokenBridgeGaussianErrorIsAtMostHalfTheWidestGapInsideThreeSigma(@ForAll("matrices") Matrices m,
+            @ForAll @IntRange(min = 2, max = 256) int bins) {
+        TokenBridgeQuantizer q = TokenBridgeQuantizer.fitGaussian(m.x(), m.n(), m.d(), bins);
+        QuantizedTokens codes = q.quantize(m.x(), m.n());
+        codesInRange(q, codes);
+        float[] restored = q.dequantize(codes);
+        for (int i = 0; i < restored.length; i++) {
+            double[] range = q.range(i % m.d());
+            double x = Math.max(range[0], Math.min(range[1], m.x()[i]));
+            double bound = q.maxError(i % m.d()) * (1 + 1e-5) + 1e-6 * (1 + Math.abs(x));
+            assertThat((double) restored[i]).isCloseTo(x, within(bound));
         }
         idempotent(q, m);
     }
@@ -109,7 +126,7 @@ class QuantizerProperties {
         ReconstructionError err = q.roundTripError(m.x(), m.n());
         double maxHalfBin = 0;
         for (int k = 0; k < m.d(); k++) {
-            maxHalfBin = Math.max(maxHalfBin, q.binWidth(k) / 2);
+            maxHalfBin = Math.max(maxHalfBin, q.maxError(k));
         }
         assertThat(err.maxAbsError()).isLessThanOrEqualTo(maxHalfBin * (1 + 1e-5) + 1e-6);
         assertThat(err.mse()).isLessThanOrEqualTo(err.maxAbsError() * err.maxAbsError() + 1e-12);

@@ -20,6 +20,27 @@ class QuantizerTest {
     }
 
     @Test
+    void tokenBridgeGaussianBinsRestoreTruncatedNormalMeans() {
+        TokenBridgeQuantizer two = TokenBridgeQuantizer.gaussian(new float[] {0}, new float[] {1}, 2);
+        TokenBridgeQuantizer four = TokenBridgeQuantizer.gaussian(new float[] {0}, new float[] {1}, 4);
+
+        // Bins between the quantiles of N(0,1), clamped at ±3; expected means computed separately with math.erfc.
+        assertThat(two.dequantize(new QuantizedTokens(2, 1, new int[] {0, 1}, null)))
+                .containsExactly(new float[] {-0.7911568f, 0.7911568f}, within(2e-6f));
+        assertThat(four.dequantize(new QuantizedTokens(4, 1, new int[] {0, 1, 2, 3}, null)))
+                .containsExactly(new float[] {-1.2601834f, -0.3246628f, 0.3246628f, 1.2601834f}, within(2e-6f));
+        // Nearest centroid: -0.8 is nearer -0.32 than -1.26; values beyond 3σ clamp to the outer bins.
+        assertThat(four.quantize(new float[] {-0.8f, -0.7f, 0.01f, 9f, -9f}, 5).codes()).containsExactly(0, 1, 2, 3, 0);
+    }
+
+    @Test
+    void tokenBridgePaperSettingMapsFiveToThreeSigma() {
+        TokenBridgeQuantizer q = TokenBridgeQuantizer.gaussian(new float[] {0}, new float[] {5f / 3}, 64);
+        assertThat(q.range(0)).containsExactly(new double[] {-5, 5}, within(1e-6));
+        assertThat(q.levels(0)).isEqualTo(64);
+    }
+
+    @Test
     void fsqRoundsToLevelsIncludingTheEndsAndIndexesTheImplicitCodebook() {
         FsqQuantizer q = new FsqQuantizer(new int[] {8, 5, 5, 5}, new float[] {0, -1, -1, -1}, new float[] {7, 1, 1, 1});
         QuantizedTokens codes = q.quantize(new float[] {1.2f, -0.1f, 0.5f, 1f}, 1);
