@@ -5,13 +5,11 @@ import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
 /**
- * Per frame, keeps anchors (top tokens by a middle-layer attention map), their grid neighbours as buffers, and fills
- * the rest of the budget with registers (top remaining tokens by a deep-layer map). HiPrune (Danielement321/HiPrune,
- * "HiPrune: Training-Free Visual Token Pruning via Hierarchical Attention in Vision Encoders", 2025).
- * Parameters: keep = fraction of each frame's tokens kept (default 1/3; LLaVA-1.5's 192 of 576), alpha = anchor
- * share (0.1; anchors = round(budget·alpha/(1+neighbours))), objectLayer 9, deepLayer 23 (CLIP-L), neighbourhood 4|8
- * (4 as in the code); maps {@code received@objectLayer}, {@code received@deepLayer}. Unlike the code, ±1 neighbours
- * do not wrap across row ends, and a neighbour is the token now representing the adjacent patch of the anchor's anchor.
+ * Per frame, keeps anchors (top tokens by a middle-layer map), their grid neighbours as buffers, and fills the budget
+ * with registers (top remaining tokens by a deep-layer map). HiPrune (Danielement321/HiPrune, 2025: hierarchical
+ * attention in vision encoders). Parameters: keep = fraction of each frame kept (1/3: LLaVA-1.5's 192 of 576), alpha 0.1
+ * (anchors = round(budget·alpha/(1+neighbours))), objectLayer 9, deepLayer 23 (CLIP-L), neighbourhood 4 (or 8); maps
+ * {@code received@layer}. Unlike the code, ±1 neighbours do not wrap across row ends.
  */
 public final class HiPrune implements Reducer {
     public static final double DEFAULT_KEEP = 1.0 / 3.0;

@@ -5,13 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Progressive pruning in stages: each stage keeps, per frame, the dominant tokens by visual-only attention and merges
- * the rest into contextual tokens by similarity; each stage re-scores tokens (merged ones over their whole footprint).
- * VisionDrop (Ruixxxx/VisionDrop, "VisionDrop: Training-Free Vision Token Pruning via Visual-Only Attention", AAAI
- * 2026). Parameters: per stage dominant [42,30,22,16], contextual [6,5,4,3] (the paper's 48→35→26→19 schedule) and
- * the layer of its map (default 23 for all), score kind received (attention from visual queries; cls also works).
- * The paper's later stages read visual-only attention inside the LLM (layers 8/16/24) and merge to target +
- * mean(members); here each stage reads {@code kind@layer} from the context and merged tokens are size-weighted means.
+ * Progressive pruning in stages: per frame, each stage keeps the dominant tokens by visual-only attention and merges the
+ * rest into contextual tokens by similarity, re-scoring merged tokens over their whole footprint. VisionDrop
+ * (Ruixxxx/VisionDrop, AAAI 2026). Parameters per stage: dominant [42,30,22,16], contextual [6,5,4,3] (the paper's
+ * 48→35→26→19), layers [23,...] of the {@code received@layer} maps (cls also works). The paper's later stages use
+ * visual-only attention inside the LLM (layers 8/16/24) and target + mean(members); here merges are size-weighted means.
  */
 public final class VisionDrop implements Reducer {
     public static final List<Integer> DEFAULT_DOMINANT = List.of(42, 30, 22, 16);

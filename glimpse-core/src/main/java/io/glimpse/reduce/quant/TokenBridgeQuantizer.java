@@ -1,13 +1,11 @@
 package io.glimpse.reduce.quant;
 
 /**
- * Dimension-wise post-training quantization: each dimension is mapped affinely to a fixed interval, its code is the
- * nearest of B reconstruction values there, and it is restored to that value (values outside are clamped).
- * TokenBridge (Wang et al., "Bridging Continuous and Discrete Tokens for Autoregressive Visual Generation", 2025;
- * YuqingWang1029/TokenBridge). Bins B default 64 (the paper's 6 bits). Uniform layout (default): range [min, max]
- * fitted per dimension, B equal bins restored to their centres. Gaussian layout (the paper's): ±3σ mapped to
- * standard-normal quantile bins with truncated-normal means; the paper fixes the range ±5 for every channel
- * (mean 0, σ 5/3 here), {@link #fitGaussian} fits mean and σ per dimension instead.
+ * Dimension-wise post-training quantization: each dimension is mapped affinely to a fixed interval and coded as the
+ * nearest of B reconstruction values (outliers clamped). TokenBridge (Wang et al., 2025; YuqingWang1029/TokenBridge).
+ * Bins default 64 (6 bits). Uniform layout (default): per-dimension [min, max], B equal bins restored to their centres.
+ * Gaussian layout (the paper's): ±3σ cut at standard-normal quantiles, truncated-normal means; the paper fixes ±5 for
+ * every channel (mean 0, σ 5/3 here), {@link #fitGaussian} fits mean and σ per dimension instead.
  */
 public final class TokenBridgeQuantizer implements Quantizer {
     public static final int DEFAULT_BINS = 64;
