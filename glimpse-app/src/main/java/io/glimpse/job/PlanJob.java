@@ -101,6 +101,30 @@ public final class PlanJob {
     }
 
     private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Listener listener) {
+        double[] times = plan.frames().stream().mapToDouble(PlannedFrame::timestamp).toArray();
+        List<ChosenFrame> out = new ArrayList<>(times.length);
+        try (VideoSource src = VideoSource.open(video)) {
+            Iterator<RgbImage> it = src.frames(Sampling.at(times), FrameSize.original());
+            for (PlannedFrame p : plan.frames()) {
+                if (!it.hasNext()) {
+                    break;
+                }
+                RgbImage frame = it.next();
+                if (Math.abs(frame.timestamp() - p.timestamp()) > 1e-6) {
+                    break;
+                }
+                out.add(new ChosenFrame(p, sized(frame, p.width(), p.height())));
+                listener.done(candidates + (long) candidates * out.size() / times.length);
+            }
+        }
+        if (out.size() != times.length) {
+            return decodeChosenSequentially(video, fps, plan);
+        }
+        return out;
+    }
+
+    /** Fallback for containers whose seeking does not land on the frames the first pass saw (damaged files). */
+    private static List<ChosenFrame> decodeChosenSequentially(Path video, double fps, Plan plan) {
         Map<Integer, PlannedFrame> wanted = new HashMap<>();
         for (PlannedFrame f : plan.frames()) {
             wanted.put(f.source(), f);
@@ -108,21 +132,17 @@ public final class PlanJob {
         List<ChosenFrame> out = new ArrayList<>(wanted.size());
         try (VideoSource src = VideoSource.open(video)) {
             Iterator<RgbImage> it = src.frames(Sampling.fps(fps), FrameSize.original());
-            int k = 0;
-            while (it.hasNext() && out.size() < wanted.size()) {
+            for (int k = 0; it.hasNext() && out.size() < wanted.size(); k++) {
                 RgbImage frame = it.next();
                 PlannedFrame p = wanted.get(k);
                 if (p != null) {
                     out.add(new ChosenFrame(p, sized(frame, p.width(), p.height())));
                 }
-                k++;
-                listener.done(candidates + k);
             }
         }
         if (out.size() != wanted.size()) {
             throw new IllegalStateException(video + ": the second decoding pass returned fewer frames than the first");
         }
-        listener.done(2L * candidates);
         return out;
     }
 
