@@ -348,6 +348,22 @@ public final class SyntheticVideo {
         return dst;
     }
 
+    /**
+     * Copies src to dst with the bytes between the fractions from and to of its length overwritten by seeded
+     * noise, as a bad disk sector or a broken transfer would leave it.
+     */
+    public static Path corruptedCopy(Path src, Path dst, double from, double to, long seed) throws IOException {
+        if (!(from >= 0 && from < to && to <= 1)) {
+            throw new IllegalArgumentException("need 0 <= from < to <= 1, got " + from + " and " + to);
+        }
+        byte[] bytes = Files.readAllBytes(src);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = (int) (bytes.length * from); i < (int) (bytes.length * to); i++) {
+            bytes[i] = (byte) rng.nextInt(256);
+        }
+        return Files.write(dst, bytes);
+    }
+
     /** Writes a WAV file with a sine tone and no video stream: valid media that is not a video. */
     public static Path writeAudioOnly(Path file, double seconds) throws IOException {
         FfmpegLog.configure();

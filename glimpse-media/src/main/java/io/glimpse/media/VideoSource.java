@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -45,6 +46,8 @@ public final class VideoSource implements AutoCloseable {
     private boolean seekable = true;
     private double lastTimestamp = Double.NaN;
     private double furthestTimestamp = Double.NaN;
+    /** Start of damage not yet followed by an intact keyframe; NaN when decoding is healthy. */
+    private double lossStart = Double.NaN;
 
     private VideoSource(Path path, FFmpegFrameGrabber grabber) {
         this.path = path;
@@ -147,39 +150,60 @@ public final class VideoSource implements AutoCloseable {
         }
     }
 
-    /** Next decoded frame at full size, or null at the end of the decodable data (recording the loss there). */
+    /**
+     * Next intact decoded frame at full size, or null at the end of the decodable data. After damage (a frame the
+     * decoder flags as corrupt or concealed, or a jump in timestamps) frames are dropped until the next keyframe,
+     * since until then they are predicted from pictures that are missing; the span is recorded as lost.
+     */
     private RgbImage decodeNext() {
-        Frame frame;
-        try {
-            frame = grabber.grabImage();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-            frame = null;
+        while (true) {
+            Frame frame;
+            try {
+                frame = grabber.grabImage();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                frame = null;
+            }
+            if (frame == null || frame.image == null) {
+                noteEnd();
+                return null;
+            }
+            double ts = info.still() ? 0 : (frame.timestamp - startMicros) / 1e6;
+            if (!Double.isNaN(lastTimestamp) && !(ts > lastTimestamp)) {
+                // Missing or repeated timestamps: assume the nominal frame rate rather than let time go backwards.
+                ts = lastTimestamp + info.frameDuration();
+            }
+            boolean damaged = frame.opaque instanceof AVFrame props
+                    && ((props.flags() & AVFrame.AV_FRAME_FLAG_CORRUPT) != 0 || props.decode_error_flags() != 0);
+            boolean jumped = !Double.isNaN(lastTimestamp)
+                    && ts - lastTimestamp > GAP_FRAMES * info.frameDuration();
+            if ((damaged || jumped) && Double.isNaN(lossStart)) {
+                lossStart = damaged ? ts : lastTimestamp + info.frameDuration();
+            }
+            lastTimestamp = ts;
+            if (!Double.isNaN(lossStart)) {
+                if (damaged || !frame.keyFrame) {
+                    continue;
+                }
+                lost.add(new LostRange(lossStart, ts));
+                lossStart = Double.NaN;
+            }
+            furthestTimestamp = Double.isNaN(furthestTimestamp) ? ts : Math.max(furthestTimestamp, ts);
+            return toRgb(frame, ts);
         }
-        if (frame == null || frame.image == null) {
-            noteEnd();
-            return null;
-        }
-        double ts = info.still() ? 0 : (frame.timestamp - startMicros) / 1e6;
-        if (!Double.isNaN(lastTimestamp) && !(ts > lastTimestamp)) {
-            // Missing or repeated timestamps: assume the nominal frame rate rather than report time going backwards.
-            ts = lastTimestamp + info.frameDuration();
-        }
-        if (!Double.isNaN(lastTimestamp) && ts - lastTimestamp > GAP_FRAMES * info.frameDuration()) {
-            lost.add(new LostRange(lastTimestamp + info.frameDuration(), ts));
-        }
-        lastTimestamp = ts;
-        furthestTimestamp = Double.isNaN(furthestTimestamp) ? ts : Math.max(furthestTimestamp, ts);
-        return toRgb(frame, ts);
     }
 
+    /** At the end of the data: whatever lies between the last intact frame and the stated duration is lost. */
     private void noteEnd() {
-        if (info.still() || info.durationSeconds() <= 0) {
+        if (info.still()) {
             return;
         }
         double decodedUntil = Double.isNaN(furthestTimestamp) ? 0 : furthestTimestamp + info.frameDuration();
-        if (info.durationSeconds() - decodedUntil > GAP_FRAMES * info.frameDuration()) {
-            lost.add(new LostRange(decodedUntil, info.durationSeconds()));
+        double from = Double.isNaN(lossStart) ? decodedUntil : lossStart;
+        double until = Math.max(info.durationSeconds(), Double.isNaN(lastTimestamp) ? 0 : lastTimestamp);
+        if (!Double.isNaN(lossStart) || until - from > GAP_FRAMES * info.frameDuration()) {
+            lost.add(new LostRange(from, Math.max(from, until)));
         }
+        lossStart = Double.NaN;
     }
 
     /** Seeks so the next decoded frame is the first at or after time t; false when the container refuses. */
@@ -189,7 +213,11 @@ public final class VideoSource implements AutoCloseable {
         } catch (FrameGrabber.Exception | RuntimeException e) {
             return false;
         }
-        // A seek is a deliberate jump: the skipped span is not lost data.
+        if (!Double.isNaN(lossStart)) {
+            lost.add(new LostRange(lossStart, t));
+            lossStart = Double.NaN;
+        }
+        // A seek is a deliberate jump (landing on a keyframe): the skipped span is not lost data.
         lastTimestamp = Double.NaN;
         return true;
     }

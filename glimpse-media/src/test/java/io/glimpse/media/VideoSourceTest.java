@@ -159,6 +159,31 @@ class VideoSourceTest {
     }
 
     @Test
+    void corruptionInTheMiddleDropsFramesUntilTheNextKeyframeAndReportsTheSpan() throws IOException {
+        Path bad = SyntheticVideo.corruptedCopy(file, dir.resolve("bad.mp4"), 0.4, 0.5, 5);
+        try (VideoSource src = VideoSource.open(bad)) {
+            List<RgbImage> frames = new ArrayList<>();
+            src.forEachFrame(Sampling.all(), FrameSize.original(), frames::add);
+            for (RgbImage f : frames) {
+                int n = (int) Math.round(f.timestamp() * FPS);
+                assertThat(meanAbsDiff(f, video.render(n))).as("frame %d", n).isLessThan(4.0);
+            }
+            assertThat(src.lostRanges()).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.start()).isGreaterThan(0.5);
+                assertThat(r.end()).isGreaterThan(r.start()).isLessThan(5.5);
+            });
+            // Every frame is either delivered or inside a reported lost range.
+            for (int n = 0; n < 60; n++) {
+                double t = n / (double) FPS;
+                boolean delivered = frames.stream().anyMatch(f -> Math.abs(f.timestamp() - t) < 1e-3);
+                boolean reported = src.lostRanges().stream().anyMatch(r -> t >= r.start() - 1e-3 && t < r.end());
+                assertThat(delivered || reported).as("frame %d accounted for", n).isTrue();
+            }
+            assertThat(src.warnings()).hasSameSizeAs(src.lostRanges());
+        }
+    }
+
+    @Test
     void audioOnlyFileIsRejectedNamingTheFile() throws IOException {
         Path wav = SyntheticVideo.writeAudioOnly(dir.resolve("tone.wav"), 0.5);
         assertThatThrownBy(() -> VideoSource.open(wav)).isInstanceOf(BadInputException.class)
