@@ -9,6 +9,7 @@ import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.ffmpeg.global.avcodec;
@@ -72,8 +73,8 @@ public final class SyntheticVideo {
 
         /** Scenes of equal length separated by hard cuts. */
         public static Spec hardCuts(int width, int height, int fps, int scenes, double sceneSeconds, long seed) {
-            return new Spec(width, height, fps, java.util.Collections.nCopies(scenes, sceneSeconds),
-                    java.util.Collections.nCopies(scenes - 1, TransitionKind.CUT), 0.0, seed);
+            return new Spec(width, height, fps, Collections.nCopies(scenes, sceneSeconds),
+                    Collections.nCopies(scenes - 1, TransitionKind.CUT), 0.0, seed);
         }
 
         /**
@@ -130,12 +131,12 @@ public final class SyntheticVideo {
     private Scene scene(SplittableRandom rng, double hue) {
         // Hues a golden-ratio step apart keep neighbouring scenes far apart in colour.
         byte[] bg = hsv(hue, 0.55 + 0.35 * rng.nextDouble(), 0.45 + 0.4 * rng.nextDouble());
-        byte[] stripe = shade(bg, rng.nextBoolean() ? 45 : -45);
+        byte[] stripe = shade(bg, rng.nextBoolean() ? 24 : -24);
         byte[] box = hsv((hue + 0.5) % 1.0, 0.8, 0.95);
         int[][] dirs = {{1, 0}, {0, 1}, {1, 1}, {1, -1}};
         int[] dir = dirs[rng.nextInt(dirs.length)];
         double unit = spec.width() / 640.0;
-        int period = Math.max(4, (int) Math.round((16 + rng.nextInt(48)) * unit));
+        int period = Math.max(8, (int) Math.round((24 + rng.nextInt(56)) * unit));
         int boxW = Math.max(2, spec.width() / 6);
         int boxH = Math.max(2, spec.height() / 5);
         return new Scene(bg, stripe, box, dir[0], dir[1], period, (10 + 30 * rng.nextDouble()) * unit,
