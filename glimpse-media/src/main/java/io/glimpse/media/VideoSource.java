@@ -2,7 +2,6 @@ package io.glimpse.media;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +40,8 @@ public final class VideoSource implements AutoCloseable {
     private final VideoInfo info;
     private final long startMicros;
     private final List<LostRange> lost = new ArrayList<>();
+    private final RgbConverter converter = new RgbConverter();
+    /** The first frame, decoded by open() to prove there is one, until the iterator hands it out. */
     private RgbImage pending;
     private boolean iterated;
     private boolean seekable = true;
@@ -75,7 +76,7 @@ public final class VideoSource implements AutoCloseable {
         }
         FfmpegLog.configure();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+        grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         // A packet cut short by truncation would decode to a smeared frame; dropping it turns it into lost time.
         grabber.setOption("fflags", "+discardcorrupt");
         try {
@@ -91,7 +92,8 @@ public final class VideoSource implements AutoCloseable {
         }
         VideoSource source = new VideoSource(file, grabber);
         try {
-            source.pending = source.decodeNext();
+            Decoded first = source.decodeNext();
+            source.pending = first == null ? null : source.converter.convert(first.picture(), first.timestamp());
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -140,6 +142,7 @@ public final class VideoSource implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(grabber);
+        converter.close();
     }
 
     private static void closeQuietly(FFmpegFrameGrabber grabber) {
@@ -155,7 +158,7 @@ public final class VideoSource implements AutoCloseable {
      * decoder flags as corrupt or concealed, or a jump in timestamps) frames are dropped until the next keyframe,
      * since until then they are predicted from pictures that are missing; the span is recorded as lost.
      */
-    private RgbImage decodeNext() {
+    private Decoded decodeNext() {
         while (true) {
             Frame frame;
             try {
@@ -172,8 +175,9 @@ public final class VideoSource implements AutoCloseable {
                 // Missing or repeated timestamps: assume the nominal frame rate rather than let time go backwards.
                 ts = lastTimestamp + info.frameDuration();
             }
-            boolean damaged = frame.opaque instanceof AVFrame props
-                    && ((props.flags() & AVFrame.AV_FRAME_FLAG_CORRUPT) != 0 || props.decode_error_flags() != 0);
+            AVFrame picture = (AVFrame) frame.opaque;
+            boolean damaged = (picture.flags() & AVFrame.AV_FRAME_FLAG_CORRUPT) != 0
+                    || picture.decode_error_flags() != 0;
             boolean jumped = !Double.isNaN(lastTimestamp)
                     && ts - lastTimestamp > GAP_FRAMES * info.frameDuration();
             if ((damaged || jumped) && Double.isNaN(lossStart)) {
@@ -188,7 +192,7 @@ public final class VideoSource implements AutoCloseable {
                 lossStart = Double.NaN;
             }
             furthestTimestamp = Double.isNaN(furthestTimestamp) ? ts : Math.max(furthestTimestamp, ts);
-            return toRgb(frame, ts);
+            return new Decoded(ts, picture);
         }
     }
 
@@ -222,16 +226,8 @@ public final class VideoSource implements AutoCloseable {
         return true;
     }
 
-    private static RgbImage toRgb(Frame frame, double timestamp) {
-        int w = frame.imageWidth;
-        int h = frame.imageHeight;
-        int row = w * 3;
-        ByteBuffer buf = (ByteBuffer) frame.image[0];
-        byte[] rgb = new byte[row * h];
-        for (int y = 0; y < h; y++) {
-            buf.get(y * frame.imageStride, rgb, y * row, row);
-        }
-        return new RgbImage(w, h, rgb, timestamp);
+    /** A decoded picture in the codec's pixel format, valid until the next decode. */
+    private record Decoded(double timestamp, AVFrame picture) {
     }
 
     /** Walks the decoded frames, keeping the first frame at or after each wanted instant (less half a frame). */
@@ -305,20 +301,22 @@ public final class VideoSource implements AutoCloseable {
                         && wanted - lastTimestamp > SEEK_AHEAD_SECONDS) {
                     seekable = seekTo(wanted - half);
                 }
-                RgbImage frame = pending != null ? pending : decodeNext();
+                RgbImage first = pending;
                 pending = null;
-                if (frame == null) {
+                Decoded frame = first != null ? null : decodeNext();
+                if (first == null && frame == null) {
                     return null;
                 }
-                if (frame.timestamp() <= emittedUntil) {
+                double ts = first != null ? first.timestamp() : frame.timestamp();
+                if (ts <= emittedUntil) {
                     continue;
                 }
-                if (wanted <= frame.timestamp() + half) {
-                    while (!everyFrame && target(targetIndex) <= frame.timestamp() + half) {
+                if (wanted <= ts + half) {
+                    while (!everyFrame && target(targetIndex) <= ts + half) {
                         targetIndex++;
                     }
-                    emittedUntil = frame.timestamp();
-                    return size.apply(frame);
+                    emittedUntil = ts;
+                    return size.apply(first != null ? first : converter.convert(frame.picture(), ts));
                 }
             }
         }
