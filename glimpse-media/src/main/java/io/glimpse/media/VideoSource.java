@@ -83,7 +83,8 @@ public final class VideoSource implements AutoCloseable {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(grabber);
-            throw new BadInputException(file + ": not a video or image FFmpeg can read (unknown format or damaged header)", e);
+            throw new BadInputException(file
+                    + ": not a video or image FFmpeg can read (unknown format or damaged header)", e);
         }
         if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
             String what = grabber.hasAudio() ? "audio only, no video stream" : "no video stream";
