@@ -106,6 +106,13 @@ public final class VideoSource implements AutoCloseable {
         return source;
     }
 
+    /** Probe only: opens the file, reads what it holds and closes it again. */
+    public static VideoInfo probe(Path file) {
+        try (VideoSource source = open(file)) {
+            return source.info();
+        }
+    }
+
     public VideoInfo info() {
         return info;
     }

@@ -229,6 +229,35 @@ class VideoSourceTest {
     }
 
     @Test
+    void jpegIsOneFrameCloseToWhatJavaDecodes() throws IOException {
+        BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                img.setRGB(x, y, (x * 4) << 16 | (y * 5) << 8 | 128);
+            }
+        }
+        Path jpg = dir.resolve("gradient.jpg");
+        ImageIO.write(img, "jpg", jpg.toFile());
+        BufferedImage reference = ImageIO.read(jpg.toFile());
+        assertThat(VideoSource.probe(jpg).still()).isTrue();
+        List<RgbImage> frames = read(jpg, Sampling.count(8), FrameSize.original());
+        assertThat(frames).singleElement().satisfies(f -> {
+            assertThat(f.width()).isEqualTo(64);
+            assertThat(f.height()).isEqualTo(48);
+            long err = 0;
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 64; x++) {
+                    int rgb = reference.getRGB(x, y);
+                    err += Math.abs(f.get(x, y, 0) - (rgb >> 16 & 0xff)) + Math.abs(f.get(x, y, 1) - (rgb >> 8 & 0xff))
+                            + Math.abs(f.get(x, y, 2) - (rgb & 0xff));
+                }
+            }
+            // Two JPEG decoders differ in IDCT and chroma upsampling by a level or two, not more.
+            assertThat(err / (64.0 * 48 * 3)).isLessThan(2.0);
+        });
+    }
+
+    @Test
     void aSourceIsReadOnce() {
         try (VideoSource src = VideoSource.open(file)) {
             src.frames(Sampling.count(1), FrameSize.original());
