@@ -11,6 +11,9 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -49,6 +52,8 @@ public final class VideoSource implements AutoCloseable {
     private double furthestTimestamp = Double.NaN;
     /** Start of damage not yet followed by an intact keyframe; NaN when decoding is healthy. */
     private double lossStart = Double.NaN;
+    /** A seek was made and no frame has been decoded since. */
+    private boolean justSeeked;
 
     private VideoSource(Path path, FFmpegFrameGrabber grabber) {
         this.path = path;
@@ -57,8 +62,9 @@ public final class VideoSource implements AutoCloseable {
         this.startMicros = oc.start_time() != avutil.AV_NOPTS_VALUE ? oc.start_time() : 0;
         String format = grabber.getFormat();
         boolean still = format.endsWith("_pipe") || format.equals("image2");
-        double duration = oc.duration() != avutil.AV_NOPTS_VALUE && oc.duration() > 0
-                ? oc.duration() / (double) avutil.AV_TIME_BASE : 0;
+        AVStream stream = oc.streams(grabber.getVideoStream());
+        double duration = videoEnd(oc, stream, startMicros);
+        double length = duration - Math.max(0, streamStart(stream, startMicros));
         double fps = grabber.getVideoFrameRate();
         if (!(fps > 0) || Double.isInfinite(fps)) {
             fps = 0;
@@ -66,7 +72,42 @@ public final class VideoSource implements AutoCloseable {
         this.info = still
                 ? new VideoInfo(path, format, grabber.getImageWidth(), grabber.getImageHeight(), 0, 0, 1, true)
                 : new VideoInfo(path, format, grabber.getImageWidth(), grabber.getImageHeight(), fps, duration,
-                        Math.max(1, Math.round(duration * fps)), false);
+                        Math.max(1, Math.round(length * fps)), false);
+    }
+
+    /**
+     * When the video stream ends, in seconds on the frames' clock (container start = 0); 0 when unknown. The
+     * stream's own duration is preferred because audio often runs past the last picture, making the container's
+     * duration a poor guide to where frames stop.
+     */
+    private static double videoEnd(AVFormatContext oc, AVStream st, long startMicros) {
+        AVRational tb = st.time_base();
+        double streamStart = streamStart(st, startMicros);
+        if (st.duration() != avutil.AV_NOPTS_VALUE && st.duration() > 0 && tb.den() > 0) {
+            return streamStart + (double) st.duration() * tb.num() / tb.den();
+        }
+        // Matroska keeps per-track length only as a "DURATION" tag, formatted HH:MM:SS.fraction.
+        AVDictionaryEntry tag = avutil.av_dict_get(st.metadata(), "DURATION", null, 0);
+        if (tag != null) {
+            String[] hms = tag.value().getString().trim().split(":");
+            try {
+                if (hms.length == 3) {
+                    return streamStart + Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0
+                            + Double.parseDouble(hms[2]);
+                }
+            } catch (NumberFormatException e) {
+                // A malformed tag is no worse than a missing one: fall through to the container's duration.
+            }
+        }
+        return oc.duration() != avutil.AV_NOPTS_VALUE && oc.duration() > 0
+                ? oc.duration() / (double) avutil.AV_TIME_BASE : 0;
+    }
+
+    /** When the video stream's first frame is due, on the frames' clock; 0 when the stream does not say. */
+    private static double streamStart(AVStream st, long startMicros) {
+        AVRational tb = st.time_base();
+        return st.start_time() != avutil.AV_NOPTS_VALUE && tb.den() > 0
+                ? (double) st.start_time() * tb.num() / tb.den() - startMicros / 1e6 : 0;
     }
 
     /** Opens and probes the file, decoding its first frame to prove it has one. */
@@ -162,7 +203,7 @@ public final class VideoSource implements AutoCloseable {
     }
 
     /**
-     * Next intact decoded frame at full size, or null at the end of the decodable data. After damage (a frame the
+     * Next intact decoded frame at full size, or null where the decodable data ends. After damage (a frame the
      * decoder flags as corrupt or concealed, or a jump in timestamps) frames are dropped until the next keyframe,
      * since until then they are predicted from pictures that are missing; the span is recorded as lost.
      */
@@ -175,7 +216,6 @@ public final class VideoSource implements AutoCloseable {
                 frame = null;
             }
             if (frame == null || frame.image == null) {
-                noteEnd();
                 return null;
             }
             double ts = info.still() ? 0 : (frame.timestamp - startMicros) / 1e6;
@@ -200,6 +240,7 @@ public final class VideoSource implements AutoCloseable {
                 lossStart = Double.NaN;
             }
             furthestTimestamp = Double.isNaN(furthestTimestamp) ? ts : Math.max(furthestTimestamp, ts);
+            justSeeked = false;
             return new Decoded(ts, picture);
         }
     }
@@ -231,6 +272,7 @@ public final class VideoSource implements AutoCloseable {
         }
         // A seek is a deliberate jump (landing on a keyframe): the skipped span is not lost data.
         lastTimestamp = Double.NaN;
+        justSeeked = true;
         return true;
     }
 
@@ -313,6 +355,14 @@ public final class VideoSource implements AutoCloseable {
                 pending = null;
                 Decoded frame = first != null ? null : decodeNext();
                 if (first == null && frame == null) {
+                    // A seek past the last frame says nothing about where the data ends: go back and walk there.
+                    if (justSeeked && seekable && !Double.isNaN(furthestTimestamp)) {
+                        seekable = false;
+                        if (seekTo(furthestTimestamp)) {
+                            continue;
+                        }
+                    }
+                    noteEnd();
                     return null;
                 }
                 double ts = first != null ? first.timestamp() : frame.timestamp();

@@ -8,12 +8,18 @@ import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,6 +162,16 @@ class VideoSourceTest {
                 assertThat(meanAbsDiff(f, video.render((int) Math.round(f.timestamp() * FPS)))).isLessThan(4.0);
             }
         }
+        // Sampling that seeks past the end of the data still finds where the data stops.
+        try (VideoSource src = VideoSource.open(cut)) {
+            List<RgbImage> frames = new ArrayList<>();
+            src.forEachFrame(Sampling.count(2), FrameSize.original(), frames::add);
+            assertThat(frames).singleElement().satisfies(f -> assertThat(f.timestamp()).isZero());
+            assertThat(src.lostRanges()).singleElement().satisfies(r -> {
+                assertThat(r.start()).isBetween(1.0, 5.0);
+                assertThat(r.end()).isCloseTo(6.0, within(0.1));
+            });
+        }
     }
 
     @Test
@@ -181,6 +197,41 @@ class VideoSourceTest {
             }
             assertThat(src.warnings()).hasSameSizeAs(src.lostRanges());
         }
+    }
+
+    /** Audio running on after the last picture is normal, not lost video. */
+    @Test
+    void audioOutlastingTheVideoIsNotReportedAsLoss() throws Exception {
+        SyntheticVideo short3s = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(64, 48, FPS, 3, 1.0, 5));
+        Path mkv = dir.resolve("with-audio.mkv");
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(mkv.toFile(), 64, 48, 1)) {
+            rec.setFormat("matroska");
+            rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            rec.setFrameRate(FPS);
+            rec.setAudioCodec(avcodec.AV_CODEC_ID_PCM_S16LE);
+            rec.setSampleRate(8000);
+            rec.start();
+            Frame frame = new Frame(64, 48, Frame.DEPTH_UBYTE, 3);
+            for (int n = 0; n < short3s.frameCount(); n++) {
+                byte[] rgb = short3s.render(n).rgb();
+                for (int y = 0; y < 48; y++) {
+                    ((ByteBuffer) frame.image[0]).put(y * frame.imageStride, rgb, y * 64 * 3, 64 * 3);
+                }
+                rec.record(frame, avutil.AV_PIX_FMT_RGB24);
+            }
+            rec.recordSamples(8000, 1, ShortBuffer.wrap(new short[8000 * 5]));
+            rec.stop();
+        }
+        try (VideoSource src = VideoSource.open(mkv)) {
+            assertThat(src.info().durationSeconds()).isCloseTo(3.0, within(0.15));
+            List<RgbImage> frames = new ArrayList<>();
+            src.forEachFrame(Sampling.count(3), FrameSize.original(), frames::add);
+            assertThat(frames).hasSize(3);
+            assertThat(frames.get(2).timestamp()).isCloseTo(2.9, within(0.15));
+            assertThat(src.warnings()).isEmpty();
+        }
+        assertThat(read(mkv, Sampling.all(), FrameSize.original())).hasSize(30);
     }
 
     @Test
