@@ -42,6 +42,8 @@ public final class VideoSource implements AutoCloseable {
     private final FFmpegFrameGrabber grabber;
     private final VideoInfo info;
     private final long startMicros;
+    /** Clockwise quarter turns that bring decoded pictures upright, from the stream's display matrix. */
+    private final int quarterTurns;
     private final List<LostRange> lost = new ArrayList<>();
     private final RgbConverter converter = new RgbConverter();
     /** The first frame, decoded by open() to prove there is one, until the iterator hands it out. */
@@ -69,9 +71,14 @@ public final class VideoSource implements AutoCloseable {
         if (!(fps > 0) || Double.isInfinite(fps)) {
             fps = 0;
         }
+        // The display matrix holds a counter-clockwise angle; players turn the picture clockwise by its negation.
+        double rotation = grabber.getDisplayRotation();
+        this.quarterTurns = Double.isFinite(rotation) ? Math.floorMod((int) Math.round(-rotation / 90.0), 4) : 0;
+        int width = quarterTurns % 2 == 0 ? grabber.getImageWidth() : grabber.getImageHeight();
+        int height = quarterTurns % 2 == 0 ? grabber.getImageHeight() : grabber.getImageWidth();
         this.info = still
-                ? new VideoInfo(path, format, grabber.getImageWidth(), grabber.getImageHeight(), 0, 0, 1, true)
-                : new VideoInfo(path, format, grabber.getImageWidth(), grabber.getImageHeight(), fps, duration,
+                ? new VideoInfo(path, format, width, height, 0, 0, 1, true)
+                : new VideoInfo(path, format, width, height, fps, duration,
                         Math.max(1, Math.round(length * fps)), false);
     }
 
@@ -135,7 +142,7 @@ public final class VideoSource implements AutoCloseable {
         VideoSource source = new VideoSource(file, grabber);
         try {
             Decoded first = source.decodeNext();
-            source.pending = first == null ? null : source.converter.convert(first.picture(), first.timestamp());
+            source.pending = first == null ? null : source.upright(first);
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -276,6 +283,37 @@ public final class VideoSource implements AutoCloseable {
         return true;
     }
 
+    /** The decoded picture as RGB, turned the way the stream asks it to be displayed (phones film sideways). */
+    private RgbImage upright(Decoded decoded) {
+        RgbImage img = converter.convert(decoded.picture(), decoded.timestamp());
+        if (quarterTurns == 0) {
+            return img;
+        }
+        int w = img.width();
+        int h = img.height();
+        int outW = quarterTurns == 2 ? w : h;
+        int outH = quarterTurns == 2 ? h : w;
+        byte[] src = img.rgb();
+        byte[] out = new byte[src.length];
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                // Source pixel shown at (x, y) after turning clockwise by 90, 180 or 270 degrees.
+                int sx = switch (quarterTurns) {
+                    case 1 -> y;
+                    case 2 -> w - 1 - x;
+                    default -> w - 1 - y;
+                };
+                int sy = switch (quarterTurns) {
+                    case 1 -> h - 1 - x;
+                    case 2 -> h - 1 - y;
+                    default -> x;
+                };
+                System.arraycopy(src, (sy * w + sx) * 3, out, (y * outW + x) * 3, 3);
+            }
+        }
+        return new RgbImage(outW, outH, out, img.timestamp());
+    }
+
     /** A decoded picture in the codec's pixel format, valid until the next decode. */
     private record Decoded(double timestamp, AVFrame picture) {
     }
@@ -374,7 +412,7 @@ public final class VideoSource implements AutoCloseable {
                         targetIndex++;
                     }
                     emittedUntil = ts;
-                    return size.apply(first != null ? first : converter.convert(frame.picture(), ts));
+                    return size.apply(first != null ? first : upright(frame));
                 }
             }
         }

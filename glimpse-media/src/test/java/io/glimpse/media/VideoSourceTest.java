@@ -234,6 +234,56 @@ class VideoSourceTest {
         assertThat(read(mkv, Sampling.all(), FrameSize.original())).hasSize(30);
     }
 
+    /** A portrait phone clip is stored landscape with a display matrix; frames must come out upright. */
+    @Test
+    void displayRotationIsApplied() throws Exception {
+        RgbImage picture = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(64, 48, FPS, 1, 0.3, 8)).render(0);
+        // JavaCV's setDisplayRotation(a) stores a display matrix that FFmpeg reads back as a counter-clockwise
+        // turn by a (av_display_rotation_get = a); the ffmpeg tool then shows the picture turned a degrees
+        // counter-clockwise, i.e. clockwise by 360 - a.
+        for (int counterClockwise : new int[] {90, 180, 270}) {
+            Path mp4 = dir.resolve("turned" + counterClockwise + ".mp4");
+            try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(mp4.toFile(), 64, 48, 0)) {
+                rec.setFormat("mp4");
+                rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+                rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+                rec.setFrameRate(FPS);
+                rec.setVideoQuality(2);
+                rec.setDisplayRotation(counterClockwise);
+                rec.start();
+                Frame frame = new Frame(64, 48, Frame.DEPTH_UBYTE, 3);
+                for (int y = 0; y < 48; y++) {
+                    ((ByteBuffer) frame.image[0]).put(y * frame.imageStride, picture.rgb(), y * 64 * 3, 64 * 3);
+                }
+                rec.record(frame, avutil.AV_PIX_FMT_RGB24);
+                rec.stop();
+            }
+            RgbImage expected = turnClockwise(picture, (4 - counterClockwise / 90) % 4);
+            try (VideoSource src = VideoSource.open(mp4)) {
+                assertThat(src.info().width()).isEqualTo(expected.width());
+                assertThat(src.info().height()).isEqualTo(expected.height());
+                RgbImage got = src.frames(Sampling.all(), FrameSize.original()).next();
+                assertThat(meanAbsDiff(got, expected)).as("%d degrees", counterClockwise).isLessThan(4.0);
+            }
+        }
+    }
+
+    /** Reference rotation written independently of VideoSource: pixel (x, y) moves to (h-1-y, x) per turn. */
+    private static RgbImage turnClockwise(RgbImage img, int turns) {
+        for (int t = 0; t < turns; t++) {
+            int w = img.width();
+            int h = img.height();
+            byte[] out = new byte[img.rgb().length];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    System.arraycopy(img.rgb(), (y * w + x) * 3, out, (x * h + (h - 1 - y)) * 3, 3);
+                }
+            }
+            img = new RgbImage(h, w, out, img.timestamp());
+        }
+        return img;
+    }
+
     @Test
     void audioOnlyFileIsRejectedNamingTheFile() throws IOException {
         Path wav = SyntheticVideo.writeAudioOnly(dir.resolve("tone.wav"), 0.5);
