@@ -1,0 +1,57 @@
+package io.glimpse.reduce;
+
+import io.glimpse.tokens.TokenSet;
+
+import java.util.Arrays;
+
+/**
+ * Merges similar tokens within each frame, never across frames, before the LLM: AIM's stage A (Zhong et al.,
+ * "AIM: Adaptive Inference of Multi-Modal LLMs via Token Merging and Pruning", ICCV 2025). Each frame is halved
+ * by bipartite merging (r₁ = ⌊N₀/2⌋, then r₂ = ⌊N₀/4⌋, …) until it reaches its share; the last round merges only
+ * the excess. Parameters: {@code keep} (default 0.25, AIM's video setting) or {@code k}; the budget is
+ * apportioned to frames by their token counts, each frame keeping at least one (a smaller budget is an error).
+ * AIM's code averages merged tokens without size weights and loses spatial order; here merges are size-weighted
+ * and order is kept. AIM's 2×2 pooling beforehand is a separate stage.
+ */
+public final class AimFrameMerge implements Reducer {
+    public static final String NAME = "aim";
+
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+            "AIM per-frame iterative bipartite merging (halving rounds), frames never mixed",
+            spec -> new AimFrameMerge(spec.budget()),
+            ParamDef.realAbove("keep", 0, 1, 0.25, "fraction of the tokens to keep, shared out per frame"),
+            ParamDef.integer("k", 1, Integer.MAX_VALUE, null, "number of tokens to keep over all frames"));
+
+    private final Budget budget;
+
+    public AimFrameMerge(Budget budget) {
+        if (budget.kind() == Budget.Kind.REMOVE) {
+            throw new IllegalArgumentException(NAME + ": takes keep= or k=, not r=");
+        }
+        this.budget = budget;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TokenSet apply(TokenSet in, ReduceContext ctx) {
+        Similarity.requireFinite(in, NAME);
+        int total = budget.target(in.size(), NAME);
+        int[] perFrame = new int[in.frameCount()];
+        for (int t = 0; t < in.size(); t++) {
+            perFrame[in.frame(t)]++;
+        }
+        int[] nonEmpty = Arrays.stream(perFrame).filter(c -> c > 0).toArray();
+        int[] share = Budget.apportion(total, nonEmpty, NAME);
+        int[] target = new int[perFrame.length];
+        for (int f = 0, i = 0; f < perFrame.length; f++) {
+            if (perFrame[f] > 0) {
+                target[f] = share[i++];
+            }
+        }
+        return BipartiteMatching.mergeToTargets(in, TokenSet::tokenFrames, target, NAME);
+    }
+}

@@ -1,0 +1,138 @@
+package io.glimpse.reduce;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * One parameter a reduction method accepts in the spec language: its name, kind, range or choices, default and
+ * help text. Values are parsed and range-checked here so that every method sees only valid values.
+ *
+ * @param name         lower-case key used in specs, e.g. {@code keep}
+ * @param kind         integer, real number or one of a fixed set of words
+ * @param min          smallest allowed number (integer and real kinds)
+ * @param minExclusive true when {@code min} itself is not allowed (e.g. keep &gt; 0)
+ * @param max          largest allowed number, inclusive
+ * @param defaultValue value used when the spec omits the parameter: a Double, Integer or String, or null for none
+ * @param choices      allowed words for the choice kind, empty otherwise
+ * @param help         one-line description for --help and error messages
+ */
+public record ParamDef(String name, Kind kind, double min, boolean minExclusive, double max, Object defaultValue,
+                       List<String> choices, String help) {
+
+    /** What sort of value a parameter takes. */
+    public enum Kind { INTEGER, REAL, CHOICE }
+
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,10}");
+
+    public ParamDef {
+        choices = List.copyOf(choices);
+        if (defaultValue != null) {
+            check(defaultValue);
+        }
+    }
+
+    public static ParamDef integer(String name, int min, int max, Integer defaultValue, String help) {
+        return new ParamDef(name, Kind.INTEGER, min, false, max, defaultValue, List.of(), help);
+    }
+
+    public static ParamDef real(String name, double min, double max, Double defaultValue, String help) {
+        return new ParamDef(name, Kind.REAL, min, false, max, defaultValue, List.of(), help);
+    }
+
+    /** A real parameter in (min, max]. */
+    public static ParamDef realAbove(String name, double min, double max, Double defaultValue, String help) {
+        return new ParamDef(name, Kind.REAL, min, true, max, defaultValue, List.of(), help);
+    }
+
+    public static ParamDef choice(String name, String defaultValue, String help, String... choices) {
+        return new ParamDef(name, Kind.CHOICE, 0, false, 0, defaultValue, List.of(choices), help);
+    }
+
+    /**
+     * Parses a spec value and checks it against this definition.
+     *
+     * @param method name of the method, for the error message
+     * @return an Integer, Double or String
+     * @throws IllegalArgumentException naming the method, parameter, value and what is allowed
+     */
+    public Object parse(String method, String text) {
+        String t = text.trim();
+        Object value = switch (kind) {
+            case INTEGER -> {
+                if (!INTEGER.matcher(t).matches()) {
+                    throw new IllegalArgumentException(where(method) + " expects an integer, got '" + text + "'");
+                }
+                long v = Long.parseLong(t);
+                if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(where(method) + " = " + t + " is outside " + range());
+                }
+                yield (int) v;
+            }
+            case REAL -> {
+                if (!NUMBER.matcher(t).matches()) {
+                    throw new IllegalArgumentException(where(method) + " expects a number, got '" + text + "'");
+                }
+                yield Double.parseDouble(t);
+            }
+            case CHOICE -> t.toLowerCase(Locale.ROOT);
+        };
+        try {
+            check(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where(method) + " " + e.getMessage());
+        }
+        return value;
+    }
+
+    /** Checks an already-typed value (from code, or a default). */
+    void check(Object value) {
+        switch (kind) {
+            case INTEGER, REAL -> {
+                if (!(value instanceof Number num) || (kind == Kind.INTEGER && !(value instanceof Integer))) {
+                    throw new IllegalArgumentException("must be " + (kind == Kind.INTEGER ? "an integer" : "a number")
+                            + ", got " + value);
+                }
+                double v = num.doubleValue();
+                boolean low = minExclusive ? v <= min : v < min;
+                if (Double.isNaN(v) || low || v > max) {
+                    throw new IllegalArgumentException("= " + format(value) + " is outside " + range());
+                }
+            }
+            case CHOICE -> {
+                if (!choices.contains(value)) {
+                    throw new IllegalArgumentException("= " + value + " is not one of " + String.join("|", choices));
+                }
+            }
+        }
+    }
+
+    /** Allowed values in words, e.g. {@code (0, 1]} or {@code kcenter|maxsum}. */
+    public String range() {
+        return switch (kind) {
+            case CHOICE -> String.join("|", choices);
+            case INTEGER -> "[" + (long) min + ", " + (long) max + "]";
+            case REAL -> (minExclusive ? "(" : "[") + format(min) + ", " + format(max) + "]";
+        };
+    }
+
+    /** One line for help listings: {@code keep=<(0, 1]> default 0.5 — fraction of tokens kept}. */
+    public String describe() {
+        return name + "=<" + range() + ">" + (defaultValue == null ? "" : " default " + format(defaultValue))
+                + " - " + help;
+    }
+
+    /** Canonical text of a value: integers without a decimal point, reals in the shortest exact decimal. */
+    public static String format(Object value) {
+        if (value instanceof Double v) {
+            return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        }
+        return String.valueOf(value);
+    }
+
+    private String where(String method) {
+        return method + ": parameter " + name;
+    }
+}

@@ -1,0 +1,27 @@
+package io.glimpse.reduce;
+
+/**
+ * The built-in reduction methods. Adding a method = its own file declaring a {@code METHOD} descriptor, plus one
+ * line here.
+ */
+public final class Reducers {
+    private static final ReducerRegistry REGISTRY = ReducerRegistry.of(
+            BipartiteMerge.METHOD,
+            AimFrameMerge.METHOD);
+
+    private Reducers() {
+    }
+
+    public static ReducerRegistry registry() {
+        return REGISTRY;
+    }
+
+    /** The reducer for a one-stage spec such as {@code kcenter:k=64}. */
+    public static Reducer create(String stageSpec) {
+        PipelineSpec spec = PipelineSpec.parse(stageSpec);
+        if (spec.stages().size() != 1) {
+            throw new IllegalArgumentException("expected one stage, got " + spec.stages().size() + " in '" + stageSpec + "'");
+        }
+        return spec.stages().get(0).create();
+    }
+}
