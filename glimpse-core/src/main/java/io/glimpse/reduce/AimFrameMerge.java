@@ -19,8 +19,8 @@ public final class AimFrameMerge implements Reducer {
     public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
             "AIM per-frame iterative bipartite merging (halving rounds), frames never mixed",
             spec -> new AimFrameMerge(spec.budget()),
-            ParamDef.realAbove("keep", 0, 1, 0.25, "fraction of the tokens to keep, shared out per frame"),
-            ParamDef.integer("k", 1, Integer.MAX_VALUE, null, "number of tokens to keep over all frames"));
+            ParamDef.keep(0.25),
+            ParamDef.count());
 
     private final Budget budget;
 

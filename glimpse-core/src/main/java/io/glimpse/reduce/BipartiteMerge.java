@@ -16,9 +16,9 @@ public final class BipartiteMerge implements Reducer {
     public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
             "ToMe bipartite soft matching over all tokens, size-weighted merges, spatial order kept",
             spec -> new BipartiteMerge(spec.budget()),
-            ParamDef.realAbove("keep", 0, 1, 0.5, "fraction of the tokens to keep"),
-            ParamDef.integer("k", 1, Integer.MAX_VALUE, null, "number of tokens to keep"),
-            ParamDef.integer("r", 0, Integer.MAX_VALUE, null, "number of tokens to merge away"));
+            ParamDef.keep(0.5),
+            ParamDef.count(),
+            ParamDef.removals());
 
     private final Budget budget;
 

@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
  * @param kind         integer, real number or one of a fixed set of words
  * @param min          smallest allowed number (integer and real kinds)
  * @param minExclusive true when {@code min} itself is not allowed (e.g. keep &gt; 0)
- * @param max          largest allowed number, inclusive
+ * @param max          largest allowed number
+ * @param maxExclusive true when {@code max} itself is not allowed (e.g. a pruning rate &lt; 1)
  * @param defaultValue value used when the spec omits the parameter: a Double, Integer or String, or null for none
  * @param choices      allowed words for the choice kind, empty otherwise
  * @param help         one-line description for --help and error messages
  */
-public record ParamDef(String name, Kind kind, double min, boolean minExclusive, double max, Object defaultValue,
+public record ParamDef(String name, Kind kind, double min, boolean minExclusive, double max, boolean maxExclusive,
+                       Object defaultValue,
                        List<String> choices, String help) {
 
     /** What sort of value a parameter takes. */
@@ -30,25 +32,45 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
     public ParamDef {
         choices = List.copyOf(choices);
         if (defaultValue != null) {
-            check(defaultValue);
+            checkValue(kind, min, minExclusive, max, maxExclusive, choices, defaultValue);
         }
     }
 
     public static ParamDef integer(String name, int min, int max, Integer defaultValue, String help) {
-        return new ParamDef(name, Kind.INTEGER, min, false, max, defaultValue, List.of(), help);
+        return new ParamDef(name, Kind.INTEGER, min, false, max, false, defaultValue, List.of(), help);
     }
 
     public static ParamDef real(String name, double min, double max, Double defaultValue, String help) {
-        return new ParamDef(name, Kind.REAL, min, false, max, defaultValue, List.of(), help);
+        return new ParamDef(name, Kind.REAL, min, false, max, false, defaultValue, List.of(), help);
     }
 
     /** A real parameter in (min, max]. */
     public static ParamDef realAbove(String name, double min, double max, Double defaultValue, String help) {
-        return new ParamDef(name, Kind.REAL, min, true, max, defaultValue, List.of(), help);
+        return new ParamDef(name, Kind.REAL, min, true, max, false, defaultValue, List.of(), help);
+    }
+
+    /** A real parameter in [min, max). */
+    public static ParamDef realBelow(String name, double min, double max, Double defaultValue, String help) {
+        return new ParamDef(name, Kind.REAL, min, false, max, true, defaultValue, List.of(), help);
     }
 
     public static ParamDef choice(String name, String defaultValue, String help, String... choices) {
-        return new ParamDef(name, Kind.CHOICE, 0, false, 0, defaultValue, List.of(choices), help);
+        return new ParamDef(name, Kind.CHOICE, 0, false, 0, false, defaultValue, List.of(choices), help);
+    }
+
+    /** The {@code keep=} budget form: fraction of the received tokens to keep, in (0, 1]; default may be null. */
+    public static ParamDef keep(Double defaultFraction) {
+        return realAbove(Budget.Kind.KEEP.param(), 0, 1, defaultFraction, "fraction of the tokens to keep");
+    }
+
+    /** The {@code k=} budget form: number of tokens to keep in total. */
+    public static ParamDef count() {
+        return integer(Budget.Kind.COUNT.param(), 1, Integer.MAX_VALUE, null, "number of tokens to keep in total");
+    }
+
+    /** The {@code r=} budget form: number of tokens to remove. */
+    public static ParamDef removals() {
+        return integer(Budget.Kind.REMOVE.param(), 0, Integer.MAX_VALUE, null, "number of tokens to remove");
     }
 
     /**
@@ -89,6 +111,11 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
 
     /** Checks an already-typed value (from code, or a default). */
     void check(Object value) {
+        checkValue(kind, min, minExclusive, max, maxExclusive, choices, value);
+    }
+
+    private static void checkValue(Kind kind, double min, boolean minExclusive, double max, boolean maxExclusive,
+                                   List<String> choices, Object value) {
         switch (kind) {
             case INTEGER, REAL -> {
                 if (!(value instanceof Number num) || (kind == Kind.INTEGER && !(value instanceof Integer))) {
@@ -97,8 +124,10 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
                 }
                 double v = num.doubleValue();
                 boolean low = minExclusive ? v <= min : v < min;
-                if (Double.isNaN(v) || low || v > max) {
-                    throw new IllegalArgumentException("= " + format(value) + " is outside " + range());
+                boolean high = maxExclusive ? v >= max : v > max;
+                if (Double.isNaN(v) || low || high) {
+                    throw new IllegalArgumentException("= " + format(value) + " is outside "
+                            + range(kind, min, minExclusive, max, maxExclusive, choices));
                 }
             }
             case CHOICE -> {
@@ -111,14 +140,19 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
 
     /** Allowed values in words, e.g. {@code (0, 1]} or {@code kcenter|maxsum}. */
     public String range() {
+        return range(kind, min, minExclusive, max, maxExclusive, choices);
+    }
+
+    private static String range(Kind kind, double min, boolean minExclusive, double max, boolean maxExclusive,
+                                List<String> choices) {
         return switch (kind) {
             case CHOICE -> String.join("|", choices);
             case INTEGER -> "[" + (long) min + ", " + (long) max + "]";
-            case REAL -> (minExclusive ? "(" : "[") + format(min) + ", " + format(max) + "]";
+            case REAL -> (minExclusive ? "(" : "[") + format(min) + ", " + format(max) + (maxExclusive ? ")" : "]");
         };
     }
 
-    /** One line for help listings: {@code keep=<(0, 1]> default 0.5 — fraction of tokens kept}. */
+    /** One line for help listings: {@code keep=<(0, 1]> default 0.5 - fraction of the tokens to keep}. */
     public String describe() {
         return name + "=<" + range() + ">" + (defaultValue == null ? "" : " default " + format(defaultValue))
                 + " - " + help;

@@ -7,7 +7,12 @@ package io.glimpse.reduce;
 public final class Reducers {
     private static final ReducerRegistry REGISTRY = ReducerRegistry.of(
             BipartiteMerge.METHOD,
-            AimFrameMerge.METHOD);
+            AimFrameMerge.METHOD,
+            KCenterSelect.METHOD,
+            SegmentKMedoids.METHOD,
+            TemporalMerge.METHOD,
+            TemporalPrune.METHOD,
+            VqTokenCluster.METHOD);
 
     private Reducers() {
     }
