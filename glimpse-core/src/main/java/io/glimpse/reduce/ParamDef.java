@@ -1,6 +1,7 @@
 package io.glimpse.reduce;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -27,7 +28,7 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
     public enum Kind { INTEGER, REAL, CHOICE }
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
-    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,10}");
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
     public ParamDef {
         choices = List.copyOf(choices);
@@ -87,11 +88,11 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
                 if (!INTEGER.matcher(t).matches()) {
                     throw new IllegalArgumentException(where(method) + " expects an integer, got '" + text + "'");
                 }
-                long v = Long.parseLong(t);
-                if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                BigInteger v = new BigInteger(t);
+                if (v.bitLength() > 31) {
                     throw new IllegalArgumentException(where(method) + " = " + t + " is outside " + range());
                 }
-                yield (int) v;
+                yield v.intValue();
             }
             case REAL -> {
                 if (!NUMBER.matcher(t).matches()) {
@@ -160,7 +161,7 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
 
     /** Canonical text of a value: integers without a decimal point, reals in the shortest exact decimal. */
     public static String format(Object value) {
-        if (value instanceof Double v) {
+        if (value instanceof Double v && Double.isFinite(v)) {
             return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
         }
         return String.valueOf(value);

@@ -42,6 +42,9 @@ public final class StageSpec {
                     + String.join(", ", ordered.keySet().stream().filter(StageSpec::isBudgetParam).toList()) + ")");
         }
         this.values = Collections.unmodifiableMap(ordered);
+        // Building the reducer runs its constructor's checks between parameters (e.g. mink ≤ maxk), so a spec
+        // that parses is one that runs.
+        method.factory().apply(this);
     }
 
     public ReducerMethod method() {
