@@ -5,13 +5,11 @@ import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
 /**
- * Merges similar tokens within each frame, never across frames, before the LLM: AIM's stage A (Zhong et al.,
- * "AIM: Adaptive Inference of Multi-Modal LLMs via Token Merging and Pruning", ICCV 2025). Each frame is halved
- * by bipartite merging (r₁ = ⌊N₀/2⌋, then r₂ = ⌊N₀/4⌋, …) until it reaches its share; the last round merges only
- * the excess. Parameters: {@code keep} (default 0.25, AIM's video setting) or {@code k}; the budget is
- * apportioned to frames by their token counts, each frame keeping at least one (a smaller budget is an error).
- * AIM's code averages merged tokens without size weights and loses spatial order; here merges are size-weighted
- * and order is kept. AIM's 2×2 pooling beforehand is a separate stage.
+ * Merges similar tokens within each frame, never across frames: AIM's stage A before the LLM (Zhong et al., "AIM:
+ * Adaptive Inference of Multi-Modal LLMs via Token Merging and Pruning", ICCV 2025). Bipartite rounds halve a frame
+ * (r₁ = ⌊N₀/2⌋, r₂ = ⌊N₀/4⌋, …) until it reaches its share of {@code keep} (default 0.25) or {@code k}, apportioned
+ * by token count with at least one per frame. Unlike AIM's code, merges are size-weighted and spatial order is
+ * kept; AIM's 2×2 pooling beforehand is a separate stage.
  */
 public final class AimFrameMerge implements Reducer {
     public static final String NAME = "aim";

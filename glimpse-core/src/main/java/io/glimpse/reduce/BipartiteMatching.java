@@ -24,8 +24,8 @@ final class BipartiteMatching {
      * at half the tokens, so reaching a lower target takes several rounds, as in AIM and B-VLLM).
      * A merged token keeps its destination's position, so the output stays in spatial order.
      *
-     * @param partitionOf maps a token set to each token's partition id in [0, target.length); it must be stable
-     *                    under merging within a partition (e.g. the token's frame)
+     * @param partitionOf maps a token set to each token's partition id in [0, target.length), or -1 for a token
+     *                    that must not merge; it must be stable under merging within a partition (e.g. the frame)
      */
     static TokenSet mergeToTargets(TokenSet in, Function<TokenSet, int[]> partitionOf, int[] target, String method) {
         TokenSet current = in;
@@ -36,7 +36,9 @@ final class BipartiteMatching {
                 members.add(new ArrayList<>());
             }
             for (int t = 0; t < current.size(); t++) {
-                members.get(part[t]).add(t);
+                if (part[t] >= 0) {
+                    members.get(part[t]).add(t);
+                }
             }
             boolean done = true;
             for (int p = 0; p < target.length; p++) {

@@ -6,13 +6,11 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Keeps a diverse subset: greedy k-center (farthest point, cosine distance) from a pivot, ToDRE's stage 1
- * (Li et al., "ToDRE: Visual Token Pruning via Diversity and Task Awareness", arXiv 2505.18757; v1 describes
- * k-center, v2 greedy max-sum, both offered as {@code variant=kcenter|maxsum}, default kcenter). Parameters:
- * {@code keep} (default 0.25) or {@code k}; {@code relevance} λ in [0,1] (default 0.5) weights each candidate's
- * distance by (1−λ)+λ·r, r its min-max-scaled query relevance from the context (ignored when there is none).
- * The pivot is the most relevant token, or without relevance the token least like the mean direction (the paper
- * uses the CLS-attention argmax, or a random token when there is no CLS). Kept tokens stay in original order.
+ * Keeps a diverse subset by greedy k-center (farthest point) on cosine distance: ToDRE's stage 1 (arXiv 2505.18757;
+ * v1 says k-center, v2 greedy max-sum, offered as {@code variant=kcenter|maxsum}). Parameters: {@code keep} (default
+ * 0.25) or {@code k}; {@code relevance} λ (default 0.5) scales each candidate's distance by (1−λ)+λ·r, r its min-max
+ * scaled query relevance from the context, if any. Pivot: the most relevant token, else the one least like the mean
+ * direction (ToDRE takes the CLS-attention argmax, or a random token without CLS). Kept tokens stay in order.
  */
 public final class KCenterSelect implements Reducer {
     public static final String NAME = "kcenter";

@@ -9,13 +9,12 @@ import java.util.Locale;
 import java.util.function.DoubleConsumer;
 
 /**
- * Groups consecutive frames into segments and replaces each segment's tokens by cluster centres that are tokens
- * themselves (medoids), found by deterministic k-medoids with KKZ initialisation: CenterCLIP (Zhao et al.,
- * "CenterCLIP: Token Clustering for Efficient Text-Video Retrieval", SIGIR 2022). Parameters: {@code keep}
- * (default 0.5) or {@code k} in total, apportioned to segments by token count; {@code frames} per segment
- * (default 2); {@code cluster=kmedoids|spectral}; {@code distance=euclidean|cosine} (default euclidean, as in the
- * code); {@code iters} (default 100); {@code sigma} of the spectral heat kernel (default 2.0). The code stops on a
- * medoid shift threshold; here it stops when the medoids no longer change. Centres keep spatio-temporal order.
+ * Replaces the tokens of each segment of consecutive frames by cluster centres that are tokens themselves (medoids),
+ * by deterministic k-medoids with KKZ initialisation: CenterCLIP (Zhao et al., "CenterCLIP: Token Clustering for
+ * Efficient Text-Video Retrieval", SIGIR 2022). Parameters: {@code keep} (default 0.5) or {@code k}, apportioned to
+ * segments by token count; {@code frames} per segment (2); {@code cluster=kmedoids|spectral}; {@code distance=
+ * euclidean|cosine}; {@code iters} (100); spectral {@code sigma} (2.0). CenterCLIP stops on a medoid-shift threshold,
+ * this when the medoids stop changing. Centres keep spatio-temporal order.
  */
 public final class SegmentKMedoids implements Reducer {
     public static final String NAME = "kmedoids";
@@ -131,11 +130,7 @@ public final class SegmentKMedoids implements Reducer {
         }
         double[] norm = new double[m];
         for (int i = 0; i < m; i++) {
-            double ss = 0;
-            for (double v : points[i]) {
-                ss += v * v;
-            }
-            norm[i] = Math.sqrt(ss);
+            norm[i] = norm(points[i]);
         }
         return kMedoids(dist, norm, k, iters, cost -> { });
     }
@@ -145,11 +140,7 @@ public final class SegmentKMedoids implements Reducer {
         int m = p.length;
         double[] norm = new double[m];
         for (int i = 0; i < m; i++) {
-            double ss = 0;
-            for (double v : p[i]) {
-                ss += v * v;
-            }
-            norm[i] = Math.sqrt(ss);
+            norm[i] = norm(p[i]);
         }
         double[][] dist = new double[m][m];
         for (int i = 0; i < m; i++) {
@@ -188,18 +179,22 @@ public final class SegmentKMedoids implements Reducer {
         }
         double[][] y = SymmetricEigen.topEigenvectors(w, k);
         for (double[] row : y) {
-            double ss = 0;
-            for (double v : row) {
-                ss += v * v;
-            }
-            if (ss > 0) {
-                double inv = 1 / Math.sqrt(ss);
+            double len = norm(row);
+            if (len > 0) {
                 for (int j = 0; j < row.length; j++) {
-                    row[j] *= inv;
+                    row[j] /= len;
                 }
             }
         }
         return y;
+    }
+
+    private static double norm(double[] v) {
+        double ss = 0;
+        for (double x : v) {
+            ss += x * x;
+        }
+        return Math.sqrt(ss);
     }
 
     /** Medoids as point indices in ascending order, and each point's cluster (index into medoids). */

@@ -6,13 +6,12 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Compresses all tokens into a small codebook by cosine k-means with k chosen by the elbow of the distortion
- * curve, and keeps the token hash (each grid position's codebook index) in the output's origin: VQToken (Zhang et
- * al., "Token Dynamics: Towards Efficient and Dynamic Video Token Representation", NeurIPS 2025). Parameters:
- * {@code k} or {@code keep} fixes the codebook size, else it is adaptive over [{@code mink}, {@code maxk}]
- * (default 12..32); {@code iters} (default 100). k-means++ is seeded from the context seed. VQToken's code picks
- * argmax(second difference)+4 and uses means of normalized tokens; here k is the K at the largest second difference
- * and each code is the size-weighted mean of its members' embeddings, anchored at the member closest to it.
+ * Compresses all tokens into a small codebook by cosine k-means, k at the elbow of the distortion curve; the output's
+ * origin is the token hash (grid position → code): VQToken (Zhang et al., NeurIPS 2025).
+ * Parameters: {@code k} or {@code keep} fix the size, else it adapts in [{@code mink}, {@code maxk}] (12..32);
+ * {@code iters} (100); k-means++ seeded from the context. VQToken's code takes argmax(second difference)+4 and codes
+ * are means of normalized tokens; here k is at the largest second difference and each code is the size-weighted
+ * mean of its members' embeddings, anchored at the member nearest its centroid.
  */
 public final class VqTokenCluster implements Reducer {
     public static final String NAME = "vqtoken";

@@ -26,7 +26,7 @@ class BipartiteMergeTest {
 
     @Test
     void oneMergeJoinsTheMostSimilarPairAndKeepsSpatialOrder() {
-        TokenSet out = new BipartiteMerge(Budget.remove(1)).apply(sixInARow(), CTX);
+        TokenSet out = new BipartiteMerge(Budget.remove(1), 0).apply(sixInARow(), CTX);
         assertThat(out.size()).isEqualTo(5);
         assertThat(out.cols()).containsExactly(1, 2, 3, 4, 5);
         assertThat(out.sizes()).containsExactly(1, 1, 2, 1, 1);
@@ -36,10 +36,19 @@ class BipartiteMergeTest {
 
     @Test
     void twoMergesTakeTheTwoBestPairsNotTheFarSource() {
-        TokenSet out = new BipartiteMerge(Budget.remove(2)).apply(sixInARow(), CTX);
+        TokenSet out = new BipartiteMerge(Budget.remove(2), 0).apply(sixInARow(), CTX);
         assertThat(out.cols()).containsExactly(1, 3, 4, 5);
         assertThat(out.sizes()).containsExactly(1, 2, 1, 2);
         assertThat(out.origin()).containsExactly(1, 0, 3, 1, 2, 3);
+    }
+
+    @Test
+    void protectedLeadingTokensNeverMergeEvenWhenTheyMatchBest() {
+        TokenSet out = Reducers.create("tome:r=1,protect=1").apply(sixInARow(), CTX);
+        assertThat(out.origin()).containsExactly(0, 1, 2, 3, 4, 2);
+        assertThat(out.vector(0)).containsExactly(1, 0, 0);
+        assertThatThrownBy(() -> Reducers.create("tome:k=2,protect=3").apply(sixInARow(), CTX))
+                .hasMessage("tome: budget of 2 tokens is below the 3 protected ones");
     }
 
     @Test
@@ -47,7 +56,7 @@ class BipartiteMergeTest {
         TokenSet grid = Fixtures.grid(1, 1, 4,
                 new float[] {1, 0}, new float[] {0.8f, 0.6f}, new float[] {0.8f, 0.6f}, new float[] {0.8f, 0.6f});
         TokenSet two = grid.regroup(new int[] {0, 1, 1, 1}, 2, null);
-        TokenSet out = new BipartiteMerge(Budget.count(1)).apply(two, CTX);
+        TokenSet out = new BipartiteMerge(Budget.count(1), 0).apply(two, CTX);
         assertThat(out.sizes()).containsExactly(4);
         assertThat(out.get(0, 0)).isCloseTo(0.85f, within(1e-6f));
         assertThat(out.get(0, 1)).isCloseTo(0.45f, within(1e-6f));
