@@ -2,7 +2,17 @@ package io.glimpse.reduce;
 
 /**
  * The built-in reduction methods. Adding a method = its own file declaring a {@code METHOD} descriptor, plus one
- * line here.
+ * line in the list below:
+ * <pre>{@code
+ * public final class MyPrune implements Reducer {
+ *     public static final ReducerMethod METHOD = ReducerMethod.of("myprune", "one-line summary",
+ *             spec -> new MyPrune(spec.budget(), spec.real("alpha")),
+ *             ParamDef.keep(0.5), ParamDef.count(),
+ *             ParamDef.real("alpha", 0, 1, 0.1, "what alpha weighs"));
+ *     ...
+ * }
+ * }</pre>
+ * Declaring {@link ParamDef#count()} makes a method budgeted, so a {@link Pipeline} final budget can hand it a share.
  */
 public final class Reducers {
     private static final ReducerRegistry REGISTRY = ReducerRegistry.of(

@@ -115,6 +115,31 @@ class ReducerProperties {
         assertThat(adaptive.size()).isBetween(Math.min(2, in.size()), Math.min(6, in.size()));
     }
 
+    /**
+     * Every registered method, including ones added later, with its defaults or a random count budget: it either
+     * keeps the invariants within the budget or refuses with an IllegalArgumentException that names it.
+     */
+    @Property(tries = 300)
+    void everyRegisteredMethodKeepsTheInvariantsOrRefusesClearly(@ForAll("tokens") TokenSet in, @ForAll int x,
+                                                                 @ForAll long seed) {
+        ReduceContext ctx = new ReduceContext(seed, Map.of(), randomRelevance(in, seed));
+        for (ReducerMethod m : Reducers.registry().methods()) {
+            int k = budgetIn(1, in.size(), x);
+            String spec = m.budgeted() ? m.name() + ":k=" + k : m.name();
+            TokenSet out;
+            try {
+                out = Reducers.create(spec).apply(in, ctx);
+            } catch (IllegalArgumentException refused) {
+                assertThat(refused).hasMessageStartingWith(m.name() + ": ").hasMessageNotContaining("\n");
+                continue;
+            }
+            Fixtures.checkInvariants(in, out, Reducers.create(spec), ctx);
+            if (m.budgeted()) {
+                assertThat(out.size()).as(spec).isLessThanOrEqualTo(k);
+            }
+        }
+    }
+
     private static int frameOfPatch(TokenSet t, int p) {
         int f = 0;
         while (t.frameOffset(f + 1) <= p) {
