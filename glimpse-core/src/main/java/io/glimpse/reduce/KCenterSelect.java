@@ -57,7 +57,7 @@ public final class KCenterSelect implements Reducer {
         int d = in.dim();
         int k = budget.target(n, NAME);
         double[] weight = weights(in, ctx);
-        int pivot = pivot(unit, n, d, weight, ctx.relevance() != null && lambda > 0);
+        int pivot = pivot(unit, n, d, weight);
         boolean[] chosen = new boolean[n];
         double[] dist = new double[n];
         int[] keep = new int[k];
@@ -132,14 +132,15 @@ public final class KCenterSelect implements Reducer {
         return sum;
     }
 
-    private static int pivot(float[] unit, int n, int d, double[] weight, boolean byRelevance) {
+    /** The most relevant token when relevance tells tokens apart, else the one least like the mean direction. */
+    private static int pivot(float[] unit, int n, int d, double[] weight) {
         int best = 0;
-        if (byRelevance) {
-            for (int t = 1; t < n; t++) {
-                if (weight[t] > weight[best]) {
-                    best = t;
-                }
+        for (int t = 1; t < n; t++) {
+            if (weight[t] > weight[best]) {
+                best = t;
             }
+        }
+        if (weight[best] > Arrays.stream(weight).min().orElse(weight[best])) {
             return best;
         }
         float[] mean = new float[d];

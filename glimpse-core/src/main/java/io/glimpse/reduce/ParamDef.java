@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
  * @param help         one-line description for --help and error messages
  */
 public record ParamDef(String name, Kind kind, double min, boolean minExclusive, double max, boolean maxExclusive,
-                       Object defaultValue,
-                       List<String> choices, String help) {
+                       Object defaultValue, List<String> choices, String help) {
 
     /** What sort of value a parameter takes. */
     public enum Kind { INTEGER, REAL, CHOICE }
@@ -31,6 +30,9 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
     public ParamDef {
+        if (!name.matches("[a-z][a-z0-9]*")) {
+            throw new IllegalArgumentException("parameter name '" + name + "' must be lower-case letters and digits");
+        }
         choices = List.copyOf(choices);
         if (defaultValue != null) {
             checkValue(kind, min, minExclusive, max, maxExclusive, choices, defaultValue);

@@ -101,5 +101,9 @@ class KCenterSelectTest {
         ReduceContext ctx = new ReduceContext(0, Map.of(), relevance);
         assertThat(Reducers.create("kcenter:k=1").apply(in, ctx).cols()).containsExactly(1);
         assertThat(Reducers.create("kcenter:k=1,relevance=0").apply(in, ctx).row(0)).isEqualTo(1);
+        ReduceContext flat = new ReduceContext(0, Map.of(), new float[] {0.3f, 0.3f, 0.3f, 0.3f});
+        assertThat(Reducers.create("kcenter:k=1").apply(in, flat).cols())
+                .as("relevance that tells no token apart leaves the pivot to geometry").containsExactly(1);
+        assertThat(Reducers.create("kcenter:k=1").apply(in, flat).rows()).containsExactly(1);
     }
 }
