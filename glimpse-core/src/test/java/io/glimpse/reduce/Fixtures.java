@@ -22,9 +22,17 @@ final class Fixtures {
     enum Content { RANDOM, DUPLICATES, ALL_EQUAL, SOME_ZERO, ALL_ZERO, HUGE }
 
     static List<FrameInfo> frames(int count, int h, int w) {
+        return frames(count, h, w, false);
+    }
+
+    /** Frames of h×w patches, or with {@code mixed} every odd frame w×h (a grid change mid-video). */
+    static List<FrameInfo> frames(int count, int h, int w, boolean mixed) {
         List<FrameInfo> f = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            f.add(new FrameInfo(i * 0.5, h, w, w * 14, h * 14, 0, -1));
+            boolean swap = mixed && i % 2 == 1;
+            int gh = swap ? w : h;
+            int gw = swap ? h : w;
+            f.add(new FrameInfo(i * 0.5, gh, gw, gw * 14, gh * 14, 0, -1));
         }
         return f;
     }
@@ -40,6 +48,11 @@ final class Fixtures {
     }
 
     static TokenSet generate(int frames, int h, int w, int d, Content content, boolean preReduced, long seed) {
+        return generate(frames, h, w, d, content, preReduced, false, seed);
+    }
+
+    static TokenSet generate(int frames, int h, int w, int d, Content content, boolean preReduced, boolean mixedGrids,
+                             long seed) {
         Random rnd = new Random(seed);
         int n = frames * h * w;
         float[] e = new float[n * d];
@@ -61,7 +74,7 @@ final class Fixtures {
                 };
             }
         }
-        TokenSet full = TokenSet.fromGrid(e, d, frames(frames, h, w));
+        TokenSet full = TokenSet.fromGrid(e, d, frames(frames, h, w, mixedGrids));
         if (!preReduced || n < 2) {
             return full;
         }
@@ -89,6 +102,7 @@ final class Fixtures {
                 Arbitraries.integers().between(1, 4),
                 Arbitraries.integers().between(1, 5),
                 Arbitraries.of(Content.class),
+                Arbitraries.of(false, true),
                 Arbitraries.of(false, true),
                 Arbitraries.longs()).as(Fixtures::generate);
     }

@@ -38,6 +38,13 @@ class TemporalMergeTest {
     }
 
     @Test
+    void framesWithDifferentGridsNeverMerge() {
+        float[] same = {1, 0, 1, 0, 1, 0, 1, 0};
+        TokenSet in = TokenSet.fromGrid(same, 2, Fixtures.frames(2, 1, 2, true));
+        assertThat(Reducers.create("tmerge").apply(in, CTX).size()).isEqualTo(4);
+    }
+
+    @Test
     void onlyTheSamePositionInTheNextFrameCounts() {
         TokenSet swapped = Fixtures.grid(2, 1, 2,
                 new float[] {1, 0}, new float[] {0, 1},
