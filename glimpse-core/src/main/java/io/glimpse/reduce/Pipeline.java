@@ -80,7 +80,7 @@ public final class Pipeline {
             long start = System.nanoTime();
             TokenSet next = reducer.apply(current, ctx);
             long nanos = System.nanoTime() - start;
-            reports.add(new StageReport(i, stage.toString(), current.size(), next.size(), nanos));
+            reports.add(new StageReport(i, stage.name(), stage.toString(), current.size(), next.size(), nanos));
             current = next;
         }
         return new Result(current, reports);

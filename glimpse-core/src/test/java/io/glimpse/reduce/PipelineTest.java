@@ -25,6 +25,8 @@ class PipelineTest {
     void runsStagesInOrderAndReportsEach() {
         Pipeline.Result r = Pipeline.of("tome:keep=0.5 > kcenter:k=10 > evs:rate=0").run(hundred(), CTX);
         List<StageReport> s = r.stages();
+        assertThat(s).extracting(StageReport::method).containsExactly("tome", "kcenter", "evs");
+        assertThat(s).extracting(StageReport::index).containsExactly(0, 1, 2);
         assertThat(s).extracting(StageReport::stage).containsExactly("tome:keep=0.5", "kcenter:k=10", "evs:rate=0");
         assertThat(s).extracting(StageReport::tokensIn).containsExactly(100, 50, 10);
         assertThat(s).extracting(StageReport::tokensOut).containsExactly(50, 10, 10);
