@@ -49,7 +49,8 @@ public final class BipartiteMerge implements Reducer {
                     + " protected ones");
         }
         // Protected tokens come first in (frame,row,col) order and never merge, so they stay first every round.
-        return BipartiteMatching.mergeToTargets(in, t -> partitions(t.size(), guarded), new int[] {target - guarded}, NAME);
+        return BipartiteMatching.mergeToTargets(in, t -> partitions(t.size(), guarded), new int[] {target - guarded},
+                NAME);
     }
 
     private static int[] partitions(int n, int guarded) {

@@ -29,7 +29,8 @@ public final class KCenterSelect implements Reducer {
                     spec.real("relevance")),
             ParamDef.keep(0.25),
             ParamDef.count(),
-            ParamDef.choice("variant", "kcenter", "kcenter = farthest point, maxsum = max-sum diversity", "kcenter", "maxsum"),
+            ParamDef.choice("variant", "kcenter", "kcenter = farthest point, maxsum = max-sum diversity",
+                    "kcenter", "maxsum"),
             ParamDef.real("relevance", 0, 1, 0.5, "weight of query relevance in the choice (when the context has one)"));
 
     private final Budget budget;

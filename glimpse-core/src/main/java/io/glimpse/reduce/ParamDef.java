@@ -88,7 +88,7 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
         Object value = switch (kind) {
             case INTEGER -> {
                 if (!INTEGER.matcher(t).matches()) {
-                    throw new IllegalArgumentException(where(method) + " expects an integer, got '" + text + "'");
+                    throw new IllegalArgumentException(where(method) + " expects an integer, got " + quoted(text));
                 }
                 BigInteger v = new BigInteger(t);
                 if (v.bitLength() > 31) {
@@ -98,7 +98,7 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
             }
             case REAL -> {
                 if (!NUMBER.matcher(t).matches()) {
-                    throw new IllegalArgumentException(where(method) + " expects a number, got '" + text + "'");
+                    throw new IllegalArgumentException(where(method) + " expects a number, got " + quoted(text));
                 }
                 yield Double.parseDouble(t);
             }
@@ -135,7 +135,8 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
             }
             case CHOICE -> {
                 if (!choices.contains(value)) {
-                    throw new IllegalArgumentException("= " + value + " is not one of " + String.join("|", choices));
+                    throw new IllegalArgumentException("= " + quoted(String.valueOf(value)) + " is not one of "
+                            + String.join("|", choices));
                 }
             }
         }
@@ -159,6 +160,16 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
     public String describe() {
         return name + "=<" + range() + ">" + (defaultValue == null ? "" : " default " + format(defaultValue))
                 + " - " + help;
+    }
+
+    /** User text for an error message: quoted, with control characters escaped so the message stays one line. */
+    static String quoted(String text) {
+        StringBuilder sb = new StringBuilder("'");
+        for (char c : text.toCharArray()) {
+            boolean breaksLine = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            sb.append(breaksLine ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return sb.append('\'').toString();
     }
 
     /** Canonical text of a value: integers without a decimal point, reals in the shortest exact decimal. */

@@ -65,7 +65,8 @@ public record PipelineSpec(List<StageSpec> stages) {
             for (String assignment : text.substring(colon + 1).split(",", -1)) {
                 int eq = assignment.indexOf('=');
                 if (eq < 0) {
-                    throw new IllegalArgumentException(name + ": expected key=value, got '" + assignment.trim() + "'");
+                    throw new IllegalArgumentException(name + ": expected key=value, got "
+                            + ParamDef.quoted(assignment.trim()));
                 }
                 String key = assignment.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 ParamDef def = method.param(key);

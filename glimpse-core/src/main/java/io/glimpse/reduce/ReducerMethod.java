@@ -52,7 +52,7 @@ public record ReducerMethod(String name, String summary, List<ParamDef> params, 
     }
 
     String unknownParameter(String key) {
-        return name + ": unknown parameter '" + key + "'; valid parameters: "
+        return name + ": unknown parameter " + ParamDef.quoted(key) + "; valid parameters: "
                 + (params.isEmpty() ? "(none)" : params.stream().map(ParamDef::name).collect(Collectors.joining(", ")));
     }
 }

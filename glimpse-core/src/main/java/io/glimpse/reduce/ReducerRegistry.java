@@ -40,7 +40,7 @@ public final class ReducerRegistry {
     public ReducerMethod method(String name) {
         ReducerMethod m = methods.get(name);
         if (m == null) {
-            throw new IllegalArgumentException("unknown reduction method '" + name + "'; valid methods: "
+            throw new IllegalArgumentException("unknown reduction method " + ParamDef.quoted(name) + "; valid methods: "
                     + String.join(", ", methods.keySet()));
         }
         return m;

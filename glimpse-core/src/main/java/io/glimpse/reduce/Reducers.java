@@ -35,7 +35,8 @@ public final class Reducers {
     public static Reducer create(String stageSpec) {
         PipelineSpec spec = PipelineSpec.parse(stageSpec);
         if (spec.stages().size() != 1) {
-            throw new IllegalArgumentException("expected one stage, got " + spec.stages().size() + " in '" + stageSpec + "'");
+            throw new IllegalArgumentException("expected one stage, got " + spec.stages().size() + " in "
+                    + ParamDef.quoted(stageSpec));
         }
         return spec.stages().get(0).create();
     }

@@ -104,7 +104,8 @@ public final class StageSpec {
         }
         Map<String, Object> v = new LinkedHashMap<>(values);
         v.keySet().removeIf(StageSpec::isBudgetParam);
-        v.put(budget.kind().param(), budget.kind() == Budget.Kind.KEEP ? (Object) budget.value() : (Object) (int) budget.value());
+        Object value = budget.kind() == Budget.Kind.KEEP ? (Object) budget.value() : (Object) (int) budget.value();
+        v.put(budget.kind().param(), value);
         return new StageSpec(method, v);
     }
 

@@ -34,7 +34,8 @@ public final class VqTokenCluster implements Reducer {
     /** @param budget a fixed codebook size, or null to choose it adaptively in [minK, maxK] */
     public VqTokenCluster(Budget budget, int minK, int maxK, int iters) {
         if (minK < 1 || maxK < minK || iters < 1 || (budget != null && budget.kind() == Budget.Kind.REMOVE)) {
-            throw new IllegalArgumentException(NAME + ": needs 1 ≤ mink ≤ maxk, iters ≥ 1, and keep= or k= (not r=); got mink="
+            throw new IllegalArgumentException(NAME + ": needs 1 ≤ mink ≤ maxk, iters ≥ 1, and keep= or k= (not r=);"
+                    + " got mink="
                     + minK + ", maxk=" + maxK + ", iters=" + iters);
         }
         this.budget = budget;
