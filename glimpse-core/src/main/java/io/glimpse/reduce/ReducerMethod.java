@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * @param name    lower-case spec name, e.g. {@code tome}
  * @param summary one line for help listings
  * @param params  accepted parameters, in the order canonical specs print them
- * @param factory builds the reducer from a stage whose values were checked against {@code params}
+ * @param factory builds the reducer from a stage whose values were checked against {@code params}; it must be cheap
+ *                and free of side effects, since every parsed stage is built once to check constraints between
+ *                parameters (throw IllegalArgumentException naming the method for those)
  */
 public record ReducerMethod(String name, String summary, List<ParamDef> params, Function<StageSpec, Reducer> factory) {
 
