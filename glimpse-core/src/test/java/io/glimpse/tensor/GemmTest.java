@@ -136,8 +136,8 @@ class GemmTest {
         System.arraycopy(a, 0, all, aOff, m * k);
         gemm.multiplyTransposed(m, n, k, all, aOff, all, 0, all, cOff);
         assertClose(Arrays.copyOfRange(all, cOff, cOff + m * n), ref, k);
-        assertThat(Arrays.copyOfRange(all, aOff, aOff + m * k)).containsExactly(a);
-        assertThat(Arrays.copyOfRange(all, 0, n * k)).containsExactly(b);
+        assertThat(Arrays.copyOfRange(all, aOff, aOff + m * k)).isEqualTo(a);
+        assertThat(Arrays.copyOfRange(all, 0, n * k)).isEqualTo(b);
     }
 
     @ParameterizedTest
