@@ -71,7 +71,9 @@ final class CostTable {
         for (Row r : rows(methods, fc1Millis)) {
             Method m = r.method();
             out.append(String.format(Locale.ROOT, "%-26s %-16s %12s %10s %12.2f %10.2f %8.3f%% %s%n",
-                    m.spec(), m.shape(), String.format(Locale.ROOT, "%.3f±%.3f", m.millis(), m.millisError()),
+                    m.spec(), m.shape(), Double.isNaN(m.millisError())
+                            ? String.format(Locale.ROOT, "%.3f", m.millis())
+                            : String.format(Locale.ROOT, "%.3f±%.3f", m.millis(), m.millisError()),
                     Double.isNaN(m.allocBytes()) ? "?" : String.format(Locale.ROOT, "%.1f", m.allocBytes() / 1e6),
                     r.sgemmMillis(), r.sgemmRatio(), 100 * r.vitShare(), r.flagged() ? "> 5% of ViT forward" : ""));
         }
