@@ -9,6 +9,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -122,7 +123,7 @@ class ReducerProperties {
     @Property(tries = 300)
     void everyRegisteredMethodKeepsTheInvariantsOrRefusesClearly(@ForAll("tokens") TokenSet in, @ForAll int x,
                                                                  @ForAll long seed) {
-        ReduceContext ctx = new ReduceContext(seed, Map.of(), randomRelevance(in, seed));
+        ReduceContext ctx = new ReduceContext(seed, syntheticAttention(in, seed), randomRelevance(in, seed));
         for (ReducerMethod m : Reducers.registry().methods()) {
             int k = budgetIn(1, in.size(), x);
             String spec = m.budgeted() ? m.name() + ":k=" + k : m.name();
@@ -146,6 +147,20 @@ class ReducerProperties {
             f++;
         }
         return f;
+    }
+
+    /**
+     * Random maps for every key an attention-based method may read: both kinds at layers 1..32 (every default
+     * layer; deeper encoders are not exercised here).
+     */
+    private static Map<String, float[]> syntheticAttention(TokenSet in, long seed) {
+        Map<String, float[]> maps = new HashMap<>();
+        for (String kind : new String[] {AttentionScores.CLS, AttentionScores.RECEIVED}) {
+            for (int layer = 1; layer <= 32; layer++) {
+                maps.put(AttentionScores.key(kind, layer), randomRelevance(in, seed + 31L * layer + kind.length()));
+            }
+        }
+        return maps;
     }
 
     private static float[] randomRelevance(TokenSet in, long seed) {
