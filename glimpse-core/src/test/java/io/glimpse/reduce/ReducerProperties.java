@@ -141,6 +141,23 @@ class ReducerProperties {
         }
     }
 
+    /** Attention methods meet any count budget that leaves each frame a token; round trips keep every token. */
+    @Property(tries = 200)
+    void attentionMethodsMeetCountBudgetsAndRoundTripsKeepTheCount(@ForAll("tokens") TokenSet in, @ForAll int x,
+                                                                   @ForAll long seed) {
+        ReduceContext ctx = new ReduceContext(seed, syntheticAttention(in, seed), null);
+        int k = budgetIn(Fixtures.framesWithTokens(in), in.size(), x);
+        for (String method : new String[] {"fastv", "hiprune:neighbours=8", "visionzip", "visiondrop:stages=3"}) {
+            String spec = method + (method.contains(":") ? "," : ":") + "k=" + k;
+            assertThat(run(spec, in, ctx).size()).as(spec).isEqualTo(k);
+        }
+        for (String spec : new String[] {"tokenbridge:bins=4", "fsq:levels=3", "binary:scale=dim", "matryoshka:kernel=1"}) {
+            TokenSet out = run(spec, in, ctx);
+            assertThat(out.size()).as(spec).isEqualTo(in.size());
+            assertThat(out.origin()).as(spec).isEqualTo(in.origin());
+        }
+    }
+
     private static int frameOfPatch(TokenSet t, int p) {
         int f = 0;
         while (t.frameOffset(f + 1) <= p) {
