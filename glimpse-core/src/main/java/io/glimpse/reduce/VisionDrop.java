@@ -103,6 +103,8 @@ public final class VisionDrop implements Reducer {
         int[] c = new int[stages];
         for (int s = 0; s < stages; s++) {
             double grow = Math.pow(stageKeep, -(stages - 1 - s));
+            // Saturate instead of wrapping: a steep schedule's early stages may not fit an int, and the frame-size
+            // check then reports them as too large rather than as negative counts.
             d[s] = (int) Math.min(Integer.MAX_VALUE, Math.round(dominant * grow));
             c[s] = (int) Math.min(Integer.MAX_VALUE - d[s], Math.round(contextual * grow));
         }

@@ -121,4 +121,13 @@ class RegisteredMethodsTest {
         assertThat(Arrays.stream(out.tokenFrames()).filter(f -> f == 0).count()).isEqualTo(4);
         assertThat(out.size()).isEqualTo(10);
     }
+
+    @Test
+    void aPipelineFinalBudgetIsHandedToAnAttentionMethodAsACount() {
+        TokenSet in = frames(2, 4, 4, 4);
+        ReduceContext ctx = attention(in, "received@23");
+        Pipeline.Result r = Pipeline.of("fastv > binary:scale=dim").withFinalBudget(7).run(in, ctx);
+        assertThat(r.tokens().size()).isEqualTo(7);
+        assertThat(r.stages().get(0).stage()).isEqualTo("fastv:k=7");
+    }
 }
