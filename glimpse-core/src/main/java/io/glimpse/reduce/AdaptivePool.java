@@ -5,8 +5,9 @@ import io.glimpse.tokens.TokenSet;
 /**
  * Adaptive average pooling of each frame's grid (any size) to an outH×outW grid, with torch adaptive_avg_pool2d's
  * windows: rows [floor(i·H/outH), ceil((i+1)·H/outH)), likewise for columns. TokenFLEX (Li Auto, arXiv 2504.03154)
- * pools to n×n with N = n² ∈ {64, 144, 256} in a projector trained for it. Parameters: {@code rows}, {@code cols} of the
- * output grid (default 12×12 = 144). Overlapping windows are averaged in full, but each patch is credited to one window (see GridPooling).
+ * pools to n×n with N = n² ∈ {64, 144, 256} in a projector trained for it. Parameters: {@code rows},
+ * {@code cols} of the output grid (default 12×12 = 144). Overlapping windows are averaged in full, but each patch
+ * is credited to one window (see GridPooling).
  */
 public final class AdaptivePool implements Reducer {
     public static final String NAME = "adaptivepool";

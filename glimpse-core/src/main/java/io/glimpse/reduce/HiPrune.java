@@ -30,7 +30,8 @@ public final class HiPrune implements Reducer {
             ParamDef.keep(DEFAULT_KEEP),
             ParamDef.count(),
             ParamDef.real("alpha", 0, 1, DEFAULT_ALPHA, "share of a frame's budget spent on anchors and their buffers"),
-            AttentionScores.layerParam("objectlayer", DEFAULT_OBJECT_LAYER, "middle block whose attention picks anchors"),
+            AttentionScores.layerParam("objectlayer", DEFAULT_OBJECT_LAYER,
+                    "middle block whose attention picks anchors"),
             AttentionScores.layerParam("deeplayer", DEFAULT_DEEP_LAYER, "deep block whose attention picks registers"),
             ParamDef.choice("neighbours", String.valueOf(DEFAULT_NEIGHBOURHOOD), "buffer neighbourhood of an anchor",
                     "4", "8"));

@@ -16,7 +16,8 @@ public final class MatryoshkaPool implements Reducer {
     public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
             "M3 nested scales: average-pool each frame's grid with kernel = stride",
             spec -> new MatryoshkaPool(spec.integer("kernel")),
-            ParamDef.integer("kernel", 1, Integer.MAX_VALUE, DEFAULT_KERNEL, "pooling window side, in original patches"));
+            ParamDef.integer("kernel", 1, Integer.MAX_VALUE, DEFAULT_KERNEL,
+                    "pooling window side, in original patches"));
 
     private final int kernel;
 

@@ -35,9 +35,11 @@ public final class VisionDrop implements Reducer {
             ParamDef.integer("contextual", 0, Integer.MAX_VALUE, DEFAULT_CONTEXTUAL.get(DEFAULT_CONTEXTUAL.size() - 1),
                     "contextual tokens per frame after the last stage"),
             ParamDef.integer("stages", 1, 64, DEFAULT_DOMINANT.size(), "number of stages"),
-            ParamDef.realAbove("stagekeep", 0, 1, DEFAULT_STAGE_KEEP, "each stage keeps this fraction of the one before"),
+            ParamDef.realAbove("stagekeep", 0, 1, DEFAULT_STAGE_KEEP,
+                    "each stage keeps this fraction of the one before"),
             AttentionScores.scoreParam(DEFAULT_SCORE),
-            AttentionScores.layerParam("layer", DEFAULT_LAYERS.get(0), "encoder block whose attention ranks every stage"));
+            AttentionScores.layerParam("layer", DEFAULT_LAYERS.get(0),
+                    "encoder block whose attention ranks every stage"));
 
     private final int[] dominant;
     private final int[] contextual;

@@ -52,8 +52,8 @@ class HiPruneProperties {
                 continue;
             }
             int frame = f;
-            assertThat(Arrays.stream(out.tokenFrames()).filter(g -> g == frame).count()).as("frame %d keeps its share", f)
-                    .isEqualTo(quota[f]);
+            assertThat(Arrays.stream(out.tokenFrames()).filter(g -> g == frame).count())
+                    .as("frame %d keeps its share", f).isEqualTo(quota[f]);
             int anchors = hiprune.anchors(quota[f]);
             boolean[] chosen = new boolean[in.size()];
             for (int a : tokens) {

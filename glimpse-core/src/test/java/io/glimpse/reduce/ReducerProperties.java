@@ -151,7 +151,8 @@ class ReducerProperties {
             String spec = method + (method.contains(":") ? "," : ":") + "k=" + k;
             assertThat(run(spec, in, ctx).size()).as(spec).isEqualTo(k);
         }
-        for (String spec : new String[] {"tokenbridge:bins=4", "fsq:levels=3", "binary:scale=dim", "matryoshka:kernel=1"}) {
+        String[] keepAll = {"tokenbridge:bins=4", "fsq:levels=3", "binary:scale=dim", "matryoshka:kernel=1"};
+        for (String spec : keepAll) {
             TokenSet out = run(spec, in, ctx);
             assertThat(out.size()).as(spec).isEqualTo(in.size());
             assertThat(out.origin()).as(spec).isEqualTo(in.origin());

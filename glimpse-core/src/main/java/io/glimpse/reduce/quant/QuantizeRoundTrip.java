@@ -21,7 +21,8 @@ public final class QuantizeRoundTrip implements Reducer {
     public static final ReducerMethod TOKENBRIDGE = ReducerMethod.of("tokenbridge",
             "round trip through TokenBridge per-dimension bins (store/send at log2(bins) bits a value)",
             spec -> tokenBridge(spec.integer("bins"), spec.choice("layout").equals("gaussian")),
-            ParamDef.integer("bins", 2, 1 << 16, TokenBridgeQuantizer.DEFAULT_BINS, "reconstruction values per dimension"),
+            ParamDef.integer("bins", 2, 1 << 16, TokenBridgeQuantizer.DEFAULT_BINS,
+                    "reconstruction values per dimension"),
             ParamDef.choice("layout", "uniform", "uniform = equal bins over [min, max]; gaussian = the paper's normal "
                     + "quantile bins over mean ± 3 std", "uniform", "gaussian"));
 
