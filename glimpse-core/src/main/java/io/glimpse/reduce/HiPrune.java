@@ -10,7 +10,7 @@ import java.util.Arrays;
  * attention in vision encoders). Parameters: {@code keep} (default 1/3: LLaVA-1.5's 192 of 576) or {@code k}, in
  * total, apportioned over the frames ({@link Budget#apportion}); {@code alpha} 0.1 (anchors =
  * round(frame budget·alpha/(1+neighbours))); {@code objectlayer} 9, {@code deeplayer} 23 (CLIP-L);
- * {@code neighbours} 4 (or 8); maps {@code received@layer}. Unlike the code, ±1 neighbours do not wrap across rows.
+ * {@code neighbours} 4 (or 8); {@code score} received (maps {@code received@layer}; cls also works). Unlike the code, ±1 neighbours do not wrap across rows.
  */
 public final class HiPrune implements Reducer {
     public static final String NAME = "hiprune";
@@ -19,17 +19,19 @@ public final class HiPrune implements Reducer {
     public static final int DEFAULT_OBJECT_LAYER = 9;
     public static final int DEFAULT_DEEP_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
     public static final int DEFAULT_NEIGHBOURHOOD = 4;
+    public static final String DEFAULT_SCORE = AttentionScores.RECEIVED;
 
     private static final int[][] FOUR = {{-1, 0}, {0, -1}, {0, 1}, {1, 0}};
     private static final int[][] EIGHT = {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}};
 
     public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
             "HiPrune: per frame, attention anchors plus their grid neighbours, then top deep-attention registers",
-            spec -> new HiPrune(spec.budget(), spec.real("alpha"), spec.integer("objectlayer"),
+            spec -> new HiPrune(spec.budget(), spec.real("alpha"), spec.choice("score"), spec.integer("objectlayer"),
                     spec.integer("deeplayer"), Integer.parseInt(spec.choice("neighbours"))),
             ParamDef.keep(DEFAULT_KEEP),
             ParamDef.count(),
             ParamDef.real("alpha", 0, 1, DEFAULT_ALPHA, "share of a frame's budget spent on anchors and their buffers"),
+            AttentionScores.scoreParam(DEFAULT_SCORE),
             AttentionScores.layerParam("objectlayer", DEFAULT_OBJECT_LAYER,
                     "middle block whose attention picks anchors"),
             AttentionScores.layerParam("deeplayer", DEFAULT_DEEP_LAYER, "deep block whose attention picks registers"),
@@ -42,7 +44,7 @@ public final class HiPrune implements Reducer {
     private final String deepKey;
     private final int[][] offsets;
 
-    public HiPrune(Budget budget, double alpha, int objectLayer, int deepLayer, int neighbourhood) {
+    public HiPrune(Budget budget, double alpha, String score, int objectLayer, int deepLayer, int neighbourhood) {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException(NAME + ": alpha must be in [0, 1], got " + alpha);
         }
@@ -51,8 +53,8 @@ public final class HiPrune implements Reducer {
         }
         this.budget = budget;
         this.alpha = alpha;
-        this.objectKey = AttentionScores.key(AttentionScores.RECEIVED, objectLayer);
-        this.deepKey = AttentionScores.key(AttentionScores.RECEIVED, deepLayer);
+        this.objectKey = AttentionScores.key(score, objectLayer);
+        this.deepKey = AttentionScores.key(score, deepLayer);
         this.offsets = neighbourhood == 4 ? FOUR : EIGHT;
     }
 
