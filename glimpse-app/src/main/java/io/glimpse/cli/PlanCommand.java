@@ -71,7 +71,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
         PlanJob.Options options = new PlanJob.Options(budget, CostModels.forName(target).name(), PlanMethod.parse(method), fps,
                 reduce == null ? null : Pipeline.of(reduce));
-        options.request();
+        options.request(); // rejects a bad budget or fps before any decoding starts
         run(video, options, out, spec.commandLine());
         return GlimpseCli.OK;
     }
