@@ -1,0 +1,53 @@
+package io.glimpse.vision;
+
+import java.util.Set;
+
+/**
+ * What one pass of the vision tower computes and returns.
+ *
+ * @param layer           hidden_states index of the features (0 = embeddings, L = output of the last of L layers,
+ *                        negative counts from the end as in {@code vision_feature_layer}); null = the config's choice
+ * @param postLayerNorm   apply post_layernorm to the feature rows (SmolVLM does, LLaVA does not)
+ * @param attentionLayers encoder layers (0-based, negative from the end) whose head-mean CLS→patch and received
+ *                        attention vectors to return as {@code "cls@L"} / {@code "received@L"}
+ * @param fullAttention   also return every head's full probability map of those layers
+ * @param allHiddenStates return every hidden state up to the feature layer, not only the features
+ * @param tomeR           tokens merged per layer by ToMe inside the encoder (0 = none)
+ */
+public record EncodeOptions(Integer layer, boolean postLayerNorm, Set<Integer> attentionLayers, boolean fullAttention,
+                            boolean allHiddenStates, int tomeR) {
+    public EncodeOptions {
+        attentionLayers = Set.copyOf(attentionLayers);
+        if (tomeR < 0) {
+            throw new IllegalArgumentException("ToMe r must be non-negative, got " + tomeR);
+        }
+        if (tomeR > 0 && !attentionLayers.isEmpty()) {
+            throw new IllegalArgumentException("attention vectors are indexed by original patch and are not available with in-encoder ToMe");
+        }
+    }
+
+    /** The config's feature layer, no post-layernorm, no attention, no merging. */
+    public static EncodeOptions defaults() {
+        return new EncodeOptions(null, false, Set.of(), false, false, 0);
+    }
+
+    public EncodeOptions withLayer(int newLayer) {
+        return new EncodeOptions(newLayer, postLayerNorm, attentionLayers, fullAttention, allHiddenStates, tomeR);
+    }
+
+    public EncodeOptions withPostLayerNorm(boolean on) {
+        return new EncodeOptions(layer, on, attentionLayers, fullAttention, allHiddenStates, tomeR);
+    }
+
+    public EncodeOptions withAttention(Set<Integer> layers, boolean full) {
+        return new EncodeOptions(layer, postLayerNorm, layers, full, allHiddenStates, tomeR);
+    }
+
+    public EncodeOptions withAllHiddenStates(boolean on) {
+        return new EncodeOptions(layer, postLayerNorm, attentionLayers, fullAttention, on, tomeR);
+    }
+
+    public EncodeOptions withTome(int r) {
+        return new EncodeOptions(layer, postLayerNorm, attentionLayers, fullAttention, allHiddenStates, r);
+    }
+}

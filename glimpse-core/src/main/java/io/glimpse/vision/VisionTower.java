@@ -1,0 +1,347 @@
+package io.glimpse.vision;
+
+import io.glimpse.io.BadInputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A CLIP or SigLIP vision transformer loaded from a Hugging Face checkpoint folder, computing what
+ * transformers' CLIPVisionTransformer / SiglipVisionTransformer compute in float32 (research/model-formats.md
+ * §2.3, §3.1): patch embedding as one GEMM over flattened patches, CLS and position embeddings, pre-layernorm
+ * (CLIP), pre-norm residual layers with unmasked multi-head attention (softmax in float32) and the configured MLP
+ * activation, optional post-layernorm. Hidden states are numbered as HF's {@code hidden_states}; only the layers
+ * the request needs are run.
+ */
+public final class VisionTower {
+    private final VisionConfig cfg;
+    private final VisionWeights w;
+
+    private VisionTower(VisionConfig cfg, VisionWeights w) {
+        this.cfg = cfg;
+        this.w = w;
+    }
+
+    /** Loads config.json and the safetensors weights (single file or sharded) of a checkpoint folder. */
+    public static VisionTower load(Path dir) throws IOException {
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new BadInputException(dir + ": no config.json");
+        }
+        VisionConfig cfg = VisionConfig.read(configFile);
+        return new VisionTower(cfg, new VisionWeights(cfg, Checkpoint.open(dir), configFile));
+    }
+
+    public VisionConfig config() {
+        return cfg;
+    }
+
+    /** The prefix under which this tower's tensors were found, e.g. {@code "vision_tower.vision_model."}. */
+    public String tensorPrefix() {
+        return w.prefix;
+    }
+
+    /**
+     * Runs the tower on one preprocessed image.
+     *
+     * @param pixels channels×imageSize×imageSize, row-major (the processor's CHW output)
+     */
+    public VisionOutput forward(float[] pixels, EncodeOptions opt) {
+        int s = cfg.imageSize();
+        if (pixels.length != 3 * s * s) {
+            throw new IllegalArgumentException("pixels hold " + pixels.length + " floats, the tower needs 3x" + s + "x" + s);
+        }
+        for (float v : pixels) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("pixels contain " + v);
+            }
+        }
+        int featureIndex = hiddenIndex(opt.layer() == null ? cfg.featureLayer() : opt.layer());
+        TreeSet<Integer> attnLayers = new TreeSet<>();
+        for (int l : opt.attentionLayers()) {
+            int li = l < 0 ? cfg.layers() + l : l;
+            if (li < 0 || li >= cfg.layers()) {
+                throw new IllegalArgumentException("attention layer " + l + " is outside [-" + cfg.layers() + ", " + cfg.layers() + ")");
+            }
+            attnLayers.add(li);
+        }
+        int depth = Math.max(featureIndex, attnLayers.isEmpty() ? 0 : attnLayers.last() + 1);
+        int d = cfg.hiddenSize();
+        int first = cfg.hasCls() ? 1 : 0;
+        int t = cfg.sequenceLength();
+        float[] x = embed(pixels);
+        List<float[]> hidden = new ArrayList<>();
+        if (opt.allHiddenStates()) {
+            hidden.add(x.clone());
+        }
+        float[] features = featureIndex == 0 ? x.clone() : null;
+        Map<String, float[]> attention = new LinkedHashMap<>();
+        Map<Integer, float[]> full = new LinkedHashMap<>();
+        int[] owner = new int[t];
+        for (int i = 0; i < t; i++) {
+            owner[i] = i;
+        }
+        float[] size = null;
+        for (int l = 0; l < depth; l++) {
+            AttentionHook hook = attnLayers.contains(l) ? new AttentionHook(cfg.heads(), t, first, opt.fullAttention()) : null;
+            boolean merge = opt.tomeR() > 0 && l < featureIndex;
+            Block b = attentionBlock(w.layers[l], x, t, size, hook, merge);
+            if (hook != null) {
+                if (first == 1) {
+                    attention.put("cls@" + l, hook.cls());
+                }
+                attention.put("received@" + l, hook.received());
+                if (opt.fullAttention()) {
+                    full.put(l, hook.full);
+                }
+            }
+            float[] h = b.h;
+            if (merge) {
+                TokenMerging.Plan plan = TokenMerging.plan(b.keyMean, t, cfg.headDim(), opt.tomeR(), first == 1);
+                float[] oldSize = size != null ? size : ones(t);
+                size = new float[plan.count()];
+                float[] merged = new float[plan.count() * d];
+                for (int i = 0; i < t; i++) {
+                    int g = plan.target()[i];
+                    size[g] += oldSize[i];
+                    for (int k = 0; k < d; k++) {
+                        merged[g * d + k] += h[i * d + k] * oldSize[i];
+                    }
+                }
+                for (int g = 0; g < plan.count(); g++) {
+                    for (int k = 0; k < d; k++) {
+                        merged[g * d + k] /= size[g];
+                    }
+                }
+                for (int i = 0; i < owner.length; i++) {
+                    owner[i] = plan.target()[owner[i]];
+                }
+                h = merged;
+                t = plan.count();
+            }
+            x = mlpBlock(w.layers[l], h, t);
+            if (opt.allHiddenStates() && l < featureIndex) {
+                hidden.add(x.clone());
+            }
+            if (l + 1 == featureIndex) {
+                features = x.clone();
+            }
+        }
+        int tokens = features.length / d;
+        if (opt.postLayerNorm()) {
+            Kernels.layerNorm(features, tokens, d, w.postLnW, w.postLnB, cfg.layerNormEps());
+        }
+        int[] patchToken = new int[cfg.patches()];
+        int[] sizes = new int[tokens];
+        for (int i = 0; i < owner.length; i++) {
+            sizes[owner[i]]++;
+            if (i >= first) {
+                patchToken[i - first] = owner[i];
+            }
+        }
+        return new VisionOutput(tokens, d, first == 1, features, hidden, attention, full, patchToken, sizes);
+    }
+
+    /** hidden_states index for a possibly negative feature layer. */
+    private int hiddenIndex(int layer) {
+        int n = cfg.layers();
+        int idx = layer < 0 ? n + 1 + layer : layer;
+        if (idx < 0 || idx > n) {
+            throw new IllegalArgumentException("feature layer " + layer + " is outside [-" + (n + 1) + ", " + n + "] for "
+                    + n + " layers");
+        }
+        return idx;
+    }
+
+    private static float[] ones(int n) {
+        float[] o = new float[n];
+        Arrays.fill(o, 1f);
+        return o;
+    }
+
+    /** Patch embedding (conv with kernel = stride = P as a GEMM over patches flattened in (c, y, x) order), CLS, positions, pre-LN. */
+    private float[] embed(float[] pixels) {
+        int s = cfg.imageSize();
+        int p = cfg.patchSize();
+        int g = cfg.gridSize();
+        int d = cfg.hiddenSize();
+        int kdim = 3 * p * p;
+        int n = g * g;
+        float[] patches = new float[n * kdim];
+        for (int r = 0; r < g; r++) {
+            for (int c = 0; c < g; c++) {
+                int base = (r * g + c) * kdim;
+                for (int ch = 0; ch < 3; ch++) {
+                    for (int y = 0; y < p; y++) {
+                        System.arraycopy(pixels, (ch * s + r * p + y) * s + c * p, patches, base + (ch * p + y) * p, p);
+                    }
+                }
+            }
+        }
+        int first = cfg.hasCls() ? 1 : 0;
+        float[] x = new float[(n + first) * d];
+        Matmul.multiplyTransposed(n, d, kdim, patches, 0, w.patchW, 0, x, first * d);
+        if (w.patchB != null) {
+            Kernels.addBias(x, first * d, n, d, w.patchB);
+        }
+        if (w.classEmb != null) {
+            System.arraycopy(w.classEmb, 0, x, 0, d);
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] += w.posEmb[i];
+        }
+        if (w.preLnW != null) {
+            Kernels.layerNorm(x, n + first, d, w.preLnW, w.preLnB, cfg.layerNormEps());
+        }
+        return x;
+    }
+
+    private record Block(float[] h, float[] keyMean) {
+    }
+
+    /** h = x + out_proj(attention(layer_norm1(x))); also the head-mean keys when ToMe will merge after it. */
+    private Block attentionBlock(VisionWeights.Layer lw, float[] x, int t, float[] size, AttentionHook hook, boolean wantKeys) {
+        int d = cfg.hiddenSize();
+        int heads = cfg.heads();
+        int dh = cfg.headDim();
+        float[] ln = x.clone();
+        Kernels.layerNorm(ln, t, d, lw.ln1W(), lw.ln1B(), cfg.layerNormEps());
+        float[] qkv = new float[t * 3 * d];
+        Matmul.multiplyTransposed(t, 3 * d, d, ln, 0, lw.qkvW(), 0, qkv, 0);
+        Kernels.addBias(qkv, 0, t, 3 * d, lw.qkvB());
+        float[] logSize = null;
+        if (size != null) {
+            // ToMe's proportional attention: a token standing for s tokens gets log(s) added to its key scores.
+            logSize = new float[t];
+            for (int j = 0; j < t; j++) {
+                logSize[j] = (float) Math.log(size[j]);
+            }
+        }
+        float[] q = new float[t * dh];
+        float[] k = new float[t * dh];
+        float[] v = new float[t * dh];
+        float[] probs = new float[t * t];
+        float[] o = new float[t * dh];
+        float[] merged = new float[t * d];
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < t; i++) {
+                System.arraycopy(qkv, i * 3 * d + h * dh, q, i * dh, dh);
+                System.arraycopy(qkv, i * 3 * d + d + h * dh, k, i * dh, dh);
+                System.arraycopy(qkv, i * 3 * d + 2 * d + h * dh, v, i * dh, dh);
+            }
+            Matmul.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
+            for (int i = 0; i < t; i++) {
+                Kernels.softmaxRow(probs, i * t, t, scale, logSize);
+            }
+            if (hook != null) {
+                hook.add(h, probs);
+            }
+            Matmul.multiply(t, dh, t, probs, 0, v, 0, o, 0);
+            for (int i = 0; i < t; i++) {
+                System.arraycopy(o, i * dh, merged, i * d + h * dh, dh);
+            }
+        }
+        float[] out = new float[t * d];
+        Matmul.multiplyTransposed(t, d, d, merged, 0, lw.outW(), 0, out, 0);
+        Kernels.addBias(out, 0, t, d, lw.outB());
+        for (int i = 0; i < out.length; i++) {
+            out[i] += x[i];
+        }
+        float[] keyMean = null;
+        if (wantKeys) {
+            keyMean = new float[t * dh];
+            for (int i = 0; i < t; i++) {
+                for (int c = 0; c < dh; c++) {
+                    double sum = 0;
+                    for (int h = 0; h < heads; h++) {
+                        sum += qkv[i * 3 * d + d + h * dh + c];
+                    }
+                    keyMean[i * dh + c] = (float) (sum / heads);
+                }
+            }
+        }
+        return new Block(out, keyMean);
+    }
+
+    /** x = h + fc2(act(fc1(layer_norm2(h)))). */
+    private float[] mlpBlock(VisionWeights.Layer lw, float[] h, int t) {
+        int d = cfg.hiddenSize();
+        int inter = cfg.intermediateSize();
+        float[] ln = h.clone();
+        Kernels.layerNorm(ln, t, d, lw.ln2W(), lw.ln2B(), cfg.layerNormEps());
+        float[] mid = new float[t * inter];
+        Matmul.multiplyTransposed(t, inter, d, ln, 0, lw.fc1W(), 0, mid, 0);
+        Kernels.addBias(mid, 0, t, inter, lw.fc1B());
+        cfg.activation().applyInPlace(mid, 0, mid.length);
+        float[] out = new float[t * d];
+        Matmul.multiplyTransposed(t, d, inter, mid, 0, lw.fc2W(), 0, out, 0);
+        Kernels.addBias(out, 0, t, d, lw.fc2B());
+        for (int i = 0; i < out.length; i++) {
+            out[i] += h[i];
+        }
+        return out;
+    }
+
+    /**
+     * Accumulates one layer's head-mean CLS→patch attention and the mean attention each patch receives from the
+     * patches, one head's t×t map at a time, keeping all heads' maps only when asked.
+     */
+    private static final class AttentionHook {
+        private final int heads;
+        private final int t;
+        private final int first;
+        private final double[] cls;
+        private final double[] received;
+        final float[] full;
+
+        AttentionHook(int heads, int t, int first, boolean keepFull) {
+            this.heads = heads;
+            this.t = t;
+            this.first = first;
+            this.cls = new double[t - first];
+            this.received = new double[t - first];
+            this.full = keepFull ? new float[heads * t * t] : null;
+        }
+
+        void add(int h, float[] probs) {
+            if (full != null) {
+                System.arraycopy(probs, 0, full, h * t * t, t * t);
+            }
+            for (int j = first; j < t; j++) {
+                if (first == 1) {
+                    cls[j - 1] += probs[j];
+                }
+            }
+            for (int i = first; i < t; i++) {
+                for (int j = first; j < t; j++) {
+                    received[j - first] += probs[i * t + j];
+                }
+            }
+        }
+
+        float[] cls() {
+            float[] out = new float[cls.length];
+            for (int j = 0; j < out.length; j++) {
+                out[j] = (float) (cls[j] / heads);
+            }
+            return out;
+        }
+
+        float[] received() {
+            float[] out = new float[received.length];
+            double queries = (double) heads * (t - first);
+            for (int j = 0; j < out.length; j++) {
+                out[j] = (float) (received[j] / queries);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.glimpse.vision;
+
+import io.glimpse.io.BadInputException;
+import io.glimpse.io.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+
+import static io.glimpse.vision.VisionFixtures.assertClose;
+import static io.glimpse.vision.VisionFixtures.golden;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class VisionTowerTest {
+    private static final double FP32 = 1e-4;
+
+    @TempDir
+    Path tmp;
+
+    private static VisionOutput runAll(VisionTower tower, String model) throws IOException {
+        EncodeOptions opt = EncodeOptions.defaults().withLayer(tower.config().layers()).withAllHiddenStates(true)
+                .withAttention(Set.of(0, 1, 2), true);
+        return tower.forward(golden(model, "pixels.landscape"), opt);
+    }
+
+    @Test
+    void clipMatchesTorchAtEveryHiddenStateAndAttention() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        assertThat(tower.tensorPrefix()).isEqualTo("vision_model.");
+        assertThat(tower.config().activation()).isEqualTo(Activation.QUICK_GELU);
+        VisionOutput out = runAll(tower, "clip");
+        assertThat(out.hiddenStates()).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertClose(out.hiddenStates().get(i), golden("clip", "hidden." + i), FP32, "clip hidden " + i);
+        }
+        for (int l = 0; l < 3; l++) {
+            assertClose(out.attention().get("cls@" + l), golden("clip", "attn.cls." + l), FP32, "cls@" + l);
+            assertClose(out.attention().get("received@" + l), golden("clip", "attn.received." + l), FP32, "received@" + l);
+            assertClose(out.fullAttention().get(l), golden("clip", "attn.full." + l), FP32, "full@" + l);
+        }
+        assertThat(out.hasCls()).isTrue();
+        assertThat(out.tokens()).isEqualTo(17);
+    }
+
+    @Test
+    void siglipMatchesTorchAtEveryHiddenStateAndAttention() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("siglip"));
+        assertThat(tower.tensorPrefix()).isEqualTo("vision_tower.vision_model.");
+        assertThat(tower.config().activation()).isEqualTo(Activation.GELU_TANH);
+        assertThat(tower.config().layerNormEps()).isEqualTo(1e-6);
+        VisionOutput out = runAll(tower, "siglip");
+        for (int i = 0; i < 4; i++) {
+            assertClose(out.hiddenStates().get(i), golden("siglip", "hidden." + i), FP32, "siglip hidden " + i);
+        }
+        for (int l = 0; l < 3; l++) {
+            assertThat(out.attention()).doesNotContainKey("cls@" + l);
+            assertClose(out.attention().get("received@" + l), golden("siglip", "attn.received." + l), FP32, "received@" + l);
+        }
+        assertThat(out.hasCls()).isFalse();
+        assertThat(out.patchToken()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
+    @Test
+    void postLayerNormAppliesToTheWholeSequenceOnlyWhenAsked() throws IOException {
+        for (String model : new String[] {"clip", "siglip"}) {
+            VisionTower tower = VisionTower.load(VisionFixtures.dir(model));
+            float[] pixels = golden(model, "pixels.landscape");
+            VisionOutput post = tower.forward(pixels, EncodeOptions.defaults().withLayer(-1).withPostLayerNorm(true));
+            assertClose(post.features(), golden(model, "post_layernorm"), FP32, model + " post_layernorm");
+            VisionOutput raw = tower.forward(pixels, EncodeOptions.defaults().withLayer(-1));
+            assertClose(raw.features(), golden(model, "hidden.3"), FP32, model + " last hidden");
+        }
+    }
+
+    @Test
+    void featureLayerComesFromTheLlavaConfigAndOnlyNeededLayersRun() throws IOException {
+        String llava = """
+                {"architectures": ["LlavaForConditionalGeneration"], "model_type": "llava",
+                 "vision_feature_layer": -2, "vision_feature_select_strategy": "default",
+                 "vision_config": %s}""".formatted(Files.readString(VisionFixtures.dir("clip").resolve("config.json"))
+                .replaceAll("(?s).*\"vision_config\": (\\{.*?\\}).*", "$1"));
+        Path dir = VisionFixtures.copy("clip", tmp.resolve("llava"),
+                n -> n.startsWith("vision_model.") ? "vision_tower." + n : "multi_modal_projector.linear_1.weight",
+                DType.F32, llava);
+        VisionTower tower = VisionTower.load(dir);
+        assertThat(tower.tensorPrefix()).isEqualTo("vision_tower.vision_model.");
+        assertThat(tower.config().dropCls()).isTrue();
+        VisionOutput out = tower.forward(golden("clip", "pixels.landscape"), EncodeOptions.defaults());
+        assertClose(out.features(), golden("clip", "hidden.2"), FP32, "hidden_states[-2]");
+        VisionOutput embeddings = tower.forward(golden("clip", "pixels.landscape"), EncodeOptions.defaults().withLayer(0));
+        assertClose(embeddings.features(), golden("clip", "hidden.0"), FP32, "hidden_states[0]");
+    }
+
+    @Test
+    void unprefixedFloat32CopyGivesTheSameAnswer() throws IOException {
+        Path dir = VisionFixtures.copy("siglip", tmp.resolve("flat"),
+                n -> n.startsWith("vision_tower.vision_model.") ? n.substring("vision_tower.vision_model.".length()) : null,
+                DType.F32, null);
+        VisionTower tower = VisionTower.load(dir);
+        assertThat(tower.tensorPrefix()).isEmpty();
+        VisionOutput out = tower.forward(golden("siglip", "pixels.landscape"), EncodeOptions.defaults());
+        assertClose(out.features(), golden("siglip", "hidden.3"), FP32, "f32 copy");
+    }
+
+    @Test
+    void bf16CopyAgreesToBf16Precision() throws IOException {
+        Path dir = VisionFixtures.copy("siglip", tmp.resolve("bf16"), n -> n, DType.BF16, null);
+        VisionOutput out = VisionTower.load(dir).forward(golden("siglip", "pixels.landscape"), EncodeOptions.defaults());
+        float[] expected = golden("siglip", "hidden.3");
+        // bf16 keeps 8 significant bits (relative step 2^-8); three layers compound it to a few of those steps.
+        assertClose(out.features(), expected, 0.03, "bf16 copy");
+        assertThat(out.features()).isNotEqualTo(expected);
+    }
+
+    @Test
+    void tomeInsideTheEncoderMatchesTheReferenceMerges() throws IOException {
+        for (String model : new String[] {"clip", "siglip"}) {
+            VisionTower tower = VisionTower.load(VisionFixtures.dir(model));
+            VisionOutput out = tower.forward(golden(model, "pixels.landscape"),
+                    EncodeOptions.defaults().withLayer(-1).withTome(2).withAllHiddenStates(true));
+            for (int l = 1; l <= 3; l++) {
+                assertClose(out.hiddenStates().get(l), golden(model, "tome.hidden." + l), FP32, model + " tome hidden " + l);
+            }
+            assertThat(out.patchToken()).containsExactly(toInts(golden(model, "tome.origin")));
+            assertThat(out.tokenSizes()).containsExactly(toInts(golden(model, "tome.size")));
+        }
+    }
+
+    private static int[] toInts(float[] f) {
+        int[] d = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = Math.round(f[i]);
+        }
+        return d;
+    }
+
+    @Test
+    void missingTensorIsNamedWithItsFile() throws IOException {
+        String dropped = "vision_model.encoder.layers.1.mlp.fc2.bias";
+        Path dir = VisionFixtures.copy("clip", tmp.resolve("missing"), n -> n.equals(dropped) ? null : n, DType.F32, null);
+        assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining(dropped).hasMessageContaining("model.safetensors");
+    }
+
+    @Test
+    void extraTensorUnderTheTowerPrefixIsRejected() throws IOException {
+        String config = Files.readString(VisionFixtures.dir("clip").resolve("config.json"))
+                .replace("\"num_hidden_layers\": 3", "\"num_hidden_layers\": 2");
+        Path dir = VisionFixtures.copy("clip", tmp.resolve("extra"), n -> n, DType.F32, config);
+        assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("unexpected tensor 'vision_model.encoder.layers.2.")
+                .hasMessageContaining("model.safetensors");
+    }
+
+    @Test
+    void shapeContradictingConfigIsNamed() throws IOException {
+        String config = Files.readString(VisionFixtures.dir("siglip").resolve("config.json"))
+                .replace("\"intermediate_size\": 128", "\"intermediate_size\": 96");
+        Path dir = VisionFixtures.copy("siglip", tmp.resolve("shape"), n -> n, DType.F16, config);
+        assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("vision_tower.vision_model.encoder.layers.0.mlp.fc1.weight")
+                .hasMessageContaining("[128, 64]").hasMessageContaining("[96, 64]").hasMessageContaining("config.json");
+    }
+
+    @Test
+    void unknownArchitectureAndActivationAreNamed() throws IOException {
+        Path dir = VisionFixtures.copy("clip", tmp.resolve("arch"), n -> n, DType.F32,
+                "{\"architectures\": [\"WhisperModel\"], \"model_type\": \"whisper\"}");
+        assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("WhisperModel").hasMessageContaining("config.json");
+        String config = Files.readString(VisionFixtures.dir("clip").resolve("config.json"))
+                .replace("\"quick_gelu\"", "\"swish\"");
+        Files.writeString(dir.resolve("config.json"), config);
+        assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("hidden_act").hasMessageContaining("swish");
+    }
+
+    @Test
+    void truncatedCheckpointIsNamed() throws IOException {
+        Path dir = VisionFixtures.copy("clip", tmp.resolve("trunc"), n -> n, DType.BF16, null);
+        Path model = dir.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(model, Arrays.copyOf(bytes, bytes.length - 100));
+        assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("model.safetensors").hasMessageContaining("truncated");
+    }
+
+    @Test
+    void badRequestsAreRejected() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("siglip"));
+        float[] pixels = golden("siglip", "pixels.landscape");
+        assertThatThrownBy(() -> tower.forward(pixels, EncodeOptions.defaults().withLayer(4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("feature layer 4");
+        assertThatThrownBy(() -> tower.forward(new float[10], EncodeOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class);
+        float[] nan = pixels.clone();
+        nan[5] = Float.NaN;
+        assertThatThrownBy(() -> tower.forward(nan, EncodeOptions.defaults())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EncodeOptions.defaults().withTome(2).withAttention(Set.of(0), false))
+                .isInstanceOf(IllegalArgumentException.class);
+        Map<String, float[]> none = tower.forward(pixels, EncodeOptions.defaults()).attention();
+        assertThat(none).isEmpty();
+    }
+}
