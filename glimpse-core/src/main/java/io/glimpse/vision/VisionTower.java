@@ -1,6 +1,9 @@
 package io.glimpse.vision;
 
+import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.FrameInfo;
+import io.glimpse.tokens.TokenSet;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -147,6 +150,52 @@ public final class VisionTower {
             }
         }
         return new VisionOutput(tokens, d, first == 1, features, hidden, attention, full, patchToken, sizes);
+    }
+
+    /**
+     * Preprocesses and encodes one image or video frame.
+     *
+     * @throws IllegalArgumentException when the processor's output size is not the tower's image size
+     */
+    public EncodedImage encode(RgbImage image, ImageProcessor processor, EncodeOptions opt) {
+        int s = cfg.imageSize();
+        int w = processor.outputWidth(image.width(), image.height());
+        int h = processor.outputHeight(image.width(), image.height());
+        if (w != s || h != s) {
+            throw new IllegalArgumentException("the image processor makes " + w + "x" + h + " images but the tower takes "
+                    + s + "x" + s);
+        }
+        return toTokens(forward(processor.process(image), opt), image.timestamp());
+    }
+
+    /**
+     * The patch rows of a pass as a TokenSet on the tower's patch grid (the CLS row stays in the output only); after
+     * in-encoder ToMe, each merged group is one token of its size, anchored at its first patch.
+     */
+    public EncodedImage toTokens(VisionOutput out, double timestamp) {
+        int g = cfg.gridSize();
+        int d = cfg.hiddenSize();
+        int first = out.hasCls() ? 1 : 0;
+        int n = cfg.patches();
+        List<FrameInfo> frames = List.of(new FrameInfo(timestamp, g, g, cfg.imageSize(), cfg.imageSize(), 0, -1));
+        float[] rows = Arrays.copyOfRange(out.features(), first * d, out.tokens() * d);
+        TokenSet tokens;
+        if (out.tokens() - first == n) {
+            tokens = TokenSet.fromGrid(rows, d, frames);
+        } else {
+            int m = out.tokens() - first;
+            int[] target = new int[n];
+            int[] anchor = new int[m];
+            Arrays.fill(anchor, -1);
+            for (int p = 0; p < n; p++) {
+                target[p] = out.patchToken()[p] - first;
+                if (anchor[target[p]] < 0) {
+                    anchor[target[p]] = p;
+                }
+            }
+            tokens = TokenSet.fromGrid(new float[n * d], d, frames).regroupWith(target, m, anchor, rows);
+        }
+        return new EncodedImage(tokens, out.attention(), out);
     }
 
     /** hidden_states index for a possibly negative feature layer. */

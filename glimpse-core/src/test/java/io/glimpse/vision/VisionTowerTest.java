@@ -2,6 +2,7 @@ package io.glimpse.vision;
 
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.DType;
+import io.glimpse.tokens.TokenSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +130,42 @@ class VisionTowerTest {
             }
             assertThat(out.patchToken()).containsExactly(toInts(golden(model, "tome.origin")));
             assertThat(out.tokenSizes()).containsExactly(toInts(golden(model, "tome.size")));
+        }
+    }
+
+    @Test
+    void patchRowsBecomeATokenSetOnThePatchGridWithAttentionForReducers() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        VisionOutput out = tower.forward(golden("clip", "pixels.landscape"),
+                EncodeOptions.defaults().withLayer(2).withAttention(Set.of(-1, 1), false));
+        EncodedImage enc = tower.toTokens(out, 1.5);
+        TokenSet tokens = enc.tokens();
+        assertThat(tokens.size()).isEqualTo(16);
+        assertThat(tokens.frameInfo(0).gridH()).isEqualTo(4);
+        assertThat(tokens.frameInfo(0).timestamp()).isEqualTo(1.5);
+        float[] hidden2 = golden("clip", "hidden.2");
+        float[] rowsWithoutCls = Arrays.copyOfRange(hidden2, 64, hidden2.length);
+        assertClose(tokens.embeddingsView(), rowsWithoutCls, FP32, "patch rows");
+        assertClose(out.cls(), Arrays.copyOf(hidden2, 64), FP32, "cls row");
+        assertThat(enc.attention()).containsOnlyKeys("cls@1", "received@1", "cls@2", "received@2");
+        assertThat(enc.attention().get("received@2")).hasSize(tokens.patchCount());
+        assertClose(enc.attention().get("cls@2"), golden("clip", "attn.cls.2"), FP32, "cls@2 beyond the feature layer");
+        assertThat(out.fullAttention()).isEmpty();
+    }
+
+    @Test
+    void tomeGroupsBecomeSizedTokensWithProvenance() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        EncodedImage enc = tower.toTokens(tower.forward(golden("clip", "pixels.landscape"),
+                EncodeOptions.defaults().withLayer(-1).withTome(2)), 0);
+        TokenSet tokens = enc.tokens();
+        int[] origin = toInts(golden("clip", "tome.origin"));
+        float[] rows = golden("clip", "tome.hidden.3");
+        assertThat(tokens.size()).isEqualTo(10);
+        assertThat(Arrays.stream(tokens.sizes()).sum()).isEqualTo(16);
+        for (int p = 0; p < 16; p++) {
+            int t = tokens.origin(p);
+            assertClose(tokens.vector(t), Arrays.copyOfRange(rows, origin[p] * 64, origin[p] * 64 + 64), FP32, "patch " + p);
         }
     }
 
