@@ -1,0 +1,75 @@
+package io.glimpse.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels. Loaded only reflectively by {@link VectorOpsProvider}, so no Vector API class is
+ * initialised unless the module is readable. Short inputs (at most two vectors) take the scalar loop, where
+ * the vector setup costs more than it saves (Lucene's PanamaVectorUtilSupport makes the same cut).
+ */
+final class PanamaVectorOps implements VectorOps {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    /** Refuses species narrower than 128 bits, on which the vector path is slower than scalar code. */
+    PanamaVectorOps() {
+        if (SPECIES.vectorBitSize() < VectorOpsProvider.MIN_VECTOR_BITS) {
+            throw new UnsupportedOperationException("preferred vector species is only " + SPECIES.vectorBitSize() + " bits");
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int i = 0;
+        float s = 0;
+        if (n > 2 * LANES) {
+            // Four independent accumulators hide the FMA latency; the CPU can retire several per cycle.
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound4 = n - 4 * LANES;
+            for (; i <= bound4; i += 4 * LANES) {
+                acc0 = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc0);
+                acc1 = FloatVector.fromArray(SPECIES, a, ao + i + LANES)
+                        .fma(FloatVector.fromArray(SPECIES, b, bo + i + LANES), acc1);
+                acc2 = FloatVector.fromArray(SPECIES, a, ao + i + 2 * LANES)
+                        .fma(FloatVector.fromArray(SPECIES, b, bo + i + 2 * LANES), acc2);
+                acc3 = FloatVector.fromArray(SPECIES, a, ao + i + 3 * LANES)
+                        .fma(FloatVector.fromArray(SPECIES, b, bo + i + 3 * LANES), acc3);
+            }
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                acc0 = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc0);
+            }
+            s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            s = Math.fma(a[ao + i], b[bo + i], s);
+        }
+        return s;
+    }
+
+    @Override
+    public float sumSquares(float[] a, int ao, int n) {
+        return dot(a, ao, a, ao, n);
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        if (n > 2 * LANES) {
+            FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                va.fma(FloatVector.fromArray(SPECIES, x, xo + i), FloatVector.fromArray(SPECIES, y, yo + i))
+                        .intoArray(y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.glimpse.tokens;
+
+/** Builders of the attention masks a sequence [text before][visual tokens][text after] can use. */
+public final class AttentionMasks {
+    private AttentionMasks() {
+    }
+
+    /** Ordinary causal mask: query i sees keys 0..i. */
+    public static AttentionMask causal(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("sequence length must be non-negative, got " + length);
+        }
+        return new AttentionMask(causalEnds(length));
+    }
+
+    private static int[] causalEnds(int length) {
+        int[] end = new int[length];
+        for (int i = 0; i < length; i++) {
+            end[i] = i + 1;
+        }
+        return end;
+    }
+
+    /**
+     * Frame-wise block-causal mask of TC-LLaVA (Gao et al., arXiv 2409.03206): allowed(i, j) = j ≤ i, or i and j
+     * are visual tokens of the same frame. Visual tokens thus see their whole frame and everything before it;
+     * text before and after the visual block stays causal.
+     *
+     * @throws IllegalArgumentException when the tokens are not grouped by frame (a frame's tokens must be contiguous)
+     */
+    public static AttentionMask frameBlockCausal(int textBefore, TokenSet tokens, int textAfter) {
+        if (textBefore < 0 || textAfter < 0) {
+            throw new IllegalArgumentException("text lengths must be non-negative, got " + textBefore + " and " + textAfter);
+        }
+        int n = tokens.size();
+        int[] end = causalEnds(textBefore + n + textAfter);
+        int blockStart = 0;
+        for (int t = 1; t <= n; t++) {
+            if (t < n && tokens.frame(t) < tokens.frame(t - 1)) {
+                throw new IllegalArgumentException("token " + t + " of frame " + tokens.frame(t) + " follows a token of frame "
+                        + tokens.frame(t - 1) + "; a frame-block mask needs tokens grouped by frame");
+            }
+            if (t == n || tokens.frame(t) != tokens.frame(blockStart)) {
+                for (int i = blockStart; i < t; i++) {
+                    end[textBefore + i] = textBefore + t;
+                }
+                blockStart = t;
+            }
+        }
+        return new AttentionMask(end);
+    }
+}

@@ -1,0 +1,134 @@
+package io.glimpse.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class VectorOpsTest {
+    /** Sizes with every kind of tail relative to 4, 8 and 16 lanes (Lucene's TestVectorUtilSupport). */
+    static IntStream sizes() {
+        return IntStream.of(1, 4, 6, 8, 13, 16, 25, 32, 64, 100, 128, 207, 256, 300, 512, 702, 1024, 1536, 2046,
+                2048, 4096, 4098);
+    }
+
+    private static VectorOps scalar;
+    private static VectorOps panama;
+
+    @BeforeAll
+    static void providers() {
+        scalar = new ScalarVectorOps();
+        panama = VectorOpsProvider.choose(VectorOps.class, "PanamaVectorOps", null, () -> null);
+    }
+
+    private static float[] random(Random rnd, int n, int offset) {
+        float[] x = new float[n + offset];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    private static float[] extreme(int n, float value) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (i % 3 == 1) ? -value : value;
+        }
+        return x;
+    }
+
+    private static void close(float actual, float expected, int size) {
+        assertThat((double) actual).isCloseTo(expected,
+                offset(1e-5 * size * Math.max(1.0, Math.abs(expected))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void dotAndSumSquaresAgreeOnRandomInputsAtOffsets(int size) {
+        assumeTrue(panama != null, "Vector API not available");
+        Random rnd = new Random(size);
+        float[] a = random(rnd, size, 3);
+        float[] b = random(rnd, size, 5);
+        close(panama.dot(a, 3, b, 5, size), scalar.dot(a, 3, b, 5, size), size);
+        close(panama.sumSquares(a, 3, size), scalar.sumSquares(a, 3, size), size);
+        double exact = 0;
+        for (int i = 0; i < size; i++) {
+            exact += (double) a[3 + i] * b[5 + i];
+        }
+        close(panama.dot(a, 3, b, 5, size), (float) exact, size);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void dotAgreesOnExtremeInputs(int size) {
+        assumeTrue(panama != null, "Vector API not available");
+        // Large magnitudes whose squares stay finite for every size tested.
+        float[] a = extreme(size, 1e15f);
+        float[] b = extreme(size, 1e15f);
+        float s = scalar.dot(a, 0, b, 0, size);
+        close(s, (float) ((double) 1e15f * 1e15f * size), size);
+        close(panama.dot(a, 0, b, 0, size), s, size);
+        close(panama.sumSquares(a, 0, size), scalar.sumSquares(a, 0, size), size);
+        float[] tiny = extreme(size, Float.MIN_NORMAL);
+        assertThat(panama.dot(tiny, 0, tiny, 0, size)).isEqualTo(scalar.dot(tiny, 0, tiny, 0, size));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void axpyAgreesAndLeavesTheRestUntouched(int size) {
+        assumeTrue(panama != null, "Vector API not available");
+        Random rnd = new Random(31L * size);
+        float[] x = random(rnd, size, 2);
+        float[] y0 = random(rnd, size + 4, 1);
+        float[] ys = y0.clone();
+        float[] yp = y0.clone();
+        scalar.axpy(-1.75f, x, 2, ys, 1, size);
+        panama.axpy(-1.75f, x, 2, yp, 1, size);
+        for (int i = 0; i < yp.length; i++) {
+            if (i < 1 || i >= size + 1) {
+                assertThat(yp[i]).as("untouched %d", i).isEqualTo(y0[i]);
+            } else {
+                close(yp[i], ys[i], 1);
+                close(yp[i], y0[i] - 1.75f * x[2 + i - 1], 1);
+            }
+        }
+    }
+
+    @Test
+    void providerPicksTheVectorKernelsWhenTheModuleIsReadable() {
+        VectorOps chosen = VectorOps.get();
+        if (VectorOpsProvider.vectorModulePresent() && jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 128) {
+            assertThat(chosen).isInstanceOf(PanamaVectorOps.class);
+            assertThat(Gemm.get()).isInstanceOf(PanamaGemm.class);
+        } else {
+            assertThat(chosen).isInstanceOf(ScalarVectorOps.class);
+            assertThat(Gemm.get()).isInstanceOf(NaiveGemm.class);
+        }
+    }
+
+    @Test
+    void surefireRunsWithTheVectorModule() {
+        // The build passes --add-modules=jdk.incubator.vector; losing it would silently lose the fast path.
+        assertThat(VectorOpsProvider.vectorModulePresent()).isTrue();
+    }
+
+    @Test
+    void propertyFalseForcesScalar() {
+        assertThat(VectorOpsProvider.choose(VectorOps.class, "PanamaVectorOps", "false", ScalarVectorOps::new))
+                .isInstanceOf(ScalarVectorOps.class);
+        assertThat(VectorOpsProvider.choose(Gemm.class, "PanamaGemm", "FALSE", NaiveGemm::new))
+                .isInstanceOf(NaiveGemm.class);
+    }
+
+    @Test
+    void missingVectorClassFallsBack() {
+        assertThat(VectorOpsProvider.choose(VectorOps.class, "NoSuchOps", null, ScalarVectorOps::new))
+                .isInstanceOf(ScalarVectorOps.class);
+    }
+}

@@ -1,0 +1,214 @@
+package io.glimpse.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.glimpse.image.RgbImage;
+import io.glimpse.io.BadInputException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VideoSourceTest {
+    private static final int FPS = 10;
+
+    @TempDir
+    static Path dir;
+    static SyntheticVideo video;
+    static Path file;
+
+    @BeforeAll
+    static void writeVideo() throws IOException {
+        video = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(160, 120, FPS, 3, 2.0, 7));
+        file = video.write(dir.resolve("three-scenes.mp4"));
+    }
+
+    private static List<RgbImage> read(Path path, Sampling sampling, FrameSize size) {
+        try (VideoSource src = VideoSource.open(path)) {
+            List<RgbImage> out = new ArrayList<>();
+            src.forEachFrame(sampling, size, out::add);
+            assertThat(src.lostRanges()).isEmpty();
+            return out;
+        }
+    }
+
+    static double meanAbsDiff(RgbImage a, RgbImage b) {
+        long sum = 0;
+        for (int i = 0; i < a.rgb().length; i++) {
+            sum += Math.abs((a.rgb()[i] & 0xff) - (b.rgb()[i] & 0xff));
+        }
+        return (double) sum / a.rgb().length;
+    }
+
+    @Test
+    void probeReportsTheStreamAsWritten() {
+        try (VideoSource src = VideoSource.open(file)) {
+            VideoInfo info = src.info();
+            assertThat(info.width()).isEqualTo(160);
+            assertThat(info.height()).isEqualTo(120);
+            assertThat(info.fps()).isCloseTo(FPS, within(1e-6));
+            assertThat(info.durationSeconds()).isCloseTo(6.0, within(0.1));
+            assertThat(info.frameCountEstimate()).isBetween(59L, 61L);
+            assertThat(info.still()).isFalse();
+            assertThat(info.path()).isEqualTo(file);
+        }
+    }
+
+    @Test
+    void everyFrameComesBackOnceWithItsTimestamp() {
+        List<RgbImage> frames = read(file, Sampling.all(), FrameSize.original());
+        assertThat(frames).hasSize(60);
+        for (int k = 0; k < frames.size(); k++) {
+            assertThat(frames.get(k).timestamp()).isCloseTo(k / (double) FPS, within(1e-3));
+        }
+    }
+
+    @Test
+    void decodedPixelsMatchWhatWasDrawnAndDifferAcrossScenes() {
+        List<RgbImage> frames = read(file, Sampling.all(), FrameSize.original());
+        for (RgbImage f : frames) {
+            int n = (int) Math.round(f.timestamp() * FPS);
+            assertThat(meanAbsDiff(f, video.render(n))).as("frame %d", n).isLessThan(4.0);
+        }
+        // Scene boundaries at frames 20 and 40: the decoded frames either side are far apart.
+        assertThat(meanAbsDiff(frames.get(19), frames.get(20))).isGreaterThan(20.0);
+        assertThat(meanAbsDiff(frames.get(39), frames.get(40))).isGreaterThan(20.0);
+    }
+
+    @Test
+    void fpsSamplingTakesTheFrameNearestEachInstant() {
+        List<RgbImage> frames = read(file, Sampling.fps(2), FrameSize.original());
+        assertThat(frames).hasSize(12);
+        for (int k = 0; k < frames.size(); k++) {
+            assertThat(frames.get(k).timestamp()).isCloseTo(k * 0.5, within(1.0 / FPS));
+        }
+    }
+
+    @Test
+    void fpsAboveTheNativeRateNeverRepeatsAFrame() {
+        List<RgbImage> frames = read(file, Sampling.fps(25), FrameSize.original());
+        assertThat(frames).hasSize(60);
+    }
+
+    @Test
+    void countSamplingSpreadsFramesFromFirstToLast() {
+        List<RgbImage> frames = read(file, Sampling.count(5), FrameSize.original());
+        assertThat(frames).hasSize(5);
+        double last = 5.9;
+        for (int k = 0; k < 5; k++) {
+            assertThat(frames.get(k).timestamp()).isCloseTo(last * k / 4, within(1.0 / FPS));
+        }
+    }
+
+    @Test
+    void seekingToDistantSamplesKeepsExactTimestampsAndPixels() throws IOException {
+        SyntheticVideo longer = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(96, 64, 5, 4, 6.0, 11));
+        Path path = longer.write(dir.resolve("long.mp4"));
+        List<RgbImage> frames = read(path, Sampling.count(4), FrameSize.original());
+        assertThat(frames).hasSize(4);
+        double last = 24.0 - 0.2;
+        for (int k = 0; k < 4; k++) {
+            RgbImage f = frames.get(k);
+            assertThat(f.timestamp()).isCloseTo(last * k / 3, within(0.2));
+            int n = (int) Math.round(f.timestamp() * 5);
+            assertThat(meanAbsDiff(f, longer.render(n))).as("frame %d", n).isLessThan(4.0);
+        }
+    }
+
+    @Test
+    void framesAreResizedOnRequest() {
+        List<RgbImage> small = read(file, Sampling.count(2), FrameSize.maxSide(64));
+        assertThat(small).allSatisfy(f -> {
+            assertThat(f.width()).isEqualTo(64);
+            assertThat(f.height()).isEqualTo(48);
+        });
+        List<RgbImage> exact = read(file, Sampling.count(1),
+                FrameSize.exact(50, 30, io.glimpse.image.Resize.Filter.BICUBIC));
+        assertThat(exact.get(0).width()).isEqualTo(50);
+        assertThat(exact.get(0).height()).isEqualTo(30);
+    }
+
+    @Test
+    void truncatedFileDecodesItsFrontAndReportsTheLostTail() throws IOException {
+        Path cut = SyntheticVideo.truncatedCopy(file, dir.resolve("cut.mp4"), 0.5);
+        try (VideoSource src = VideoSource.open(cut)) {
+            List<RgbImage> frames = new ArrayList<>();
+            src.forEachFrame(Sampling.all(), FrameSize.original(), frames::add);
+            assertThat(frames).isNotEmpty().hasSizeLessThan(50);
+            double lastTs = frames.get(frames.size() - 1).timestamp();
+            assertThat(src.lostRanges()).hasSize(1);
+            VideoSource.LostRange lost = src.lostRanges().get(0);
+            assertThat(lost.start()).isCloseTo(lastTs + 0.1, within(1e-6));
+            assertThat(lost.end()).isCloseTo(6.0, within(0.1));
+            assertThat(src.warnings()).singleElement().asString()
+                    .contains(cut.toString()).contains(String.format(java.util.Locale.ROOT, "%.2f", lost.start()))
+                    .doesNotContain("\n");
+            for (RgbImage f : frames) {
+                assertThat(meanAbsDiff(f, video.render((int) Math.round(f.timestamp() * FPS)))).isLessThan(4.0);
+            }
+        }
+    }
+
+    @Test
+    void audioOnlyFileIsRejectedNamingTheFile() throws IOException {
+        Path wav = SyntheticVideo.writeAudioOnly(dir.resolve("tone.wav"), 0.5);
+        assertThatThrownBy(() -> VideoSource.open(wav)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(wav.toString()).hasMessageContaining("no video stream");
+    }
+
+    @Test
+    void garbageAndTextFilesAreRejectedNamingTheFile() throws IOException {
+        byte[] noise = new byte[4096];
+        new Random(3).nextBytes(noise);
+        Path junk = Files.write(dir.resolve("junk.mp4"), noise);
+        Path text = Files.writeString(dir.resolve("notes.txt"), "this is not a video\n");
+        for (Path p : List.of(junk, text)) {
+            assertThatThrownBy(() -> VideoSource.open(p)).isInstanceOf(BadInputException.class)
+                    .hasMessageStartingWith(p.toString()).message().doesNotContain("\n");
+        }
+        assertThatThrownBy(() -> VideoSource.open(dir.resolve("absent.mp4")))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no such file");
+    }
+
+    @Test
+    void stillImageIsOneFrameAtTimeZero() throws IOException {
+        BufferedImage img = new BufferedImage(7, 5, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 7; x++) {
+                img.setRGB(x, y, (x * 36) << 16 | (y * 60) << 8 | (x * y * 9));
+            }
+        }
+        Path png = dir.resolve("pixel-art.png");
+        ImageIO.write(img, "png", png.toFile());
+        try (VideoSource src = VideoSource.open(png)) {
+            assertThat(src.info().still()).isTrue();
+            assertThat(src.info().frameCountEstimate()).isEqualTo(1);
+            List<RgbImage> frames = new ArrayList<>();
+            src.forEachFrame(Sampling.fps(30), FrameSize.original(), frames::add);
+            assertThat(frames).singleElement().satisfies(f -> {
+                assertThat(f.timestamp()).isZero();
+                assertThat(f.get(3, 2, 0)).isEqualTo(108);
+                assertThat(f.get(3, 2, 1)).isEqualTo(120);
+                assertThat(f.get(3, 2, 2)).isEqualTo(54);
+            });
+        }
+    }
+
+    @Test
+    void aSourceIsReadOnce() {
+        try (VideoSource src = VideoSource.open(file)) {
+            src.frames(Sampling.count(1), FrameSize.original());
+            assertThatThrownBy(() -> src.frames(Sampling.count(1), FrameSize.original()))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+}
