@@ -2,6 +2,7 @@ package io.glimpse.vision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glimpse.image.Resize;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 
@@ -36,6 +37,11 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PIL_BICUBIC = 3;
+
+    /** Reads preprocessor_config.json, resampling with {@link Resize}'s Pillow-exact BICUBIC. */
+    public static ImageProcessor read(Path file) throws IOException {
+        return read(file, (image, width, height) -> Resize.resize(image, width, height, Resize.Filter.BICUBIC));
+    }
 
     public static ImageProcessor read(Path file, Resampler resampler) throws IOException {
         JsonNode root;

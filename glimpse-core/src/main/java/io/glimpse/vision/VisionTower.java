@@ -2,6 +2,7 @@ package io.glimpse.vision;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.tensor.Gemm;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 
@@ -26,6 +27,7 @@ import java.util.TreeSet;
 public final class VisionTower {
     private final VisionConfig cfg;
     private final VisionWeights w;
+    private final Gemm gemm = Gemm.get();
 
     private VisionTower(VisionConfig cfg, VisionWeights w) {
         this.cfg = cfg;
@@ -236,7 +238,7 @@ public final class VisionTower {
         }
         int first = cfg.hasCls() ? 1 : 0;
         float[] x = new float[(n + first) * d];
-        Matmul.multiplyTransposed(n, d, kdim, patches, 0, w.patchW, 0, x, first * d);
+        gemm.multiplyTransposed(n, d, kdim, patches, 0, w.patchW, 0, x, first * d);
         if (w.patchB != null) {
             Kernels.addBias(x, first * d, n, d, w.patchB);
         }
@@ -263,7 +265,7 @@ public final class VisionTower {
         float[] ln = x.clone();
         Kernels.layerNorm(ln, t, d, lw.ln1W(), lw.ln1B(), cfg.layerNormEps());
         float[] qkv = new float[t * 3 * d];
-        Matmul.multiplyTransposed(t, 3 * d, d, ln, 0, lw.qkvW(), 0, qkv, 0);
+        gemm.multiplyTransposed(t, 3 * d, d, ln, 0, lw.qkvW(), 0, qkv, 0);
         Kernels.addBias(qkv, 0, t, 3 * d, lw.qkvB());
         float[] logSize = null;
         if (size != null) {
@@ -286,20 +288,20 @@ public final class VisionTower {
                 System.arraycopy(qkv, i * 3 * d + d + h * dh, k, i * dh, dh);
                 System.arraycopy(qkv, i * 3 * d + 2 * d + h * dh, v, i * dh, dh);
             }
-            Matmul.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
+            gemm.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
             for (int i = 0; i < t; i++) {
                 Kernels.softmaxRow(probs, i * t, t, scale, logSize);
             }
             if (hook != null) {
                 hook.add(h, probs);
             }
-            Matmul.multiply(t, dh, t, probs, 0, v, 0, o, 0);
+            gemm.multiply(t, dh, t, probs, 0, v, 0, o, 0);
             for (int i = 0; i < t; i++) {
                 System.arraycopy(o, i * dh, merged, i * d + h * dh, dh);
             }
         }
         float[] out = new float[t * d];
-        Matmul.multiplyTransposed(t, d, d, merged, 0, lw.outW(), 0, out, 0);
+        gemm.multiplyTransposed(t, d, d, merged, 0, lw.outW(), 0, out, 0);
         Kernels.addBias(out, 0, t, d, lw.outB());
         for (int i = 0; i < out.length; i++) {
             out[i] += x[i];
@@ -327,11 +329,11 @@ public final class VisionTower {
         float[] ln = h.clone();
         Kernels.layerNorm(ln, t, d, lw.ln2W(), lw.ln2B(), cfg.layerNormEps());
         float[] mid = new float[t * inter];
-        Matmul.multiplyTransposed(t, inter, d, ln, 0, lw.fc1W(), 0, mid, 0);
+        gemm.multiplyTransposed(t, inter, d, ln, 0, lw.fc1W(), 0, mid, 0);
         Kernels.addBias(mid, 0, t, inter, lw.fc1B());
         cfg.activation().applyInPlace(mid, 0, mid.length);
         float[] out = new float[t * d];
-        Matmul.multiplyTransposed(t, d, inter, mid, 0, lw.fc2W(), 0, out, 0);
+        gemm.multiplyTransposed(t, d, inter, mid, 0, lw.fc2W(), 0, out, 0);
         Kernels.addBias(out, 0, t, d, lw.fc2B());
         for (int i = 0; i < out.length; i++) {
             out[i] += h[i];
