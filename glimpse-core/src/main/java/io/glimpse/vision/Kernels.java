@@ -1,13 +1,15 @@
 package io.glimpse.vision;
 
-/** Row-wise kernels of the transformer layers, float storage with double accumulation. */
+import java.util.stream.IntStream;
+
+/** Row-wise kernels of the transformer layers, float storage with double accumulation; rows run in parallel. */
 final class Kernels {
     private Kernels() {
     }
 
     /** torch.nn.LayerNorm over each of n rows of width d, in place: biased variance, (x − mean)/√(var + eps)·w + b. */
     static void layerNorm(float[] x, int n, int d, float[] weight, float[] bias, double eps) {
-        for (int r = 0; r < n; r++) {
+        IntStream.range(0, n).parallel().forEach(r -> {
             int o = r * d;
             double mean = 0;
             for (int k = 0; k < d; k++) {
@@ -23,7 +25,7 @@ final class Kernels {
             for (int k = 0; k < d; k++) {
                 x[o + k] = (float) ((x[o + k] - mean) * inv * weight[k] + bias[k]);
             }
-        }
+        });
     }
 
     /** Adds bias (width d) to each of n rows starting at offset. */

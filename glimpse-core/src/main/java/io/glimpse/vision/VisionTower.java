@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * A CLIP or SigLIP vision transformer loaded from a Hugging Face checkpoint folder, computing what
@@ -275,14 +276,16 @@ public final class VisionTower {
                 logSize[j] = (float) Math.log(size[j]);
             }
         }
-        float[] q = new float[t * dh];
-        float[] k = new float[t * dh];
-        float[] v = new float[t * dh];
-        float[] probs = new float[t * t];
-        float[] o = new float[t * dh];
         float[] merged = new float[t * d];
         float scale = (float) (1.0 / Math.sqrt(dh));
-        for (int h = 0; h < heads; h++) {
+        float[] bias = logSize;
+        // Heads are independent and write disjoint columns, so running them in parallel keeps results deterministic.
+        IntStream.range(0, heads).parallel().forEach(h -> {
+            float[] q = new float[t * dh];
+            float[] k = new float[t * dh];
+            float[] v = new float[t * dh];
+            float[] probs = new float[t * t];
+            float[] o = new float[t * dh];
             for (int i = 0; i < t; i++) {
                 System.arraycopy(qkv, i * 3 * d + h * dh, q, i * dh, dh);
                 System.arraycopy(qkv, i * 3 * d + d + h * dh, k, i * dh, dh);
@@ -290,7 +293,7 @@ public final class VisionTower {
             }
             gemm.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
             for (int i = 0; i < t; i++) {
-                Kernels.softmaxRow(probs, i * t, t, scale, logSize);
+                Kernels.softmaxRow(probs, i * t, t, scale, bias);
             }
             if (hook != null) {
                 hook.add(h, probs);
@@ -299,7 +302,7 @@ public final class VisionTower {
             for (int i = 0; i < t; i++) {
                 System.arraycopy(o, i * dh, merged, i * d + h * dh, dh);
             }
-        }
+        });
         float[] out = new float[t * d];
         gemm.multiplyTransposed(t, d, d, merged, 0, lw.outW(), 0, out, 0);
         Kernels.addBias(out, 0, t, d, lw.outB());
@@ -331,7 +334,8 @@ public final class VisionTower {
         float[] mid = new float[t * inter];
         gemm.multiplyTransposed(t, inter, d, ln, 0, lw.fc1W(), 0, mid, 0);
         Kernels.addBias(mid, 0, t, inter, lw.fc1B());
-        cfg.activation().applyInPlace(mid, 0, mid.length);
+        Activation act = cfg.activation();
+        IntStream.range(0, t).parallel().forEach(i -> act.applyInPlace(mid, i * inter, (i + 1) * inter));
         float[] out = new float[t * d];
         gemm.multiplyTransposed(t, d, inter, mid, 0, lw.fc2W(), 0, out, 0);
         Kernels.addBias(out, 0, t, d, lw.fc2B());
@@ -349,48 +353,54 @@ public final class VisionTower {
         private final int heads;
         private final int t;
         private final int first;
-        private final double[] cls;
-        private final double[] received;
+        private final double[][] cls;
+        private final double[][] received;
         final float[] full;
 
         AttentionHook(int heads, int t, int first, boolean keepFull) {
             this.heads = heads;
             this.t = t;
             this.first = first;
-            this.cls = new double[t - first];
-            this.received = new double[t - first];
+            this.cls = new double[heads][t - first];
+            this.received = new double[heads][t - first];
             this.full = keepFull ? new float[heads * t * t] : null;
         }
 
+        /** Head h's t×t map; heads may arrive concurrently, each writes only its own slots. */
         void add(int h, float[] probs) {
             if (full != null) {
                 System.arraycopy(probs, 0, full, h * t * t, t * t);
             }
-            for (int j = first; j < t; j++) {
-                if (first == 1) {
-                    cls[j - 1] += probs[j];
+            if (first == 1) {
+                for (int j = 1; j < t; j++) {
+                    cls[h][j - 1] = probs[j];
                 }
             }
+            double[] r = received[h];
             for (int i = first; i < t; i++) {
                 for (int j = first; j < t; j++) {
-                    received[j - first] += probs[i * t + j];
+                    r[j - first] += probs[i * t + j];
                 }
             }
         }
 
         float[] cls() {
-            float[] out = new float[cls.length];
-            for (int j = 0; j < out.length; j++) {
-                out[j] = (float) (cls[j] / heads);
-            }
-            return out;
+            return headMean(cls, heads);
         }
 
         float[] received() {
-            float[] out = new float[received.length];
-            double queries = (double) heads * (t - first);
+            return headMean(received, (double) heads * (t - first));
+        }
+
+        /** Sums the heads in a fixed order, so the result does not depend on which thread finished first. */
+        private static float[] headMean(double[][] perHead, double divisor) {
+            float[] out = new float[perHead[0].length];
             for (int j = 0; j < out.length; j++) {
-                out[j] = (float) (received[j] / queries);
+                double s = 0;
+                for (double[] head : perHead) {
+                    s += head[j];
+                }
+                out[j] = (float) (s / divisor);
             }
             return out;
         }

@@ -2,6 +2,8 @@ package io.glimpse.vision;
 
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.DType;
+import io.glimpse.io.SafeTensors;
+import io.glimpse.io.TensorData;
 import io.glimpse.tokens.TokenSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -175,6 +179,44 @@ class VisionTowerTest {
             d[i] = Math.round(f[i]);
         }
         return d;
+    }
+
+    @Test
+    void shardedCheckpointLoadsThroughItsIndex() throws IOException {
+        Path one = VisionFixtures.copy("siglip", tmp.resolve("one"), n -> n, DType.F16, null);
+        Path dir = Files.createDirectories(tmp.resolve("sharded"));
+        Files.copy(one.resolve("config.json"), dir.resolve("config.json"));
+        Map<String, TensorData> all = SafeTensors.read(one.resolve("model.safetensors")).tensors();
+        List<TensorData> a = new ArrayList<>();
+        List<TensorData> b = new ArrayList<>();
+        StringBuilder map = new StringBuilder();
+        for (TensorData t : all.values()) {
+            boolean first = t.name().contains("layers.0.") || t.name().contains("embeddings");
+            (first ? a : b).add(t);
+            String shard = first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
+            map.append(map.length() == 0 ? "" : ",").append('"').append(t.name()).append("\":\"").append(shard).append('"');
+        }
+        SafeTensors.write(dir.resolve("model-00001-of-00002.safetensors"), a, Map.of());
+        SafeTensors.write(dir.resolve("model-00002-of-00002.safetensors"), b, Map.of());
+        Files.writeString(dir.resolve("model.safetensors.index.json"),
+                "{\"metadata\": {\"total_size\": 0}, \"weight_map\": {" + map + "}}");
+        VisionOutput out = VisionTower.load(dir).forward(golden("siglip", "pixels.landscape"), EncodeOptions.defaults());
+        assertClose(out.features(), golden("siglip", "hidden.3"), FP32, "sharded");
+        Files.delete(dir.resolve("model-00002-of-00002.safetensors"));
+        assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("model-00002-of-00002.safetensors");
+    }
+
+    @Test
+    void repeatedPassesAreBitIdentical() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        EncodeOptions opt = EncodeOptions.defaults().withAttention(Set.of(0, 1, 2), false);
+        VisionOutput a = tower.forward(golden("clip", "pixels.portrait"), opt);
+        VisionOutput b = tower.forward(golden("clip", "pixels.portrait"), opt);
+        assertThat(a.features()).containsExactly(b.features());
+        for (String key : a.attention().keySet()) {
+            assertThat(a.attention().get(key)).containsExactly(b.attention().get(key));
+        }
     }
 
     @Test
