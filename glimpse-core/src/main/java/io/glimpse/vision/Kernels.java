@@ -40,9 +40,11 @@ final class Kernels {
 
     /**
      * Softmax of row[offset .. offset+n) scaled by {@code scale}, plus an optional additive per-column bias, with the
-     * maximum subtracted first as torch does; the sum is accumulated in double.
+     * maximum subtracted first as torch does; the sum is accumulated in double. Columns [n, width) are masked
+     * (causal attention) and get probability 0.
      */
-    static void softmaxRow(float[] row, int offset, int n, float scale, float[] bias) {
+    static void softmaxRow(float[] row, int offset, int n, int width, float scale, float[] bias) {
+        java.util.Arrays.fill(row, offset + n, offset + width, 0f);
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
             float v = row[offset + j] * scale + (bias == null ? 0f : bias[j]);

@@ -29,10 +29,12 @@ public final class VisionTower {
     private final VisionConfig cfg;
     private final VisionWeights w;
     private final Gemm gemm = Gemm.get();
+    private final Transformer layers;
 
     private VisionTower(VisionConfig cfg, VisionWeights w) {
         this.cfg = cfg;
         this.w = w;
+        this.layers = new Transformer(cfg.hiddenSize(), cfg.heads(), cfg.intermediateSize(), cfg.activation(), cfg.layerNormEps());
     }
 
     /** Loads config.json and the safetensors weights (single file or sharded) of a checkpoint folder. */
@@ -98,7 +100,7 @@ public final class VisionTower {
         for (int l = 0; l < depth; l++) {
             AttentionHook hook = attnLayers.contains(l) ? new AttentionHook(cfg.heads(), t, first, opt.fullAttention()) : null;
             boolean merge = opt.tomeR() > 0 && l < featureIndex;
-            Block b = attentionBlock(w.layers[l], x, t, size, hook, merge);
+            Transformer.Block b = layers.attention(w.layers[l], x, t, size, false, hook, merge);
             if (hook != null) {
                 if (first == 1) {
                     attention.put("cls@" + l, hook.cls());
@@ -108,9 +110,9 @@ public final class VisionTower {
                     full.put(l, hook.full);
                 }
             }
-            float[] h = b.h;
+            float[] h = b.h();
             if (merge) {
-                TokenMerging.Plan plan = TokenMerging.plan(b.keyMean, t, cfg.headDim(), opt.tomeR(), first == 1);
+                TokenMerging.Plan plan = TokenMerging.plan(b.keyMean(), t, cfg.headDim(), opt.tomeR(), first == 1);
                 float[] oldSize = size != null ? size : ones(t);
                 size = new float[plan.count()];
                 float[] merged = new float[plan.count() * d];
@@ -132,7 +134,7 @@ public final class VisionTower {
                 h = merged;
                 t = plan.count();
             }
-            x = mlpBlock(w.layers[l], h, t);
+            x = layers.mlp(w.layers[l], h, t);
             if (opt.allHiddenStates() && l < featureIndex) {
                 hidden.add(x.clone());
             }
@@ -255,154 +257,4 @@ public final class VisionTower {
         return x;
     }
 
-    private record Block(float[] h, float[] keyMean) {
-    }
-
-    /** h = x + out_proj(attention(layer_norm1(x))); also the head-mean keys when ToMe will merge after it. */
-    private Block attentionBlock(VisionWeights.Layer lw, float[] x, int t, float[] size, AttentionHook hook, boolean wantKeys) {
-        int d = cfg.hiddenSize();
-        int heads = cfg.heads();
-        int dh = cfg.headDim();
-        float[] ln = x.clone();
-        Kernels.layerNorm(ln, t, d, lw.ln1W(), lw.ln1B(), cfg.layerNormEps());
-        float[] qkv = new float[t * 3 * d];
-        gemm.multiplyTransposed(t, 3 * d, d, ln, 0, lw.qkvW(), 0, qkv, 0);
-        Kernels.addBias(qkv, 0, t, 3 * d, lw.qkvB());
-        float[] logSize = null;
-        if (size != null) {
-            // ToMe's proportional attention: a token standing for s tokens gets log(s) added to its key scores.
-            logSize = new float[t];
-            for (int j = 0; j < t; j++) {
-                logSize[j] = (float) Math.log(size[j]);
-            }
-        }
-        float[] merged = new float[t * d];
-        float scale = (float) (1.0 / Math.sqrt(dh));
-        float[] bias = logSize;
-        // Heads are independent and write disjoint columns, so running them in parallel keeps results deterministic.
-        IntStream.range(0, heads).parallel().forEach(h -> {
-            float[] q = new float[t * dh];
-            float[] k = new float[t * dh];
-            float[] v = new float[t * dh];
-            float[] probs = new float[t * t];
-            float[] o = new float[t * dh];
-            for (int i = 0; i < t; i++) {
-                System.arraycopy(qkv, i * 3 * d + h * dh, q, i * dh, dh);
-                System.arraycopy(qkv, i * 3 * d + d + h * dh, k, i * dh, dh);
-                System.arraycopy(qkv, i * 3 * d + 2 * d + h * dh, v, i * dh, dh);
-            }
-            gemm.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
-            for (int i = 0; i < t; i++) {
-                Kernels.softmaxRow(probs, i * t, t, scale, bias);
-            }
-            if (hook != null) {
-                hook.add(h, probs);
-            }
-            gemm.multiply(t, dh, t, probs, 0, v, 0, o, 0);
-            for (int i = 0; i < t; i++) {
-                System.arraycopy(o, i * dh, merged, i * d + h * dh, dh);
-            }
-        });
-        float[] out = new float[t * d];
-        gemm.multiplyTransposed(t, d, d, merged, 0, lw.outW(), 0, out, 0);
-        Kernels.addBias(out, 0, t, d, lw.outB());
-        for (int i = 0; i < out.length; i++) {
-            out[i] += x[i];
-        }
-        float[] keyMean = null;
-        if (wantKeys) {
-            keyMean = new float[t * dh];
-            for (int i = 0; i < t; i++) {
-                for (int c = 0; c < dh; c++) {
-                    double sum = 0;
-                    for (int h = 0; h < heads; h++) {
-                        sum += qkv[i * 3 * d + d + h * dh + c];
-                    }
-                    keyMean[i * dh + c] = (float) (sum / heads);
-                }
-            }
-        }
-        return new Block(out, keyMean);
-    }
-
-    /** x = h + fc2(act(fc1(layer_norm2(h)))). */
-    private float[] mlpBlock(VisionWeights.Layer lw, float[] h, int t) {
-        int d = cfg.hiddenSize();
-        int inter = cfg.intermediateSize();
-        float[] ln = h.clone();
-        Kernels.layerNorm(ln, t, d, lw.ln2W(), lw.ln2B(), cfg.layerNormEps());
-        float[] mid = new float[t * inter];
-        gemm.multiplyTransposed(t, inter, d, ln, 0, lw.fc1W(), 0, mid, 0);
-        Kernels.addBias(mid, 0, t, inter, lw.fc1B());
-        Activation act = cfg.activation();
-        IntStream.range(0, t).parallel().forEach(i -> act.applyInPlace(mid, i * inter, (i + 1) * inter));
-        float[] out = new float[t * d];
-        gemm.multiplyTransposed(t, d, inter, mid, 0, lw.fc2W(), 0, out, 0);
-        Kernels.addBias(out, 0, t, d, lw.fc2B());
-        for (int i = 0; i < out.length; i++) {
-            out[i] += h[i];
-        }
-        return out;
-    }
-
-    /**
-     * Accumulates one layer's head-mean CLS→patch attention and the mean attention each patch receives from the
-     * patches, one head's t×t map at a time, keeping all heads' maps only when asked.
-     */
-    private static final class AttentionHook {
-        private final int heads;
-        private final int t;
-        private final int first;
-        private final double[][] cls;
-        private final double[][] received;
-        final float[] full;
-
-        AttentionHook(int heads, int t, int first, boolean keepFull) {
-            this.heads = heads;
-            this.t = t;
-            this.first = first;
-            this.cls = new double[heads][t - first];
-            this.received = new double[heads][t - first];
-            this.full = keepFull ? new float[heads * t * t] : null;
-        }
-
-        /** Head h's t×t map; heads may arrive concurrently, each writes only its own slots. */
-        void add(int h, float[] probs) {
-            if (full != null) {
-                System.arraycopy(probs, 0, full, h * t * t, t * t);
-            }
-            if (first == 1) {
-                for (int j = 1; j < t; j++) {
-                    cls[h][j - 1] = probs[j];
-                }
-            }
-            double[] r = received[h];
-            for (int i = first; i < t; i++) {
-                for (int j = first; j < t; j++) {
-                    r[j - first] += probs[i * t + j];
-                }
-            }
-        }
-
-        float[] cls() {
-            return headMean(cls, heads);
-        }
-
-        float[] received() {
-            return headMean(received, (double) heads * (t - first));
-        }
-
-        /** Sums the heads in a fixed order, so the result does not depend on which thread finished first. */
-        private static float[] headMean(double[][] perHead, double divisor) {
-            float[] out = new float[perHead[0].length];
-            for (int j = 0; j < out.length; j++) {
-                double s = 0;
-                for (double[] head : perHead) {
-                    s += head[j];
-                }
-                out[j] = (float) (s / divisor);
-            }
-            return out;
-        }
-    }
 }
