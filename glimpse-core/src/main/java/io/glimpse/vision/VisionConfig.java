@@ -98,7 +98,7 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
                     + "' (known: " + MODEL_TYPES.keySet() + ")");
         }
         boolean clip = family == Family.CLIP;
-        Fields f = new Fields(vision, file);
+        ConfigFields f = new ConfigFields(vision, file);
         int hidden = f.positive("hidden_size", 768);
         int inter = f.positive("intermediate_size", 3072);
         int layers = f.positive("num_hidden_layers", 12);
@@ -146,18 +146,5 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         boolean useHead = !clip && vision.path("vision_use_head").asBoolean(true);
         return new VisionConfig(arch, family, hidden, inter, layers, heads, channels, image, patch, act, eps,
                 featureLayer, dropCls, useHead);
-    }
-
-    private record Fields(JsonNode node, Path file) {
-        int positive(String name, int dflt) {
-            JsonNode v = node.get(name);
-            if (v == null) {
-                return dflt;
-            }
-            if (!v.isInt() || v.asInt() <= 0) {
-                throw new BadInputException(file + ": " + name + " must be a positive integer, got " + v);
-            }
-            return v.asInt();
-        }
     }
 }

@@ -1,0 +1,57 @@
+package io.glimpse.vision;
+
+import io.glimpse.io.BadInputException;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static io.glimpse.vision.VisionFixtures.assertClose;
+import static io.glimpse.vision.VisionFixtures.golden;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class ClipModelTest {
+    private static final double FP32 = 1e-4;
+    /** Same prompts as TEXT_IDS in make_fixtures.py. */
+    private static final int[][] IDS = {{98, 5, 17, 42, 99, 0, 0}, {98, 64, 3, 99, 0, 0, 0}};
+
+    @Test
+    void textTowerMatchesTorchWithCausalAttentionAndEosPooling() throws IOException {
+        TextTower text = TextTower.load(VisionFixtures.dir("clip"));
+        for (int k = 0; k < IDS.length; k++) {
+            TextTower.Output out = text.forward(IDS[k]);
+            assertThat(out.hiddenStates()).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                assertClose(out.hiddenStates().get(i), golden("clip", "text" + k + ".hidden." + i), FP32, "text" + k + " hidden " + i);
+            }
+            assertClose(out.lastHiddenState(), golden("clip", "text" + k + ".last_hidden_state"), FP32, "text" + k + " last");
+        }
+    }
+
+    @Test
+    void embeddingsAndLogitsMatchTorch() throws IOException {
+        ClipModel clip = ClipModel.load(VisionFixtures.dir("clip"));
+        float[] image = clip.imageEmbedding(golden("clip", "pixels.landscape"));
+        assertClose(image, golden("clip", "clip.image_embeds"), FP32, "image embeds");
+        float[] logits = golden("clip", "clip.logits_per_image");
+        for (int k = 0; k < IDS.length; k++) {
+            float[] t = clip.textEmbedding(IDS[k]);
+            assertClose(t, golden("clip", "text" + k + ".text_embeds"), FP32, "text embeds " + k);
+            assertThat(clip.logit(image, t)).isCloseTo(logits[k], within(1e-4 * (Math.abs(logits[k]) + 1)));
+        }
+    }
+
+    @Test
+    void badIdsAndNonClipTowersAreRejected() throws IOException {
+        TextTower text = TextTower.load(VisionFixtures.dir("clip"));
+        assertThatThrownBy(() -> text.forward(new int[] {98, 100, 99})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token id 100");
+        assertThatThrownBy(() -> text.forward(new int[9])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1..8");
+        assertThatThrownBy(() -> text.forward(new int[] {98, 5})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("end-of-text");
+        assertThatThrownBy(() -> TextTower.load(VisionFixtures.dir("siglip"))).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("model_type").hasMessageContaining("config.json");
+    }
+}
