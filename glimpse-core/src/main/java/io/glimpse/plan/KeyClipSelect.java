@@ -99,8 +99,9 @@ public final class KeyClipSelect {
         }
         Arrays.sort(sceneOrder, Comparator.comparingInt((Integer s) -> scenes.start(s) - scenes.end(s))
                 .thenComparingInt(s -> s));
-        List<int[]> order = new ArrayList<>();
-        for (int round = 0; order.size() < countSlots(perScene); round++) {
+        int total = perScene.stream().mapToInt(List::size).sum();
+        List<int[]> order = new ArrayList<>(total);
+        for (int round = 0; order.size() < total; round++) {
             for (int s : sceneOrder) {
                 if (round < perScene.get(s).size()) {
                     order.add(perScene.get(s).get(round));
@@ -108,10 +109,6 @@ public final class KeyClipSelect {
             }
         }
         return order;
-    }
-
-    private static int countSlots(List<List<int[]>> perScene) {
-        return perScene.stream().mapToInt(List::size).sum();
     }
 
     private static List<int[]> byAnchorScore(List<int[]> slots, double[] score) {

@@ -207,6 +207,36 @@ class PatchStatsTest {
     }
 
     @Test
+    void fastCubeRootAndOrientationMatchTheLibrary() {
+        Random rnd = new Random(11);
+        for (int i = 0; i < 10_000; i++) {
+            double x = rnd.nextDouble() * Math.pow(10, -rnd.nextInt(6));
+            assertThat(PatchStats.cbrt(x)).isCloseTo(Math.cbrt(x), offset(1e-12));
+            double gx = rnd.nextGaussian();
+            double gy = rnd.nextGaussian();
+            double expected = Math.atan2(gy, gx);
+            expected = expected < 0 ? expected + Math.PI : expected;
+            double actual = PatchStats.orientation(gx, gy);
+            double diff = Math.abs(actual - expected);
+            assertThat(Math.min(diff, Math.PI - diff)).as("(%f,%f)", gx, gy).isLessThan(2e-5);
+            assertThat(actual).isBetween(0.0, Math.PI);
+        }
+        assertThat(PatchStats.cbrt(0)).isZero();
+        assertThat(PatchStats.orientation(-1, 0)).isZero();
+        assertThat(PatchStats.orientation(0, -1)).isEqualTo(Math.PI / 2);
+    }
+
+    @Test
+    void oklabOfPureRedMatchesOttossonsReference() {
+        // Reference values from Ottosson's post: sRGB red → OKLab (0.627955, 0.224863, 0.125846).
+        float[] raw = new PatchStats(3).rawFeatures(image(3, 3, (x, y) -> new int[] {255, 0, 0}));
+        assertThat(raw[0]).isCloseTo(0.627955f, offset(1e-4f));
+        assertThat(raw[1]).isCloseTo(0.224863f, offset(1e-4f));
+        assertThat(raw[2]).isCloseTo(0.125846f, offset(1e-4f));
+        assertThat(raw[3]).isZero();
+    }
+
+    @Test
     void badInputIsRejected() {
         assertThatThrownBy(() -> new PatchStats(2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patch size");
         assertThatThrownBy(() -> new PatchStats(14).describe(RgbImage.blank(13, 40, 0)))

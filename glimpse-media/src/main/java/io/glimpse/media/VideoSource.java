@@ -210,7 +210,7 @@ public final class VideoSource implements AutoCloseable {
     private final class SampledFrames implements Iterator<RgbImage> {
         private final Sampling sampling;
         private final FrameSize size;
-        private final double[] countTargets;
+        private final double[] listedTargets;
         private final boolean everyFrame;
         private int targetIndex;
         private RgbImage next;
@@ -220,7 +220,8 @@ public final class VideoSource implements AutoCloseable {
         SampledFrames(Sampling sampling, FrameSize size) {
             this.sampling = sampling;
             this.size = size;
-            this.countTargets = sampling instanceof Sampling.Count c ? countTargets(c.count()) : null;
+            this.listedTargets = sampling instanceof Sampling.Count c ? countTargets(c.count())
+                    : sampling instanceof Sampling.At a ? a.timestamps() : null;
             this.everyFrame = sampling instanceof Sampling.All;
         }
 
@@ -241,8 +242,8 @@ public final class VideoSource implements AutoCloseable {
             if (sampling instanceof Sampling.Fps f) {
                 return k / f.fps();
             }
-            if (countTargets != null) {
-                return k < countTargets.length ? countTargets[k] : Double.POSITIVE_INFINITY;
+            if (listedTargets != null) {
+                return k < listedTargets.length ? listedTargets[k] : Double.POSITIVE_INFINITY;
             }
             return Double.NEGATIVE_INFINITY;
         }

@@ -125,6 +125,21 @@ class VideoSourceTest {
     }
 
     @Test
+    void samplingAtListedInstantsReturnsExactlyThoseFramesOfAnEarlierPass() throws IOException {
+        SyntheticVideo longer = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(96, 64, 5, 4, 6.0, 13));
+        Path path = longer.write(dir.resolve("listed.mp4"));
+        List<RgbImage> all = read(path, Sampling.fps(1), FrameSize.original());
+        int[] picks = {1, 2, 9, 17, 22};
+        double[] times = java.util.Arrays.stream(picks).mapToDouble(i -> all.get(i).timestamp()).toArray();
+        List<RgbImage> again = read(path, Sampling.at(times), FrameSize.original());
+        assertThat(again).hasSize(picks.length);
+        for (int k = 0; k < picks.length; k++) {
+            assertThat(again.get(k).timestamp()).isEqualTo(times[k]);
+            assertThat(again.get(k).rgb()).as("frame at %s s", times[k]).isEqualTo(all.get(picks[k]).rgb());
+        }
+    }
+
+    @Test
     void framesAreResizedOnRequest() {
         List<RgbImage> small = read(file, Sampling.count(2), FrameSize.maxSide(64));
         assertThat(small).allSatisfy(f -> {

@@ -1,0 +1,55 @@
+package io.glimpse.cli;
+
+import io.glimpse.job.PlanJob;
+import io.glimpse.media.SyntheticVideo;
+import io.glimpse.plan.PlanMethod;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code glimpse demo}: the main job on its embedded default, no input needed. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Make a sample video of several distinct scenes (hard cuts and fades), plan it under a budget "
+                + "and print where the report is."})
+public final class DemoCommand implements Callable<Integer> {
+    static final long SEED = 7;
+
+    @Option(names = {"-o", "--out"}, defaultValue = "glimpse-demo", paramLabel = "DIR",
+            description = "Where the sample video and the plan go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--budget", defaultValue = "4000", paramLabel = "N", description = "Token budget (default: ${DEFAULT-VALUE}).")
+    int budget;
+
+    @Option(names = "--target", defaultValue = "gpt-4o", paramLabel = "T", description = "Target model (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--seconds", defaultValue = "45", paramLabel = "S", description = "Length of the sample video (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(seconds >= 2 && seconds <= 3600)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be within [2, 3600], got " + seconds);
+        }
+        Files.createDirectories(out);
+        Path video = out.resolve(String.format(java.util.Locale.ROOT, "sample-%ds.mp4", Math.round(seconds)));
+        if (!Files.isRegularFile(video)) {
+            spec.commandLine().getErr().println("glimpse: writing sample video " + video);
+            Path tmp = out.resolve(".sample.partial.mp4");
+            new SyntheticVideo(SyntheticVideo.Spec.varied(640, 360, 25, seconds, SEED)).write(tmp);
+            Files.move(tmp, video, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path report = PlanCommand.run(video, new PlanJob.Options(budget, target, PlanMethod.CLIPS, 1.0),
+                out.resolve("plan"), spec.commandLine());
+        spec.commandLine().getOut().println("report: " + report);
+        return GlimpseCli.OK;
+    }
+}

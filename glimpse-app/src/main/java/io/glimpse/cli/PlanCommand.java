@@ -1,0 +1,100 @@
+package io.glimpse.cli;
+
+import io.glimpse.job.PlanJob;
+import io.glimpse.job.PlanOutputs;
+import io.glimpse.plan.CostModels;
+import io.glimpse.plan.PlanMethod;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code glimpse plan VIDEO}: the frames a model must see, under a token budget. */
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Choose the key clips, frames and resolutions of a video that fit a token budget of a target model.",
+                "Writes the chosen frames (PNG), plan.json, tokens.safetensors and report.html into the output directory."})
+public final class PlanCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "VIDEO", description = "Video or image file (anything FFmpeg decodes).")
+    Path video;
+
+    @Option(names = "--budget", required = true, paramLabel = "N", description = "Tokens of the target the plan may spend.")
+    int budget;
+
+    @Option(names = "--target", defaultValue = "llava-onevision", paramLabel = "T",
+            description = "Target model whose tokens are counted: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = Targets.class)
+    String target;
+
+    @Option(names = "--method", defaultValue = "clips", paramLabel = "M",
+            description = "uniform | scenes | clips (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--fps", defaultValue = "1", paramLabel = "F", description = "Candidate frames sampled per second (default: ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "--query", paramLabel = "TEXT", description = "Question the frames should answer (needs --model).")
+    String query;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "CLIP/SigLIP checkpoint folder with a text tower, for --query.")
+    Path model;
+
+    @Option(names = {"-o", "--out"}, defaultValue = "glimpse-plan", paramLabel = "DIR",
+            description = "Output directory, replaced whole when the plan succeeds (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static final class Targets implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return CostModels.names().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (query != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--query needs a text-capable encoder: pass --model DIR "
+                    + "with a CLIP or SigLIP checkpoint (the default PatchStats encoder has no text tower)");
+        }
+        if (model != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model is not supported by plan yet; "
+                    + "plan uses the built-in PatchStats encoder");
+        }
+        PlanJob.Options options = new PlanJob.Options(budget, CostModels.forName(target).name(), PlanMethod.parse(method), fps);
+        options.request();
+        run(video, options, out, spec.commandLine());
+        return GlimpseCli.OK;
+    }
+
+    /** Runs the job into a staged directory and reports where its outputs are. Shared with {@code demo}. */
+    static Path run(Path video, PlanJob.Options options, Path out, CommandLine cl) throws Exception {
+        PlanJob.Result result;
+        try (OutputDir dir = OutputDir.stage(out); Progress progress = Progress.start("plan", 1)) {
+            result = PlanJob.run(video, options, new PlanJob.Listener() {
+                @Override
+                public void total(long frames) {
+                    progress.max(frames);
+                }
+
+                @Override
+                public void done(long frames) {
+                    progress.step(frames);
+                }
+            });
+            PlanOutputs.write(result, dir.resolve(""));
+            dir.commit();
+        }
+        for (String w : result.warnings()) {
+            cl.getErr().println("glimpse: warning: " + w);
+        }
+        cl.getOut().printf(java.util.Locale.ROOT, "%d frames, %d of %d %s tokens, %d scenes; wrote %s%n",
+                result.plan().frames().size(), result.plan().totalCost(), result.plan().budget(), result.plan().target(),
+                result.plan().cuts().size() + 1, out.toAbsolutePath().normalize());
+        return out.toAbsolutePath().normalize().resolve(PlanOutputs.REPORT);
+    }
+}

@@ -1,0 +1,167 @@
+package io.glimpse.job;
+
+import io.glimpse.image.Resize;
+import io.glimpse.image.RgbImage;
+import io.glimpse.media.FrameSize;
+import io.glimpse.media.Sampling;
+import io.glimpse.media.VideoInfo;
+import io.glimpse.media.VideoSource;
+import io.glimpse.plan.Candidate;
+import io.glimpse.plan.Plan;
+import io.glimpse.plan.PlanMethod;
+import io.glimpse.plan.PlanRequest;
+import io.glimpse.plan.PlannedFrame;
+import io.glimpse.plan.Planner;
+import io.glimpse.tokens.FrameInfo;
+import io.glimpse.tokens.TokenSet;
+import io.glimpse.vision.PatchStats;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Video → plan → chosen frames → token set: the main job behind {@code glimpse plan}.
+ *
+ * <p>Two streaming passes over the video, so memory does not grow with its length: the first samples at the
+ * plan's fps, describes each frame with PatchStats at a reduced size and keeps only the frame descriptors; the
+ * planner then chooses frames and sizes; the second pass decodes the same samples again and keeps only the chosen
+ * ones, resized to their planned size and encoded into the plan's token set.
+ */
+public final class PlanJob {
+    /** Frames are described for planning at this longest side; enough for scene and duplicate detection. */
+    public static final int DESCRIBE_SIDE = 448;
+
+    /**
+     * @param budget target tokens the plan may spend
+     * @param target cost model name
+     * @param method how frames are chosen
+     * @param fps    sampling rate of the candidates
+     */
+    public record Options(int budget, String target, PlanMethod method, double fps) {
+        public PlanRequest request() {
+            return new PlanRequest(budget, target, method, fps, null);
+        }
+    }
+
+    /** A planned frame with its pixels at the planned size. */
+    public record ChosenFrame(PlannedFrame planned, RgbImage image) {
+    }
+
+    /**
+     * @param warnings one line each, naming the file (lost time ranges)
+     */
+    public record Result(VideoInfo video, Plan plan, List<ChosenFrame> frames, TokenSet tokens, int candidates,
+                         List<String> warnings) {
+    }
+
+    /** Progress of the job in sampled frames over both passes. */
+    public interface Listener {
+        void total(long frames);
+
+        void done(long frames);
+    }
+
+    private PlanJob() {
+    }
+
+    /** Patch size of the token set: Qwen-style targets see 28-px merged patches, ViT-style ones 14-px patches. */
+    public static int patchSizeFor(String target) {
+        return target.startsWith("qwen") ? 28 : 14;
+    }
+
+    public static Result run(Path video, Options options, Listener listener) {
+        PlanRequest request = options.request();
+        List<Candidate> candidates = new ArrayList<>();
+        VideoInfo info;
+        List<String> warnings;
+        PatchStats describer = new PatchStats(14);
+        try (VideoSource src = VideoSource.open(video)) {
+            info = src.info();
+            long expected = info.still() ? 1 : Math.max(1, (long) Math.ceil(info.durationSeconds() * options.fps()));
+            listener.total(2 * expected);
+            Iterator<RgbImage> it = src.frames(Sampling.fps(options.fps()), FrameSize.maxSide(DESCRIBE_SIDE));
+            long n = 0;
+            while (it.hasNext()) {
+                RgbImage small = it.next();
+                candidates.add(new Candidate(small.timestamp(), info.width(), info.height(),
+                        describer.describe(small).descriptor()));
+                listener.done(++n);
+            }
+            warnings = src.warnings();
+            listener.total(2 * n);
+        }
+        Plan plan = Planner.plan(candidates, request);
+        List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), listener);
+        TokenSet tokens = encode(chosen, patchSizeFor(options.target()));
+        return new Result(info, plan, chosen, tokens, candidates.size(), warnings);
+    }
+
+    private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Listener listener) {
+        double[] times = plan.frames().stream().mapToDouble(PlannedFrame::timestamp).toArray();
+        List<ChosenFrame> out = new ArrayList<>(times.length);
+        try (VideoSource src = VideoSource.open(video)) {
+            Iterator<RgbImage> it = src.frames(Sampling.at(times), FrameSize.original());
+            for (PlannedFrame p : plan.frames()) {
+                if (!it.hasNext()) {
+                    break;
+                }
+                RgbImage frame = it.next();
+                if (Math.abs(frame.timestamp() - p.timestamp()) > 1e-6) {
+                    break;
+                }
+                out.add(new ChosenFrame(p, sized(frame, p.width(), p.height())));
+                listener.done(candidates + (long) candidates * out.size() / times.length);
+            }
+        }
+        if (out.size() != times.length) {
+            return decodeChosenSequentially(video, fps, plan);
+        }
+        return out;
+    }
+
+    /** Fallback for containers whose seeking does not land on the frames the first pass saw (damaged files). */
+    private static List<ChosenFrame> decodeChosenSequentially(Path video, double fps, Plan plan) {
+        Map<Integer, PlannedFrame> wanted = new HashMap<>();
+        for (PlannedFrame f : plan.frames()) {
+            wanted.put(f.source(), f);
+        }
+        List<ChosenFrame> out = new ArrayList<>(wanted.size());
+        try (VideoSource src = VideoSource.open(video)) {
+            Iterator<RgbImage> it = src.frames(Sampling.fps(fps), FrameSize.original());
+            for (int k = 0; it.hasNext() && out.size() < wanted.size(); k++) {
+                RgbImage frame = it.next();
+                PlannedFrame p = wanted.get(k);
+                if (p != null) {
+                    out.add(new ChosenFrame(p, sized(frame, p.width(), p.height())));
+                }
+            }
+        }
+        if (out.size() != wanted.size()) {
+            throw new IllegalStateException(video + ": the second decoding pass returned fewer frames than the first");
+        }
+        return out;
+    }
+
+    private static RgbImage sized(RgbImage frame, int width, int height) {
+        if (frame.width() == width && frame.height() == height) {
+            return frame;
+        }
+        boolean down = width <= frame.width() && height <= frame.height();
+        return Resize.resize(frame, width, height, down ? Resize.Filter.AREA : Resize.Filter.BICUBIC);
+    }
+
+    private static TokenSet encode(List<ChosenFrame> chosen, int patch) {
+        List<RgbImage> images = chosen.stream().map(ChosenFrame::image).toList();
+        TokenSet tokens = new PatchStats(patch).encode(images).tokens();
+        List<FrameInfo> frames = new ArrayList<>(chosen.size());
+        for (int i = 0; i < chosen.size(); i++) {
+            PlannedFrame p = chosen.get(i).planned();
+            frames.add(tokens.frameInfo(i).withScene(p.scene()).withClip(p.clip()));
+        }
+        return tokens.withFrames(frames);
+    }
+}

@@ -1,0 +1,73 @@
+package io.glimpse.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.glimpse.image.Png;
+import io.glimpse.plan.PlannedFrame;
+import io.glimpse.report.PlanReport;
+import io.glimpse.tokens.TokenFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a plan's four outputs into a directory: the chosen frames as PNG, {@code plan.json},
+ * {@code tokens.safetensors} and the self-contained {@code report.html}.
+ */
+public final class PlanOutputs {
+    public static final String PLAN_JSON = "plan.json";
+    public static final String TOKENS = "tokens.safetensors";
+    public static final String REPORT = "report.html";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private PlanOutputs() {
+    }
+
+    public static String frameFile(int i) {
+        return String.format(Locale.ROOT, "frame_%04d.png", i);
+    }
+
+    public static void write(PlanJob.Result r, Path dir) throws IOException {
+        List<PlanReport.Frame> shown = new ArrayList<>();
+        for (int i = 0; i < r.frames().size(); i++) {
+            PlanJob.ChosenFrame f = r.frames().get(i);
+            byte[] png = Png.encode(f.image());
+            Files.write(dir.resolve(frameFile(i)), png);
+            PlannedFrame p = f.planned();
+            shown.add(new PlanReport.Frame(p.timestamp(), p.scene(), p.clip(), p.width(), p.height(), p.cost(), png, null));
+        }
+        Files.writeString(dir.resolve(PLAN_JSON), planJson(r));
+        TokenFile.write(r.tokens(), dir.resolve(TOKENS), Map.of("encoder", "patchstats",
+                "source", r.video().path().getFileName().toString(), "target", r.plan().target()));
+        Files.writeString(dir.resolve(REPORT), PlanReport.render(new PlanReport.Input(
+                r.video().path().getFileName().toString(), r.video().durationSeconds(), r.plan().target(),
+                r.plan().method(), r.plan().budget(), r.plan().totalCost(), r.plan().cuts(), shown, r.warnings())));
+    }
+
+    /** The plan's own JSON plus the source, its duration, each frame's PNG name and any decoding warnings. */
+    static String planJson(PlanJob.Result r) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(r.plan().toJson());
+        ObjectNode out = JSON.createObjectNode();
+        out.put("source", r.video().path().toString());
+        out.put("duration", r.video().durationSeconds());
+        out.put("width", r.video().width());
+        out.put("height", r.video().height());
+        out.put("candidates", r.candidates());
+        out.put("tokens", r.tokens().size());
+        out.setAll(root);
+        ArrayNode frames = (ArrayNode) out.get("frames");
+        for (int i = 0; i < frames.size(); i++) {
+            ((ObjectNode) frames.get(i)).put("file", frameFile(i));
+        }
+        ArrayNode warnings = out.putArray("warnings");
+        r.warnings().forEach(warnings::add);
+        return JSON.writeValueAsString(out);
+    }
+}

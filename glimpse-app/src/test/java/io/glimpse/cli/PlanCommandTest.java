@@ -1,0 +1,158 @@
+package io.glimpse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glimpse.io.SafeTensors;
+import io.glimpse.job.PlanOutputs;
+import io.glimpse.media.SyntheticVideo;
+import io.glimpse.report.HeadlessChromium;
+import io.glimpse.tokens.TokenFile;
+import io.glimpse.tokens.TokenSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PlanCommandTest {
+    @TempDir
+    static Path shared;
+    static Path video;
+    static SyntheticVideo synthetic;
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run glimpse(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GlimpseCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void makeVideo() throws Exception {
+        synthetic = new SyntheticVideo(new SyntheticVideo.Spec(320, 180, 10, List.of(6.0, 5.0, 7.0, 6.0),
+                List.of(SyntheticVideo.TransitionKind.CUT, SyntheticVideo.TransitionKind.FADE, SyntheticVideo.TransitionKind.CUT),
+                1.0, 3));
+        video = synthetic.write(shared.resolve("scenes.mp4"));
+    }
+
+    @Test
+    void planWritesAllFourOutputsAndTheyAgree() throws Exception {
+        Path out = dir.resolve("plan");
+        Run r = glimpse("plan", video.toString(), "--budget", "2000", "--target", "gpt-4o", "--method", "clips", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode plan = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile());
+        int total = plan.get("totalCost").asInt();
+        assertThat(total).isPositive().isLessThanOrEqualTo(2000);
+        JsonNode frames = plan.get("frames");
+        int sum = 0;
+        for (JsonNode f : frames) {
+            sum += f.get("cost").asInt();
+            BufferedImage png = ImageIO.read(out.resolve(f.get("file").asText()).toFile());
+            assertThat(png.getWidth()).isEqualTo(f.get("width").asInt());
+            assertThat(png.getHeight()).isEqualTo(f.get("height").asInt());
+        }
+        assertThat(sum).isEqualTo(total);
+        assertThat(plan.get("cuts")).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            double truth = synthetic.transitions().get(i).time();
+            assertThat(plan.get("cuts").get(i).asDouble()).as("cut %d", i).isCloseTo(truth, org.assertj.core.data.Offset.offset(1.01));
+        }
+        TokenSet tokens = TokenFile.read(out.resolve(PlanOutputs.TOKENS));
+        assertThat(tokens.frameCount()).isEqualTo(frames.size());
+        for (int f = 0; f < tokens.frameCount(); f++) {
+            JsonNode pf = frames.get(f);
+            assertThat(tokens.frameInfo(f).timestamp()).isEqualTo(pf.get("timestamp").asDouble());
+            assertThat(tokens.frameInfo(f).scene()).isEqualTo(pf.get("scene").asInt());
+            assertThat(tokens.frameInfo(f).gridW()).isEqualTo(pf.get("width").asInt() / 14);
+        }
+        assertThat(SafeTensors.read(out.resolve(PlanOutputs.TOKENS)).metadata()).containsEntry("encoder", "patchstats");
+        assertThat(r.out()).contains(frames.size() + " frames");
+
+        String dom = HeadlessChromium.dumpDom(out.resolve(PlanOutputs.REPORT));
+        assertThat(HeadlessChromium.bodyData(dom, "images-loaded")).isEqualTo(String.valueOf(frames.size()));
+        assertThat(HeadlessChromium.bodyData(dom, "total-cost")).isEqualTo(String.valueOf(total));
+    }
+
+    @Test
+    void everyMethodAndTargetStaysWithinBudget() {
+        for (String method : List.of("uniform", "scenes", "clips")) {
+            for (String target : List.of("llava-onevision", "qwen2-vl", "claude")) {
+                Path out = dir.resolve(method + "-" + target);
+                Run r = glimpse("plan", video.toString(), "--budget", "1500", "--target", target, "--method", method, "-o", out.toString());
+                assertThat(r.code()).as(method + "/" + target + ": " + r.err()).isZero();
+                assertThat(out.resolve(PlanOutputs.PLAN_JSON)).exists();
+            }
+        }
+    }
+
+    @Test
+    void aFileWithNoVideoStreamIsBadInputAndLeavesNoOutput() throws Exception {
+        Path audio = SyntheticVideo.writeAudioOnly(dir.resolve("tone.m4a"), 2);
+        Path out = dir.resolve("none");
+        Run r = glimpse("plan", audio.toString(), "--budget", "1000", "--out", out.toString());
+        assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(r.err().strip()).contains(audio.toString()).contains("no video stream").doesNotContain("\n");
+        assertThat(out).doesNotExist();
+        try (var s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("partial"));
+        }
+    }
+
+    @Test
+    void garbageAndMissingFilesAreBadInput() throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.mp4"), "this is not a video");
+        assertThat(glimpse("plan", junk.toString(), "--budget", "1000", "-o", dir.resolve("a").toString()).code()).isEqualTo(2);
+        Run missing = glimpse("plan", dir.resolve("missing.mp4").toString(), "--budget", "1000", "-o", dir.resolve("b").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("missing.mp4");
+        assertThat(dir.resolve("a")).doesNotExist();
+    }
+
+    @Test
+    void aTruncatedVideoStillGivesAPlanAndOneWarning() throws Exception {
+        Path cut = SyntheticVideo.truncatedCopy(video, dir.resolve("cut.mp4"), 0.6);
+        Path out = dir.resolve("cut-plan");
+        Run r = glimpse("plan", cut.toString(), "--budget", "1500", "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning").contains("cut.mp4");
+        JsonNode plan = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile());
+        assertThat(plan.get("warnings")).isNotEmpty();
+        assertThat(plan.get("frames")).isNotEmpty();
+    }
+
+    @Test
+    void usageErrorsExitWithOneAndHelpWithZero() {
+        assertThat(glimpse("plan", video.toString()).code()).as("missing --budget").isEqualTo(GlimpseCli.USAGE);
+        assertThat(glimpse("plan", video.toString(), "--budget", "x").code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(glimpse("plan", video.toString(), "--budget", "100", "--query", "a dog").err()).contains("--model");
+        Run unknownTarget = glimpse("plan", video.toString(), "--budget", "1000", "--target", "gpt-9", "-o", dir.resolve("t").toString());
+        assertThat(unknownTarget.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(unknownTarget.err()).contains("gpt-4o");
+        Run help = glimpse("plan", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--budget").contains("--method");
+        assertThat(glimpse("--help").out()).contains("plan").contains("demo");
+    }
+
+    @Test
+    void aBudgetBelowTheCheapestFrameIsBadInput() {
+        Run r = glimpse("plan", video.toString(), "--budget", "10", "--target", "gpt-4o", "-o", dir.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(r.err()).contains("budget");
+        assertThat(dir.resolve("x")).doesNotExist();
+    }
+}

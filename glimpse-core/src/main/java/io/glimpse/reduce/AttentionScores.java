@@ -1,0 +1,68 @@
+package io.glimpse.reduce;
+
+import io.glimpse.tokens.TokenSet;
+
+/**
+ * Reads the encoder's per-patch attention maps out of a {@link ReduceContext} and turns them into per-token scores.
+ *
+ * <p>Keys are {@code kind@layer}: {@code cls@L} is CLS→patch attention of transformer block L (1-based, as papers
+ * count: CLIP-L/14's penultimate block is 23) averaged over heads; {@code received@L} is the mean attention each
+ * patch receives from all queries of block L. A token's score is the mean of the map over the original patches it
+ * represents, so a merged token is scored by its whole footprint and an untouched token by its own patch.
+ */
+public final class AttentionScores {
+    /** Score kind for CLS→patch attention. */
+    public static final String CLS = "cls";
+    /** Score kind for the mean attention a patch receives. */
+    public static final String RECEIVED = "received";
+    /** Penultimate block of CLIP-L/14 (24 blocks), the layer LLaVA takes its features from. */
+    public static final int PENULTIMATE_CLIP_L = 23;
+
+    private AttentionScores() {
+    }
+
+    /** The map key for a score kind at a layer, e.g. {@code key("cls", 23)} is {@code "cls@23"}. */
+    public static String key(String kind, int layer) {
+        if (!CLS.equals(kind) && !RECEIVED.equals(kind)) {
+            throw new IllegalArgumentException("attention kind '" + kind + "' is not one of " + CLS + "|" + RECEIVED);
+        }
+        if (layer < 1) {
+            throw new IllegalArgumentException("attention layer must be at least 1 (blocks count from 1), got " + layer);
+        }
+        return kind + "@" + layer;
+    }
+
+    /**
+     * Per-token score: the mean of map {@code key} over the patches each token represents.
+     *
+     * @throws IllegalArgumentException when the map is missing, has the wrong length or holds NaN/Inf
+     */
+    public static float[] perToken(String method, TokenSet in, ReduceContext ctx, String key) {
+        float[] map = ctx.attention().get(key);
+        int patches = in.patchCount();
+        if (map == null) {
+            throw new IllegalArgumentException(method + " needs attention map '" + key + "' of length " + patches
+                    + " (one value per original patch); the context has " + ctx.attention().keySet());
+        }
+        if (map.length != patches) {
+            throw new IllegalArgumentException(method + ": attention map '" + key + "' has length " + map.length
+                    + ", expected " + patches + " (one value per original patch)");
+        }
+        double[] sum = new double[in.size()];
+        for (int p = 0; p < patches; p++) {
+            if (!Float.isFinite(map[p])) {
+                throw new IllegalArgumentException(method + ": attention map '" + key + "' holds " + map[p]
+                        + " at patch " + p);
+            }
+            int t = in.origin(p);
+            if (t >= 0) {
+                sum[t] += map[p];
+            }
+        }
+        float[] score = new float[in.size()];
+        for (int t = 0; t < score.length; t++) {
+            score[t] = (float) (sum[t] / in.tokenSize(t));
+        }
+        return score;
+    }
+}

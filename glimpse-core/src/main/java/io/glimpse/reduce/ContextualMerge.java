@@ -1,0 +1,97 @@
+package io.glimpse.reduce;
+
+import io.glimpse.tokens.TokenSet;
+import java.util.Arrays;
+
+/**
+ * The dominant + contextual step shared by VisionZip and VisionDrop (research notes, Appendix A4): per frame, the
+ * top-d tokens by score stay alone; c contextual targets are taken from the rest by uniform stride in token order
+ * and every other remaining token joins the target it is most cosine-similar to (first target on ties). The
+ * papers form contextual = target + mean(members); here a group's embedding is the size-weighted mean of all its
+ * members (target included), which keeps norms and matches the provenance sizes.
+ */
+final class ContextualMerge {
+    private ContextualMerge() {
+    }
+
+    /**
+     * One stage over every frame; each frame must hold at least dominant + contextual tokens.
+     *
+     * @param score per-token importance
+     */
+    static TokenSet apply(String method, TokenSet in, float[] score, int dominant, int contextual) {
+        int[][] byFrame = ReduceChecks.tokensByFrame(in);
+        for (int f = 0; f < byFrame.length; f++) {
+            if (byFrame[f].length > 0 && byFrame[f].length < dominant + contextual) {
+                throw new IllegalArgumentException(method + " keeps " + dominant + " dominant + " + contextual
+                        + " contextual tokens per frame but frame " + f + " has only " + byFrame[f].length + " tokens");
+            }
+        }
+        double[] unit = unitRows(in);
+        int[] target = new int[in.size()];
+        Arrays.fill(target, -1);
+        int[] anchor = new int[in.size()];
+        int groups = 0;
+        for (int[] tokens : byFrame) {
+            if (tokens.length == 0) {
+                continue;
+            }
+            for (int t : ReduceChecks.topK(score, tokens, dominant)) {
+                target[t] = groups;
+                anchor[groups++] = t;
+            }
+            if (contextual == 0) {
+                continue;
+            }
+            int[] rest = Arrays.stream(tokens).filter(t -> target[t] < 0).toArray();
+            int step = Math.max(1, rest.length / contextual);
+            int firstGroup = groups;
+            for (int i = 0; i < contextual; i++) {
+                int t = rest[i * step];
+                target[t] = groups;
+                anchor[groups++] = t;
+            }
+            for (int t : rest) {
+                if (target[t] < 0) {
+                    target[t] = firstGroup + nearest(unit, in.dim(), t, anchor, firstGroup, groups);
+                }
+            }
+        }
+        return in.regroup(target, groups, Arrays.copyOf(anchor, groups));
+    }
+
+    private static int nearest(double[] unit, int d, int t, int[] anchor, int from, int to) {
+        int best = 0;
+        double bestSim = Double.NEGATIVE_INFINITY;
+        for (int g = from; g < to; g++) {
+            double sim = 0;
+            int a = anchor[g] * d;
+            for (int k = 0; k < d; k++) {
+                sim += unit[t * d + k] * unit[a + k];
+            }
+            if (sim > bestSim) {
+                bestSim = sim;
+                best = g - from;
+            }
+        }
+        return best;
+    }
+
+    /** Rows scaled to unit length; zero rows stay zero, so they are equally (un)like every target. */
+    private static double[] unitRows(TokenSet in) {
+        int d = in.dim();
+        float[] e = in.embeddingsView();
+        double[] u = new double[e.length];
+        for (int t = 0; t < in.size(); t++) {
+            double ss = 0;
+            for (int k = 0; k < d; k++) {
+                ss += (double) e[t * d + k] * e[t * d + k];
+            }
+            double inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+            for (int k = 0; k < d; k++) {
+                u[t * d + k] = e[t * d + k] * inv;
+            }
+        }
+        return u;
+    }
+}

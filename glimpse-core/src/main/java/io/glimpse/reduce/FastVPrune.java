@@ -1,0 +1,60 @@
+package io.glimpse.reduce;
+
+import io.glimpse.tokens.TokenSet;
+import java.util.Arrays;
+
+/**
+ * Keeps the tokens that receive the most attention and drops the rest, over all frames together.
+ * FastV (Chen et al., "An Image is Worth 1/2 Tokens After Layer 2", ECCV 2024) ranks visual tokens inside the LLM
+ * at layer K (paper K=2, R=50% dropped); its code ranks by the last prompt token's attention, the paper by attention
+ * received from all tokens. This is the encoder-space variant: map {@code received@layer} (or {@code cls@layer}).
+ * Parameters: keep = fraction kept (default 0.5; count = max(1, round(keep·N))), score kind (default received),
+ * layer (default 23, CLIP-L's penultimate). Output keeps (frame,row,col) order and carries the scores.
+ */
+public final class FastVPrune implements Reducer {
+    public static final double DEFAULT_KEEP = 0.5;
+    public static final String DEFAULT_SCORE = AttentionScores.RECEIVED;
+    public static final int DEFAULT_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
+
+    private final double keep;
+    private final String key;
+
+    public FastVPrune(double keep, String score, int layer) {
+        if (!(keep > 0 && keep <= 1)) {
+            throw new IllegalArgumentException("fastv: keep must be in (0, 1], got " + keep);
+        }
+        this.keep = keep;
+        this.key = AttentionScores.key(score, layer);
+    }
+
+    public FastVPrune() {
+        this(DEFAULT_KEEP, DEFAULT_SCORE, DEFAULT_LAYER);
+    }
+
+    @Override
+    public String name() {
+        return "fastv";
+    }
+
+    /** The attention map this instance reads. */
+    public String attentionKey() {
+        return key;
+    }
+
+    @Override
+    public TokenSet apply(TokenSet in, ReduceContext ctx) {
+        ReduceChecks.requireTokens(name(), in);
+        ReduceChecks.requireFinite(name(), in);
+        float[] score = AttentionScores.perToken(name(), in, ctx, key);
+        int k = Math.max(1, (int) Math.round(keep * in.size()));
+        int[] all = new int[in.size()];
+        Arrays.setAll(all, t -> t);
+        int[] kept = ReduceChecks.topK(score, all, k);
+        Arrays.sort(kept);
+        float[] keptScores = new float[k];
+        for (int i = 0; i < k; i++) {
+            keptScores[i] = score[kept[i]];
+        }
+        return in.select(kept, keptScores);
+    }
+}
