@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * CLIP's text transformer (transformers CLIPTextTransformer): token plus position embeddings, causal pre-norm
- * layers with the configured activation, final layer norm, and the pooled state at the first end-of-text token
- * (at the largest id when {@code eos_token_id} is the legacy 2). Reads {@code text_config} of a CLIPModel
- * config.json (or a flat CLIPTextModel config) and the tensors under {@code text_model.}.
+ * The text transformer of CLIP or SigLIP (transformers CLIPTextTransformer / SiglipTextTransformer): token plus
+ * position embeddings, pre-norm layers with the configured activation, final layer norm. CLIP's attention is causal
+ * and it pools the state at the first end-of-text token (at the largest id when {@code eos_token_id} is the legacy
+ * 2); SigLIP's is bidirectional and it pools the last position through a linear {@code head}. Reads
+ * {@code text_config} of a CLIPModel / SiglipModel config.json (or a flat text-model config) and the tensors under
+ * {@code text_model.}.
  */
 public final class TextTower {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,25 +34,31 @@ public final class TextTower {
     private final float[] finalLnB;
     private final double eps;
     private final Transformer transformer;
+    private final boolean siglip;
+    private final float[] headW;
+    private final float[] headB;
+    private final int projection;
 
     /**
      * @param hiddenStates    embeddings and the output of every layer, tokens×dim each (no final layer norm)
      * @param lastHiddenState the final layer's output after final_layer_norm
-     * @param pooled          the row of lastHiddenState at the end-of-text token
+     * @param pooled          CLIP: the row of lastHiddenState at the end-of-text token; SigLIP: head(last row)
      */
     public record Output(int tokens, int dim, List<float[]> hiddenStates, float[] lastHiddenState, float[] pooled) {
     }
 
-    private TextTower(JsonNode cfg, Path configFile, Checkpoint ckpt) {
+    private TextTower(JsonNode cfg, boolean siglip, Path configFile, Checkpoint ckpt) {
+        this.siglip = siglip;
         ConfigFields f = new ConfigFields(cfg, configFile);
-        vocab = f.positive("vocab_size", 49408);
-        d = f.positive("hidden_size", 512);
-        int inter = f.positive("intermediate_size", 2048);
+        vocab = f.positive("vocab_size", siglip ? 32000 : 49408);
+        d = f.positive("hidden_size", siglip ? 768 : 512);
+        int inter = f.positive("intermediate_size", siglip ? 3072 : 2048);
         int nLayers = f.positive("num_hidden_layers", 12);
-        int heads = f.positive("num_attention_heads", 8);
-        maxPositions = f.positive("max_position_embeddings", 77);
+        int heads = f.positive("num_attention_heads", siglip ? 12 : 8);
+        maxPositions = f.positive("max_position_embeddings", siglip ? 64 : 77);
+        projection = f.positive("projection_size", d);
         eos = cfg.path("eos_token_id").asInt(LEGACY_EOS);
-        String actName = cfg.path("hidden_act").asText("quick_gelu");
+        String actName = cfg.path("hidden_act").asText(siglip ? "gelu_pytorch_tanh" : "quick_gelu");
         Activation act = Activation.byName(actName);
         if (act == null) {
             throw new BadInputException(configFile + ": text_config hidden_act '" + actName + "' is not supported (known: "
@@ -58,7 +67,7 @@ public final class TextTower {
         if (d % heads != 0) {
             throw new BadInputException(configFile + ": text hidden_size " + d + " is not divisible by num_attention_heads " + heads);
         }
-        eps = cfg.path("layer_norm_eps").asDouble(1e-5);
+        eps = cfg.path("layer_norm_eps").asDouble(siglip ? 1e-6 : 1e-5);
         String prefix = ckpt.has("text_model.embeddings.token_embedding.weight") ? "text_model." : "";
         TensorLoader l = new TensorLoader(ckpt, configFile, prefix);
         tokenEmb = l.load("embeddings.token_embedding.weight", vocab, d);
@@ -69,6 +78,8 @@ public final class TextTower {
         }
         finalLnW = l.load("final_layer_norm.weight", d);
         finalLnB = l.load("final_layer_norm.bias", d);
+        headW = siglip ? l.load("head.weight", projection, d) : null;
+        headB = siglip ? l.load("head.bias", projection) : null;
         String under = prefix.isEmpty() ? "encoder." : prefix;
         for (String name : ckpt.tensors().keySet()) {
             if (name.startsWith(under) && !l.used(name) && !name.endsWith("embeddings.position_ids")) {
@@ -90,14 +101,17 @@ public final class TextTower {
         }
         JsonNode cfg = root.has("text_config") ? root.get("text_config") : root;
         String type = cfg.path("model_type").asText(root.path("model_type").asText(""));
-        if (!type.equals("clip_text_model") && !type.equals("clip")) {
-            throw new BadInputException(configFile + ": text model_type '" + type + "' is not supported (known: clip_text_model)");
+        boolean siglip = type.equals("siglip_text_model") || type.equals("siglip");
+        if (!siglip && !type.equals("clip_text_model") && !type.equals("clip")) {
+            throw new BadInputException(configFile + ": text model_type '" + type
+                    + "' is not supported (known: clip_text_model, siglip_text_model)");
         }
-        return new TextTower(cfg, configFile, Checkpoint.open(dir));
+        return new TextTower(cfg, siglip, configFile, Checkpoint.open(dir));
     }
 
-    public int dim() {
-        return d;
+    /** Width of {@link Output#pooled}: the hidden size for CLIP, the head's projection size for SigLIP. */
+    public int pooledDim() {
+        return siglip ? projection : d;
     }
 
     /** Runs the tower on token ids (bos … eos [padding]); at most max_position_embeddings of them. */
@@ -122,16 +136,31 @@ public final class TextTower {
                 maxId = Math.max(maxId, id);
             }
         }
+        if (siglip) {
+            pool = t - 1;
+        }
         if (pool < 0) {
             throw new IllegalArgumentException("no end-of-text token " + eos + " among the ids");
         }
         List<float[]> hidden = new ArrayList<>();
         hidden.add(x.clone());
         for (EncoderLayer lw : layers) {
-            x = transformer.mlp(lw, transformer.attention(lw, x, t, null, true, null, false).h(), t);
+            x = transformer.mlp(lw, transformer.attention(lw, x, t, null, !siglip, null, false).h(), t);
             hidden.add(x.clone());
         }
         Kernels.layerNorm(x, t, d, finalLnW, finalLnB, eps);
-        return new Output(t, d, hidden, x, java.util.Arrays.copyOfRange(x, pool * d, pool * d + d));
+        float[] pooled = Arrays.copyOfRange(x, pool * d, pool * d + d);
+        if (siglip) {
+            float[] projected = new float[projection];
+            for (int o = 0; o < projection; o++) {
+                double s = headB[o];
+                for (int k = 0; k < d; k++) {
+                    s += (double) headW[o * d + k] * pooled[k];
+                }
+                projected[o] = (float) s;
+            }
+            pooled = projected;
+        }
+        return new Output(t, d, hidden, x, pooled);
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param featureLayer    index into hidden_states (0 = embeddings, num_layers = last layer; negative counts from
  *                        the end); -1 when the config names none
  * @param dropCls         true for LLaVA's "default" strategy, which drops the CLS row of the features
- * @param useHead         SigLIP's attention-pooling head is present in the checkpoint (its weights are not used)
+ * @param useHead         SigLIP's attention-pooling head is in the checkpoint (used by {@link VisionTower#pooledOutput})
  */
 public record VisionConfig(String architecture, Family family, int hiddenSize, int intermediateSize, int layers,
                            int heads, int channels, int imageSize, int patchSize, Activation activation,

@@ -203,6 +203,20 @@ public final class VisionTower {
         return new EncodedImage(tokens, out.attention(), out);
     }
 
+    /**
+     * The tower's pooled output (HF {@code pooler_output}): post_layernorm of the CLS row for CLIP, the
+     * attention-pooling head over the post-layernormed sequence for SigLIP.
+     *
+     * @throws IllegalStateException for a SigLIP tower without a head ({@code vision_use_head} false)
+     */
+    public float[] pooledOutput(float[] pixels) {
+        if (!cfg.hasCls() && w.head == null) {
+            throw new IllegalStateException("this SigLIP tower has no pooling head (vision_use_head is false)");
+        }
+        VisionOutput out = forward(pixels, EncodeOptions.defaults().withLayer(-1).withPostLayerNorm(true));
+        return cfg.hasCls() ? out.cls() : w.head.pool(out.features(), out.tokens());
+    }
+
     /** hidden_states index for a possibly negative feature layer. */
     private int hiddenIndex(int layer) {
         int n = cfg.layers();

@@ -25,6 +25,7 @@ final class VisionWeights {
     final EncoderLayer[] layers;
     final float[] postLnW;
     final float[] postLnB;
+    final PoolingHead head;
 
     VisionWeights(VisionConfig cfg, Checkpoint ckpt, Path configFile) {
         this.prefix = findPrefix(ckpt);
@@ -44,6 +45,7 @@ final class VisionWeights {
         }
         postLnW = l.load("post_layernorm.weight", d);
         postLnB = l.load("post_layernorm.bias", d);
+        head = cfg.useHead() ? new PoolingHead(l, cfg) : null;
         rejectUnknown(cfg, l);
     }
 
@@ -64,9 +66,8 @@ final class VisionWeights {
             }
             String rest = name.substring(prefix.length());
             boolean buffer = rest.equals("embeddings.position_ids");
-            boolean head = cfg.useHead() && rest.startsWith("head.");
             boolean foreign = prefix.isEmpty() && isForeign(rest);
-            if (!buffer && !head && !foreign) {
+            if (!buffer && !foreign) {
                 throw new BadInputException(l.ckpt.file(name) + ": unexpected tensor '" + name + "' for a " + cfg.family()
                         + " vision tower of " + cfg.layers() + " layers (config " + l.configFile + ")");
             }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-class ClipModelTest {
+class DualEncoderTest {
     private static final double FP32 = 1e-4;
     /** Same prompts as TEXT_IDS in make_fixtures.py. */
     private static final int[][] IDS = {{98, 5, 17, 42, 99, 0, 0}, {98, 64, 3, 99, 0, 0, 0}};
@@ -31,7 +31,7 @@ class ClipModelTest {
 
     @Test
     void embeddingsAndLogitsMatchTorch() throws IOException {
-        ClipModel clip = ClipModel.load(VisionFixtures.dir("clip"));
+        DualEncoder clip = DualEncoder.load(VisionFixtures.dir("clip"));
         float[] image = clip.imageEmbedding(golden("clip", "pixels.landscape"));
         assertClose(image, golden("clip", "clip.image_embeds"), FP32, "image embeds");
         float[] logits = golden("clip", "clip.logits_per_image");
@@ -53,5 +53,25 @@ class ClipModelTest {
                 .hasMessageContaining("end-of-text");
         assertThatThrownBy(() -> TextTower.load(VisionFixtures.dir("siglip"))).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("model_type").hasMessageContaining("config.json");
+        VisionTower noHead = VisionTower.load(VisionFixtures.dir("siglip"));
+        assertThatThrownBy(() -> noHead.pooledOutput(golden("siglip", "pixels.landscape")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("vision_use_head");
+    }
+
+    @Test
+    void siglipPairMatchesTorchWithPoolingHeadsAndBias() throws IOException {
+        DualEncoder siglip = DualEncoder.load(VisionFixtures.dir("siglip_pair"));
+        float[] pixels = golden("siglip_pair", "pixels");
+        assertClose(siglip.vision().pooledOutput(pixels), golden("siglip_pair", "vision.pooled"), FP32, "vision pooled");
+        float[] image = siglip.imageEmbedding(pixels);
+        int[][] ids = {{5, 17, 42, 1, 1, 1, 1, 1}, {64, 3, 1, 1, 1, 1, 1, 1}};
+        float[] logits = golden("siglip_pair", "logits_per_text");
+        for (int k = 0; k < ids.length; k++) {
+            TextTower.Output out = siglip.text().forward(ids[k]);
+            assertClose(out.lastHiddenState(), golden("siglip_pair", "text" + k + ".last_hidden_state"), FP32, "siglip text " + k);
+            assertClose(out.pooled(), golden("siglip_pair", "text" + k + ".pooled"), FP32, "siglip pooled " + k);
+            assertThat(siglip.logit(image, siglip.textEmbedding(ids[k])))
+                    .isCloseTo(logits[k], within(1e-4 * (Math.abs(logits[k]) + 1)));
+        }
     }
 }
