@@ -173,6 +173,15 @@ public final class VisionTower {
         return toTokens(forward(processor.process(image), opt), image.timestamp());
     }
 
+    /** Encodes images or video frames one after another into one multi-frame TokenSet (frame order kept). */
+    public EncodedFrames encodeFrames(List<RgbImage> images, ImageProcessor processor, EncodeOptions opt) {
+        List<EncodedImage> each = new ArrayList<>(images.size());
+        for (RgbImage image : images) {
+            each.add(encode(image, processor, opt));
+        }
+        return EncodedFrames.of(each);
+    }
+
     /**
      * The patch rows of a pass as a TokenSet on the tower's patch grid (the CLS row stays in the output only); after
      * in-encoder ToMe, each merged group is one token of its size, anchored at its first patch.

@@ -10,6 +10,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 
 import static io.glimpse.vision.VisionFixtures.assertClose;
 import static io.glimpse.vision.VisionFixtures.golden;
@@ -64,6 +67,31 @@ class ImageProcessorTest {
         ImageProcessor clipProc = ImageProcessor.read(VisionFixtures.dir("clip").resolve("preprocessor_config.json"));
         assertThatThrownBy(() -> tower.encode(png("landscape"), clipProc, EncodeOptions.defaults()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("56x56");
+    }
+
+    @Test
+    void framesJoinIntoOneTokenSetWithAttentionIndexedByPatch() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        ImageProcessor proc = ImageProcessor.read(VisionFixtures.dir("clip").resolve("preprocessor_config.json"));
+        RgbImage a = png("landscape");
+        RgbImage b = new RgbImage(30, 50, png("portrait").rgb(), 2.5);
+        EncodeOptions opt = EncodeOptions.defaults().withLayer(-1).withAttention(Set.of(2), false);
+        EncodedFrames both = tower.encodeFrames(List.of(a, b), proc, opt);
+        assertThat(both.tokens().frameCount()).isEqualTo(2);
+        assertThat(both.tokens().size()).isEqualTo(32);
+        assertThat(both.tokens().frameInfo(1).timestamp()).isEqualTo(2.5);
+        assertThat(both.tokens().frame(16)).isEqualTo(1);
+        float[] cls = both.attention().get("cls@2");
+        assertThat(cls).hasSize(32);
+        assertClose(Arrays.copyOf(cls, 16), golden("clip", "attn.cls.2"), 1e-4, "frame 0 cls@2");
+        EncodedImage second = tower.encode(b, proc, opt);
+        assertThat(Arrays.copyOfRange(cls, 16, 32)).containsExactly(second.attention().get("cls@2"));
+        assertThat(Arrays.copyOfRange(both.tokens().embeddingsView(), 16 * 64, 32 * 64))
+                .containsExactly(second.tokens().embeddingsView());
+
+        EncodedFrames merged = tower.encodeFrames(List.of(a, b), proc, EncodeOptions.defaults().withTome(2));
+        assertThat(merged.tokens().size()).isEqualTo(20);
+        assertThat(merged.tokens().keptPatches()).isEqualTo(32);
     }
 
     @Test
