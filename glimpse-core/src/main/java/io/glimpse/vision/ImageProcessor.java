@@ -37,6 +37,10 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PIL_BICUBIC = 3;
+    /** Largest side a config may ask for; real processors use at most a few thousand pixels. */
+    static final int MAX_SIDE = 8192;
+    /** Largest intermediate image the resize step may produce (extreme aspect ratios under shortest_edge). */
+    private static final long MAX_PIXELS = 1L << 26;
 
     /** Reads preprocessor_config.json, resampling with {@link Resize}'s Pillow-exact BICUBIC. */
     public static ImageProcessor read(Path file) throws IOException {
@@ -114,8 +118,8 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
     }
 
     private static int positive(Path file, String field, JsonNode v) {
-        if (v == null || !v.isInt() || v.asInt() <= 0) {
-            throw new BadInputException(file + ": " + field + " must be a positive integer, got " + v);
+        if (v == null || !v.isInt() || v.asInt() <= 0 || v.asInt() > MAX_SIDE) {
+            throw new BadInputException(file + ": " + field + " must be an integer in [1, " + MAX_SIDE + "], got " + v);
         }
         return v.asInt();
     }
@@ -170,6 +174,10 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
     public float[] process(RgbImage image) {
         RgbImage img = pad ? padToSquare(image) : image;
         int[] size = resizedSize(img.width(), img.height());
+        if ((long) size[0] * size[1] > MAX_PIXELS) {
+            throw new IllegalArgumentException("resizing a " + img.width() + "x" + img.height() + " image gives "
+                    + size[0] + "x" + size[1] + ", over " + MAX_PIXELS + " pixels");
+        }
         if (size[0] != img.width() || size[1] != img.height()) {
             img = resampler.resize(img, size[0], size[1]);
         }
