@@ -8,8 +8,9 @@ import java.util.Set;
  * @param layer           hidden_states index of the features (0 = embeddings, L = output of the last of L layers,
  *                        negative counts from the end as in {@code vision_feature_layer}); null = the config's choice
  * @param postLayerNorm   apply post_layernorm to the feature rows (SmolVLM does, LLaVA does not)
- * @param attentionLayers encoder layers (0-based, negative from the end) whose head-mean CLS→patch and received
- *                        attention vectors to return as {@code "cls@L"} / {@code "received@L"}
+ * @param attentionLayers transformer blocks (numbered from 1 as in AttentionScores, negative from the end: -1 is
+ *                        the last) whose head-mean CLS→patch attention and mean patch→patch attention received to
+ *                        return as {@code "cls@B"} / {@code "received@B"}; blocks past the feature layer are run too
  * @param fullAttention   also return every head's full probability map of those layers
  * @param allHiddenStates return every hidden state up to the feature layer, not only the features
  * @param tomeR           tokens merged per layer by ToMe inside the encoder (0 = none)

@@ -72,15 +72,17 @@ public final class VisionTower {
             }
         }
         int featureIndex = hiddenIndex(opt.layer() == null ? cfg.featureLayer() : opt.layer());
-        TreeSet<Integer> attnLayers = new TreeSet<>();
-        for (int l : opt.attentionLayers()) {
-            int li = l < 0 ? cfg.layers() + l : l;
-            if (li < 0 || li >= cfg.layers()) {
-                throw new IllegalArgumentException("attention layer " + l + " is outside [-" + cfg.layers() + ", " + cfg.layers() + ")");
+        // Blocks are numbered from 1 as papers and AttentionScores count them: block b is encoder layer b-1.
+        TreeSet<Integer> attnBlocks = new TreeSet<>();
+        for (int b : opt.attentionLayers()) {
+            int block = b < 0 ? cfg.layers() + 1 + b : b;
+            if (block < 1 || block > cfg.layers()) {
+                throw new IllegalArgumentException("attention block " + b + " is outside [1, " + cfg.layers() + "] (or [-"
+                        + cfg.layers() + ", -1] from the end)");
             }
-            attnLayers.add(li);
+            attnBlocks.add(block);
         }
-        int depth = Math.max(featureIndex, attnLayers.isEmpty() ? 0 : attnLayers.last() + 1);
+        int depth = Math.max(featureIndex, attnBlocks.isEmpty() ? 0 : attnBlocks.last());
         int d = cfg.hiddenSize();
         int first = cfg.hasCls() ? 1 : 0;
         int t = cfg.sequenceLength();
@@ -98,16 +100,17 @@ public final class VisionTower {
         }
         float[] size = null;
         for (int l = 0; l < depth; l++) {
-            AttentionHook hook = attnLayers.contains(l) ? new AttentionHook(cfg.heads(), t, first, opt.fullAttention()) : null;
+            int block = l + 1;
+            AttentionHook hook = attnBlocks.contains(block) ? new AttentionHook(cfg.heads(), t, first, opt.fullAttention()) : null;
             boolean merge = opt.tomeR() > 0 && l < featureIndex;
             Transformer.Block b = layers.attention(w.layers[l], x, t, size, false, hook, merge);
             if (hook != null) {
                 if (first == 1) {
-                    attention.put("cls@" + l, hook.cls());
+                    attention.put("cls@" + block, hook.cls());
                 }
-                attention.put("received@" + l, hook.received());
+                attention.put("received@" + block, hook.received());
                 if (opt.fullAttention()) {
-                    full.put(l, hook.full);
+                    full.put(block, hook.full);
                 }
             }
             float[] h = b.h();

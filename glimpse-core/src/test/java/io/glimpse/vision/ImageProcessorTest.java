@@ -75,17 +75,17 @@ class ImageProcessorTest {
         ImageProcessor proc = ImageProcessor.read(VisionFixtures.dir("clip").resolve("preprocessor_config.json"));
         RgbImage a = png("landscape");
         RgbImage b = new RgbImage(30, 50, png("portrait").rgb(), 2.5);
-        EncodeOptions opt = EncodeOptions.defaults().withLayer(-1).withAttention(Set.of(2), false);
+        EncodeOptions opt = EncodeOptions.defaults().withLayer(-1).withAttention(Set.of(3), false);
         EncodedFrames both = tower.encodeFrames(List.of(a, b), proc, opt);
         assertThat(both.tokens().frameCount()).isEqualTo(2);
         assertThat(both.tokens().size()).isEqualTo(32);
         assertThat(both.tokens().frameInfo(1).timestamp()).isEqualTo(2.5);
         assertThat(both.tokens().frame(16)).isEqualTo(1);
-        float[] cls = both.attention().get("cls@2");
+        float[] cls = both.attention().get("cls@3");
         assertThat(cls).hasSize(32);
-        assertClose(Arrays.copyOf(cls, 16), golden("clip", "attn.cls.2"), 1e-4, "frame 0 cls@2");
+        assertClose(Arrays.copyOf(cls, 16), golden("clip", "attn.cls.2"), 1e-4, "frame 0 cls@3");
         EncodedImage second = tower.encode(b, proc, opt);
-        assertThat(Arrays.copyOfRange(cls, 16, 32)).containsExactly(second.attention().get("cls@2"));
+        assertThat(Arrays.copyOfRange(cls, 16, 32)).containsExactly(second.attention().get("cls@3"));
         assertThat(Arrays.copyOfRange(both.tokens().embeddingsView(), 16 * 64, 32 * 64))
                 .containsExactly(second.tokens().embeddingsView());
 

@@ -4,6 +4,9 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.io.DType;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.io.TensorData;
+import io.glimpse.reduce.AttentionScores;
+import io.glimpse.reduce.ReduceContext;
+import io.glimpse.reduce.VisionZip;
 import io.glimpse.tokens.TokenSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +33,7 @@ class VisionTowerTest {
 
     private static VisionOutput runAll(VisionTower tower, String model) throws IOException {
         EncodeOptions opt = EncodeOptions.defaults().withLayer(tower.config().layers()).withAllHiddenStates(true)
-                .withAttention(Set.of(0, 1, 2), true);
+                .withAttention(Set.of(1, 2, 3), true);
         return tower.forward(golden(model, "pixels.landscape"), opt);
     }
 
@@ -45,11 +48,13 @@ class VisionTowerTest {
             assertClose(out.hiddenStates().get(i), golden("clip", "hidden." + i), FP32, "clip hidden " + i);
         }
         for (int l = 0; l < 3; l++) {
-            assertClose(out.attention().get("cls@" + l), golden("clip", "attn.cls." + l), FP32, "cls@" + l);
-            assertClose(out.attention().get("received@" + l), golden("clip", "attn.received." + l), FP32, "received@" + l);
+            String cls = AttentionScores.key(AttentionScores.CLS, l + 1);
+            String received = AttentionScores.key(AttentionScores.RECEIVED, l + 1);
+            assertClose(out.attention().get(cls), golden("clip", "attn.cls." + l), FP32, cls);
+            assertClose(out.attention().get(received), golden("clip", "attn.received." + l), FP32, received);
         }
-        assertThat(out.fullAttention()).containsOnlyKeys(0, 1, 2);
-        assertClose(out.fullAttention().get(1), golden("clip", "attn.full.1"), FP32, "full@1");
+        assertThat(out.fullAttention()).containsOnlyKeys(1, 2, 3);
+        assertClose(out.fullAttention().get(2), golden("clip", "attn.full.1"), FP32, "full attention of block 2");
         assertThat(out.hasCls()).isTrue();
         assertThat(out.tokens()).isEqualTo(17);
     }
@@ -65,8 +70,8 @@ class VisionTowerTest {
             assertClose(out.hiddenStates().get(i), golden("siglip", "hidden." + i), FP32, "siglip hidden " + i);
         }
         for (int l = 0; l < 3; l++) {
-            assertThat(out.attention()).doesNotContainKey("cls@" + l);
-            assertClose(out.attention().get("received@" + l), golden("siglip", "attn.received." + l), FP32, "received@" + l);
+            assertThat(out.attention()).doesNotContainKey("cls@" + (l + 1));
+            assertClose(out.attention().get("received@" + (l + 1)), golden("siglip", "attn.received." + l), FP32, "received@" + (l + 1));
         }
         assertThat(out.hasCls()).isFalse();
         assertThat(out.patchToken()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
@@ -152,10 +157,27 @@ class VisionTowerTest {
         float[] rowsWithoutCls = Arrays.copyOfRange(hidden2, 64, hidden2.length);
         assertClose(tokens.embeddingsView(), rowsWithoutCls, FP32, "patch rows");
         assertClose(out.cls(), Arrays.copyOf(hidden2, 64), FP32, "cls row");
-        assertThat(enc.attention()).containsOnlyKeys("cls@1", "received@1", "cls@2", "received@2");
-        assertThat(enc.attention().get("received@2")).hasSize(tokens.patchCount());
-        assertClose(enc.attention().get("cls@2"), golden("clip", "attn.cls.2"), FP32, "cls@2 beyond the feature layer");
+        assertThat(enc.attention()).containsOnlyKeys("cls@1", "received@1", "cls@3", "received@3");
+        assertThat(enc.attention().get("received@3")).hasSize(tokens.patchCount());
+        assertClose(enc.attention().get("cls@3"), golden("clip", "attn.cls.2"), FP32, "cls@3 beyond the feature layer");
         assertThat(out.fullAttention()).isEmpty();
+    }
+
+    @Test
+    void reducersConsumeTheAttentionVectorsDirectly() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        EncodedImage enc = tower.toTokens(tower.forward(golden("clip", "pixels.landscape"),
+                EncodeOptions.defaults().withLayer(2).withAttention(Set.of(2), false)), 0);
+        float[] cls = enc.attention().get("cls@2");
+        int best = 0;
+        for (int p = 1; p < cls.length; p++) {
+            best = cls[p] > cls[best] ? p : best;
+        }
+        TokenSet kept = new VisionZip(1, 1, AttentionScores.CLS, 2).apply(enc.tokens(),
+                new ReduceContext(0, enc.attention(), null));
+        assertThat(kept.size()).isEqualTo(2);
+        assertThat(kept.origin(best)).isNotNegative();
+        assertThat(kept.tokenSize(kept.origin(best))).isEqualTo(1);
     }
 
     @Test
@@ -211,7 +233,7 @@ class VisionTowerTest {
     @Test
     void repeatedPassesAreBitIdentical() throws IOException {
         VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
-        EncodeOptions opt = EncodeOptions.defaults().withAttention(Set.of(0, 1, 2), false);
+        EncodeOptions opt = EncodeOptions.defaults().withAttention(Set.of(1, 2, 3), false);
         VisionOutput a = tower.forward(golden("clip", "pixels.portrait"), opt);
         VisionOutput b = tower.forward(golden("clip", "pixels.portrait"), opt);
         assertThat(a.features()).containsExactly(b.features());
@@ -282,8 +304,12 @@ class VisionTowerTest {
         float[] nan = pixels.clone();
         nan[5] = Float.NaN;
         assertThatThrownBy(() -> tower.forward(nan, EncodeOptions.defaults())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EncodeOptions.defaults().withTome(2).withAttention(Set.of(0), false))
+        assertThatThrownBy(() -> EncodeOptions.defaults().withTome(2).withAttention(Set.of(1), false))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tower.forward(pixels, EncodeOptions.defaults().withAttention(Set.of(0), false)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attention block 0");
+        assertThatThrownBy(() -> tower.forward(pixels, EncodeOptions.defaults().withAttention(Set.of(-4), false)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attention block -4");
         Map<String, float[]> none = tower.forward(pixels, EncodeOptions.defaults()).attention();
         assertThat(none).isEmpty();
     }
