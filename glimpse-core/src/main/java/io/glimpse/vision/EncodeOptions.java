@@ -1,12 +1,14 @@
 package io.glimpse.vision;
 
+import java.util.List;
 import java.util.Set;
 
 /**
  * What one pass of the vision tower computes and returns.
  *
- * @param layer           hidden_states index of the features (0 = embeddings, L = output of the last of L layers,
- *                        negative counts from the end as in {@code vision_feature_layer}); null = the config's choice
+ * @param layers          hidden_states indices of the features (0 = embeddings, L = output of the last of L layers,
+ *                        negative counts from the end as in {@code vision_feature_layer}), several concatenated
+ *                        along the feature dimension; null = the config's choice
  * @param postLayerNorm   apply post_layernorm to the feature rows (SmolVLM does, LLaVA does not)
  * @param attentionLayers transformer blocks (numbered from 1 as in AttentionScores, negative from the end: -1 is
  *                        the last) whose head-mean CLS→patch attention and mean patch→patch attention received to
@@ -15,9 +17,13 @@ import java.util.Set;
  * @param allHiddenStates return every hidden state up to the feature layer, not only the features
  * @param tomeR           tokens merged per layer by ToMe inside the encoder (0 = none)
  */
-public record EncodeOptions(Integer layer, boolean postLayerNorm, Set<Integer> attentionLayers, boolean fullAttention,
+public record EncodeOptions(List<Integer> layers, boolean postLayerNorm, Set<Integer> attentionLayers, boolean fullAttention,
                             boolean allHiddenStates, int tomeR) {
     public EncodeOptions {
+        layers = layers == null ? null : List.copyOf(layers);
+        if (layers != null && layers.isEmpty()) {
+            throw new IllegalArgumentException("feature layers must not be empty");
+        }
         attentionLayers = Set.copyOf(attentionLayers);
         if (tomeR < 0) {
             throw new IllegalArgumentException("ToMe r must be non-negative, got " + tomeR);
@@ -33,22 +39,26 @@ public record EncodeOptions(Integer layer, boolean postLayerNorm, Set<Integer> a
     }
 
     public EncodeOptions withLayer(int newLayer) {
-        return new EncodeOptions(newLayer, postLayerNorm, attentionLayers, fullAttention, allHiddenStates, tomeR);
+        return withLayers(List.of(newLayer));
+    }
+
+    public EncodeOptions withLayers(List<Integer> newLayers) {
+        return new EncodeOptions(newLayers, postLayerNorm, attentionLayers, fullAttention, allHiddenStates, tomeR);
     }
 
     public EncodeOptions withPostLayerNorm(boolean on) {
-        return new EncodeOptions(layer, on, attentionLayers, fullAttention, allHiddenStates, tomeR);
+        return new EncodeOptions(layers, on, attentionLayers, fullAttention, allHiddenStates, tomeR);
     }
 
-    public EncodeOptions withAttention(Set<Integer> layers, boolean full) {
-        return new EncodeOptions(layer, postLayerNorm, layers, full, allHiddenStates, tomeR);
+    public EncodeOptions withAttention(Set<Integer> blocks, boolean full) {
+        return new EncodeOptions(layers, postLayerNorm, blocks, full, allHiddenStates, tomeR);
     }
 
     public EncodeOptions withAllHiddenStates(boolean on) {
-        return new EncodeOptions(layer, postLayerNorm, attentionLayers, fullAttention, on, tomeR);
+        return new EncodeOptions(layers, postLayerNorm, attentionLayers, fullAttention, on, tomeR);
     }
 
     public EncodeOptions withTome(int r) {
-        return new EncodeOptions(layer, postLayerNorm, attentionLayers, fullAttention, allHiddenStates, r);
+        return new EncodeOptions(layers, postLayerNorm, attentionLayers, fullAttention, allHiddenStates, r);
     }
 }

@@ -7,6 +7,7 @@ import io.glimpse.io.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,14 +18,19 @@ import java.util.Map;
  * §2.1, §3.1) and the VLM's feature choice ({@code vision_feature_layer}, {@code vision_feature_select_strategy}).
  *
  * @param family          CLIP (CLS token, pre-layernorm, bias-free patch conv) or SigLIP (no CLS, conv bias)
- * @param featureLayer    index into hidden_states (0 = embeddings, num_layers = last layer; negative counts from
- *                        the end); -1 when the config names none
+ * @param featureLayers   indices into hidden_states (0 = embeddings, num_layers = last layer; negative counts from
+ *                        the end) whose rows are concatenated along the feature dimension; [-1] when the config
+ *                        names none
  * @param dropCls         true for LLaVA's "default" strategy, which drops the CLS row of the features
  * @param useHead         SigLIP's attention-pooling head is in the checkpoint (used by {@link VisionTower#pooledOutput})
  */
 public record VisionConfig(String architecture, Family family, int hiddenSize, int intermediateSize, int layers,
                            int heads, int channels, int imageSize, int patchSize, Activation activation,
-                           double layerNormEps, int featureLayer, boolean dropCls, boolean useHead) {
+                           double layerNormEps, List<Integer> featureLayers, boolean dropCls, boolean useHead) {
+    public VisionConfig {
+        featureLayers = List.copyOf(featureLayers);
+    }
+
 
     public enum Family { CLIP, SIGLIP }
 
@@ -127,15 +133,23 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
             throw new BadInputException(file + ": num_channels " + channels + " is not supported (RGB only)");
         }
         JsonNode fl = root.get("vision_feature_layer");
-        int featureLayer = -1;
-        if (fl != null) {
-            if (!fl.isInt()) {
-                throw new BadInputException(file + ": vision_feature_layer " + fl + " is not a single integer (lists are not supported)");
+        List<Integer> featureLayers = new ArrayList<>();
+        if (fl == null) {
+            featureLayers.add(-1);
+        } else {
+            for (JsonNode v : fl.isArray() ? fl : List.of(fl)) {
+                if (!v.isInt()) {
+                    throw new BadInputException(file + ": vision_feature_layer " + fl + " is not an integer or a list of integers");
+                }
+                int layer = v.asInt();
+                if (layer > layers || layer < -(layers + 1)) {
+                    throw new BadInputException(file + ": vision_feature_layer " + layer + " is outside [-"
+                            + (layers + 1) + ", " + layers + "] for " + layers + " layers");
+                }
+                featureLayers.add(layer);
             }
-            featureLayer = fl.asInt();
-            if (featureLayer > layers || featureLayer < -(layers + 1)) {
-                throw new BadInputException(file + ": vision_feature_layer " + featureLayer + " is outside [-"
-                        + (layers + 1) + ", " + layers + "] for " + layers + " layers");
+            if (featureLayers.isEmpty()) {
+                throw new BadInputException(file + ": vision_feature_layer is an empty list");
             }
         }
         String strategy = root.path("vision_feature_select_strategy").asText("default");
@@ -145,6 +159,6 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         boolean dropCls = clip && strategy.equals("default");
         boolean useHead = !clip && vision.path("vision_use_head").asBoolean(true);
         return new VisionConfig(arch, family, hidden, inter, layers, heads, channels, image, patch, act, eps,
-                featureLayer, dropCls, useHead);
+                featureLayers, dropCls, useHead);
     }
 }

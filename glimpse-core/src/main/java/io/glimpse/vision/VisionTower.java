@@ -71,7 +71,14 @@ public final class VisionTower {
                 throw new IllegalArgumentException("pixels contain " + v);
             }
         }
-        int featureIndex = hiddenIndex(opt.layer() == null ? cfg.featureLayer() : opt.layer());
+        List<Integer> requested = opt.layers() == null ? cfg.featureLayers() : opt.layers();
+        int[] featureIdx = requested.stream().mapToInt(this::hiddenIndex).toArray();
+        int featureIndex = Arrays.stream(featureIdx).max().orElseThrow();
+        if (featureIdx.length > 1 && (opt.tomeR() > 0 || opt.postLayerNorm())) {
+            throw new IllegalArgumentException("several feature layers " + requested
+                    + " combine with neither in-encoder ToMe nor post-layernorm");
+        }
+        float[][] picked = new float[featureIdx.length][];
         // Blocks are numbered from 1 as papers and AttentionScores count them: block b is encoder layer b-1.
         TreeSet<Integer> attnBlocks = new TreeSet<>();
         for (int b : opt.attentionLayers()) {
@@ -91,7 +98,7 @@ public final class VisionTower {
         if (opt.allHiddenStates()) {
             hidden.add(x.clone());
         }
-        float[] features = featureIndex == 0 ? x.clone() : null;
+        pick(picked, featureIdx, 0, x);
         Map<String, float[]> attention = new LinkedHashMap<>();
         Map<Integer, float[]> full = new LinkedHashMap<>();
         int[] owner = new int[t];
@@ -141,11 +148,10 @@ public final class VisionTower {
             if (opt.allHiddenStates() && l < featureIndex) {
                 hidden.add(x.clone());
             }
-            if (l + 1 == featureIndex) {
-                features = x.clone();
-            }
+            pick(picked, featureIdx, l + 1, x);
         }
-        int tokens = features.length / d;
+        int tokens = picked[0].length / d;
+        float[] features = concatRows(picked, tokens, d);
         if (opt.postLayerNorm()) {
             Kernels.layerNorm(features, tokens, d, w.postLnW, w.postLnB, cfg.layerNormEps());
         }
@@ -157,7 +163,31 @@ public final class VisionTower {
                 patchToken[i - first] = owner[i];
             }
         }
-        return new VisionOutput(tokens, d, first == 1, features, hidden, attention, full, patchToken, sizes);
+        return new VisionOutput(tokens, d * picked.length, first == 1, features, hidden, attention, full, patchToken, sizes);
+    }
+
+    /** Keeps a copy of hidden state {@code index} for every feature slot that asks for it. */
+    private static void pick(float[][] picked, int[] featureIdx, int index, float[] x) {
+        for (int k = 0; k < featureIdx.length; k++) {
+            if (featureIdx[k] == index) {
+                picked[k] = x.clone();
+            }
+        }
+    }
+
+    /** Row i of the result is row i of every part, side by side (LLaVA's concatenation of several layers). */
+    private static float[] concatRows(float[][] parts, int rows, int d) {
+        if (parts.length == 1) {
+            return parts[0];
+        }
+        int width = d * parts.length;
+        float[] out = new float[rows * width];
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < parts.length; k++) {
+                System.arraycopy(parts[k], i * d, out, i * width + k * d, d);
+            }
+        }
+        return out;
     }
 
     /**
@@ -191,7 +221,7 @@ public final class VisionTower {
      */
     public EncodedImage toTokens(VisionOutput out, double timestamp) {
         int g = cfg.gridSize();
-        int d = cfg.hiddenSize();
+        int d = out.dim();
         int first = out.hasCls() ? 1 : 0;
         int n = cfg.patches();
         List<FrameInfo> frames = List.of(new FrameInfo(timestamp, g, g, cfg.imageSize(), cfg.imageSize(), 0, -1));

@@ -54,7 +54,7 @@ class VisionConfigFuzz {
         }
     }
 
-    @Property(tries = 150)
+    @Property(tries = 100)
     void mutatedModelConfigsFailCleanlyOrRun(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int edits) throws IOException {
         Path dir = Files.createTempDirectory("fuzz");
         try {

@@ -106,6 +106,26 @@ class VisionTowerTest {
         assertClose(out.features(), golden("clip", "hidden.2"), FP32, "hidden_states[-2]");
         VisionOutput embeddings = tower.forward(golden("clip", "pixels.landscape"), EncodeOptions.defaults().withLayer(0));
         assertClose(embeddings.features(), golden("clip", "hidden.0"), FP32, "hidden_states[0]");
+        assertThat(tower.config().featureLayers()).containsExactly(-2);
+    }
+
+    @Test
+    void severalFeatureLayersConcatenateAlongTheFeatureDimension() throws IOException {
+        String config = Files.readString(VisionFixtures.dir("clip").resolve("config.json"))
+                .replace("\"architectures\"", "\"vision_feature_layer\": [-2, 1], \"architectures\"");
+        Path dir = VisionFixtures.copy("clip", tmp.resolve("multi"), n -> n, DType.BF16, config);
+        VisionTower tower = VisionTower.load(dir);
+        EncodedImage enc = tower.toTokens(tower.forward(golden("clip", "pixels.landscape"), EncodeOptions.defaults()), 0);
+        assertThat(enc.tokens().dim()).isEqualTo(128);
+        float[] h2 = golden("clip", "hidden.2");
+        float[] h1 = golden("clip", "hidden.1");
+        for (int t = 0; t < 16; t++) {
+            float[] v = enc.tokens().vector(t);
+            assertClose(Arrays.copyOf(v, 64), Arrays.copyOfRange(h2, (t + 1) * 64, (t + 2) * 64), FP32, "layer -2 part");
+            assertClose(Arrays.copyOfRange(v, 64, 128), Arrays.copyOfRange(h1, (t + 1) * 64, (t + 2) * 64), FP32, "layer 1 part");
+        }
+        assertThatThrownBy(() -> tower.forward(golden("clip", "pixels.landscape"), EncodeOptions.defaults().withTome(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("several feature layers");
     }
 
     @Test
