@@ -1,6 +1,7 @@
 package io.glimpse.vision;
 
 import io.glimpse.tokens.FrameInfo;
+import io.glimpse.tokens.EncoderOutput;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.ArrayList;
@@ -76,5 +77,10 @@ public record EncodedFrames(TokenSet tokens, Map<String, float[]> attention, Lis
             p0 += ts.patchCount();
         }
         return new EncodedFrames(TokenSet.of(d, emb, frame, row, col, size, null, infos, origin), attention, outputs);
+    }
+
+    /** Tokens and attention in the form the reduce and plan commands read (and TokenFile writes). */
+    public EncoderOutput encoderOutput() {
+        return new EncoderOutput(tokens, attention);
     }
 }

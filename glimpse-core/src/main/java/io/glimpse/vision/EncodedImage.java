@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.tokens.EncoderOutput;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.Map;
@@ -15,5 +16,10 @@ import java.util.Map;
 public record EncodedImage(TokenSet tokens, Map<String, float[]> attention, VisionOutput output) {
     public EncodedImage {
         attention = Map.copyOf(attention);
+    }
+
+    /** Tokens and attention in the form the reduce and plan commands read (and TokenFile writes). */
+    public EncoderOutput encoderOutput() {
+        return new EncoderOutput(tokens, attention);
     }
 }

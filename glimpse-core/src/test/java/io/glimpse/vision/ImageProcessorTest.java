@@ -2,6 +2,8 @@ package io.glimpse.vision;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.EncoderOutput;
+import io.glimpse.tokens.TokenFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static io.glimpse.vision.VisionFixtures.assertClose;
@@ -88,6 +91,12 @@ class ImageProcessorTest {
         assertThat(Arrays.copyOfRange(cls, 16, 32)).containsExactly(second.attention().get("cls@3"));
         assertThat(Arrays.copyOfRange(both.tokens().embeddingsView(), 16 * 64, 32 * 64))
                 .containsExactly(second.tokens().embeddingsView());
+
+        Path file = tmp.resolve("tokens.safetensors");
+        TokenFile.write(both.tokens(), file, Map.of(), both.attention());
+        EncoderOutput back = EncoderOutput.read(file, 0, 0, false, 1);
+        assertThat(back.tokens()).isEqualTo(both.encoderOutput().tokens());
+        assertThat(back.attention().get("cls@3")).containsExactly(cls);
 
         EncodedFrames merged = tower.encodeFrames(List.of(a, b), proc, EncodeOptions.defaults().withTome(2));
         assertThat(merged.tokens().size()).isEqualTo(20);
