@@ -99,7 +99,8 @@ public final class TextTower {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BadInputException(configFile + ": not valid JSON (" + e.getOriginalMessage() + ")");
         }
-        JsonNode cfg = root.has("text_config") ? root.get("text_config") : root;
+        JsonNode cfg = root.has("text_config") ? root.get("text_config")
+                : root.has("text_config_dict") ? root.get("text_config_dict") : root;
         String type = cfg.path("model_type").asText(root.path("model_type").asText(""));
         boolean siglip = type.equals("siglip_text_model") || type.equals("siglip");
         if (!siglip && !type.equals("clip_text_model") && !type.equals("clip")) {

@@ -83,11 +83,13 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         JsonNode archs = root.get("architectures");
         String arch = archs != null && archs.isArray() && archs.size() > 0 ? archs.get(0).asText()
                 : root.path("model_type").asText("");
+        // Configs saved by older transformers may hold the nested config only as vision_config_dict.
+        JsonNode nested = root.has("vision_config") ? root.get("vision_config") : root.get("vision_config_dict");
         JsonNode vision;
-        if (FLAT.containsKey(arch) || (!root.has("vision_config") && MODEL_TYPES.containsKey(root.path("model_type").asText()))) {
+        if (FLAT.containsKey(arch) || (nested == null && MODEL_TYPES.containsKey(root.path("model_type").asText()))) {
             vision = root;
-        } else if (NESTED.contains(arch) || root.has("vision_config")) {
-            vision = root.get("vision_config");
+        } else if (NESTED.contains(arch) || nested != null) {
+            vision = nested;
             if (vision == null || !vision.isObject()) {
                 throw new BadInputException(file + ": architecture '" + arch + "' has no vision_config object");
             }
@@ -96,6 +98,9 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         }
         String type = vision.path("model_type").asText("");
         Family family = MODEL_TYPES.get(type);
+        if (family == null && vision != root) {
+            family = MODEL_TYPES.get(root.path("model_type").asText(""));
+        }
         if (family == null) {
             family = FLAT.get(arch);
         }

@@ -129,6 +129,18 @@ class VisionTowerTest {
     }
 
     @Test
+    void legacyConfigDictsAndTheTopLevelModelTypeAreEnough() throws IOException {
+        String config = Files.readString(VisionFixtures.dir("clip").resolve("config.json"))
+                .replace("\"vision_config\"", "\"vision_config_dict\"")
+                .replace("\"model_type\": \"clip_vision_model\",", "");
+        Path dir = VisionFixtures.copy("clip", tmp.resolve("legacy"), n -> n, DType.BF16, config);
+        VisionTower tower = VisionTower.load(dir);
+        assertThat(tower.config().family()).isEqualTo(VisionConfig.Family.CLIP);
+        assertClose(tower.forward(golden("clip", "pixels.landscape"), EncodeOptions.defaults()).features(),
+                golden("clip", "hidden.3"), FP32, "legacy config");
+    }
+
+    @Test
     void unprefixedFloat32CopyGivesTheSameAnswer() throws IOException {
         Path dir = VisionFixtures.copy("siglip", tmp.resolve("flat"),
                 n -> n.startsWith("vision_tower.vision_model.") ? n.substring("vision_tower.vision_model.".length()) : null,
