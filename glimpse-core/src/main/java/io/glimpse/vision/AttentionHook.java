@@ -1,8 +1,9 @@
 package io.glimpse.vision;
 
 /**
- * Accumulates one layer's head-mean CLS→patch attention and the mean attention each patch receives from the
- * patches, one head's t×t map at a time, keeping all heads' maps only when asked.
+ * Accumulates one layer's head-mean CLS→token attention and the mean attention each token receives from the patch
+ * queries, one head's t×t map at a time, keeping all heads' maps only when asked. After in-encoder merging a query
+ * token counts as many times as the patches it stands for.
  */
 final class AttentionHook {
     private final int heads;
@@ -10,9 +11,12 @@ final class AttentionHook {
     private final int first;
     private final double[][] cls;
     private final double[][] received;
+    private final float[] size;
     final float[] full;
 
-    AttentionHook(int heads, int t, int first, boolean keepFull) {
+    /** @param size patches (CLS included) each of the t tokens stands for, or null when nothing is merged */
+    AttentionHook(int heads, int t, int first, boolean keepFull, float[] size) {
+        this.size = size;
         this.heads = heads;
         this.t = t;
         this.first = first;
@@ -33,8 +37,9 @@ final class AttentionHook {
         }
         double[] r = received[h];
         for (int i = first; i < t; i++) {
+            double weight = size == null ? 1.0 : size[i];
             for (int j = first; j < t; j++) {
-                r[j - first] += probs[i * t + j];
+                r[j - first] += weight * probs[i * t + j];
             }
         }
     }
@@ -44,7 +49,11 @@ final class AttentionHook {
     }
 
     float[] received() {
-        return headMean(received, (double) heads * (t - first));
+        double queries = 0;
+        for (int i = first; i < t; i++) {
+            queries += size == null ? 1.0 : size[i];
+        }
+        return headMean(received, heads * queries);
     }
 
     /** Sums the heads in a fixed order, so the result does not depend on which thread finished first. */

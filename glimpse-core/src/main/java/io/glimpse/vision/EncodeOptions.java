@@ -12,7 +12,8 @@ import java.util.Set;
  * @param postLayerNorm   apply post_layernorm to the feature rows (SmolVLM does, LLaVA does not)
  * @param attentionLayers transformer blocks (numbered from 1 as in AttentionScores, negative from the end: -1 is
  *                        the last) whose head-mean CLS→patch attention and mean patch→patch attention received to
- *                        return as {@code "cls@B"} / {@code "received@B"}; blocks past the feature layer are run too
+ *                        return as {@code "cls@B"} / {@code "received@B"}; blocks past the feature layer are run too;
+ *                        under ToMe each patch gets an equal share of its merged token's value
  * @param fullAttention   also return every head's full probability map of those layers
  * @param allHiddenStates return every hidden state up to the feature layer, not only the features
  * @param tomeR           tokens merged per layer by ToMe inside the encoder (0 = none)
@@ -27,9 +28,6 @@ public record EncodeOptions(List<Integer> layers, boolean postLayerNorm, Set<Int
         attentionLayers = Set.copyOf(attentionLayers);
         if (tomeR < 0) {
             throw new IllegalArgumentException("ToMe r must be non-negative, got " + tomeR);
-        }
-        if (tomeR > 0 && !attentionLayers.isEmpty()) {
-            throw new IllegalArgumentException("attention vectors are indexed by original patch and are not available with in-encoder ToMe");
         }
     }
 

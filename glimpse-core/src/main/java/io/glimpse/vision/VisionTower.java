@@ -108,14 +108,14 @@ public final class VisionTower {
         float[] size = null;
         for (int l = 0; l < depth; l++) {
             int block = l + 1;
-            AttentionHook hook = attnBlocks.contains(block) ? new AttentionHook(cfg.heads(), t, first, opt.fullAttention()) : null;
+            AttentionHook hook = attnBlocks.contains(block) ? new AttentionHook(cfg.heads(), t, first, opt.fullAttention(), size) : null;
             boolean merge = opt.tomeR() > 0 && l < featureIndex;
             Transformer.Block b = layers.attention(w.layers[l], x, t, size, false, hook, merge);
             if (hook != null) {
                 if (first == 1) {
-                    attention.put("cls@" + block, hook.cls());
+                    attention.put("cls@" + block, perPatch(hook.cls(), owner, size, first));
                 }
-                attention.put("received@" + block, hook.received());
+                attention.put("received@" + block, perPatch(hook.received(), owner, size, first));
                 if (opt.fullAttention()) {
                     full.put(block, hook.full);
                 }
@@ -164,6 +164,19 @@ public final class VisionTower {
             }
         }
         return new VisionOutput(tokens, d * picked.length, first == 1, features, hidden, attention, full, patchToken, sizes);
+    }
+
+    /**
+     * Per-token attention values (patch tokens of the current sequence) as one value per original patch: each patch
+     * gets an equal share of its token's value, so sums over patches equal sums over tokens.
+     */
+    private static float[] perPatch(float[] perToken, int[] owner, float[] size, int first) {
+        float[] out = new float[owner.length - first];
+        for (int p = 0; p < out.length; p++) {
+            int k = owner[p + first];
+            out[p] = size == null ? perToken[k - first] : perToken[k - first] / size[k];
+        }
+        return out;
     }
 
     /** Keeps a copy of hidden state {@code index} for every feature slot that asks for it. */

@@ -165,10 +165,16 @@ class VisionTowerTest {
     void tomeInsideTheEncoderMatchesTheReferenceMerges() throws IOException {
         for (String model : new String[] {"clip", "siglip"}) {
             VisionTower tower = VisionTower.load(VisionFixtures.dir(model));
-            VisionOutput out = tower.forward(golden(model, "pixels.landscape"),
-                    EncodeOptions.defaults().withLayer(-1).withTome(2).withAllHiddenStates(true));
+            VisionOutput out = tower.forward(golden(model, "pixels.landscape"), EncodeOptions.defaults().withLayer(-1)
+                    .withTome(2).withAllHiddenStates(true).withAttention(Set.of(1, 2, 3), false));
             for (int l = 1; l <= 3; l++) {
                 assertClose(out.hiddenStates().get(l), golden(model, "tome.hidden." + l), FP32, model + " tome hidden " + l);
+                assertClose(out.attention().get("received@" + l), golden(model, "tome.attn.received." + (l - 1)), FP32,
+                        model + " tome received@" + l);
+                if (model.equals("clip")) {
+                    assertClose(out.attention().get("cls@" + l), golden(model, "tome.attn.cls." + (l - 1)), FP32,
+                            model + " tome cls@" + l);
+                }
             }
             assertThat(out.patchToken()).containsExactly(toInts(golden(model, "tome.origin")));
             assertThat(out.tokenSizes()).containsExactly(toInts(golden(model, "tome.size")));
@@ -336,8 +342,6 @@ class VisionTowerTest {
         float[] nan = pixels.clone();
         nan[5] = Float.NaN;
         assertThatThrownBy(() -> tower.forward(nan, EncodeOptions.defaults())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EncodeOptions.defaults().withTome(2).withAttention(Set.of(1), false))
-                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tower.forward(pixels, EncodeOptions.defaults().withAttention(Set.of(0), false)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attention block 0");
         assertThatThrownBy(() -> tower.forward(pixels, EncodeOptions.defaults().withAttention(Set.of(-4), false)))
