@@ -32,8 +32,8 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         RgbImage resize(RgbImage image, int width, int height);
     }
 
-    static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
-    static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+    private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+    private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PIL_BICUBIC = 3;
@@ -73,7 +73,9 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         if (root.path("do_resize").asBoolean(true)) {
             JsonNode size = root.get("size");
             if (size == null) {
-                size = JSON.createObjectNode().put(siglip ? "height" : "shortest_edge", 224).put("width", 224);
+                // The class defaults: CLIP {shortest_edge: 224}, SigLIP {height: 224, width: 224}.
+                size = siglip ? JSON.createObjectNode().put("height", 224).put("width", 224)
+                        : JSON.createObjectNode().put("shortest_edge", 224);
             }
             if (size.isInt()) {
                 if (siglip) {

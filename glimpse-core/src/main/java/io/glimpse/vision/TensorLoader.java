@@ -24,10 +24,6 @@ final class TensorLoader {
         this.prefix = prefix;
     }
 
-    boolean has(String shortName) {
-        return ckpt.has(prefix + shortName);
-    }
-
     boolean used(String fullName) {
         return used.contains(fullName);
     }
