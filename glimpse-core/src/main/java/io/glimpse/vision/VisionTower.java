@@ -125,23 +125,10 @@ public final class VisionTower {
                 TokenMerging.Plan plan = TokenMerging.plan(b.keyMean(), t, cfg.headDim(), opt.tomeR(), first == 1);
                 float[] oldSize = size != null ? size : ones(t);
                 size = new float[plan.count()];
-                float[] merged = new float[plan.count() * d];
-                for (int i = 0; i < t; i++) {
-                    int g = plan.target()[i];
-                    size[g] += oldSize[i];
-                    for (int k = 0; k < d; k++) {
-                        merged[g * d + k] += h[i * d + k] * oldSize[i];
-                    }
-                }
-                for (int g = 0; g < plan.count(); g++) {
-                    for (int k = 0; k < d; k++) {
-                        merged[g * d + k] /= size[g];
-                    }
-                }
+                h = mergeRows(h, t, d, plan, oldSize, size);
                 for (int i = 0; i < owner.length; i++) {
                     owner[i] = plan.target()[owner[i]];
                 }
-                h = merged;
                 t = plan.count();
             }
             x = layers.mlp(w.layers[l], h, t);
@@ -281,6 +268,24 @@ public final class VisionTower {
                     + n + " layers");
         }
         return idx;
+    }
+
+    /** Size-weighted means of the rows each merged token gathers (ToMe's merge_wavg); fills newSize. */
+    private static float[] mergeRows(float[] h, int t, int d, TokenMerging.Plan plan, float[] oldSize, float[] newSize) {
+        float[] merged = new float[plan.count() * d];
+        for (int i = 0; i < t; i++) {
+            int g = plan.target()[i];
+            newSize[g] += oldSize[i];
+            for (int k = 0; k < d; k++) {
+                merged[g * d + k] += h[i * d + k] * oldSize[i];
+            }
+        }
+        for (int g = 0; g < plan.count(); g++) {
+            for (int k = 0; k < d; k++) {
+                merged[g * d + k] /= newSize[g];
+            }
+        }
+        return merged;
     }
 
     private static float[] ones(int n) {
