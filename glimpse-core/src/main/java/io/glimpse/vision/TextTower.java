@@ -27,6 +27,7 @@ public final class TextTower {
     private final int maxPositions;
     private final int d;
     private final int eos;
+    private final int pad;
     private final float[] tokenEmb;
     private final float[] posEmb;
     private final EncoderLayer[] layers;
@@ -58,6 +59,7 @@ public final class TextTower {
         maxPositions = f.positive("max_position_embeddings", siglip ? 64 : 77);
         projection = f.positive("projection_size", d);
         eos = cfg.path("eos_token_id").asInt(LEGACY_EOS);
+        pad = cfg.path("pad_token_id").asInt(1);
         String actName = cfg.path("hidden_act").asText(siglip ? "gelu_pytorch_tanh" : "quick_gelu");
         Activation act = Activation.byName(actName);
         if (act == null) {
@@ -113,6 +115,24 @@ public final class TextTower {
     /** Width of {@link Output#pooled}: the hidden size for CLIP, the head's projection size for SigLIP. */
     public int pooledDim() {
         return siglip ? projection : d;
+    }
+
+    /**
+     * Fits a tokenizer's output (special tokens included, so the last id is the end-of-text token) to what the
+     * tower was trained on, as HF's truncation=True / max_length does: at most max_position_embeddings ids, the
+     * last still the end-of-text token. SigLIP is then padded with {@code pad_token_id} to exactly
+     * max_position_embeddings (its processor's padding="max_length"), because it pools the last position; CLIP needs
+     * no padding, its attention being causal and its pooling reading the end-of-text position.
+     */
+    public int[] fitIds(int[] ids) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("no token ids");
+        }
+        int kept = Math.min(ids.length, maxPositions);
+        int[] out = Arrays.copyOf(ids, siglip ? maxPositions : kept);
+        out[kept - 1] = ids[ids.length - 1];
+        Arrays.fill(out, kept, out.length, pad);
+        return out;
     }
 
     /** Runs the tower on token ids (bos … eos [padding]); at most max_position_embeddings of them. */

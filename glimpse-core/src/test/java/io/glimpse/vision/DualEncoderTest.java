@@ -59,6 +59,18 @@ class DualEncoderTest {
     }
 
     @Test
+    void tokenizerOutputIsFittedToEachTower() throws IOException {
+        TextTower clip = TextTower.load(VisionFixtures.dir("clip"));
+        assertThat(clip.fitIds(new int[] {98, 5, 99})).containsExactly(98, 5, 99);
+        assertThat(clip.fitIds(new int[] {98, 1, 2, 3, 4, 5, 6, 7, 8, 99})).containsExactly(98, 1, 2, 3, 4, 5, 6, 99);
+        TextTower siglip = TextTower.load(VisionFixtures.dir("siglip_pair"));
+        assertThat(siglip.fitIds(new int[] {64, 3, 1})).containsExactly(64, 3, 1, 1, 1, 1, 1, 1);
+        assertThat(siglip.fitIds(new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 1})).containsExactly(2, 3, 4, 5, 6, 7, 8, 1);
+        assertClose(siglip.forward(siglip.fitIds(new int[] {64, 3, 1})).pooled(), golden("siglip_pair", "text1.pooled"),
+                FP32, "fitted SigLIP ids");
+    }
+
+    @Test
     void siglipPairMatchesTorchWithPoolingHeadsAndBias() throws IOException {
         DualEncoder siglip = DualEncoder.load(VisionFixtures.dir("siglip_pair"));
         float[] pixels = golden("siglip_pair", "pixels");
