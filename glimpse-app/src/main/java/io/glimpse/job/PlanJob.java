@@ -12,6 +12,8 @@ import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
 import io.glimpse.plan.PlannedFrame;
 import io.glimpse.plan.Planner;
+import io.glimpse.reduce.Pipeline;
+import io.glimpse.reduce.ReduceContext;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.vision.PatchStats;
@@ -40,8 +42,9 @@ public final class PlanJob {
      * @param target cost model name
      * @param method how frames are chosen
      * @param fps    sampling rate of the candidates
+     * @param reduce reduction pipeline applied to the plan's token set, or null
      */
-    public record Options(int budget, String target, PlanMethod method, double fps) {
+    public record Options(int budget, String target, PlanMethod method, double fps, Pipeline reduce) {
         public PlanRequest request() {
             return new PlanRequest(budget, target, method, fps, null);
         }
@@ -52,10 +55,16 @@ public final class PlanJob {
     }
 
     /**
-     * @param warnings one line each, naming the file (lost time ranges)
+     * @param tokens    the PatchStats token set of the chosen frames
+     * @param reduction the reduction of {@code tokens}, or null when none was asked for
+     * @param warnings  one line each, naming the file (lost time ranges)
      */
-    public record Result(VideoInfo video, Plan plan, List<ChosenFrame> frames, TokenSet tokens, int candidates,
-                         List<String> warnings) {
+    public record Result(VideoInfo video, Plan plan, List<ChosenFrame> frames, TokenSet tokens,
+                         Pipeline.Result reduction, int candidates, List<String> warnings) {
+        /** The token set the plan delivers: reduced when a pipeline was given. */
+        public TokenSet delivered() {
+            return reduction == null ? tokens : reduction.tokens();
+        }
     }
 
     /** Progress of the job in sampled frames over both passes. */
@@ -97,7 +106,8 @@ public final class PlanJob {
         Plan plan = Planner.plan(candidates, request);
         List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), listener);
         TokenSet tokens = encode(chosen, patchSizeFor(options.target()));
-        return new Result(info, plan, chosen, tokens, candidates.size(), warnings);
+        Pipeline.Result reduction = options.reduce() == null ? null : options.reduce().run(tokens, ReduceContext.defaults());
+        return new Result(info, plan, chosen, tokens, reduction, candidates.size(), warnings);
     }
 
     private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Listener listener) {

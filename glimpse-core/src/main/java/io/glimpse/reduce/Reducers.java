@@ -1,5 +1,7 @@
 package io.glimpse.reduce;
 
+import io.glimpse.reduce.quant.QuantizeRoundTrip;
+
 /**
  * The built-in reduction methods. Adding a method = its own file declaring a {@code METHOD} descriptor, plus one
  * line in the list below:
@@ -22,7 +24,16 @@ public final class Reducers {
             SegmentKMedoids.METHOD,
             TemporalMerge.METHOD,
             TemporalPrune.METHOD,
-            VqTokenCluster.METHOD);
+            VqTokenCluster.METHOD,
+            FastVPrune.METHOD,
+            HiPrune.METHOD,
+            VisionZip.METHOD,
+            VisionDrop.METHOD,
+            MatryoshkaPool.METHOD,
+            AdaptivePool.METHOD,
+            QuantizeRoundTrip.TOKENBRIDGE,
+            QuantizeRoundTrip.FSQ,
+            QuantizeRoundTrip.BINARY);
 
     private Reducers() {
     }

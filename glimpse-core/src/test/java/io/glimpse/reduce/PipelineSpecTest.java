@@ -36,7 +36,9 @@ class PipelineSpecTest {
     void unknownMethodsListTheValidOnes() {
         assertThatThrownBy(() -> PipelineSpec.parse("tome > hiprun:keep=0.3"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown reduction method 'hiprun'; valid methods: tome, aim, kcenter, kmedoids, tmerge, evs, vqtoken");
+                .hasMessage("unknown reduction method 'hiprun'; valid methods: tome, aim, kcenter, kmedoids, tmerge, "
+                        + "evs, vqtoken, fastv, hiprune, visionzip, visiondrop, matryoshka, adaptivepool, tokenbridge, "
+                        + "fsq, binary");
     }
 
     @Test

@@ -9,6 +9,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -122,7 +123,7 @@ class ReducerProperties {
     @Property(tries = 300)
     void everyRegisteredMethodKeepsTheInvariantsOrRefusesClearly(@ForAll("tokens") TokenSet in, @ForAll int x,
                                                                  @ForAll long seed) {
-        ReduceContext ctx = new ReduceContext(seed, Map.of(), randomRelevance(in, seed));
+        ReduceContext ctx = new ReduceContext(seed, syntheticAttention(in, seed), randomRelevance(in, seed));
         for (ReducerMethod m : Reducers.registry().methods()) {
             int k = budgetIn(1, in.size(), x);
             String spec = m.budgeted() ? m.name() + ":k=" + k : m.name();
@@ -140,12 +141,44 @@ class ReducerProperties {
         }
     }
 
+    /** Attention methods meet any count budget that leaves each frame a token; round trips keep every token. */
+    @Property(tries = 200)
+    void attentionMethodsMeetCountBudgetsAndRoundTripsKeepTheCount(@ForAll("tokens") TokenSet in, @ForAll int x,
+                                                                   @ForAll long seed) {
+        ReduceContext ctx = new ReduceContext(seed, syntheticAttention(in, seed), null);
+        int k = budgetIn(Fixtures.framesWithTokens(in), in.size(), x);
+        for (String method : new String[] {"fastv", "hiprune:neighbours=8", "visionzip", "visiondrop:stages=3"}) {
+            String spec = method + (method.contains(":") ? "," : ":") + "k=" + k;
+            assertThat(run(spec, in, ctx).size()).as(spec).isEqualTo(k);
+        }
+        String[] keepAll = {"tokenbridge:bins=4", "fsq:levels=3", "binary:scale=dim", "matryoshka:kernel=1"};
+        for (String spec : keepAll) {
+            TokenSet out = run(spec, in, ctx);
+            assertThat(out.size()).as(spec).isEqualTo(in.size());
+            assertThat(out.origin()).as(spec).isEqualTo(in.origin());
+        }
+    }
+
     private static int frameOfPatch(TokenSet t, int p) {
         int f = 0;
         while (t.frameOffset(f + 1) <= p) {
             f++;
         }
         return f;
+    }
+
+    /**
+     * Random maps for every key an attention-based method may read: both kinds at layers 1..32 (every default
+     * layer; deeper encoders are not exercised here).
+     */
+    private static Map<String, float[]> syntheticAttention(TokenSet in, long seed) {
+        Map<String, float[]> maps = new HashMap<>();
+        for (String kind : new String[] {AttentionScores.CLS, AttentionScores.RECEIVED}) {
+            for (int layer = 1; layer <= 32; layer++) {
+                maps.put(AttentionScores.key(kind, layer), randomRelevance(in, seed + 31L * layer + kind.length()));
+            }
+        }
+        return maps;
     }
 
     private static float[] randomRelevance(TokenSet in, long seed) {
