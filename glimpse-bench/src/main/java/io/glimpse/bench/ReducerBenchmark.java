@@ -40,6 +40,12 @@ public class ReducerBenchmark {
         "tmerge:threshold=0.75",
         "evs:rate=0.75",
         "vqtoken",
+        "fastv:keep=0.5",
+        "hiprune:keep=0.33",
+        "visionzip",
+        "visiondrop",
+        "matryoshka:kernel=2",
+        "adaptivepool",
     })
     public String spec;
 
