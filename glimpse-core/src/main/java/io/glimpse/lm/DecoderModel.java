@@ -1,0 +1,354 @@
+package io.glimpse.lm;
+
+import io.glimpse.io.BadInputException;
+import io.glimpse.tensor.Gemm;
+import io.glimpse.tensor.Softmax;
+import io.glimpse.tensor.VectorOps;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * A Qwen2 or Llama decoder in float32 (research/model-formats.md §5.3): pre-norm blocks of RMSNorm, grouped-query
+ * attention with rotary positions, SwiGLU MLP, then a final RMSNorm and the LM head. Prompts run as one prefill
+ * through the GEMM kernel; generated tokens run one at a time against the {@link KvCache}.
+ *
+ * <p>Inputs are embedding rows, so visual tokens can be spliced between text embeddings ({@link #embed}), and
+ * every row carries an explicit position id, so pruned sequences can keep their original positions or be
+ * re-compacted. Tensor names may carry any of the prefixes {@code model.}, {@code language_model.model.} or
+ * {@code model.language_model.} (§1.3); lm_head.weight is used when present, else the embeddings (tied).
+ */
+public final class DecoderModel {
+    /** Query rows per attention block, bounding the score matrix to this many rows times the keys. */
+    private static final int QUERY_BLOCK = 128;
+    /** At or below this many rows a linear layer is a matrix-vector product, without packing the weight. */
+    private static final int GEMV_ROWS = 2;
+
+    private static final List<String[]> LAYOUTS = List.of(
+            new String[] {"model.", "lm_head.weight"},
+            new String[] {"language_model.model.", "language_model.lm_head.weight"},
+            new String[] {"model.language_model.", "lm_head.weight"});
+
+    private record Layer(float[] inputNorm, float[] qkv, float[] qkvBias, float[] o, float[] oBias, float[] postNorm,
+                         float[] gateUp, float[] gateUpBias, float[] down, float[] downBias) {
+    }
+
+    private final DecoderConfig config;
+    private final float[] embeddings;
+    private final float[] head;
+    private final float[] finalNorm;
+    private final Layer[] layers;
+    private final Rope rope;
+    private final Gemm gemm = Gemm.get();
+    private final VectorOps ops = VectorOps.get();
+
+    private DecoderModel(DecoderConfig config, float[] embeddings, float[] head, float[] finalNorm, Layer[] layers) {
+        this.config = config;
+        this.embeddings = embeddings;
+        this.head = head;
+        this.finalNorm = finalNorm;
+        this.layers = layers;
+        this.rope = new Rope(config);
+    }
+
+    /** Loads config.json and the safetensors weights of a checkpoint folder. */
+    public static DecoderModel load(Path dir) throws IOException {
+        DecoderConfig config = DecoderConfig.read(dir.resolve("config.json"));
+        return load(config, CheckpointTensors.open(dir));
+    }
+
+    private static DecoderModel load(DecoderConfig c, CheckpointTensors t) {
+        String[] layout = LAYOUTS.stream().filter(l -> t.has(l[0] + "embed_tokens.weight")).findFirst()
+                .orElseThrow(() -> new BadInputException(t.source() + ": no decoder embeddings (looked for "
+                        + LAYOUTS.stream().map(l -> l[0] + "embed_tokens.weight").toList() + ")"));
+        String p = layout[0];
+        int d = c.hiddenSize();
+        int q = c.heads() * c.headDim();
+        int kv = c.kvHeads() * c.headDim();
+        int inter = c.intermediateSize();
+        float[] embeddings = t.floats(p + "embed_tokens.weight", c.vocabSize(), d);
+        float[] head = t.has(layout[1]) ? t.floats(layout[1], c.vocabSize(), d) : embeddings;
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < layers.length; i++) {
+            String l = p + "layers." + i + ".";
+            String a = l + "self_attn.";
+            String m = l + "mlp.";
+            layers[i] = new Layer(
+                    t.floats(l + "input_layernorm.weight", d),
+                    concat(t.floats(a + "q_proj.weight", q, d), t.floats(a + "k_proj.weight", kv, d), t.floats(a + "v_proj.weight", kv, d)),
+                    c.qkvBias() ? concat(t.floats(a + "q_proj.bias", q), t.floats(a + "k_proj.bias", kv), t.floats(a + "v_proj.bias", kv)) : null,
+                    t.floats(a + "o_proj.weight", d, q),
+                    c.oBias() ? t.floats(a + "o_proj.bias", d) : null,
+                    t.floats(l + "post_attention_layernorm.weight", d),
+                    concat(t.floats(m + "gate_proj.weight", inter, d), t.floats(m + "up_proj.weight", inter, d)),
+                    c.mlpBias() ? concat(t.floats(m + "gate_proj.bias", inter), t.floats(m + "up_proj.bias", inter)) : null,
+                    t.floats(m + "down_proj.weight", d, inter),
+                    c.mlpBias() ? t.floats(m + "down_proj.bias", d) : null);
+        }
+        return new DecoderModel(c, embeddings, head, t.floats(p + "norm.weight", d), layers);
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] part : parts) {
+            n += part.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
+    }
+
+    public DecoderConfig config() {
+        return config;
+    }
+
+    /** An empty cache for up to {@code capacity} tokens. */
+    public KvCache newCache(int capacity) {
+        return new KvCache(config.layers(), config.kvHeads(), config.headDim(), capacity);
+    }
+
+    /** Embedding rows [ids.length × hidden] of token ids. */
+    public float[] embed(int[] ids) {
+        int d = config.hiddenSize();
+        float[] out = new float[ids.length * d];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + ids[i] + " at " + i + " is outside [0, " + config.vocabSize() + ")");
+            }
+            System.arraycopy(embeddings, ids[i] * d, out, i * d, d);
+        }
+        return out;
+    }
+
+    /** Consecutive position ids for {@code count} tokens that follow what the cache holds. */
+    public static int[] nextPositions(KvCache cache, int count) {
+        int[] p = new int[count];
+        for (int i = 0; i < count; i++) {
+            p[i] = cache.nextPosition() + i;
+        }
+        return p;
+    }
+
+    /** Prefill without pruning; see {@link #forward(KvCache, float[], int[], int, LayerPruner)}. */
+    public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows) {
+        return forward(cache, inputs, positions, logitRows, null);
+    }
+
+    /**
+     * Runs the rows of {@code inputs} ([positions.length × hidden]) after what {@code cache} holds, appends their
+     * keys and values to it, and returns the logits of the last {@code logitRows} rows that survive pruning
+     * ([logitRows × vocab]). Afterwards the cache's next position is one past the largest position given (less
+     * the rows dropped when the pruner re-compacts).
+     */
+    public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows, LayerPruner pruner) {
+        int d = config.hiddenSize();
+        int n = positions.length;
+        if (n == 0 || inputs.length != n * d) {
+            throw new IllegalArgumentException("inputs hold " + inputs.length + " floats for " + n + " positions of width " + d
+                    + " (need at least one row)");
+        }
+        if (cache.kvHeads != config.kvHeads() || cache.headDim != config.headDim() || cache.keys.length != layers.length) {
+            throw new IllegalArgumentException("cache was made for another model shape");
+        }
+        int next = cache.nextPosition();
+        for (int i = 0; i < n; i++) {
+            if (positions[i] < 0) {
+                throw new IllegalArgumentException("position ids must be non-negative, got " + positions[i] + " at " + i);
+            }
+            next = Math.max(next, positions[i] + 1);
+        }
+        if (logitRows < 1) {
+            throw new IllegalArgumentException("logitRows must be positive, got " + logitRows);
+        }
+        float[] x = inputs.clone();
+        int[] pos = positions.clone();
+        float[] lastAttention = null;
+        for (int l = 0; l < layers.length; l++) {
+            if (pruner != null && l > 0 && pruner.actsBefore(l)) {
+                int[] kept = checkedKeep(pruner.keep(l, lastAttention, cache.length(l - 1) - n, n), n);
+                x = gatherRows(x, kept, d);
+                if (pruner.positions() == PositionPolicy.RECOMPACT) {
+                    next -= n - kept.length;
+                }
+                pos = pruner.positions().apply(pos, kept);
+                n = kept.length;
+            }
+            boolean record = pruner != null && l + 1 < layers.length && pruner.actsBefore(l + 1);
+            lastAttention = record ? new float[cache.length(l) + n] : null;
+            block(l, cache, x, pos, n, lastAttention);
+        }
+        cache.setNextPosition(next);
+        if (logitRows > n) {
+            throw new IllegalArgumentException("logitRows " + logitRows + " exceeds the " + n + " rows left after pruning");
+        }
+        float[] last = Arrays.copyOfRange(x, (n - logitRows) * d, n * d);
+        rmsNorm(last, logitRows, finalNorm, last);
+        float[] logits = new float[logitRows * config.vocabSize()];
+        linear(last, logitRows, d, head, config.vocabSize(), null, logits);
+        return logits;
+    }
+
+    /** Decodes one token at the cache's next position and returns its logits [vocab]. */
+    public float[] step(KvCache cache, int token) {
+        return forward(cache, embed(new int[] {token}), new int[] {cache.nextPosition()}, 1);
+    }
+
+    private static int[] checkedKeep(int[] kept, int n) {
+        if (kept.length == 0) {
+            throw new IllegalStateException("pruner kept no rows");
+        }
+        for (int i = 0; i < kept.length; i++) {
+            if (kept[i] < 0 || kept[i] >= n || (i > 0 && kept[i] <= kept[i - 1])) {
+                throw new IllegalStateException("pruner returned rows " + Arrays.toString(kept) + ", not ascending within [0, " + n + ")");
+            }
+        }
+        return kept;
+    }
+
+    private static float[] gatherRows(float[] x, int[] rows, int width) {
+        float[] out = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(x, rows[i] * width, out, i * width, width);
+        }
+        return out;
+    }
+
+    /** One decoder layer over n rows, updating x in place and appending to the cache. */
+    private void block(int l, KvCache cache, float[] x, int[] pos, int n, float[] lastAttention) {
+        Layer w = layers[l];
+        int d = config.hiddenSize();
+        int hd = config.headDim();
+        int qw = config.heads() * hd;
+        int kvw = config.kvHeads() * hd;
+        int qkvw = qw + 2 * kvw;
+        int past = cache.length[l];
+        if (past + n > cache.capacity) {
+            throw new IllegalStateException("KV cache of " + cache.capacity + " tokens cannot take " + n + " more after " + past);
+        }
+        float[] h = new float[n * d];
+        rmsNorm(x, n, w.inputNorm, h);
+        float[] qkv = new float[n * qkvw];
+        linear(h, n, d, w.qkv, qkvw, w.qkvBias, qkv);
+        for (int r = 0; r < n; r++) {
+            rope.apply(qkv, r * qkvw, config.heads() + config.kvHeads(), pos[r]);
+            for (int g = 0; g < config.kvHeads(); g++) {
+                System.arraycopy(qkv, r * qkvw + qw + g * hd, cache.keys[l], cache.slot(g, past + r), hd);
+                System.arraycopy(qkv, r * qkvw + qw + kvw + g * hd, cache.values[l], cache.slot(g, past + r), hd);
+            }
+        }
+        cache.length[l] = past + n;
+        float[] attended = attention(l, cache, qkv, qkvw, past, n, lastAttention);
+        float[] projected = new float[n * d];
+        linear(attended, n, qw, w.o, d, w.oBias, projected);
+        addInto(x, projected);
+        rmsNorm(x, n, w.postNorm, h);
+        int inter = config.intermediateSize();
+        float[] gateUp = new float[n * 2 * inter];
+        linear(h, n, d, w.gateUp, 2 * inter, w.gateUpBias, gateUp);
+        float[] act = new float[n * inter];
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < inter; i++) {
+                float g = gateUp[r * 2 * inter + i];
+                act[r * inter + i] = g / (1f + (float) Math.exp(-g)) * gateUp[r * 2 * inter + inter + i];
+            }
+        }
+        linear(act, n, inter, w.down, d, w.downBias, projected);
+        addInto(x, projected);
+    }
+
+    /**
+     * Causal grouped-query attention of the n new rows over all cached keys: query row r sees slots
+     * 0..past+r. Returns [n × heads·headDim]; adds the last row's head-mean probabilities to {@code lastAttention}
+     * unless it is null.
+     */
+    private float[] attention(int l, KvCache cache, float[] qkv, int qkvw, int past, int n, float[] lastAttention) {
+        int hd = config.headDim();
+        int heads = config.heads();
+        int keysTotal = past + n;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] out = new float[n * heads * hd];
+        int block = Math.min(QUERY_BLOCK, n);
+        float[] q = new float[block * hd];
+        float[] scores = new float[block * keysTotal];
+        float[] o = new float[block * hd];
+        for (int h = 0; h < heads; h++) {
+            int g = h / config.groupSize();
+            int kvOffset = cache.slot(g, 0);
+            for (int r0 = 0; r0 < n; r0 += block) {
+                int rows = Math.min(block, n - r0);
+                int keys = past + r0 + rows;
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(qkv, (r0 + r) * qkvw + h * hd, q, r * hd, hd);
+                }
+                gemm.multiplyTransposed(rows, keys, hd, q, 0, cache.keys[l], kvOffset, scores, 0);
+                for (int r = 0; r < rows; r++) {
+                    int visible = past + r0 + r + 1;
+                    int base = r * keys;
+                    for (int j = 0; j < visible; j++) {
+                        scores[base + j] *= scale;
+                    }
+                    Softmax.inPlace(scores, base, visible);
+                    Arrays.fill(scores, base + visible, base + keys, 0f);
+                    if (lastAttention != null && r0 + r == n - 1) {
+                        for (int j = 0; j < visible; j++) {
+                            lastAttention[j] += scores[base + j] / heads;
+                        }
+                    }
+                }
+                gemm.multiply(rows, hd, keys, scores, 0, cache.values[l], kvOffset, o, 0);
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(o, r * hd, out, ((r0 + r) * heads + h) * hd, hd);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void rmsNorm(float[] x, int rows, float[] weight, float[] out) {
+        int d = weight.length;
+        for (int r = 0; r < rows; r++) {
+            float inv = (float) (1.0 / Math.sqrt(ops.sumSquares(x, r * d, d) / d + config.rmsNormEps()));
+            for (int i = 0; i < d; i++) {
+                out[r * d + i] = weight[i] * (x[r * d + i] * inv);
+            }
+        }
+    }
+
+    /** y[rows × out] = x[rows × in] · Wᵀ (+ bias), W stored [out × in] as in the checkpoint. */
+    private void linear(float[] x, int rows, int in, float[] w, int outWidth, float[] bias, float[] y) {
+        if (rows <= GEMV_ROWS) {
+            int chunks = Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, outWidth / 256));
+            IntStream.range(0, chunks).parallel().forEach(c -> {
+                int j0 = (int) ((long) outWidth * c / chunks);
+                int j1 = (int) ((long) outWidth * (c + 1) / chunks);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = j0; j < j1; j++) {
+                        y[r * outWidth + j] = ops.dot(x, r * in, w, j * in, in);
+                    }
+                }
+            });
+        } else {
+            gemm.multiplyTransposed(rows, outWidth, in, x, 0, w, 0, y, 0);
+        }
+        if (bias != null) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < outWidth; j++) {
+                    y[r * outWidth + j] += bias[j];
+                }
+            }
+        }
+    }
+
+    private static void addInto(float[] x, float[] delta) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += delta[i];
+        }
+    }
+}

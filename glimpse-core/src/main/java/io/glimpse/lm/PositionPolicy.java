@@ -1,0 +1,25 @@
+package io.glimpse.lm;
+
+/**
+ * Position ids after tokens are removed (research/algorithms.md §0, point 2). KEEP_ORIGINAL gives kept tokens
+ * their original ids and lets later tokens continue the unpruned numbering (FastV's in-place code, HiPrune on
+ * Qwen); RECOMPACT renumbers kept tokens consecutively and shifts later tokens down by the number dropped
+ * (VisionDrop), which is also what pruning before the LLM implies.
+ */
+public enum PositionPolicy {
+    KEEP_ORIGINAL, RECOMPACT;
+
+    /**
+     * Positions of the kept rows.
+     *
+     * @param positions positions of all rows before the cut
+     * @param kept      kept rows, ascending
+     */
+    public int[] apply(int[] positions, int[] kept) {
+        int[] out = new int[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            out[i] = this == KEEP_ORIGINAL ? positions[kept[i]] : positions[0] + i;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,184 @@
+package io.glimpse.lm;
+
+import io.glimpse.io.BadInputException;
+import io.glimpse.io.SafeTensors;
+import io.glimpse.io.TensorData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static io.glimpse.lm.LmFixtures.assertClose;
+import static io.glimpse.lm.LmFixtures.floats;
+import static io.glimpse.lm.LmFixtures.ints;
+import static io.glimpse.lm.LmFixtures.range;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DecoderModelTest {
+    private static float[] prefill(DecoderModel m, int[] ids) {
+        KvCache cache = m.newCache(64);
+        return m.forward(cache, m.embed(ids), range(0, ids.length), ids.length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2", "llama"})
+    void prefillLogitsMatchTheGolden(String name) throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir(name));
+        SafeTensors g = LmFixtures.golden(name);
+        for (String prompt : List.of("short", "long")) {
+            assertClose(prefill(m, ints(g, prompt + ".ids")), floats(g, prompt + ".logits"));
+        }
+    }
+
+    @Test
+    void configsReadAsWritten() throws IOException {
+        DecoderConfig q = DecoderModel.load(LmFixtures.dir("qwen2")).config();
+        assertThat(q.qkvBias()).isTrue();
+        assertThat(q.oBias()).isFalse();
+        assertThat(q.groupSize()).isEqualTo(2);
+        assertThat(q.ropeTheta()).isEqualTo(1e6);
+        assertThat(q.ropeScaling()).isNull();
+        DecoderConfig l = DecoderModel.load(LmFixtures.dir("llama")).config();
+        assertThat(l.qkvBias()).isFalse();
+        assertThat(l.ropeScaling()).isEqualTo(new DecoderConfig.Llama3Scaling(8, 1, 4, 64));
+        assertThat(l.rmsNormEps()).isEqualTo(1e-5f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2", "llama"})
+    void greedyDecodingThroughTheCacheMatchesTheGolden(String name) throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir(name));
+        SafeTensors g = LmFixtures.golden(name);
+        for (String prompt : List.of("short", "long")) {
+            int[] ids = ints(g, prompt + ".ids");
+            int[] expected = ints(g, prompt + ".greedy");
+            KvCache cache = m.newCache(64);
+            float[] logits = m.forward(cache, m.embed(ids), range(0, ids.length), 1);
+            List<Integer> streamed = new ArrayList<>();
+            Generation out = Generation.run(m, cache, logits, expected.length, Sampler.greedy(), m.config().vocabSize(),
+                    new int[0], streamed::add);
+            assertThat(out.tokens()).containsExactly(expected);
+            assertThat(out.stopped()).isFalse();
+            assertThat(streamed).containsExactly(Arrays.stream(expected).boxed().toArray(Integer[]::new));
+            assertThat(cache.length(0)).isEqualTo(ids.length + expected.length - 1);
+            assertThat(cache.nextPosition()).isEqualTo(ids.length + expected.length - 1);
+        }
+    }
+
+    @Test
+    void aStopTokenEndsGenerationWithoutBeingEmitted() throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir("llama"));
+        SafeTensors g = LmFixtures.golden("llama");
+        int[] ids = ints(g, "short.ids");
+        int[] expected = ints(g, "short.greedy");
+        KvCache cache = m.newCache(64);
+        float[] logits = m.forward(cache, m.embed(ids), range(0, ids.length), 1);
+        Generation out = Generation.run(m, cache, logits, 8, Sampler.greedy(), m.config().vocabSize(),
+                new int[] {expected[3]}, t -> { });
+        assertThat(out.tokens()).containsExactly(Arrays.copyOf(expected, 3));
+        assertThat(out.stopped()).isTrue();
+    }
+
+    @Test
+    void aPromptSplitOverTwoCallsGivesTheSameLogits() throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
+        SafeTensors g = LmFixtures.golden("qwen2");
+        int[] ids = ints(g, "long.ids");
+        float[] golden = floats(g, "long.logits");
+        int cut = 9;
+        KvCache cache = m.newCache(64);
+        m.forward(cache, m.embed(Arrays.copyOf(ids, cut)), range(0, cut), 1);
+        int[] rest = Arrays.copyOfRange(ids, cut, ids.length);
+        float[] logits = m.forward(cache, m.embed(rest), DecoderModel.nextPositions(cache, rest.length), rest.length);
+        assertClose(logits, Arrays.copyOfRange(golden, cut * m.config().vocabSize(), golden.length));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2", "llama"})
+    void embeddingInputsWithGappedPositionsMatchTheGolden(String name) throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir(name));
+        SafeTensors g = LmFixtures.golden(name);
+        int[] positions = ints(g, "embeds.positions");
+        KvCache cache = m.newCache(16);
+        float[] logits = m.forward(cache, floats(g, "embeds.inputs"), positions, positions.length);
+        assertClose(logits, floats(g, "embeds.logits"));
+        assertThat(cache.nextPosition()).isEqualTo(positions[positions.length - 1] + 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"language_model.model.", "model.language_model."})
+    void llavaTensorPrefixesLoad(String prefix, @TempDir Path tmp) throws IOException {
+        for (String name : List.of("qwen2", "llama")) {
+            String head = prefix.startsWith("language_model") ? "language_model.lm_head.weight" : "lm_head.weight";
+            Path dir = tmp.resolve(name);
+            copyRenamed(name, dir, t -> t.equals("lm_head.weight") ? head : prefix + t.substring("model.".length()));
+            int[] ids = ints(LmFixtures.golden(name), "short.ids");
+            assertThat(prefill(DecoderModel.load(dir), ids)).containsExactly(prefill(DecoderModel.load(LmFixtures.dir(name)), ids));
+        }
+    }
+
+    @Test
+    void aMissingTensorIsNamedWithItsFile(@TempDir Path tmp) throws IOException {
+        copyRenamed("llama", tmp, t -> t.equals("model.layers.1.mlp.up_proj.weight") ? null : t);
+        assertThatThrownBy(() -> DecoderModel.load(tmp)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("model.layers.1.mlp.up_proj.weight").hasMessageContaining("model.safetensors");
+    }
+
+    @Test
+    void aShapeThatDisagreesWithTheConfigIsNamedWithItsFile(@TempDir Path tmp) throws IOException {
+        copyRenamed("qwen2", tmp, t -> t);
+        Path config = tmp.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"intermediate_size\": 160", "\"intermediate_size\": 96"));
+        assertThatThrownBy(() -> DecoderModel.load(tmp)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("model.layers.0.mlp.gate_proj.weight").hasMessageContaining("[160, 64]")
+                .hasMessageContaining("[96, 64]").hasMessageContaining("model.safetensors");
+    }
+
+    @Test
+    void aMissingEmbeddingTableListsThePrefixesTried(@TempDir Path tmp) throws IOException {
+        copyRenamed("qwen2", tmp, t -> t.replace("model.", "decoder."));
+        assertThatThrownBy(() -> DecoderModel.load(tmp)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("language_model.model.embed_tokens.weight");
+    }
+
+    @Test
+    void tokenIdsOutsideTheEmbeddingTableAreRejected() throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
+        assertThatThrownBy(() -> m.embed(new int[] {1, m.config().vocabSize()})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token id " + m.config().vocabSize());
+    }
+
+    @Test
+    void aFullCacheIsAnError() throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
+        KvCache cache = m.newCache(4);
+        assertThatThrownBy(() -> m.forward(cache, m.embed(new int[] {1, 2, 3, 4, 5}), range(0, 5), 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot take 5");
+    }
+
+    /** Copies a fixture checkpoint, renaming tensors (null drops one). */
+    private static void copyRenamed(String model, Path dir, UnaryOperator<String> rename) throws IOException {
+        Files.createDirectories(dir);
+        Path src = LmFixtures.dir(model);
+        Files.copy(src.resolve("config.json"), dir.resolve("config.json"));
+        List<TensorData> out = new ArrayList<>();
+        for (Map.Entry<String, TensorData> e : SafeTensors.read(src.resolve("model.safetensors")).tensors().entrySet()) {
+            String name = rename.apply(e.getKey());
+            if (name != null) {
+                TensorData t = e.getValue();
+                out.add(new TensorData(name, t.dtype(), t.shape(), t.data()));
+            }
+        }
+        SafeTensors.write(dir.resolve("model.safetensors"), out, Map.of());
+    }
+}
