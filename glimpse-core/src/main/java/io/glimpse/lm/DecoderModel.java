@@ -127,6 +127,33 @@ public final class DecoderModel {
         return out;
     }
 
+    /**
+     * Embeddings of {@code ids} with every occurrence of {@code placeholder} replaced, in order, by the next row of
+     * {@code features} ([rows × hidden]), as the LLaVA models merge visual features (research/model-formats.md §4.2).
+     *
+     * @throws IllegalArgumentException when the placeholder count differs from the feature rows
+     */
+    public float[] embedWith(int[] ids, int placeholder, float[] features) {
+        int d = config.hiddenSize();
+        if (features.length % d != 0) {
+            throw new IllegalArgumentException(features.length + " feature values are not whole rows of width " + d);
+        }
+        int rows = features.length / d;
+        int slots = (int) Arrays.stream(ids).filter(id -> id == placeholder).count();
+        if (slots != rows) {
+            throw new IllegalArgumentException("prompt has " + slots + " placeholders (id " + placeholder + ") for "
+                    + rows + " feature rows");
+        }
+        float[] out = embed(ids);
+        int next = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == placeholder) {
+                System.arraycopy(features, next++ * d, out, i * d, d);
+            }
+        }
+        return out;
+    }
+
     /** Consecutive position ids for {@code count} tokens that follow what the cache holds. */
     public static int[] nextPositions(KvCache cache, int count) {
         int[] p = new int[count];

@@ -152,6 +152,24 @@ class DecoderModelTest {
     }
 
     @Test
+    void placeholdersTakeFeatureRowsInOrder() throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
+        int d = m.config().hiddenSize();
+        float[] features = new float[2 * d];
+        Arrays.fill(features, 0, d, 1f);
+        Arrays.fill(features, d, 2 * d, 2f);
+        int[] ids = {5, 9, 7, 9, 6};
+        float[] x = m.embedWith(ids, 9, features);
+        float[] plain = m.embed(ids);
+        assertThat(Arrays.copyOfRange(x, d, 2 * d)).containsOnly(1f);
+        assertThat(Arrays.copyOfRange(x, 3 * d, 4 * d)).containsOnly(2f);
+        assertThat(Arrays.copyOfRange(x, 0, d)).containsExactly(Arrays.copyOfRange(plain, 0, d));
+        assertThat(Arrays.copyOfRange(x, 4 * d, 5 * d)).containsExactly(Arrays.copyOfRange(plain, 4 * d, 5 * d));
+        assertThatThrownBy(() -> m.embedWith(new int[] {9, 1}, 9, features)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 placeholders").hasMessageContaining("2 feature rows");
+    }
+
+    @Test
     void tokenIdsOutsideTheEmbeddingTableAreRejected() throws IOException {
         DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
         assertThatThrownBy(() -> m.embed(new int[] {1, m.config().vocabSize()})).isInstanceOf(IllegalArgumentException.class)
