@@ -196,20 +196,23 @@ public final class DecoderModel {
         }
         float[] x = inputs.clone();
         int[] pos = positions.clone();
-        float[] lastAttention = null;
+        int[] original = new int[n];
+        Arrays.setAll(original, i -> i);
+        LayerAttention seen = null;
         for (int l = 0; l < layers.length; l++) {
-            if (pruner != null && l > 0 && pruner.actsBefore(l)) {
-                int[] kept = checkedKeep(pruner.keep(l, lastAttention, cache.length(l - 1) - n, n), n);
+            if (seen != null) {
+                int[] kept = checkedKeep(pruner.keep(l, seen), n);
                 x = gatherRows(x, kept, d);
                 if (pruner.positions() == PositionPolicy.RECOMPACT) {
                     next -= n - kept.length;
                 }
                 pos = pruner.positions().apply(pos, kept);
+                int[] before = original;
+                original = Arrays.stream(kept).map(r -> before[r]).toArray();
                 n = kept.length;
             }
             boolean record = pruner != null && l + 1 < layers.length && pruner.actsBefore(l + 1);
-            lastAttention = record ? new float[cache.length(l) + n] : null;
-            block(l, cache, x, pos, n, lastAttention);
+            seen = block(l, cache, x, pos, original, record);
         }
         cache.setNextPosition(next);
         if (logitRows > n) {
@@ -247,9 +250,13 @@ public final class DecoderModel {
         return out;
     }
 
-    /** One decoder layer over n rows, updating x in place and appending to the cache. */
-    private void block(int l, KvCache cache, float[] x, int[] pos, int n, float[] lastAttention) {
+    /**
+     * One decoder layer over the rows whose original indices are given, updating x in place and appending to the
+     * cache; returns the layer's attention when asked to record it, else null.
+     */
+    private LayerAttention block(int l, KvCache cache, float[] x, int[] pos, int[] original, boolean record) {
         Layer w = layers[l];
+        int n = original.length;
         int d = config.hiddenSize();
         int hd = config.headDim();
         int qw = config.heads() * hd;
@@ -271,7 +278,8 @@ public final class DecoderModel {
             }
         }
         cache.length[l] = past + n;
-        float[] attended = attention(l, cache, qkv, qkvw, past, n, lastAttention);
+        float[] lastRow = record ? new float[past + n] : null;
+        float[] attended = attention(l, cache, qkv, qkvw, past, n, lastRow);
         float[] projected = new float[n * d];
         linear(attended, n, qw, w.o, d, w.oBias, projected);
         addInto(x, projected);
@@ -288,6 +296,7 @@ public final class DecoderModel {
         }
         linear(act, n, inter, w.down, d, w.downBias, projected);
         addInto(x, projected);
+        return record ? new LayerAttention(gemm, cache, l, qkv, qkvw, config.heads(), config.groupSize(), past, original, lastRow) : null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.glimpse.lm;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * FastV: after layer K-1, keep the visual tokens that the last prompt token attends to most (head mean) and
@@ -9,14 +10,14 @@ import java.util.Arrays;
  * scores from the last token, kept tokens keep original positions). Defaults: K = 2, keep = half the visual tokens.
  * Parameters: layer K ≥ 1, the visual rows [start, start + count) of the prefill, how many to keep, a position policy.
  */
-public final class FastVPrune implements LayerPruner {
+public final class FastVLayerPruner implements LayerPruner {
     private final int layer;
     private final int start;
     private final int count;
     private final int keep;
     private final PositionPolicy policy;
 
-    public FastVPrune(int layer, int start, int count, int keep, PositionPolicy policy) {
+    public FastVLayerPruner(int layer, int start, int count, int keep, PositionPolicy policy) {
         if (layer < 1) {
             throw new IllegalArgumentException("FastV layer K must be at least 1 (it needs attention from layer K-1), got " + layer);
         }
@@ -32,8 +33,8 @@ public final class FastVPrune implements LayerPruner {
     }
 
     /** The paper's setting: K = 2, keep round(count / 2), original positions. */
-    public static FastVPrune defaults(int start, int count) {
-        return new FastVPrune(2, start, count, Math.max(1, Math.round(count / 2f)), PositionPolicy.KEEP_ORIGINAL);
+    public static FastVLayerPruner defaults(int start, int count) {
+        return new FastVLayerPruner(2, start, count, Math.max(1, Math.round(count / 2f)), PositionPolicy.KEEP_ORIGINAL);
     }
 
     @Override
@@ -42,31 +43,28 @@ public final class FastVPrune implements LayerPruner {
     }
 
     @Override
-    public int[] keep(int l, float[] lastAttention, int past, int rows) {
-        if (start + count >= rows) {
+    public int[] keep(int l, LayerAttention attention) {
+        int rows = attention.rows();
+        if (attention.originalRow(rows - 1) < start + count) {
             throw new IllegalArgumentException("FastV visual rows [" + start + ", " + (start + count)
-                    + ") must end before the last of the " + rows + " prefill rows");
+                    + ") must end before the last prefill row, which ranks them");
         }
-        Integer[] order = new Integer[count];
-        for (int j = 0; j < count; j++) {
-            order[j] = j;
-        }
-        Arrays.sort(order, (a, b) -> {
-            int c = Float.compare(lastAttention[past + start + b], lastAttention[past + start + a]);
+        float[] last = attention.lastRowMean();
+        int past = attention.past();
+        Integer[] visual = IntStream.range(0, rows).filter(r -> isVisual(attention.originalRow(r))).boxed().toArray(Integer[]::new);
+        Arrays.sort(visual, (a, b) -> {
+            int c = Float.compare(last[past + b], last[past + a]);
             return c != 0 ? c : Integer.compare(a, b);
         });
-        boolean[] kept = new boolean[count];
-        for (int i = 0; i < keep; i++) {
-            kept[order[i]] = true;
+        boolean[] dropped = new boolean[rows];
+        for (int i = keep; i < visual.length; i++) {
+            dropped[visual[i]] = true;
         }
-        int[] out = new int[rows - count + keep];
-        int at = 0;
-        for (int r = 0; r < rows; r++) {
-            if (r < start || r >= start + count || kept[r - start]) {
-                out[at++] = r;
-            }
-        }
-        return out;
+        return IntStream.range(0, rows).filter(r -> !dropped[r]).toArray();
+    }
+
+    private boolean isVisual(int originalRow) {
+        return originalRow >= start && originalRow < start + count;
     }
 
     @Override
