@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -89,6 +90,42 @@ public final class DecoderModel {
                     c.mlpBias() ? t.floats(m + "down_proj.bias", d) : null);
         }
         return new DecoderModel(c, embeddings, head, t.floats(p + "norm.weight", d), layers);
+    }
+
+    /**
+     * A model of the given shape with seeded random weights (uniform, scaled by fan-in; norms at 1; tied head), for
+     * benchmarks that need a real-sized decoder without a checkpoint.
+     */
+    public static DecoderModel random(DecoderConfig c, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int d = c.hiddenSize();
+        int q = c.heads() * c.headDim();
+        int qkv = q + 2 * c.kvHeads() * c.headDim();
+        int inter = c.intermediateSize();
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new Layer(ones(d), uniform(random, qkv * d, d), c.qkvBias() ? uniform(random, qkv, d) : null,
+                    uniform(random, d * q, q), c.oBias() ? uniform(random, d, q) : null, ones(d),
+                    uniform(random, 2 * inter * d, d), c.mlpBias() ? uniform(random, 2 * inter, d) : null,
+                    uniform(random, d * inter, inter), c.mlpBias() ? uniform(random, d, inter) : null);
+        }
+        float[] embeddings = uniform(random, Math.multiplyExact(c.vocabSize(), d), 1);
+        return new DecoderModel(c, embeddings, embeddings, ones(d), layers);
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, 1f);
+        return a;
+    }
+
+    private static float[] uniform(SplittableRandom random, int n, int fanIn) {
+        float bound = (float) Math.sqrt(3.0 / fanIn);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) random.nextDouble(-bound, bound);
+        }
+        return a;
     }
 
     private static float[] concat(float[]... parts) {

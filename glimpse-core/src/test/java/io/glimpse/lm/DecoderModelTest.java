@@ -170,6 +170,19 @@ class DecoderModelTest {
     }
 
     @Test
+    void randomModelsAreSeededAndFinite() throws IOException {
+        DecoderConfig c = DecoderModel.load(LmFixtures.dir("llama")).config();
+        float[] a = prefill(DecoderModel.random(c, 3), new int[] {1, 2, 3});
+        float[] b = prefill(DecoderModel.random(c, 3), new int[] {1, 2, 3});
+        float[] other = prefill(DecoderModel.random(c, 4), new int[] {1, 2, 3});
+        assertThat(a).containsExactly(b);
+        assertThat(a).isNotEqualTo(other);
+        for (float v : a) {
+            assertThat(Float.isFinite(v)).isTrue();
+        }
+    }
+
+    @Test
     void tokenIdsOutsideTheEmbeddingTableAreRejected() throws IOException {
         DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
         assertThatThrownBy(() -> m.embed(new int[] {1, m.config().vocabSize()})).isInstanceOf(IllegalArgumentException.class)
