@@ -339,49 +339,86 @@ public final class DecoderModel {
     /**
      * Causal grouped-query attention of the n new rows over all cached keys: query row r sees slots
      * 0..past+r. Returns [n × heads·headDim]; adds the last row's head-mean probabilities to {@code lastAttention}
-     * unless it is null.
+     * unless it is null (summed in head order, so the result does not depend on threads).
      */
     private float[] attention(int l, KvCache cache, float[] qkv, int qkvw, int past, int n, float[] lastAttention) {
-        int hd = config.headDim();
         int heads = config.heads();
-        int keysTotal = past + n;
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] out = new float[n * heads * hd];
-        int block = Math.min(QUERY_BLOCK, n);
-        float[] q = new float[block * hd];
-        float[] scores = new float[block * keysTotal];
-        float[] o = new float[block * hd];
-        for (int h = 0; h < heads; h++) {
-            int g = h / config.groupSize();
-            int kvOffset = cache.slot(g, 0);
-            for (int r0 = 0; r0 < n; r0 += block) {
-                int rows = Math.min(block, n - r0);
-                int keys = past + r0 + rows;
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(qkv, (r0 + r) * qkvw + h * hd, q, r * hd, hd);
-                }
-                gemm.multiplyTransposed(rows, keys, hd, q, 0, cache.keys[l], kvOffset, scores, 0);
-                for (int r = 0; r < rows; r++) {
-                    int visible = past + r0 + r + 1;
-                    int base = r * keys;
-                    for (int j = 0; j < visible; j++) {
-                        scores[base + j] *= scale;
-                    }
-                    Softmax.inPlace(scores, base, visible);
-                    Arrays.fill(scores, base + visible, base + keys, 0f);
-                    if (lastAttention != null && r0 + r == n - 1) {
-                        for (int j = 0; j < visible; j++) {
-                            lastAttention[j] += scores[base + j] / heads;
-                        }
-                    }
-                }
-                gemm.multiply(rows, hd, keys, scores, 0, cache.values[l], kvOffset, o, 0);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(o, r * hd, out, ((r0 + r) * heads + h) * hd, hd);
+        float[] out = new float[n * heads * config.headDim()];
+        float[][] lastRows = new float[heads][];
+        if (n <= GEMV_ROWS) {
+            IntStream.range(0, heads).parallel().forEach(h -> lastRows[h] = attendByRows(l, cache, qkv, qkvw, past, n, h, out));
+        } else {
+            for (int h = 0; h < heads; h++) {
+                lastRows[h] = attendByGemm(l, cache, qkv, qkvw, past, n, h, out);
+            }
+        }
+        if (lastAttention != null) {
+            for (float[] row : lastRows) {
+                for (int j = 0; j < row.length; j++) {
+                    lastAttention[j] += row[j] / heads;
                 }
             }
         }
         return out;
+    }
+
+    /** One head over a few rows with dot products against the cache, reading each key once (decode). */
+    private float[] attendByRows(int l, KvCache cache, float[] qkv, int qkvw, int past, int n, int h, float[] out) {
+        int hd = config.headDim();
+        int kvOffset = cache.slot(h / config.groupSize(), 0);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] p = null;
+        for (int r = 0; r < n; r++) {
+            int visible = past + r + 1;
+            p = new float[visible];
+            for (int j = 0; j < visible; j++) {
+                p[j] = ops.dot(qkv, r * qkvw + h * hd, cache.keys[l], kvOffset + j * hd, hd) * scale;
+            }
+            Softmax.inPlace(p, 0, visible);
+            int o = (r * config.heads() + h) * hd;
+            for (int j = 0; j < visible; j++) {
+                ops.axpy(p[j], cache.values[l], kvOffset + j * hd, out, o, hd);
+            }
+        }
+        return p;
+    }
+
+    /** One head over many rows: blocks of queries against all visible keys through the GEMM kernel (prefill). */
+    private float[] attendByGemm(int l, KvCache cache, float[] qkv, int qkvw, int past, int n, int h, float[] out) {
+        int hd = config.headDim();
+        int heads = config.heads();
+        int kvOffset = cache.slot(h / config.groupSize(), 0);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        int block = Math.min(QUERY_BLOCK, n);
+        float[] q = new float[block * hd];
+        float[] scores = new float[block * (past + n)];
+        float[] o = new float[block * hd];
+        float[] last = null;
+        for (int r0 = 0; r0 < n; r0 += block) {
+            int rows = Math.min(block, n - r0);
+            int keys = past + r0 + rows;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(qkv, (r0 + r) * qkvw + h * hd, q, r * hd, hd);
+            }
+            gemm.multiplyTransposed(rows, keys, hd, q, 0, cache.keys[l], kvOffset, scores, 0);
+            for (int r = 0; r < rows; r++) {
+                int visible = past + r0 + r + 1;
+                int base = r * keys;
+                for (int j = 0; j < visible; j++) {
+                    scores[base + j] *= scale;
+                }
+                Softmax.inPlace(scores, base, visible);
+                Arrays.fill(scores, base + visible, base + keys, 0f);
+            }
+            gemm.multiply(rows, hd, keys, scores, 0, cache.values[l], kvOffset, o, 0);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(o, r * hd, out, ((r0 + r) * heads + h) * hd, hd);
+            }
+            if (r0 + rows == n) {
+                last = Arrays.copyOfRange(scores, (rows - 1) * keys, rows * keys);
+            }
+        }
+        return last;
     }
 
     private void rmsNorm(float[] x, int rows, float[] weight, float[] out) {
