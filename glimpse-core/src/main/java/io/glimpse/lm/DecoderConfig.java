@@ -84,17 +84,20 @@ public record DecoderConfig(String modelType, int vocabSize, int hiddenSize, int
         if (!qwen && !type.equals("llama")) {
             throw new IllegalArgumentException("model_type '" + type + "' is not a supported decoder (qwen2, llama)");
         }
-        int hidden = intField(c, "hidden_size");
-        int heads = intField(c, "num_attention_heads");
-        int kvHeads = c.hasNonNull("num_key_value_heads") ? intField(c, "num_key_value_heads") : heads;
-        int headDim = c.hasNonNull("head_dim") ? intField(c, "head_dim") : hidden / heads;
+        // Fields left out take transformers' Qwen2Config / LlamaConfig defaults: llava-1.5's text_config lists only
+        // what differs from LlamaConfig (vocab_size, rms_norm_eps), not the 7B shape.
+        int hidden = intField(c, "hidden_size", 4096);
+        int heads = intField(c, "num_attention_heads", 32);
+        positive("num_attention_heads", heads);
+        int kvHeads = intField(c, "num_key_value_heads", heads);
+        int headDim = intField(c, "head_dim", hidden / heads);
         JsonNode ropeParams = c.path("rope_parameters");
         double theta = c.hasNonNull("rope_theta") ? c.get("rope_theta").asDouble()
                 : ropeParams.hasNonNull("rope_theta") ? ropeParams.get("rope_theta").asDouble() : 10000.0;
         JsonNode scaling = c.hasNonNull("rope_scaling") ? c.get("rope_scaling") : ropeParams;
         boolean attentionBias = c.path("attention_bias").asBoolean(false);
-        return new DecoderConfig(type, intField(c, "vocab_size"), hidden, intField(c, "intermediate_size"),
-                intField(c, "num_hidden_layers"), heads, kvHeads, headDim,
+        return new DecoderConfig(type, intField(c, "vocab_size", qwen ? 151936 : 32000), hidden,
+                intField(c, "intermediate_size", qwen ? 22016 : 11008), intField(c, "num_hidden_layers", 32), heads, kvHeads, headDim,
                 (float) c.path("rms_norm_eps").asDouble(1e-6), theta, scaling(scaling),
                 c.path("tie_word_embeddings").asBoolean(false),
                 qwen || attentionBias, !qwen && attentionBias, !qwen && c.path("mlp_bias").asBoolean(false));
@@ -113,10 +116,13 @@ public record DecoderConfig(String modelType, int vocabSize, int hiddenSize, int
         };
     }
 
-    private static int intField(JsonNode c, String name) {
+    private static int intField(JsonNode c, String name, int absent) {
         JsonNode v = c.get(name);
-        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException("field '" + name + "' is missing or not an integer");
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new IllegalArgumentException("field '" + name + "' is not an integer: " + v);
         }
         return v.asInt();
     }
