@@ -84,11 +84,4 @@ class FastVLayerPrunerTest {
         assertThat(recompact.length(m.config().layers() - 1)).isEqualTo(keepOriginal.length(m.config().layers() - 1));
         assertThat(a).isNotEqualTo(b);
     }
-
-    @Test
-    void policiesNumberKeptRows() {
-        int[] positions = {10, 11, 12, 13, 14};
-        assertThat(PositionPolicy.KEEP_ORIGINAL.apply(positions, new int[] {0, 2, 4})).containsExactly(10, 12, 14);
-        assertThat(PositionPolicy.RECOMPACT.apply(positions, new int[] {0, 2, 4})).containsExactly(10, 11, 12);
-    }
 }
