@@ -96,7 +96,7 @@ public final class AimLayerPruner implements LayerPruner {
                 double[] next = new double[n];
                 for (int i = 0; i < n; i++) {
                     double w = pi[i];
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = 0; j < attention.visible(i); j++) {
                         next[j] += w * m[i * n + j];
                     }
                 }

@@ -4,6 +4,7 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.Softmax;
 import io.glimpse.tensor.VectorOps;
+import io.glimpse.tokens.AttentionMask;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -202,7 +203,7 @@ public final class DecoderModel {
 
     /** Prefill without pruning; see {@link #forward(KvCache, float[], int[], int, LayerPruner)}. */
     public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows) {
-        return forward(cache, inputs, positions, logitRows, null);
+        return forward(cache, inputs, positions, logitRows, null, null);
     }
 
     /**
@@ -212,6 +213,16 @@ public final class DecoderModel {
      * the rows dropped when the pruner re-compacts).
      */
     public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows, LayerPruner pruner) {
+        return forward(cache, inputs, positions, logitRows, pruner, null);
+    }
+
+    /**
+     * As {@link #forward(KvCache, float[], int[], int, LayerPruner)}, with {@code mask} (null = causal) deciding which
+     * of the call's rows each row attends to; every row also sees all cached slots. A frame-wise block-causal mask
+     * (TC-LLaVA, {@link io.glimpse.tokens.AttentionMasks#frameBlockCausal}) is opt-in: checkpoints not fine-tuned for
+     * it see attention they were never trained on. Pruned rows leave the mask with their keys.
+     */
+    public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows, LayerPruner pruner, AttentionMask mask) {
         int d = config.hiddenSize();
         int n = positions.length;
         if (n == 0 || inputs.length != n * d) {
@@ -231,6 +242,11 @@ public final class DecoderModel {
         if (logitRows < 1) {
             throw new IllegalArgumentException("logitRows must be positive, got " + logitRows);
         }
+        if (mask != null && mask.length() != n) {
+            throw new IllegalArgumentException("attention mask covers " + mask.length() + " rows, the call has " + n);
+        }
+        int[] visibleRows = new int[n];
+        Arrays.setAll(visibleRows, r -> mask == null ? r + 1 : mask.visibleEnd(r));
         float[] x = inputs.clone();
         int[] pos = positions.clone();
         int[] original = new int[n];
@@ -246,10 +262,12 @@ public final class DecoderModel {
                 pos = pruner.positions().apply(pos, kept);
                 int[] before = original;
                 original = Arrays.stream(kept).map(r -> before[r]).toArray();
+                int[] visibleBefore = visibleRows;
+                visibleRows = Arrays.stream(kept).map(r -> lowerBound(kept, visibleBefore[r])).toArray();
                 n = kept.length;
             }
             boolean record = pruner != null && l + 1 < layers.length && pruner.actsBefore(l + 1);
-            seen = block(l, cache, x, pos, original, record);
+            seen = block(l, cache, x, pos, original, visibleRows, record);
         }
         cache.setNextPosition(next);
         if (logitRows > n) {
@@ -265,6 +283,12 @@ public final class DecoderModel {
     /** Decodes one token at the cache's next position and returns its logits [vocab]. */
     public float[] step(KvCache cache, int token) {
         return forward(cache, embed(new int[] {token}), new int[] {cache.nextPosition()}, 1);
+    }
+
+    /** Entries of the ascending {@code sorted} below {@code bound}. */
+    private static int lowerBound(int[] sorted, int bound) {
+        int i = Arrays.binarySearch(sorted, bound);
+        return i >= 0 ? i : -i - 1;
     }
 
     private static int[] checkedKeep(int[] kept, int n) {
@@ -291,7 +315,7 @@ public final class DecoderModel {
      * One decoder layer over the rows whose original indices are given, updating x in place and appending to the
      * cache; returns the layer's attention when asked to record it, else null.
      */
-    private LayerAttention block(int l, KvCache cache, float[] x, int[] pos, int[] original, boolean record) {
+    private LayerAttention block(int l, KvCache cache, float[] x, int[] pos, int[] original, int[] visibleRows, boolean record) {
         Layer w = layers[l];
         int n = original.length;
         int d = config.hiddenSize();
@@ -316,7 +340,7 @@ public final class DecoderModel {
         }
         cache.length[l] = past + n;
         float[] lastRow = record ? new float[past + n] : null;
-        float[] attended = attention(l, cache, qkv, qkvw, past, n, lastRow);
+        float[] attended = attention(l, cache, qkv, qkvw, past, visibleRows, lastRow);
         float[] projected = new float[n * d];
         linear(attended, n, qw, w.o, d, w.oBias, projected);
         addInto(x, projected);
@@ -333,23 +357,24 @@ public final class DecoderModel {
         }
         linear(act, n, inter, w.down, d, w.downBias, projected);
         addInto(x, projected);
-        return record ? new LayerAttention(gemm, cache, l, qkv, qkvw, config.heads(), config.groupSize(), past, original, lastRow) : null;
+        return record ? new LayerAttention(gemm, cache, l, qkv, qkvw, config.heads(), config.groupSize(), past, original, visibleRows, lastRow) : null;
     }
 
     /**
-     * Causal grouped-query attention of the n new rows over all cached keys: query row r sees slots
-     * 0..past+r. Returns [n × heads·headDim]; adds the last row's head-mean probabilities to {@code lastAttention}
+     * Grouped-query attention of the new rows over the cache: query row r sees slots 0..past+visibleRows[r]-1
+     * (past + r for a causal mask). Returns [n × heads·headDim]; adds the last row's head-mean probabilities to {@code lastAttention}
      * unless it is null (summed in head order, so the result does not depend on threads).
      */
-    private float[] attention(int l, KvCache cache, float[] qkv, int qkvw, int past, int n, float[] lastAttention) {
+    private float[] attention(int l, KvCache cache, float[] qkv, int qkvw, int past, int[] visibleRows, float[] lastAttention) {
         int heads = config.heads();
+        int n = visibleRows.length;
         float[] out = new float[n * heads * config.headDim()];
         float[][] lastRows = new float[heads][];
         if (n <= GEMV_ROWS) {
-            IntStream.range(0, heads).parallel().forEach(h -> lastRows[h] = attendByRows(l, cache, qkv, qkvw, past, n, h, out));
+            IntStream.range(0, heads).parallel().forEach(h -> lastRows[h] = attendByRows(l, cache, qkv, qkvw, past, visibleRows, h, out));
         } else {
             for (int h = 0; h < heads; h++) {
-                lastRows[h] = attendByGemm(l, cache, qkv, qkvw, past, n, h, out);
+                lastRows[h] = attendByGemm(l, cache, qkv, qkvw, past, visibleRows, h, out);
             }
         }
         if (lastAttention != null) {
@@ -363,13 +388,14 @@ public final class DecoderModel {
     }
 
     /** One head over a few rows with dot products against the cache, reading each key once (decode). */
-    private float[] attendByRows(int l, KvCache cache, float[] qkv, int qkvw, int past, int n, int h, float[] out) {
+    private float[] attendByRows(int l, KvCache cache, float[] qkv, int qkvw, int past, int[] visibleRows, int h, float[] out) {
+        int n = visibleRows.length;
         int hd = config.headDim();
         int kvOffset = cache.slot(h / config.groupSize(), 0);
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] p = null;
         for (int r = 0; r < n; r++) {
-            int visible = past + r + 1;
+            int visible = past + visibleRows[r];
             p = new float[visible];
             for (int j = 0; j < visible; j++) {
                 p[j] = ops.dot(qkv, r * qkvw + h * hd, cache.keys[l], kvOffset + j * hd, hd) * scale;
@@ -384,7 +410,8 @@ public final class DecoderModel {
     }
 
     /** One head over many rows: blocks of queries against all visible keys through the GEMM kernel (prefill). */
-    private float[] attendByGemm(int l, KvCache cache, float[] qkv, int qkvw, int past, int n, int h, float[] out) {
+    private float[] attendByGemm(int l, KvCache cache, float[] qkv, int qkvw, int past, int[] visibleRows, int h, float[] out) {
+        int n = visibleRows.length;
         int hd = config.headDim();
         int heads = config.heads();
         int kvOffset = cache.slot(h / config.groupSize(), 0);
@@ -396,13 +423,16 @@ public final class DecoderModel {
         float[] last = null;
         for (int r0 = 0; r0 < n; r0 += block) {
             int rows = Math.min(block, n - r0);
-            int keys = past + r0 + rows;
+            int keys = past;
+            for (int r = r0; r < r0 + rows; r++) {
+                keys = Math.max(keys, past + visibleRows[r]);
+            }
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(qkv, (r0 + r) * qkvw + h * hd, q, r * hd, hd);
             }
             gemm.multiplyTransposed(rows, keys, hd, q, 0, cache.keys[l], kvOffset, scores, 0);
             for (int r = 0; r < rows; r++) {
-                int visible = past + r0 + r + 1;
+                int visible = past + visibleRows[r0 + r];
                 int base = r * keys;
                 for (int j = 0; j < visible; j++) {
                     scores[base + j] *= scale;

@@ -3,6 +3,8 @@ package io.glimpse.lm;
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.Softmax;
 
+import java.util.Arrays;
+
 /**
  * The self-attention of one decoder layer during a prefill, for pruners that rank tokens by it. The last row's
  * head-mean probabilities come free with the layer; whole per-head matrices are recomputed on request from the
@@ -20,10 +22,11 @@ public final class LayerAttention {
     private final int past;
     private final int rows;
     private final int[] originalRows;
+    private final int[] visibleRows;
     private final float[] lastRowMean;
 
     LayerAttention(Gemm gemm, KvCache cache, int layer, float[] qkv, int qkvWidth, int heads, int groupSize, int past,
-                   int[] originalRows, float[] lastRowMean) {
+                   int[] originalRows, int[] visibleRows, float[] lastRowMean) {
         this.gemm = gemm;
         this.cache = cache;
         this.layer = layer;
@@ -35,6 +38,7 @@ public final class LayerAttention {
         this.past = past;
         this.rows = originalRows.length;
         this.originalRows = originalRows;
+        this.visibleRows = visibleRows;
         this.lastRowMean = lastRowMean;
     }
 
@@ -90,17 +94,22 @@ public final class LayerAttention {
         return s;
     }
 
-    /** Causal softmax of {@link #scores} divided by {@code temperature}; entries a row may not see are 0. */
+    /** Key slots row r may attend to: 0 .. visible(r) - 1 (past + r + 1 under a causal mask). */
+    public int visible(int r) {
+        return past + visibleRows[r];
+    }
+
+    /** Masked softmax of {@link #scores} divided by {@code temperature}; entries a row may not see are 0. */
     public float[] probabilities(int head, float temperature) {
         float[] s = scores(head);
         int keys = keys();
         for (int r = 0; r < rows; r++) {
-            int visible = past + r + 1;
+            int visible = visible(r);
             for (int j = 0; j < visible; j++) {
                 s[r * keys + j] /= temperature;
             }
             Softmax.inPlace(s, r * keys, visible);
-            java.util.Arrays.fill(s, r * keys + visible, (r + 1) * keys, 0f);
+            Arrays.fill(s, r * keys + visible, (r + 1) * keys, 0f);
         }
         return s;
     }

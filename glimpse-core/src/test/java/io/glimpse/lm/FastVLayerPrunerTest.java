@@ -43,7 +43,9 @@ class FastVLayerPrunerTest {
 
     /** An attention record that holds only the last row's head mean. */
     static LayerAttention lastRow(float[] mean, int past, int[] originalRows) {
-        return new LayerAttention(null, new KvCache(1, 1, 2, 16), 1, null, 0, 1, 1, past, originalRows, mean);
+        int[] causal = new int[originalRows.length];
+        Arrays.setAll(causal, r -> r + 1);
+        return new LayerAttention(null, new KvCache(1, 1, 2, 16), 1, null, 0, 1, 1, past, originalRows, causal, mean);
     }
 
     @ParameterizedTest
