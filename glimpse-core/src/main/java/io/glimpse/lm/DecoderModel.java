@@ -210,7 +210,8 @@ public final class DecoderModel {
      * Runs the rows of {@code inputs} ([positions.length × hidden]) after what {@code cache} holds, appends their
      * keys and values to it, and returns the logits of the last {@code logitRows} rows that survive pruning
      * ([logitRows × vocab]). Afterwards the cache's next position is one past the largest position given (less
-     * the rows dropped when the pruner re-compacts).
+     * the rows dropped when the pruner re-compacts). Bad arguments are rejected before the cache changes; a pruner
+     * that fails part-way leaves the cache half-updated, so it should then be discarded.
      */
     public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows, LayerPruner pruner) {
         return forward(cache, inputs, positions, logitRows, pruner, null);
@@ -231,6 +232,11 @@ public final class DecoderModel {
         }
         if (cache.kvHeads != config.kvHeads() || cache.headDim != config.headDim() || cache.keys.length != layers.length) {
             throw new IllegalArgumentException("cache was made for another model shape");
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            if (!Float.isFinite(inputs[i])) {
+                throw new IllegalArgumentException("input row " + i / d + " holds " + inputs[i]);
+            }
         }
         int next = cache.nextPosition();
         for (int i = 0; i < n; i++) {

@@ -190,6 +190,17 @@ class DecoderModelTest {
     }
 
     @Test
+    void nonFiniteInputsAreRejectedBeforeTheCacheChanges() throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
+        KvCache cache = m.newCache(8);
+        float[] x = m.embed(new int[] {1, 2});
+        x[m.config().hiddenSize() + 3] = Float.NaN;
+        assertThatThrownBy(() -> m.forward(cache, x, range(0, 2), 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input row 1");
+        assertThat(cache.length(0)).isZero();
+    }
+
+    @Test
     void aFullCacheIsAnError() throws IOException {
         DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
         KvCache cache = m.newCache(4);
