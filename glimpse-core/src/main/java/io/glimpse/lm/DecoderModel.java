@@ -356,9 +356,14 @@ public final class DecoderModel {
         linear(h, n, d, w.gateUp, 2 * inter, w.gateUpBias, gateUp);
         float[] act = new float[n * inter];
         for (int r = 0; r < n; r++) {
+            int g = r * 2 * inter;
+            int a = r * inter;
             for (int i = 0; i < inter; i++) {
-                float g = gateUp[r * 2 * inter + i];
-                act[r * inter + i] = g / (1f + (float) Math.exp(-g)) * gateUp[r * 2 * inter + inter + i];
+                act[a + i] = -gateUp[g + i];
+            }
+            ops.expShifted(act, a, inter, 0f);
+            for (int i = 0; i < inter; i++) {
+                act[a + i] = gateUp[g + i] / (1f + act[a + i]) * gateUp[g + inter + i];
             }
         }
         linear(act, n, inter, w.down, d, w.downBias, projected);

@@ -72,4 +72,26 @@ final class PanamaVectorOps implements VectorOps {
             y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
         }
     }
+
+    @Override
+    public float expShifted(float[] x, int xo, int n, float shift) {
+        int i = 0;
+        float s = 0;
+        if (n > 2 * LANES) {
+            FloatVector vs = FloatVector.broadcast(SPECIES, shift);
+            FloatVector acc = FloatVector.zero(SPECIES);
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector e = FloatVector.fromArray(SPECIES, x, xo + i).sub(vs).lanewise(VectorOperators.EXP);
+                e.intoArray(x, xo + i);
+                acc = acc.add(e);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            x[xo + i] = (float) Math.exp(x[xo + i] - shift);
+            s += x[xo + i];
+        }
+        return s;
+    }
 }

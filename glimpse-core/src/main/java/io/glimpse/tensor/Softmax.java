@@ -2,6 +2,8 @@ package io.glimpse.tensor;
 
 /** Numerically stable softmax: subtract the maximum, exponentiate, normalise, as torch.softmax does in float32. */
 public final class Softmax {
+    private static final VectorOps OPS = VectorOps.get();
+
     private Softmax() {
     }
 
@@ -14,13 +16,7 @@ public final class Softmax {
         for (int i = offset; i < offset + length; i++) {
             max = Math.max(max, x[i]);
         }
-        float sum = 0f;
-        for (int i = offset; i < offset + length; i++) {
-            float e = (float) Math.exp(x[i] - max);
-            x[i] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
+        float inv = 1f / OPS.expShifted(x, offset, length, max);
         for (int i = offset; i < offset + length; i++) {
             x[i] *= inv;
         }

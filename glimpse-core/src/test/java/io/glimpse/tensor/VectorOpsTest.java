@@ -50,6 +50,31 @@ class VectorOpsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void expShiftedMatchesMathExpOnBothPaths(int size) {
+        Random rnd = new Random(size);
+        float[] x = random(rnd, size, 2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 40;
+        }
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            float[] y = x.clone();
+            float sum = ops.expShifted(y, 2, size, 3f);
+            double expectedSum = 0;
+            for (int i = 0; i < size; i++) {
+                double e = Math.exp(x[2 + i] - 3f);
+                expectedSum += e;
+                assertThat((double) y[2 + i]).isCloseTo(e, offset(1e-6 * e));
+            }
+            assertThat(y[0]).isEqualTo(x[0]);
+            assertThat((double) sum).isCloseTo(expectedSum, offset(1e-5 * expectedSum));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void dotAndSumSquaresAgreeOnRandomInputsAtOffsets(int size) {
         assumeTrue(panama != null, "Vector API not available");
         Random rnd = new Random(size);
