@@ -5,7 +5,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Autoregressive decoding after a prefill: sample, stream, feed back through the KV cache, until a stop token or
- * the token limit.
+ * the token limit. The last chosen token is not run, so the cache ends one token short of the output (feed it
+ * with {@link DecoderModel#step} before continuing the conversation).
  *
  * @param tokens  generated ids, without the stop token
  * @param stopped true when a stop token ended generation, false when the limit did
