@@ -28,7 +28,12 @@ final class OutputDir implements AutoCloseable {
             throw new IllegalArgumentException(target + ": exists and is not a directory");
         }
         Files.createDirectories(abs.getParent());
-        return new OutputDir(abs, Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".partial-"));
+        Path staging = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".partial-");
+        // Temporary directories are private; the finished output is an ordinary directory others may read.
+        if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return new OutputDir(abs, staging);
     }
 
     Path resolve(String name) {

@@ -4,6 +4,7 @@ import io.glimpse.job.PlanJob;
 import io.glimpse.job.PlanOutputs;
 import io.glimpse.plan.CostModels;
 import io.glimpse.plan.PlanMethod;
+import io.glimpse.reduce.Pipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +42,9 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "CLIP/SigLIP checkpoint folder with a text tower, for --query.")
     Path model;
 
+    @Option(names = "--reduce", paramLabel = "SPEC", description = "Reduction pipeline for the plan's token set, e.g. \"tmerge > kcenter:keep=0.5\" (see 'glimpse methods').")
+    String reduce;
+
     @Option(names = {"-o", "--out"}, defaultValue = "glimpse-plan", paramLabel = "DIR",
             description = "Output directory, replaced whole when the plan succeeds (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -65,8 +69,9 @@ public final class PlanCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model is not supported by plan yet; "
                     + "plan uses the built-in PatchStats encoder");
         }
-        PlanJob.Options options = new PlanJob.Options(budget, CostModels.forName(target).name(), PlanMethod.parse(method), fps);
-        options.request();
+        PlanJob.Options options = new PlanJob.Options(budget, CostModels.forName(target).name(), PlanMethod.parse(method), fps,
+                reduce == null ? null : Pipeline.of(reduce));
+        options.request(); // rejects a bad budget or fps before any decoding starts
         run(video, options, out, spec.commandLine());
         return GlimpseCli.OK;
     }
@@ -92,9 +97,12 @@ public final class PlanCommand implements Callable<Integer> {
         for (String w : result.warnings()) {
             cl.getErr().println("glimpse: warning: " + w);
         }
-        cl.getOut().printf(java.util.Locale.ROOT, "%d frames, %d of %d %s tokens, %d scenes; wrote %s%n",
+        if (result.reduction() != null) {
+            ReduceCommand.printStages(cl.getOut(), result.reduction());
+        }
+        cl.getOut().printf(java.util.Locale.ROOT, "%d frames, %d of %d %s tokens, %d scenes, %d visual tokens; wrote %s%n",
                 result.plan().frames().size(), result.plan().totalCost(), result.plan().budget(), result.plan().target(),
-                result.plan().cuts().size() + 1, out.toAbsolutePath().normalize());
+                result.plan().cuts().size() + 1, result.delivered().size(), out.toAbsolutePath().normalize());
         return out.toAbsolutePath().normalize().resolve(PlanOutputs.REPORT);
     }
 }

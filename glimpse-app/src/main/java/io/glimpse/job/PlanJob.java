@@ -12,6 +12,8 @@ import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
 import io.glimpse.plan.PlannedFrame;
 import io.glimpse.plan.Planner;
+import io.glimpse.reduce.Pipeline;
+import io.glimpse.reduce.ReduceContext;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.vision.PatchStats;
@@ -40,8 +42,9 @@ public final class PlanJob {
      * @param target cost model name
      * @param method how frames are chosen
      * @param fps    sampling rate of the candidates
+     * @param reduce reduction pipeline applied to the plan's token set, or null
      */
-    public record Options(int budget, String target, PlanMethod method, double fps) {
+    public record Options(int budget, String target, PlanMethod method, double fps, Pipeline reduce) {
         public PlanRequest request() {
             return new PlanRequest(budget, target, method, fps, null);
         }
@@ -52,10 +55,16 @@ public final class PlanJob {
     }
 
     /**
-     * @param warnings one line each, naming the file (lost time ranges)
+     * @param tokens    the PatchStats token set of the chosen frames
+     * @param reduction the reduction of {@code tokens}, or null when none was asked for
+     * @param warnings  one line each, naming the file (lost time ranges)
      */
-    public record Result(VideoInfo video, Plan plan, List<ChosenFrame> frames, TokenSet tokens, int candidates,
-                         List<String> warnings) {
+    public record Result(VideoInfo video, Plan plan, List<ChosenFrame> frames, TokenSet tokens,
+                         Pipeline.Result reduction, int candidates, List<String> warnings) {
+        /** The token set the plan delivers: reduced when a pipeline was given. */
+        public TokenSet delivered() {
+            return reduction == null ? tokens : reduction.tokens();
+        }
     }
 
     /** Progress of the job in sampled frames over both passes. */
@@ -97,10 +106,35 @@ public final class PlanJob {
         Plan plan = Planner.plan(candidates, request);
         List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), listener);
         TokenSet tokens = encode(chosen, patchSizeFor(options.target()));
-        return new Result(info, plan, chosen, tokens, candidates.size(), warnings);
+        Pipeline.Result reduction = options.reduce() == null ? null : options.reduce().run(tokens, ReduceContext.defaults());
+        return new Result(info, plan, chosen, tokens, reduction, candidates.size(), warnings);
     }
 
     private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Listener listener) {
+        double[] times = plan.frames().stream().mapToDouble(PlannedFrame::timestamp).toArray();
+        List<ChosenFrame> out = new ArrayList<>(times.length);
+        try (VideoSource src = VideoSource.open(video)) {
+            Iterator<RgbImage> it = src.frames(Sampling.at(times), FrameSize.original());
+            for (PlannedFrame p : plan.frames()) {
+                if (!it.hasNext()) {
+                    break;
+                }
+                RgbImage frame = it.next();
+                if (Math.abs(frame.timestamp() - p.timestamp()) > 1e-6) {
+                    break;
+                }
+                out.add(new ChosenFrame(p, sized(frame, p.width(), p.height())));
+                listener.done(candidates + (long) candidates * out.size() / times.length);
+            }
+        }
+        if (out.size() != times.length) {
+            return decodeChosenSequentially(video, fps, plan);
+        }
+        return out;
+    }
+
+    /** Fallback for containers whose seeking does not land on the frames the first pass saw (damaged files). */
+    private static List<ChosenFrame> decodeChosenSequentially(Path video, double fps, Plan plan) {
         Map<Integer, PlannedFrame> wanted = new HashMap<>();
         for (PlannedFrame f : plan.frames()) {
             wanted.put(f.source(), f);
@@ -108,21 +142,17 @@ public final class PlanJob {
         List<ChosenFrame> out = new ArrayList<>(wanted.size());
         try (VideoSource src = VideoSource.open(video)) {
             Iterator<RgbImage> it = src.frames(Sampling.fps(fps), FrameSize.original());
-            int k = 0;
-            while (it.hasNext() && out.size() < wanted.size()) {
+            for (int k = 0; it.hasNext() && out.size() < wanted.size(); k++) {
                 RgbImage frame = it.next();
                 PlannedFrame p = wanted.get(k);
                 if (p != null) {
                     out.add(new ChosenFrame(p, sized(frame, p.width(), p.height())));
                 }
-                k++;
-                listener.done(candidates + k);
             }
         }
         if (out.size() != wanted.size()) {
             throw new IllegalStateException(video + ": the second decoding pass returned fewer frames than the first");
         }
-        listener.done(2L * candidates);
         return out;
     }
 

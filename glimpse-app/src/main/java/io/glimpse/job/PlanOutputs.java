@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glimpse.image.Png;
 import io.glimpse.plan.PlannedFrame;
+import io.glimpse.reduce.StageReport;
+import io.glimpse.report.Heatmap;
 import io.glimpse.report.PlanReport;
+import io.glimpse.tokens.TokenSet;
 import io.glimpse.tokens.TokenFile;
 
 import java.io.IOException;
@@ -30,6 +33,18 @@ public final class PlanOutputs {
     private PlanOutputs() {
     }
 
+    private static final int HEATMAP_CELL = 6;
+
+    private static int tokensIn(TokenSet t, int frame) {
+        int n = 0;
+        for (int i = 0; i < t.size(); i++) {
+            if (t.frame(i) == frame) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public static String frameFile(int i) {
         return String.format(Locale.ROOT, "frame_%04d.png", i);
     }
@@ -41,11 +56,18 @@ public final class PlanOutputs {
             byte[] png = Png.encode(f.image());
             Files.write(dir.resolve(frameFile(i)), png);
             PlannedFrame p = f.planned();
-            shown.add(new PlanReport.Frame(p.timestamp(), p.scene(), p.clip(), p.width(), p.height(), p.cost(), png, null));
+            byte[] heatmap = r.reduction() == null ? null : Png.encode(Heatmap.render(r.delivered(), i, HEATMAP_CELL));
+            shown.add(new PlanReport.Frame(p.timestamp(), p.scene(), p.clip(), p.width(), p.height(), p.cost(), png,
+                    heatmap, tokensIn(r.delivered(), i)));
         }
         Files.writeString(dir.resolve(PLAN_JSON), planJson(r));
-        TokenFile.write(r.tokens(), dir.resolve(TOKENS), Map.of("encoder", "patchstats",
+        Map<String, String> meta = new java.util.LinkedHashMap<>(Map.of("encoder", "patchstats",
                 "source", r.video().path().getFileName().toString(), "target", r.plan().target()));
+        if (r.reduction() != null) {
+            meta.put("pipeline", r.reduction().stages().stream().map(StageReport::stage)
+                    .collect(java.util.stream.Collectors.joining(" > ")));
+        }
+        TokenFile.write(r.delivered(), dir.resolve(TOKENS), meta);
         Files.writeString(dir.resolve(REPORT), PlanReport.render(new PlanReport.Input(
                 r.video().path().getFileName().toString(), r.video().durationSeconds(), r.plan().target(),
                 r.plan().method(), r.plan().budget(), r.plan().totalCost(), r.plan().cuts(), shown, r.warnings())));
@@ -60,11 +82,21 @@ public final class PlanOutputs {
         out.put("width", r.video().width());
         out.put("height", r.video().height());
         out.put("candidates", r.candidates());
-        out.put("tokens", r.tokens().size());
+        out.put("tokens", r.delivered().size());
         out.setAll(root);
         ArrayNode frames = (ArrayNode) out.get("frames");
         for (int i = 0; i < frames.size(); i++) {
             ((ObjectNode) frames.get(i)).put("file", frameFile(i));
+        }
+        if (r.reduction() != null) {
+            ObjectNode red = out.putObject("reduction");
+            red.put("tokensBefore", r.tokens().size());
+            red.put("tokensAfter", r.delivered().size());
+            ArrayNode stages = red.putArray("stages");
+            for (StageReport s : r.reduction().stages()) {
+                stages.addObject().put("stage", s.stage()).put("tokensIn", s.tokensIn()).put("tokensOut", s.tokensOut())
+                        .put("millis", s.nanos() / 1e6);
+            }
         }
         ArrayNode warnings = out.putArray("warnings");
         r.warnings().forEach(warnings::add);

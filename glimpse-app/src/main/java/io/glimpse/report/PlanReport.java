@@ -14,7 +14,8 @@ import java.util.Locale;
 public final class PlanReport {
 
     /** One chosen frame as the page shows it. */
-    public record Frame(double timestamp, int scene, int clip, int width, int height, int cost, byte[] png, String heatmapNote) {
+    public record Frame(double timestamp, int scene, int clip, int width, int height, int cost, byte[] png,
+                        byte[] heatmapPng, int tokensKept) {
     }
 
     /** Everything the page needs. */
@@ -38,6 +39,7 @@ public final class PlanReport {
                 .append(".frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px}")
                 .append("figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:6px;padding:6px}")
                 .append("figure img{width:100%;height:auto;display:block;image-rendering:auto}")
+                .append("figure img.heatmap{image-rendering:pixelated;margin-top:4px}")
                 .append("figcaption{font-size:12px;color:#444;margin-top:4px}")
                 .append("table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;text-align:right}")
                 .append("</style></head>\n<body>\n");
@@ -50,6 +52,8 @@ public final class PlanReport {
                 .append(" scenes.</p>\n<div class=\"budget\"><div style=\"width:")
                 .append(String.format(Locale.ROOT, "%.2f", Math.min(100, used))).append("%\"></div></div>\n");
         timeline(h, in);
+        h.append("<p class=\"legend\">Timeline: scenes as bands, red lines at scene cuts, ticks at the chosen frames "
+                + "(green when part of a clip).</p>\n");
         for (String note : in.notes()) {
             h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
         }
@@ -61,8 +65,13 @@ public final class PlanReport {
                     .append(fmt(f.timestamp())).append(" s · scene ").append(f.scene())
                     .append(f.clip() >= 0 ? " · clip " + f.clip() : "").append(" · ").append(f.width()).append('×')
                     .append(f.height()).append(" · <b>").append(f.cost()).append("</b> tokens")
-                    .append(f.heatmapNote() == null ? "" : " · " + esc(f.heatmapNote()))
-                    .append("</figcaption></figure>\n");
+                    .append(f.heatmapPng() == null ? "" : " · " + f.tokensKept() + " visual tokens after reduction")
+                    .append("</figcaption>");
+            if (f.heatmapPng() != null) {
+                h.append("<img class=\"heatmap\" alt=\"provenance heatmap\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(f.heatmapPng())).append("\">");
+            }
+            h.append("</figure>\n");
         }
         h.append("</div>\n<script>\n")
                 .append("(function(){var imgs=[].slice.call(document.querySelectorAll('figure.frame img'));")

@@ -88,6 +88,30 @@ class PlanCommandTest {
     }
 
     @Test
+    void planReducesItsTokensAndTheReportShowsWhereTheyWent() throws Exception {
+        Path out = dir.resolve("reduced");
+        Run r = glimpse("plan", video.toString(), "--budget", "1200", "--target", "llava-onevision", "--reduce",
+                "tmerge > tome:keep=0.5", "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode plan = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile());
+        JsonNode red = plan.get("reduction");
+        TokenSet tokens = TokenFile.read(out.resolve(PlanOutputs.TOKENS));
+        assertThat(red.get("tokensAfter").asInt()).isEqualTo(tokens.size()).isLessThanOrEqualTo(red.get("tokensBefore").asInt() / 2);
+        assertThat(red.get("stages")).hasSize(2);
+        assertThat(tokens.keptPatches()).as("merging drops nothing").isEqualTo(tokens.patchCount());
+        String dom = HeadlessChromium.dumpDom(out.resolve(PlanOutputs.REPORT));
+        int frames = plan.get("frames").size();
+        assertThat(dom.split("class=\"heatmap\"", -1)).hasSize(frames + 1);
+        assertThat(HeadlessChromium.bodyData(dom, "images-loaded")).isEqualTo(String.valueOf(2 * frames));
+
+        Path never = dir.resolve("never");
+        Run bad = glimpse("plan", video.toString(), "--budget", "1200", "--reduce", "tome:keep=2", "-o", never.toString());
+        assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(bad.err()).contains("keep");
+        assertThat(never).doesNotExist();
+    }
+
+    @Test
     void everyMethodAndTargetStaysWithinBudget() {
         for (String method : List.of("uniform", "scenes", "clips")) {
             for (String target : List.of("llava-onevision", "qwen2-vl", "claude")) {

@@ -29,14 +29,14 @@ class PlanReportTest {
     @Test
     void browserRendersEveryEmbeddedImageAndTheCostsAddUp() throws Exception {
         List<PlanReport.Frame> frames = List.of(
-                new PlanReport.Frame(1.0, 0, 0, 64, 36, 255, png(64, 36, 40), null),
-                new PlanReport.Frame(7.5, 1, 1, 32, 18, 85, png(32, 18, 200), null),
-                new PlanReport.Frame(15.0, 2, -1, 64, 36, 255, png(64, 36, 120), null));
+                new PlanReport.Frame(1.0, 0, 0, 64, 36, 255, png(64, 36, 40), null, 0),
+                new PlanReport.Frame(7.5, 1, 1, 32, 18, 85, png(32, 18, 200), png(8, 8, 30), 12),
+                new PlanReport.Frame(15.0, 2, -1, 64, 36, 255, png(64, 36, 120), null, 0));
         Path page = dir.resolve("report.html");
         Files.writeString(page, PlanReport.render(input(frames)));
         String dom = HeadlessChromium.dumpDom(page);
-        assertThat(HeadlessChromium.bodyData(dom, "images-total")).isEqualTo("3");
-        assertThat(HeadlessChromium.bodyData(dom, "images-loaded")).isEqualTo("3");
+        assertThat(HeadlessChromium.bodyData(dom, "images-total")).isEqualTo("4");
+        assertThat(HeadlessChromium.bodyData(dom, "images-loaded")).isEqualTo("4");
         assertThat(HeadlessChromium.bodyData(dom, "total-cost")).isEqualTo("595");
         assertThat(dom).contains("clip &lt;1&gt;.mp4").doesNotContain("clip <1>");
         assertThat(dom.split("class=\"cut\"", -1)).hasSize(3);
@@ -46,7 +46,7 @@ class PlanReportTest {
     void aBrokenImageIsNotCountedAsRendered() throws Exception {
         byte[] broken = java.util.Arrays.copyOf(png(16, 16, 90), 20);
         Path page = dir.resolve("broken.html");
-        Files.writeString(page, PlanReport.render(input(List.of(new PlanReport.Frame(1, 0, -1, 16, 16, 85, broken, null)))));
+        Files.writeString(page, PlanReport.render(input(List.of(new PlanReport.Frame(1, 0, -1, 16, 16, 85, broken, null, 0)))));
         String dom = HeadlessChromium.dumpDom(page);
         assertThat(HeadlessChromium.bodyData(dom, "images-loaded")).isEqualTo("0");
     }

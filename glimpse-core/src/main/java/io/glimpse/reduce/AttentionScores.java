@@ -18,7 +18,21 @@ public final class AttentionScores {
     /** Penultimate block of CLIP-L/14 (24 blocks), the layer LLaVA takes its features from. */
     public static final int PENULTIMATE_CLIP_L = 23;
 
+    /** Largest layer number a spec may name; far beyond any encoder's depth. */
+    public static final int MAX_LAYER = 1000;
+
     private AttentionScores() {
+    }
+
+    /** The spec parameter {@code score=cls|received}. */
+    static ParamDef scoreParam(String defaultKind) {
+        return ParamDef.choice("score", defaultKind, "attention map kind: cls = CLS->patch, received = mean received",
+                CLS, RECEIVED);
+    }
+
+    /** A spec parameter naming an encoder block, 1-based. */
+    static ParamDef layerParam(String name, int defaultLayer, String help) {
+        return ParamDef.integer(name, 1, MAX_LAYER, defaultLayer, help);
     }
 
     /** The map key for a score kind at a layer, e.g. {@code key("cls", 23)} is {@code "cls@23"}. */
@@ -41,7 +55,7 @@ public final class AttentionScores {
         float[] map = ctx.attention().get(key);
         int patches = in.patchCount();
         if (map == null) {
-            throw new IllegalArgumentException(method + " needs attention map '" + key + "' of length " + patches
+            throw new IllegalArgumentException(method + ": needs attention map '" + key + "' of length " + patches
                     + " (one value per original patch); the context has " + ctx.attention().keySet());
         }
         if (map.length != patches) {

@@ -15,16 +15,53 @@ final class ContextualMerge {
     }
 
     /**
-     * One stage over every frame; each frame must hold at least dominant + contextual tokens.
+     * Runs a schedule of stages; stage s keeps dominant[s] + contextual[s] tokens per frame, scored by map keys[s].
+     * With a budget, the schedule is rescaled per frame instead: the budget's total is apportioned over the frames
+     * ({@link Budget#apportion}), stage s of a frame with quota q keeps min(frame tokens, round(q·T_s/T_last))
+     * tokens (T_s = dominant[s] + contextual[s]), split into dominant and contextual in the ratio
+     * dominant[s]:contextual[s]; so the last stage meets the budget exactly.
      *
-     * @param score per-token importance
+     * @param budget null to keep the schedule's counts per frame
      */
-    static TokenSet apply(String method, TokenSet in, float[] score, int dominant, int contextual) {
+    static TokenSet run(String method, TokenSet in, ReduceContext ctx, int[] dominant, int[] contextual, String[] keys,
+                        Budget budget) {
+        ReduceChecks.requireTokens(method, in);
+        ReduceChecks.requireFinite(method, in);
+        int[][] byFrame = ReduceChecks.tokensByFrame(in);
+        int[] quota = budget == null ? null : ReduceChecks.frameBudgets(method, byFrame, budget);
+        int last = dominant.length - 1;
+        TokenSet out = in;
+        for (int s = 0; s < dominant.length; s++) {
+            int stageTotal = dominant[s] + contextual[s];
+            int[] d = new int[byFrame.length];
+            int[] c = new int[byFrame.length];
+            for (int f = 0; f < byFrame.length; f++) {
+                if (byFrame[f].length == 0) {
+                    continue;
+                }
+                if (quota == null) {
+                    d[f] = dominant[s];
+                    c[f] = contextual[s];
+                } else {
+                    long scaled = Math.round((double) quota[f] * stageTotal / (dominant[last] + contextual[last]));
+                    int total = (int) Math.min(byFrame[f].length, scaled);
+                    d[f] = (int) Math.round((double) total * dominant[s] / stageTotal);
+                    c[f] = total - d[f];
+                }
+            }
+            float[] score = AttentionScores.perToken(method, out, ctx, keys[s]);
+            out = stage(method, out, score, d, c);
+        }
+        return out;
+    }
+
+    /** One stage over every frame; frame f must hold at least dominant[f] + contextual[f] tokens. */
+    private static TokenSet stage(String method, TokenSet in, float[] score, int[] dominant, int[] contextual) {
         int[][] byFrame = ReduceChecks.tokensByFrame(in);
         for (int f = 0; f < byFrame.length; f++) {
-            if (byFrame[f].length > 0 && byFrame[f].length < dominant + contextual) {
-                throw new IllegalArgumentException(method + " keeps " + dominant + " dominant + " + contextual
-                        + " contextual tokens per frame but frame " + f + " has only " + byFrame[f].length + " tokens");
+            if (byFrame[f].length > 0 && byFrame[f].length < dominant[f] + contextual[f]) {
+                throw new IllegalArgumentException(method + ": keeps " + dominant[f] + " dominant + " + contextual[f]
+                        + " contextual tokens in frame " + f + " but it has only " + byFrame[f].length + " tokens");
             }
         }
         double[] unit = unitRows(in);
@@ -32,21 +69,22 @@ final class ContextualMerge {
         Arrays.fill(target, -1);
         int[] anchor = new int[in.size()];
         int groups = 0;
-        for (int[] tokens : byFrame) {
+        for (int f = 0; f < byFrame.length; f++) {
+            int[] tokens = byFrame[f];
             if (tokens.length == 0) {
                 continue;
             }
-            for (int t : ReduceChecks.topK(score, tokens, dominant)) {
+            for (int t : ReduceChecks.topK(score, tokens, dominant[f])) {
                 target[t] = groups;
                 anchor[groups++] = t;
             }
-            if (contextual == 0) {
+            if (contextual[f] == 0) {
                 continue;
             }
             int[] rest = Arrays.stream(tokens).filter(t -> target[t] < 0).toArray();
-            int step = Math.max(1, rest.length / contextual);
+            int step = Math.max(1, rest.length / contextual[f]);
             int firstGroup = groups;
-            for (int i = 0; i < contextual; i++) {
+            for (int i = 0; i < contextual[f]; i++) {
                 int t = rest[i * step];
                 target[t] = groups;
                 anchor[groups++] = t;

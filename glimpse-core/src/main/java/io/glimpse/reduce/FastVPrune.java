@@ -8,32 +8,34 @@ import java.util.Arrays;
  * FastV (Chen et al., "An Image is Worth 1/2 Tokens After Layer 2", ECCV 2024) ranks visual tokens inside the LLM
  * at layer K (paper K=2, R=50% dropped); its code ranks by the last prompt token's attention, the paper by attention
  * received from all tokens. This is the encoder-space variant: map {@code received@layer} (or {@code cls@layer}).
- * Parameters: keep = fraction kept (default 0.5; count = max(1, round(keep·N))), score kind (default received),
- * layer (default 23, CLIP-L's penultimate). Output keeps (frame,row,col) order and carries the scores.
+ * Parameters: {@code keep} (default 0.5) or {@code k}, over all frames; {@code score} kind (default received);
+ * {@code layer} (default 23, CLIP-L's penultimate). Output keeps (frame,row,col) order and carries the scores.
  */
 public final class FastVPrune implements Reducer {
+    public static final String NAME = "fastv";
     public static final double DEFAULT_KEEP = 0.5;
     public static final String DEFAULT_SCORE = AttentionScores.RECEIVED;
     public static final int DEFAULT_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
 
-    private final double keep;
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+            "FastV: keep the tokens that receive the most attention, over all frames",
+            spec -> new FastVPrune(spec.budget(), spec.choice("score"), spec.integer("layer")),
+            ParamDef.keep(DEFAULT_KEEP),
+            ParamDef.count(),
+            AttentionScores.scoreParam(DEFAULT_SCORE),
+            AttentionScores.layerParam("layer", DEFAULT_LAYER, "encoder block whose attention ranks the tokens"));
+
+    private final Budget budget;
     private final String key;
 
-    public FastVPrune(double keep, String score, int layer) {
-        if (!(keep > 0 && keep <= 1)) {
-            throw new IllegalArgumentException("fastv: keep must be in (0, 1], got " + keep);
-        }
-        this.keep = keep;
+    public FastVPrune(Budget budget, String score, int layer) {
+        this.budget = budget;
         this.key = AttentionScores.key(score, layer);
-    }
-
-    public FastVPrune() {
-        this(DEFAULT_KEEP, DEFAULT_SCORE, DEFAULT_LAYER);
     }
 
     @Override
     public String name() {
-        return "fastv";
+        return NAME;
     }
 
     /** The attention map this instance reads. */
@@ -46,7 +48,7 @@ public final class FastVPrune implements Reducer {
         ReduceChecks.requireTokens(name(), in);
         ReduceChecks.requireFinite(name(), in);
         float[] score = AttentionScores.perToken(name(), in, ctx, key);
-        int k = Math.max(1, (int) Math.round(keep * in.size()));
+        int k = budget.target(in.size(), NAME);
         int[] all = new int[in.size()];
         Arrays.setAll(all, t -> t);
         int[] kept = ReduceChecks.topK(score, all, k);

@@ -7,55 +7,65 @@ import java.util.Arrays;
 /**
  * Per frame, keeps anchors (top tokens by a middle-layer map), their grid neighbours as buffers, and fills the budget
  * with registers (top remaining tokens by a deep-layer map). HiPrune (Danielement321/HiPrune, 2025: hierarchical
- * attention in vision encoders). Parameters: keep = fraction of each frame kept (1/3: LLaVA-1.5's 192 of 576), alpha 0.1
- * (anchors = round(budget·alpha/(1+neighbours))), objectLayer 9, deepLayer 23 (CLIP-L), neighbourhood 4 (or 8); maps
- * {@code received@layer}. Unlike the code, ±1 neighbours do not wrap across row ends.
+ * attention in vision encoders). Parameters: {@code keep} (default 1/3: LLaVA-1.5's 192 of 576) or {@code k}, in
+ * total, apportioned over the frames ({@link Budget#apportion}); {@code alpha} 0.1 (anchors =
+ * round(frame budget·alpha/(1+neighbours))); {@code objectlayer} 9, {@code deeplayer} 23 (CLIP-L);
+ * {@code neighbours} 4 (or 8); {@code score} received (maps {@code received@layer}; cls also works). Unlike the code, ±1 neighbours do not wrap across rows.
  */
 public final class HiPrune implements Reducer {
+    public static final String NAME = "hiprune";
     public static final double DEFAULT_KEEP = 1.0 / 3.0;
     public static final double DEFAULT_ALPHA = 0.1;
     public static final int DEFAULT_OBJECT_LAYER = 9;
     public static final int DEFAULT_DEEP_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
     public static final int DEFAULT_NEIGHBOURHOOD = 4;
+    public static final String DEFAULT_SCORE = AttentionScores.RECEIVED;
 
     private static final int[][] FOUR = {{-1, 0}, {0, -1}, {0, 1}, {1, 0}};
     private static final int[][] EIGHT = {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}};
 
-    private final double keep;
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+            "HiPrune: per frame, attention anchors plus their grid neighbours, then top deep-attention registers",
+            spec -> new HiPrune(spec.budget(), spec.real("alpha"), spec.choice("score"), spec.integer("objectlayer"),
+                    spec.integer("deeplayer"), Integer.parseInt(spec.choice("neighbours"))),
+            ParamDef.keep(DEFAULT_KEEP),
+            ParamDef.count(),
+            ParamDef.real("alpha", 0, 1, DEFAULT_ALPHA, "share of a frame's budget spent on anchors and their buffers"),
+            AttentionScores.scoreParam(DEFAULT_SCORE),
+            AttentionScores.layerParam("objectlayer", DEFAULT_OBJECT_LAYER,
+                    "middle block whose attention picks anchors"),
+            AttentionScores.layerParam("deeplayer", DEFAULT_DEEP_LAYER, "deep block whose attention picks registers"),
+            ParamDef.choice("neighbours", String.valueOf(DEFAULT_NEIGHBOURHOOD), "buffer neighbourhood of an anchor",
+                    "4", "8"));
+
+    private final Budget budget;
     private final double alpha;
     private final String objectKey;
     private final String deepKey;
     private final int[][] offsets;
 
-    public HiPrune(double keep, double alpha, int objectLayer, int deepLayer, int neighbourhood) {
-        if (!(keep > 0 && keep <= 1)) {
-            throw new IllegalArgumentException("hiprune: keep must be in (0, 1], got " + keep);
-        }
+    public HiPrune(Budget budget, double alpha, String score, int objectLayer, int deepLayer, int neighbourhood) {
         if (!(alpha >= 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("hiprune: alpha must be in [0, 1], got " + alpha);
+            throw new IllegalArgumentException(NAME + ": alpha must be in [0, 1], got " + alpha);
         }
         if (neighbourhood != 4 && neighbourhood != 8) {
-            throw new IllegalArgumentException("hiprune: neighbourhood must be 4 or 8, got " + neighbourhood);
+            throw new IllegalArgumentException(NAME + ": neighbourhood must be 4 or 8, got " + neighbourhood);
         }
-        this.keep = keep;
+        this.budget = budget;
         this.alpha = alpha;
-        this.objectKey = AttentionScores.key(AttentionScores.RECEIVED, objectLayer);
-        this.deepKey = AttentionScores.key(AttentionScores.RECEIVED, deepLayer);
+        this.objectKey = AttentionScores.key(score, objectLayer);
+        this.deepKey = AttentionScores.key(score, deepLayer);
         this.offsets = neighbourhood == 4 ? FOUR : EIGHT;
-    }
-
-    public HiPrune() {
-        this(DEFAULT_KEEP, DEFAULT_ALPHA, DEFAULT_OBJECT_LAYER, DEFAULT_DEEP_LAYER, DEFAULT_NEIGHBOURHOOD);
     }
 
     @Override
     public String name() {
-        return "hiprune";
+        return NAME;
     }
 
-    /** Tokens kept from a frame of n tokens. */
-    public int budget(int n) {
-        return Math.max(1, Math.min(n, (int) Math.round(keep * n)));
+    /** Tokens kept from each frame (0 for frames without tokens): the budget apportioned over the frames. */
+    public int[] frameBudgets(TokenSet in) {
+        return ReduceChecks.frameBudgets(NAME, ReduceChecks.tokensByFrame(in), budget);
     }
 
     /** Anchors chosen in a frame whose budget is b; capped so anchors and their buffers fit the budget. */
@@ -70,11 +80,13 @@ public final class HiPrune implements Reducer {
         ReduceChecks.requireFinite(name(), in);
         float[] object = AttentionScores.perToken(name(), in, ctx, objectKey);
         float[] deep = AttentionScores.perToken(name(), in, ctx, deepKey);
+        int[] quota = frameBudgets(in);
+        int[][] byFrame = ReduceChecks.tokensByFrame(in);
         boolean[] chosen = new boolean[in.size()];
         int kept = 0;
-        for (int[] tokens : ReduceChecks.tokensByFrame(in)) {
-            if (tokens.length > 0) {
-                kept += selectFrame(in, tokens, object, deep, chosen);
+        for (int f = 0; f < byFrame.length; f++) {
+            if (byFrame[f].length > 0) {
+                kept += selectFrame(in, byFrame[f], quota[f], object, deep, chosen);
             }
         }
         int[] keep = new int[kept];
@@ -87,8 +99,7 @@ public final class HiPrune implements Reducer {
         return in.select(keep, null);
     }
 
-    private int selectFrame(TokenSet in, int[] tokens, float[] object, float[] deep, boolean[] chosen) {
-        int b = budget(tokens.length);
+    private int selectFrame(TokenSet in, int[] tokens, int b, float[] object, float[] deep, boolean[] chosen) {
         int count = 0;
         for (int a : ReduceChecks.topK(object, tokens, anchors(b))) {
             if (!chosen[a]) {

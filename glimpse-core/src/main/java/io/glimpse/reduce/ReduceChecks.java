@@ -3,7 +3,7 @@ package io.glimpse.reduce;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
-/** Input checks shared by reducers, so every method rejects bad input with the same clear messages. */
+/** Input checks and per-frame bookkeeping shared by reducers, so every method rejects bad input alike. */
 final class ReduceChecks {
     private ReduceChecks() {
     }
@@ -41,6 +41,24 @@ final class ReduceChecks {
             byFrame[f][fill[f]++] = t;
         }
         return byFrame;
+    }
+
+    /**
+     * A budget's total apportioned over the frames that hold tokens ({@link Budget#apportion}): entry f is frame f's
+     * share, 0 for frames without tokens.
+     */
+    static int[] frameBudgets(String method, int[][] byFrame, Budget budget) {
+        int n = Arrays.stream(byFrame).mapToInt(t -> t.length).sum();
+        int[] sizes = Arrays.stream(byFrame).filter(t -> t.length > 0).mapToInt(t -> t.length).toArray();
+        int[] shares = Budget.apportion(budget.target(n, method), sizes, method);
+        int[] quota = new int[byFrame.length];
+        int i = 0;
+        for (int f = 0; f < byFrame.length; f++) {
+            if (byFrame[f].length > 0) {
+                quota[f] = shares[i++];
+            }
+        }
+        return quota;
     }
 
     /**

@@ -7,11 +7,15 @@ import java.util.List;
 /**
  * Progressive pruning in stages: per frame, each stage keeps the dominant tokens by visual-only attention and merges the
  * rest into contextual tokens by similarity, re-scoring merged tokens over their whole footprint. VisionDrop
- * (Ruixxxx/VisionDrop, AAAI 2026). Parameters per stage: dominant [42,30,22,16], contextual [6,5,4,3] (the paper's
- * 48→35→26→19), layers [23,...] of the {@code received@layer} maps (cls also works). The paper's later stages use
- * visual-only attention inside the LLM (layers 8/16/24) and target + mean(members); here merges are size-weighted means.
+ * (Ruixxxx/VisionDrop, AAAI 2026). Constructor defaults per stage: dominant [42,30,22,16], contextual [6,5,4,3] (the
+ * paper's 48→35→26→19), layers [23,...] of the {@code received@layer} maps (cls also works). Specs give the last
+ * stage ({@code dominant} 16, {@code contextual} 3) and a {@code stagekeep} 0.73 shrink over {@code stages} 4
+ * ({@link #geometric}); a budget {@code keep}/{@code k} rescales the schedule per frame so the last stage meets it.
+ * The paper's later stages use visual-only attention inside the LLM (layers 8/16/24) and target + mean(members);
+ * here merges are size-weighted means.
  */
 public final class VisionDrop implements Reducer {
+    public static final String NAME = "visiondrop";
     public static final List<Integer> DEFAULT_DOMINANT = List.of(42, 30, 22, 16);
     public static final List<Integer> DEFAULT_CONTEXTUAL = List.of(6, 5, 4, 3);
     public static final String DEFAULT_SCORE = AttentionScores.RECEIVED;
@@ -19,26 +23,47 @@ public final class VisionDrop implements Reducer {
     /** Per-stage shrink of the paper's schedule (48→35→26→19 is about ×0.73 a stage), for {@link #geometric}. */
     public static final double DEFAULT_STAGE_KEEP = 0.73;
 
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+            "VisionDrop: VisionZip's dominant + contextual step repeated over a shrinking schedule of stages",
+            spec -> geometric(spec.integer("dominant"), spec.integer("contextual"), spec.integer("stages"),
+                    spec.real("stagekeep"), spec.choice("score"), spec.integer("layer"),
+                    spec.explicitBudget().orElse(null)),
+            ParamDef.keep(null),
+            ParamDef.count(),
+            ParamDef.integer("dominant", 0, Integer.MAX_VALUE, DEFAULT_DOMINANT.get(DEFAULT_DOMINANT.size() - 1),
+                    "dominant tokens per frame after the last stage (with keep/k: the ratio dominant:contextual)"),
+            ParamDef.integer("contextual", 0, Integer.MAX_VALUE, DEFAULT_CONTEXTUAL.get(DEFAULT_CONTEXTUAL.size() - 1),
+                    "contextual tokens per frame after the last stage"),
+            ParamDef.integer("stages", 1, 64, DEFAULT_DOMINANT.size(), "number of stages"),
+            ParamDef.realAbove("stagekeep", 0, 1, DEFAULT_STAGE_KEEP,
+                    "each stage keeps this fraction of the one before"),
+            AttentionScores.scoreParam(DEFAULT_SCORE),
+            AttentionScores.layerParam("layer", DEFAULT_LAYERS.get(0),
+                    "encoder block whose attention ranks every stage"));
+
     private final int[] dominant;
     private final int[] contextual;
     private final String[] keys;
+    private final Budget budget;
 
     /**
      * Stage s keeps dominant[s] + contextual[s] tokens per frame, scored by map {@code score@layers[s]}; totals must
      * not grow from stage to stage.
+     *
+     * @param budget null to keep the counts per frame, else the total the last stage keeps (schedule rescaled)
      */
-    public VisionDrop(int[] dominant, int[] contextual, String score, int[] layers) {
+    public VisionDrop(int[] dominant, int[] contextual, String score, int[] layers, Budget budget) {
         if (dominant.length == 0 || dominant.length != contextual.length || dominant.length != layers.length) {
-            throw new IllegalArgumentException("visiondrop: dominant, contextual and layers need one entry per stage, got "
+            throw new IllegalArgumentException(NAME + ": dominant, contextual and layers need one entry per stage, got "
                     + dominant.length + ", " + contextual.length + " and " + layers.length);
         }
         for (int s = 0; s < dominant.length; s++) {
             if (dominant[s] < 0 || contextual[s] < 0 || dominant[s] + contextual[s] < 1) {
-                throw new IllegalArgumentException("visiondrop: stage " + s + " needs dominant, contextual >= 0 with a "
+                throw new IllegalArgumentException(NAME + ": stage " + s + " needs dominant, contextual >= 0 with a "
                         + "positive sum, got " + dominant[s] + " and " + contextual[s]);
             }
             if (s > 0 && dominant[s] + contextual[s] > dominant[s - 1] + contextual[s - 1]) {
-                throw new IllegalArgumentException("visiondrop: stage " + s + " keeps " + (dominant[s] + contextual[s])
+                throw new IllegalArgumentException(NAME + ": stage " + s + " keeps " + (dominant[s] + contextual[s])
                         + " tokens, more than stage " + (s - 1) + "'s " + (dominant[s - 1] + contextual[s - 1]));
             }
         }
@@ -48,6 +73,11 @@ public final class VisionDrop implements Reducer {
         for (int s = 0; s < layers.length; s++) {
             keys[s] = AttentionScores.key(score, layers[s]);
         }
+        this.budget = budget;
+    }
+
+    public VisionDrop(int[] dominant, int[] contextual, String score, int[] layers) {
+        this(dominant, contextual, score, layers, null);
     }
 
     public VisionDrop() {
@@ -62,28 +92,32 @@ public final class VisionDrop implements Reducer {
      * A schedule of {@code stages} stages ending at (dominant, contextual) per frame, each earlier stage larger by
      * a factor 1/stageKeep: (16, 3, 4 stages, 0.73) gives (41,8) (30,6) (22,4) (16,3); every stage reads
      * {@code score@layer}.
+     *
+     * @param budget null to keep the counts per frame, else the total the last stage keeps
      */
     public static VisionDrop geometric(int dominant, int contextual, int stages, double stageKeep, String score,
-                                       int layer) {
+                                       int layer, Budget budget) {
         if (stages < 1 || !(stageKeep > 0 && stageKeep <= 1)) {
-            throw new IllegalArgumentException("visiondrop: need stages >= 1 and stageKeep in (0, 1], got " + stages
+            throw new IllegalArgumentException(NAME + ": need stages >= 1 and stageKeep in (0, 1], got " + stages
                     + " and " + stageKeep);
         }
         int[] d = new int[stages];
         int[] c = new int[stages];
         for (int s = 0; s < stages; s++) {
             double grow = Math.pow(stageKeep, -(stages - 1 - s));
-            d[s] = (int) Math.round(dominant * grow);
-            c[s] = (int) Math.round(contextual * grow);
+            // Saturate instead of wrapping: a steep schedule's early stages may not fit an int, and the frame-size
+            // check then reports them as too large rather than as negative counts.
+            d[s] = (int) Math.min(Integer.MAX_VALUE, Math.round(dominant * grow));
+            c[s] = (int) Math.min(Integer.MAX_VALUE - d[s], Math.round(contextual * grow));
         }
         int[] layers = new int[stages];
         Arrays.fill(layers, layer);
-        return new VisionDrop(d, c, score, layers);
+        return new VisionDrop(d, c, score, layers, budget);
     }
 
     @Override
     public String name() {
-        return "visiondrop";
+        return NAME;
     }
 
     /** Dominant tokens per frame kept by each stage. */
@@ -98,13 +132,6 @@ public final class VisionDrop implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        ReduceChecks.requireTokens(name(), in);
-        ReduceChecks.requireFinite(name(), in);
-        TokenSet out = in;
-        for (int s = 0; s < dominant.length; s++) {
-            float[] score = AttentionScores.perToken(name(), out, ctx, keys[s]);
-            out = ContextualMerge.apply(name() + " stage " + s, out, score, dominant[s], contextual[s]);
-        }
-        return out;
+        return ContextualMerge.run(NAME, in, ctx, dominant, contextual, keys, budget);
     }
 }

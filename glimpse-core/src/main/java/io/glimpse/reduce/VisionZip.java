@@ -5,38 +5,56 @@ import io.glimpse.tokens.TokenSet;
 /**
  * Per frame, keeps the dominant tokens (top by CLS attention) and merges the rest into a few contextual tokens by
  * similarity. VisionZip (Yang et al., "VisionZip: Longer is Better but Not Necessary in VLMs", CVPR 2025).
- * Parameters: dominant 54, contextual 10 (the paper's 64-token setting; 108+20 and 162+30 for 128/192), score kind
- * cls (received for CLS-less encoders such as SigLIP), layer 23 (CLIP-L's penultimate). The paper counts the CLS
- * token among the dominant ones and measures similarity on head-mean keys; here all dominant tokens are patches,
- * similarity is cosine on embeddings, and outputs stay in (frame,row,col) order rather than [dominant, contextual].
+ * Parameters: {@code dominant} 54, {@code contextual} 10 per frame (the paper's 64-token setting; 108+20 and 162+30
+ * for 128/192); or a budget {@code keep}/{@code k} apportioned over the frames and split in the dominant:contextual
+ * ratio (54:10 by default); {@code score} cls (received for CLS-less encoders such as SigLIP); {@code layer} 23
+ * (CLIP-L's penultimate). The paper counts the CLS token among the dominant ones and measures similarity on
+ * head-mean keys; here all dominant tokens are patches, similarity is cosine on embeddings, and outputs stay in
+ * (frame,row,col) order rather than [dominant, contextual].
  */
 public final class VisionZip implements Reducer {
+    public static final String NAME = "visionzip";
     public static final int DEFAULT_DOMINANT = 54;
     public static final int DEFAULT_CONTEXTUAL = 10;
     public static final String DEFAULT_SCORE = AttentionScores.CLS;
     public static final int DEFAULT_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
 
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+            "VisionZip: per frame, top tokens by attention stay, the rest merge into a few contextual tokens",
+            spec -> new VisionZip(spec.integer("dominant"), spec.integer("contextual"),
+                    spec.explicitBudget().orElse(null), spec.choice("score"), spec.integer("layer")),
+            ParamDef.keep(null),
+            ParamDef.count(),
+            ParamDef.integer("dominant", 0, Integer.MAX_VALUE, DEFAULT_DOMINANT,
+                    "dominant tokens per frame (with keep/k: their share of the budget is dominant:contextual)"),
+            ParamDef.integer("contextual", 0, Integer.MAX_VALUE, DEFAULT_CONTEXTUAL, "contextual tokens per frame"),
+            AttentionScores.scoreParam(DEFAULT_SCORE),
+            AttentionScores.layerParam("layer", DEFAULT_LAYER, "encoder block whose attention ranks the tokens"));
+
     private final int dominant;
     private final int contextual;
+    private final Budget budget;
     private final String key;
 
-    public VisionZip(int dominant, int contextual, String score, int layer) {
+    /** @param budget null to keep dominant + contextual tokens per frame, else the total to keep in their ratio */
+    public VisionZip(int dominant, int contextual, Budget budget, String score, int layer) {
         if (dominant < 0 || contextual < 0 || dominant + contextual < 1) {
-            throw new IllegalArgumentException("visionzip: dominant and contextual must be >= 0 with a positive sum, got "
+            throw new IllegalArgumentException(NAME + ": dominant and contextual must be >= 0 with a positive sum, got "
                     + dominant + " and " + contextual);
         }
         this.dominant = dominant;
         this.contextual = contextual;
+        this.budget = budget;
         this.key = AttentionScores.key(score, layer);
     }
 
-    public VisionZip() {
-        this(DEFAULT_DOMINANT, DEFAULT_CONTEXTUAL, DEFAULT_SCORE, DEFAULT_LAYER);
+    public VisionZip(int dominant, int contextual, String score, int layer) {
+        this(dominant, contextual, null, score, layer);
     }
 
     @Override
     public String name() {
-        return "visionzip";
+        return NAME;
     }
 
     /** The attention map this instance reads. */
@@ -46,9 +64,7 @@ public final class VisionZip implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        ReduceChecks.requireTokens(name(), in);
-        ReduceChecks.requireFinite(name(), in);
-        float[] score = AttentionScores.perToken(name(), in, ctx, key);
-        return ContextualMerge.apply(name(), in, score, dominant, contextual);
+        return ContextualMerge.run(NAME, in, ctx, new int[] {dominant}, new int[] {contextual}, new String[] {key},
+                budget);
     }
 }

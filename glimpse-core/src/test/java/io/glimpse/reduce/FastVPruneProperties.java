@@ -21,7 +21,7 @@ class FastVPruneProperties {
     void keepsExactlyTheTopKByAttention(@ForAll("cases") TokenSetCases.Case c, @ForAll @IntRange(min = 1, max = 500) int b) {
         TokenSet in = c.tokens();
         int budget = 1 + (b - 1) % in.size();
-        FastVPrune fastv = new FastVPrune((double) budget / in.size(), "received", 23);
+        FastVPrune fastv = new FastVPrune(Budget.count(budget), "received", 23);
         ReduceContext ctx = c.context(KEY);
         TokenSet out = fastv.apply(in, ctx);
 

@@ -23,16 +23,19 @@ class HiPruneProperties {
 
     @Property(tries = 300)
     void keepsAnchorsTheirNeighboursAndTopRegistersPerFrame(@ForAll("cases") TokenSetCases.Case c,
-            @ForAll @DoubleRange(min = 0.01, max = 1) double keep, @ForAll @DoubleRange(min = 0, max = 1) double alpha,
+            @ForAll int b, @ForAll @DoubleRange(min = 0, max = 1) double alpha,
             @ForAll @IntRange(min = 0, max = 1) int eight) {
         TokenSet in = c.tokens();
         int neighbourhood = eight == 1 ? 8 : 4;
-        HiPrune hiprune = new HiPrune(keep, alpha, 9, 23, neighbourhood);
+        int[][] byFrame = ReduceChecks.tokensByFrame(in);
+        int frames = (int) Arrays.stream(byFrame).filter(f -> f.length > 0).count();
+        int budget = frames + Math.floorMod(b, in.size() - frames + 1);
+        HiPrune hiprune = new HiPrune(Budget.count(budget), alpha, "received", 9, 23, neighbourhood);
         ReduceContext ctx = c.context(OBJECT, DEEP);
         TokenSet out = hiprune.apply(in, ctx);
 
-        int[][] byFrame = ReduceChecks.tokensByFrame(in);
-        int budget = Arrays.stream(byFrame).filter(f -> f.length > 0).mapToInt(f -> hiprune.budget(f.length)).sum();
+        int[] quota = hiprune.frameBudgets(in);
+        assertThat(Arrays.stream(quota).sum()).isEqualTo(budget);
         TokenSetInvariants.check(hiprune, in, ctx, out, budget, true);
 
         boolean[] kept = new boolean[in.size()];
@@ -43,11 +46,15 @@ class HiPruneProperties {
         }
         float[] object = TokenSetInvariants.tokenScores(in, ctx.attention().get(OBJECT));
         float[] deep = TokenSetInvariants.tokenScores(in, ctx.attention().get(DEEP));
-        for (int[] tokens : byFrame) {
+        for (int f = 0; f < byFrame.length; f++) {
+            int[] tokens = byFrame[f];
             if (tokens.length == 0) {
                 continue;
             }
-            int anchors = hiprune.anchors(hiprune.budget(tokens.length));
+            int frame = f;
+            assertThat(Arrays.stream(out.tokenFrames()).filter(g -> g == frame).count())
+                    .as("frame %d keeps its share", f).isEqualTo(quota[f]);
+            int anchors = hiprune.anchors(quota[f]);
             boolean[] chosen = new boolean[in.size()];
             for (int a : tokens) {
                 int better = 0;

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class ReducerBadInputTest {
     private static final List<Supplier<Reducer>> ATTENTION_REDUCERS = List.of(
-            () -> new FastVPrune(0.5, "received", 23),
-            () -> new HiPrune(0.5, 0.1, 9, 23, 4),
+            () -> new FastVPrune(Budget.keep(0.5), "received", 23),
+            () -> new HiPrune(Budget.keep(0.5), 0.1, "received", 9, 23, 4),
             () -> new VisionZip(2, 1, "cls", 23),
             () -> new VisionDrop(new int[] {2}, new int[] {1}, "received", new int[] {23}));
 
@@ -61,11 +61,14 @@ class ReducerBadInputTest {
     void budgetsOfZeroOrAboveTheTokenCountAreRejected() {
         TokenSet in = tokens(0, 1, 2, 3, 4, 5);
         List<Runnable> bad = List.of(
-                () -> new FastVPrune(0, "received", 23),
-                () -> new FastVPrune(1.5, "received", 23),
-                () -> new HiPrune(0, 0.1, 9, 23, 4),
-                () -> new HiPrune(1.01, 0.1, 9, 23, 4),
-                () -> new HiPrune(0.5, 0.1, 9, 23, 6),
+                () -> Reducers.create("fastv:keep=0"),
+                () -> Reducers.create("fastv:k=7").apply(in, maps(6)),
+                () -> Reducers.create("hiprune:keep=1.01"),
+                () -> Reducers.create("hiprune:k=7").apply(in, maps(6)),
+                () -> Reducers.create("visionzip:k=7").apply(in, maps(6)),
+                () -> Reducers.create("visiondrop:k=7").apply(in, maps(6)),
+                () -> new HiPrune(Budget.keep(0.5), 0.1, "received", 9, 23, 6),
+                () -> Reducers.create("hiprune:neighbours=6"),
                 () -> new VisionZip(0, 0, "cls", 23),
                 () -> new VisionZip(5, 2, "cls", 23).apply(in, maps(6)),
                 () -> new VisionDrop(new int[] {4}, new int[] {3}, "received", new int[] {23}).apply(in, maps(6)),
@@ -73,8 +76,8 @@ class ReducerBadInputTest {
                 () -> new MatryoshkaPool(3).apply(in, ReduceContext.defaults()),
                 () -> new AdaptivePool(0, 1),
                 () -> new AdaptivePool(3, 1).apply(in, ReduceContext.defaults()),
-                () -> new FastVPrune(0.5, "mean", 23),
-                () -> new FastVPrune(0.5, "cls", 0));
+                () -> new FastVPrune(Budget.keep(0.5), "mean", 23),
+                () -> Reducers.create("fastv:layer=0"));
         for (Runnable r : bad) {
             assertThatThrownBy(r::run).isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("null");
         }
@@ -83,6 +86,6 @@ class ReducerBadInputTest {
     @Test
     void perFrameBudgetErrorNamesTheFrame() {
         assertThatThrownBy(() -> new VisionZip(5, 2, "cls", 23).apply(tokens(0, 1, 2, 3, 4, 5), maps(6)))
-                .hasMessage("visionzip keeps 5 dominant + 2 contextual tokens per frame but frame 0 has only 6 tokens");
+                .hasMessage("visionzip: keeps 5 dominant + 2 contextual tokens in frame 0 but it has only 6 tokens");
     }
 }

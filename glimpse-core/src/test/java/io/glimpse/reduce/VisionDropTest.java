@@ -31,7 +31,7 @@ class VisionDropTest {
 
     @Test
     void geometricScheduleGrowsEarlierStages() {
-        VisionDrop drop = VisionDrop.geometric(16, 3, 4, VisionDrop.DEFAULT_STAGE_KEEP, "received", 23);
+        VisionDrop drop = VisionDrop.geometric(16, 3, 4, VisionDrop.DEFAULT_STAGE_KEEP, "received", 23, null);
         assertThat(drop.dominant()).containsExactly(41, 30, 22, 16);
         assertThat(drop.contextual()).containsExactly(8, 6, 4, 3);
         assertThatThrownBy(() -> new VisionDrop(new int[] {2, 3}, new int[] {0, 0}, "received", new int[] {23, 23}))

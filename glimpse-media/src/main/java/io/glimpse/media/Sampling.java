@@ -13,6 +13,14 @@ public sealed interface Sampling {
         return new Count(count);
     }
 
+    /**
+     * The frames at (or first after, less half a frame) the given instants, e.g. the timestamps of frames a
+     * previous pass returned; far-apart instants are reached by seeking instead of decoding everything between.
+     */
+    static Sampling at(double... timestamps) {
+        return new At(timestamps.clone());
+    }
+
     /** Every decoded frame. */
     static Sampling all() {
         return new All();
@@ -30,6 +38,17 @@ public sealed interface Sampling {
         public Count {
             if (count <= 0) {
                 throw new IllegalArgumentException("sampling count must be positive, got " + count);
+            }
+        }
+    }
+
+    record At(double[] timestamps) implements Sampling {
+        public At {
+            for (int i = 0; i < timestamps.length; i++) {
+                if (!Double.isFinite(timestamps[i]) || (i > 0 && !(timestamps[i] > timestamps[i - 1]))) {
+                    throw new IllegalArgumentException("sampling instants must be finite and increasing, got "
+                            + java.util.Arrays.toString(timestamps));
+                }
             }
         }
     }

@@ -7,7 +7,10 @@ import java.nio.file.Path;
  * one frame.
  *
  * @param format             container name as FFmpeg reports it (e.g. "mov,mp4,m4a,3gp,3g2,mj2", "png_pipe")
- * @param durationSeconds    container duration, or 0 when the container does not say (and for still images)
+ * @param width              width of the delivered frames, i.e. after the stream's display rotation
+ * @param height             height of the delivered frames, after rotation
+ * @param durationSeconds    when the video stream ends on the frames' clock (its own length when stated, else the
+ *                           container's), 0 when unknown and for still images
  * @param fps                native (average) frame rate, 0 when unknown
  * @param frameCountEstimate duration times fps, rounded; at least 1
  */

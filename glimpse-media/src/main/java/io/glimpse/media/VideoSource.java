@@ -2,7 +2,6 @@ package io.glimpse.media;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +11,10 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -39,12 +42,20 @@ public final class VideoSource implements AutoCloseable {
     private final FFmpegFrameGrabber grabber;
     private final VideoInfo info;
     private final long startMicros;
+    /** Clockwise quarter turns that bring decoded pictures upright, from the stream's display matrix. */
+    private final int quarterTurns;
     private final List<LostRange> lost = new ArrayList<>();
+    private final RgbConverter converter = new RgbConverter();
+    /** The first frame, decoded by open() to prove there is one, until the iterator hands it out. */
     private RgbImage pending;
     private boolean iterated;
     private boolean seekable = true;
     private double lastTimestamp = Double.NaN;
     private double furthestTimestamp = Double.NaN;
+    /** Start of damage not yet followed by an intact keyframe; NaN when decoding is healthy. */
+    private double lossStart = Double.NaN;
+    /** A seek was made and no frame has been decoded since. */
+    private boolean justSeeked;
 
     private VideoSource(Path path, FFmpegFrameGrabber grabber) {
         this.path = path;
@@ -53,16 +64,57 @@ public final class VideoSource implements AutoCloseable {
         this.startMicros = oc.start_time() != avutil.AV_NOPTS_VALUE ? oc.start_time() : 0;
         String format = grabber.getFormat();
         boolean still = format.endsWith("_pipe") || format.equals("image2");
-        double duration = oc.duration() != avutil.AV_NOPTS_VALUE && oc.duration() > 0
-                ? oc.duration() / (double) avutil.AV_TIME_BASE : 0;
+        AVStream stream = oc.streams(grabber.getVideoStream());
+        double duration = videoEnd(oc, stream, startMicros);
+        double length = duration - Math.max(0, streamStart(stream, startMicros));
         double fps = grabber.getVideoFrameRate();
         if (!(fps > 0) || Double.isInfinite(fps)) {
             fps = 0;
         }
+        // The display matrix holds a counter-clockwise angle; players turn the picture clockwise by its negation.
+        double rotation = grabber.getDisplayRotation();
+        this.quarterTurns = Double.isFinite(rotation) ? Math.floorMod((int) Math.round(-rotation / 90.0), 4) : 0;
+        int width = quarterTurns % 2 == 0 ? grabber.getImageWidth() : grabber.getImageHeight();
+        int height = quarterTurns % 2 == 0 ? grabber.getImageHeight() : grabber.getImageWidth();
         this.info = still
-                ? new VideoInfo(path, format, grabber.getImageWidth(), grabber.getImageHeight(), 0, 0, 1, true)
-                : new VideoInfo(path, format, grabber.getImageWidth(), grabber.getImageHeight(), fps, duration,
-                        Math.max(1, Math.round(duration * fps)), false);
+                ? new VideoInfo(path, format, width, height, 0, 0, 1, true)
+                : new VideoInfo(path, format, width, height, fps, duration,
+                        Math.max(1, Math.round(length * fps)), false);
+    }
+
+    /**
+     * When the video stream ends, in seconds on the frames' clock (container start = 0); 0 when unknown. The
+     * stream's own duration is preferred because audio often runs past the last picture, making the container's
+     * duration a poor guide to where frames stop.
+     */
+    private static double videoEnd(AVFormatContext oc, AVStream st, long startMicros) {
+        AVRational tb = st.time_base();
+        double streamStart = streamStart(st, startMicros);
+        if (st.duration() != avutil.AV_NOPTS_VALUE && st.duration() > 0 && tb.den() > 0) {
+            return streamStart + (double) st.duration() * tb.num() / tb.den();
+        }
+        // Matroska keeps per-track length only as a "DURATION" tag, formatted HH:MM:SS.fraction.
+        AVDictionaryEntry tag = avutil.av_dict_get(st.metadata(), "DURATION", null, 0);
+        if (tag != null) {
+            String[] hms = tag.value().getString().trim().split(":");
+            try {
+                if (hms.length == 3) {
+                    return streamStart + Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0
+                            + Double.parseDouble(hms[2]);
+                }
+            } catch (NumberFormatException e) {
+                // A malformed tag is no worse than a missing one: fall through to the container's duration.
+            }
+        }
+        return oc.duration() != avutil.AV_NOPTS_VALUE && oc.duration() > 0
+                ? oc.duration() / (double) avutil.AV_TIME_BASE : 0;
+    }
+
+    /** When the video stream's first frame is due, on the frames' clock; 0 when the stream does not say. */
+    private static double streamStart(AVStream st, long startMicros) {
+        AVRational tb = st.time_base();
+        return st.start_time() != avutil.AV_NOPTS_VALUE && tb.den() > 0
+                ? (double) st.start_time() * tb.num() / tb.den() - startMicros / 1e6 : 0;
     }
 
     /** Opens and probes the file, decoding its first frame to prove it has one. */
@@ -72,14 +124,15 @@ public final class VideoSource implements AutoCloseable {
         }
         FfmpegLog.configure();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+        grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         // A packet cut short by truncation would decode to a smeared frame; dropping it turns it into lost time.
         grabber.setOption("fflags", "+discardcorrupt");
         try {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(grabber);
-            throw new BadInputException(file + ": not a video or image FFmpeg can read (unknown format or damaged header)", e);
+            throw new BadInputException(file
+                    + ": not a video or image FFmpeg can read (unknown format or damaged header)", e);
         }
         if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
             String what = grabber.hasAudio() ? "audio only, no video stream" : "no video stream";
@@ -88,7 +141,8 @@ public final class VideoSource implements AutoCloseable {
         }
         VideoSource source = new VideoSource(file, grabber);
         try {
-            source.pending = source.decodeNext();
+            Decoded first = source.decodeNext();
+            source.pending = first == null ? null : source.upright(first);
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -98,6 +152,13 @@ public final class VideoSource implements AutoCloseable {
             throw new BadInputException(file + ": no decodable video frame");
         }
         return source;
+    }
+
+    /** Probe only: opens the file, reads what it holds and closes it again. */
+    public static VideoInfo probe(Path file) {
+        try (VideoSource source = open(file)) {
+            return source.info();
+        }
     }
 
     public VideoInfo info() {
@@ -137,6 +198,7 @@ public final class VideoSource implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(grabber);
+        converter.close();
     }
 
     private static void closeQuietly(FFmpegFrameGrabber grabber) {
@@ -147,39 +209,61 @@ public final class VideoSource implements AutoCloseable {
         }
     }
 
-    /** Next decoded frame at full size, or null at the end of the decodable data (recording the loss there). */
-    private RgbImage decodeNext() {
-        Frame frame;
-        try {
-            frame = grabber.grabImage();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-            frame = null;
+    /**
+     * Next intact decoded frame at full size, or null where the decodable data ends. After damage (a frame the
+     * decoder flags as corrupt or concealed, or a jump in timestamps) frames are dropped until the next keyframe,
+     * since until then they are predicted from pictures that are missing; the span is recorded as lost.
+     */
+    private Decoded decodeNext() {
+        while (true) {
+            Frame frame;
+            try {
+                frame = grabber.grabImage();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                frame = null;
+            }
+            if (frame == null || frame.image == null) {
+                return null;
+            }
+            double ts = info.still() ? 0 : (frame.timestamp - startMicros) / 1e6;
+            if (!Double.isNaN(lastTimestamp) && !(ts > lastTimestamp)) {
+                // Missing or repeated timestamps: assume the nominal frame rate rather than let time go backwards.
+                ts = lastTimestamp + info.frameDuration();
+            }
+            AVFrame picture = (AVFrame) frame.opaque;
+            boolean damaged = (picture.flags() & AVFrame.AV_FRAME_FLAG_CORRUPT) != 0
+                    || picture.decode_error_flags() != 0;
+            boolean jumped = !Double.isNaN(lastTimestamp)
+                    && ts - lastTimestamp > GAP_FRAMES * info.frameDuration();
+            if ((damaged || jumped) && Double.isNaN(lossStart)) {
+                lossStart = damaged ? ts : lastTimestamp + info.frameDuration();
+            }
+            lastTimestamp = ts;
+            if (!Double.isNaN(lossStart)) {
+                if (damaged || !frame.keyFrame) {
+                    continue;
+                }
+                lost.add(new LostRange(lossStart, ts));
+                lossStart = Double.NaN;
+            }
+            furthestTimestamp = Double.isNaN(furthestTimestamp) ? ts : Math.max(furthestTimestamp, ts);
+            justSeeked = false;
+            return new Decoded(ts, picture);
         }
-        if (frame == null || frame.image == null) {
-            noteEnd();
-            return null;
-        }
-        double ts = info.still() ? 0 : (frame.timestamp - startMicros) / 1e6;
-        if (!Double.isNaN(lastTimestamp) && !(ts > lastTimestamp)) {
-            // Missing or repeated timestamps: assume the nominal frame rate rather than report time going backwards.
-            ts = lastTimestamp + info.frameDuration();
-        }
-        if (!Double.isNaN(lastTimestamp) && ts - lastTimestamp > GAP_FRAMES * info.frameDuration()) {
-            lost.add(new LostRange(lastTimestamp + info.frameDuration(), ts));
-        }
-        lastTimestamp = ts;
-        furthestTimestamp = Double.isNaN(furthestTimestamp) ? ts : Math.max(furthestTimestamp, ts);
-        return toRgb(frame, ts);
     }
 
+    /** At the end of the data: whatever lies between the last intact frame and the stated duration is lost. */
     private void noteEnd() {
-        if (info.still() || info.durationSeconds() <= 0) {
+        if (info.still()) {
             return;
         }
         double decodedUntil = Double.isNaN(furthestTimestamp) ? 0 : furthestTimestamp + info.frameDuration();
-        if (info.durationSeconds() - decodedUntil > GAP_FRAMES * info.frameDuration()) {
-            lost.add(new LostRange(decodedUntil, info.durationSeconds()));
+        double from = Double.isNaN(lossStart) ? decodedUntil : lossStart;
+        double until = Math.max(info.durationSeconds(), Double.isNaN(lastTimestamp) ? 0 : lastTimestamp);
+        if (!Double.isNaN(lossStart) || until - from > GAP_FRAMES * info.frameDuration()) {
+            lost.add(new LostRange(from, Math.max(from, until)));
         }
+        lossStart = Double.NaN;
     }
 
     /** Seeks so the next decoded frame is the first at or after time t; false when the container refuses. */
@@ -189,28 +273,56 @@ public final class VideoSource implements AutoCloseable {
         } catch (FrameGrabber.Exception | RuntimeException e) {
             return false;
         }
-        // A seek is a deliberate jump: the skipped span is not lost data.
+        if (!Double.isNaN(lossStart)) {
+            lost.add(new LostRange(lossStart, t));
+            lossStart = Double.NaN;
+        }
+        // A seek is a deliberate jump (landing on a keyframe): the skipped span is not lost data.
         lastTimestamp = Double.NaN;
+        justSeeked = true;
         return true;
     }
 
-    private static RgbImage toRgb(Frame frame, double timestamp) {
-        int w = frame.imageWidth;
-        int h = frame.imageHeight;
-        int row = w * 3;
-        ByteBuffer buf = (ByteBuffer) frame.image[0];
-        byte[] rgb = new byte[row * h];
-        for (int y = 0; y < h; y++) {
-            buf.get(y * frame.imageStride, rgb, y * row, row);
+    /** The decoded picture as RGB, turned the way the stream asks it to be displayed (phones film sideways). */
+    private RgbImage upright(Decoded decoded) {
+        RgbImage img = converter.convert(decoded.picture(), decoded.timestamp());
+        if (quarterTurns == 0) {
+            return img;
         }
-        return new RgbImage(w, h, rgb, timestamp);
+        int w = img.width();
+        int h = img.height();
+        int outW = quarterTurns == 2 ? w : h;
+        int outH = quarterTurns == 2 ? h : w;
+        byte[] src = img.rgb();
+        byte[] out = new byte[src.length];
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                // Source pixel shown at (x, y) after turning clockwise by 90, 180 or 270 degrees.
+                int sx = switch (quarterTurns) {
+                    case 1 -> y;
+                    case 2 -> w - 1 - x;
+                    default -> w - 1 - y;
+                };
+                int sy = switch (quarterTurns) {
+                    case 1 -> h - 1 - x;
+                    case 2 -> h - 1 - y;
+                    default -> x;
+                };
+                System.arraycopy(src, (sy * w + sx) * 3, out, (y * outW + x) * 3, 3);
+            }
+        }
+        return new RgbImage(outW, outH, out, img.timestamp());
+    }
+
+    /** A decoded picture in the codec's pixel format, valid until the next decode. */
+    private record Decoded(double timestamp, AVFrame picture) {
     }
 
     /** Walks the decoded frames, keeping the first frame at or after each wanted instant (less half a frame). */
     private final class SampledFrames implements Iterator<RgbImage> {
         private final Sampling sampling;
         private final FrameSize size;
-        private final double[] countTargets;
+        private final double[] listedTargets;
         private final boolean everyFrame;
         private int targetIndex;
         private RgbImage next;
@@ -220,7 +332,8 @@ public final class VideoSource implements AutoCloseable {
         SampledFrames(Sampling sampling, FrameSize size) {
             this.sampling = sampling;
             this.size = size;
-            this.countTargets = sampling instanceof Sampling.Count c ? countTargets(c.count()) : null;
+            this.listedTargets = sampling instanceof Sampling.Count c ? countTargets(c.count())
+                    : sampling instanceof Sampling.At a ? a.timestamps() : null;
             this.everyFrame = sampling instanceof Sampling.All;
         }
 
@@ -241,8 +354,8 @@ public final class VideoSource implements AutoCloseable {
             if (sampling instanceof Sampling.Fps f) {
                 return k / f.fps();
             }
-            if (countTargets != null) {
-                return k < countTargets.length ? countTargets[k] : Double.POSITIVE_INFINITY;
+            if (listedTargets != null) {
+                return k < listedTargets.length ? listedTargets[k] : Double.POSITIVE_INFINITY;
             }
             return Double.NEGATIVE_INFINITY;
         }
@@ -277,20 +390,30 @@ public final class VideoSource implements AutoCloseable {
                         && wanted - lastTimestamp > SEEK_AHEAD_SECONDS) {
                     seekable = seekTo(wanted - half);
                 }
-                RgbImage frame = pending != null ? pending : decodeNext();
+                RgbImage first = pending;
                 pending = null;
-                if (frame == null) {
+                Decoded frame = first != null ? null : decodeNext();
+                if (first == null && frame == null) {
+                    // A seek past the last frame says nothing about where the data ends: go back and walk there.
+                    if (justSeeked && seekable && !Double.isNaN(furthestTimestamp)) {
+                        seekable = false;
+                        if (seekTo(furthestTimestamp)) {
+                            continue;
+                        }
+                    }
+                    noteEnd();
                     return null;
                 }
-                if (frame.timestamp() <= emittedUntil) {
+                double ts = first != null ? first.timestamp() : frame.timestamp();
+                if (ts <= emittedUntil) {
                     continue;
                 }
-                if (wanted <= frame.timestamp() + half) {
-                    while (!everyFrame && target(targetIndex) <= frame.timestamp() + half) {
+                if (wanted <= ts + half) {
+                    while (!everyFrame && target(targetIndex) <= ts + half) {
                         targetIndex++;
                     }
-                    emittedUntil = frame.timestamp();
-                    return size.apply(frame);
+                    emittedUntil = ts;
+                    return size.apply(first != null ? first : upright(frame));
                 }
             }
         }

@@ -8,12 +8,18 @@ import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +131,21 @@ class VideoSourceTest {
     }
 
     @Test
+    void samplingAtListedInstantsReturnsExactlyThoseFramesOfAnEarlierPass() throws IOException {
+        SyntheticVideo longer = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(96, 64, 5, 4, 6.0, 13));
+        Path path = longer.write(dir.resolve("listed.mp4"));
+        List<RgbImage> all = read(path, Sampling.fps(1), FrameSize.original());
+        int[] picks = {1, 2, 9, 17, 22};
+        double[] times = java.util.Arrays.stream(picks).mapToDouble(i -> all.get(i).timestamp()).toArray();
+        List<RgbImage> again = read(path, Sampling.at(times), FrameSize.original());
+        assertThat(again).hasSize(picks.length);
+        for (int k = 0; k < picks.length; k++) {
+            assertThat(again.get(k).timestamp()).isEqualTo(times[k]);
+            assertThat(again.get(k).rgb()).as("frame at %s s", times[k]).isEqualTo(all.get(picks[k]).rgb());
+        }
+    }
+
+    @Test
     void framesAreResizedOnRequest() {
         List<RgbImage> small = read(file, Sampling.count(2), FrameSize.maxSide(64));
         assertThat(small).allSatisfy(f -> {
@@ -156,6 +177,126 @@ class VideoSourceTest {
                 assertThat(meanAbsDiff(f, video.render((int) Math.round(f.timestamp() * FPS)))).isLessThan(4.0);
             }
         }
+        // Sampling that seeks past the end of the data still finds where the data stops.
+        try (VideoSource src = VideoSource.open(cut)) {
+            List<RgbImage> frames = new ArrayList<>();
+            src.forEachFrame(Sampling.count(2), FrameSize.original(), frames::add);
+            assertThat(frames).singleElement().satisfies(f -> assertThat(f.timestamp()).isZero());
+            assertThat(src.lostRanges()).singleElement().satisfies(r -> {
+                assertThat(r.start()).isBetween(1.0, 5.0);
+                assertThat(r.end()).isCloseTo(6.0, within(0.1));
+            });
+        }
+    }
+
+    @Test
+    void corruptionInTheMiddleDropsFramesUntilTheNextKeyframeAndReportsTheSpan() throws IOException {
+        Path bad = SyntheticVideo.corruptedCopy(file, dir.resolve("bad.mp4"), 0.4, 0.5, 5);
+        try (VideoSource src = VideoSource.open(bad)) {
+            List<RgbImage> frames = new ArrayList<>();
+            src.forEachFrame(Sampling.all(), FrameSize.original(), frames::add);
+            for (RgbImage f : frames) {
+                int n = (int) Math.round(f.timestamp() * FPS);
+                assertThat(meanAbsDiff(f, video.render(n))).as("frame %d", n).isLessThan(4.0);
+            }
+            assertThat(src.lostRanges()).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.start()).isGreaterThan(0.5);
+                assertThat(r.end()).isGreaterThan(r.start()).isLessThan(5.5);
+            });
+            // Every frame is either delivered or inside a reported lost range.
+            for (int n = 0; n < 60; n++) {
+                double t = n / (double) FPS;
+                boolean delivered = frames.stream().anyMatch(f -> Math.abs(f.timestamp() - t) < 1e-3);
+                boolean reported = src.lostRanges().stream().anyMatch(r -> t >= r.start() - 1e-3 && t < r.end());
+                assertThat(delivered || reported).as("frame %d accounted for", n).isTrue();
+            }
+            assertThat(src.warnings()).hasSameSizeAs(src.lostRanges());
+        }
+    }
+
+    /** Audio running on after the last picture is normal, not lost video. */
+    @Test
+    void audioOutlastingTheVideoIsNotReportedAsLoss() throws Exception {
+        SyntheticVideo short3s = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(64, 48, FPS, 3, 1.0, 5));
+        Path mkv = dir.resolve("with-audio.mkv");
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(mkv.toFile(), 64, 48, 1)) {
+            rec.setFormat("matroska");
+            rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            rec.setFrameRate(FPS);
+            rec.setAudioCodec(avcodec.AV_CODEC_ID_PCM_S16LE);
+            rec.setSampleRate(8000);
+            rec.start();
+            Frame frame = new Frame(64, 48, Frame.DEPTH_UBYTE, 3);
+            for (int n = 0; n < short3s.frameCount(); n++) {
+                byte[] rgb = short3s.render(n).rgb();
+                for (int y = 0; y < 48; y++) {
+                    ((ByteBuffer) frame.image[0]).put(y * frame.imageStride, rgb, y * 64 * 3, 64 * 3);
+                }
+                rec.record(frame, avutil.AV_PIX_FMT_RGB24);
+            }
+            rec.recordSamples(8000, 1, ShortBuffer.wrap(new short[8000 * 5]));
+            rec.stop();
+        }
+        try (VideoSource src = VideoSource.open(mkv)) {
+            assertThat(src.info().durationSeconds()).isCloseTo(3.0, within(0.15));
+            List<RgbImage> frames = new ArrayList<>();
+            src.forEachFrame(Sampling.count(3), FrameSize.original(), frames::add);
+            assertThat(frames).hasSize(3);
+            assertThat(frames.get(2).timestamp()).isCloseTo(2.9, within(0.15));
+            assertThat(src.warnings()).isEmpty();
+        }
+        assertThat(read(mkv, Sampling.all(), FrameSize.original())).hasSize(30);
+    }
+
+    /** A portrait phone clip is stored landscape with a display matrix; frames must come out upright. */
+    @Test
+    void displayRotationIsApplied() throws Exception {
+        RgbImage picture = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(64, 48, FPS, 1, 0.3, 8)).render(0);
+        // JavaCV's setDisplayRotation(a) stores a display matrix that FFmpeg reads back as a counter-clockwise
+        // turn by a (av_display_rotation_get = a); the ffmpeg tool then shows the picture turned a degrees
+        // counter-clockwise, i.e. clockwise by 360 - a.
+        for (int counterClockwise : new int[] {90, 180, 270}) {
+            Path mp4 = dir.resolve("turned" + counterClockwise + ".mp4");
+            try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(mp4.toFile(), 64, 48, 0)) {
+                rec.setFormat("mp4");
+                rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+                rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+                rec.setFrameRate(FPS);
+                rec.setVideoQuality(2);
+                rec.setDisplayRotation(counterClockwise);
+                rec.start();
+                Frame frame = new Frame(64, 48, Frame.DEPTH_UBYTE, 3);
+                for (int y = 0; y < 48; y++) {
+                    ((ByteBuffer) frame.image[0]).put(y * frame.imageStride, picture.rgb(), y * 64 * 3, 64 * 3);
+                }
+                rec.record(frame, avutil.AV_PIX_FMT_RGB24);
+                rec.stop();
+            }
+            RgbImage expected = turnClockwise(picture, (4 - counterClockwise / 90) % 4);
+            try (VideoSource src = VideoSource.open(mp4)) {
+                assertThat(src.info().width()).isEqualTo(expected.width());
+                assertThat(src.info().height()).isEqualTo(expected.height());
+                RgbImage got = src.frames(Sampling.all(), FrameSize.original()).next();
+                assertThat(meanAbsDiff(got, expected)).as("%d degrees", counterClockwise).isLessThan(4.0);
+            }
+        }
+    }
+
+    /** Reference rotation written independently of VideoSource: pixel (x, y) moves to (h-1-y, x) per turn. */
+    private static RgbImage turnClockwise(RgbImage img, int turns) {
+        for (int t = 0; t < turns; t++) {
+            int w = img.width();
+            int h = img.height();
+            byte[] out = new byte[img.rgb().length];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    System.arraycopy(img.rgb(), (y * w + x) * 3, out, (x * h + (h - 1 - y)) * 3, 3);
+                }
+            }
+            img = new RgbImage(h, w, out, img.timestamp());
+        }
+        return img;
     }
 
     @Test
@@ -201,6 +342,35 @@ class VideoSourceTest {
                 assertThat(f.get(3, 2, 2)).isEqualTo(54);
             });
         }
+    }
+
+    @Test
+    void jpegIsOneFrameCloseToWhatJavaDecodes() throws IOException {
+        BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                img.setRGB(x, y, (x * 4) << 16 | (y * 5) << 8 | 128);
+            }
+        }
+        Path jpg = dir.resolve("gradient.jpg");
+        ImageIO.write(img, "jpg", jpg.toFile());
+        BufferedImage reference = ImageIO.read(jpg.toFile());
+        assertThat(VideoSource.probe(jpg).still()).isTrue();
+        List<RgbImage> frames = read(jpg, Sampling.count(8), FrameSize.original());
+        assertThat(frames).singleElement().satisfies(f -> {
+            assertThat(f.width()).isEqualTo(64);
+            assertThat(f.height()).isEqualTo(48);
+            long err = 0;
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 64; x++) {
+                    int rgb = reference.getRGB(x, y);
+                    err += Math.abs(f.get(x, y, 0) - (rgb >> 16 & 0xff)) + Math.abs(f.get(x, y, 1) - (rgb >> 8 & 0xff))
+                            + Math.abs(f.get(x, y, 2) - (rgb & 0xff));
+                }
+            }
+            // Two JPEG decoders differ in IDCT and chroma upsampling by a level or two, not more.
+            assertThat(err / (64.0 * 48 * 3)).isLessThan(2.0);
+        });
     }
 
     @Test

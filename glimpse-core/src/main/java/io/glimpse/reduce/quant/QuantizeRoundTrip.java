@@ -1,16 +1,42 @@
 package io.glimpse.reduce.quant;
 
+import io.glimpse.reduce.ParamDef;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.reduce.Reducer;
+import io.glimpse.reduce.ReducerMethod;
 import io.glimpse.tokens.TokenSet;
 import java.util.function.Function;
 
 /**
  * A pipeline step that stores and restores tokens: fits a quantizer to the input's embeddings, quantizes and
  * dequantizes them, and keeps the provenance. It shows in a pipeline what a model would see after sending token
- * sets through a quantized channel (TokenBridge, FSQ or binary codes). Parameters are those of the quantizer.
+ * sets through a quantized channel. Spec forms: {@code tokenbridge:bins=64,layout=uniform|gaussian} (TokenBridge,
+ * Wang et al. 2025), {@code fsq:levels=8} (FSQ, Mentzer et al. ICLR 2024; the same levels in every dimension) and
+ * {@code binary:scale=token|dim} (sign bits, Instella-T2I); ranges and scales are fitted to each input.
  */
 public final class QuantizeRoundTrip implements Reducer {
+    /** FSQ levels per dimension in specs; 8 is the largest of the paper's [8,5,5,5] set (3 bits a dimension). */
+    public static final int DEFAULT_FSQ_LEVELS = 8;
+
+    public static final ReducerMethod TOKENBRIDGE = ReducerMethod.of("tokenbridge",
+            "round trip through TokenBridge per-dimension bins (store/send at log2(bins) bits a value)",
+            spec -> tokenBridge(spec.integer("bins"), spec.choice("layout").equals("gaussian")),
+            ParamDef.integer("bins", 2, 1 << 16, TokenBridgeQuantizer.DEFAULT_BINS,
+                    "reconstruction values per dimension"),
+            ParamDef.choice("layout", "uniform", "uniform = equal bins over [min, max]; gaussian = the paper's normal "
+                    + "quantile bins over mean ± 3 std", "uniform", "gaussian"));
+
+    public static final ReducerMethod FSQ = ReducerMethod.of("fsq",
+            "round trip through finite scalar quantization with fitted ranges",
+            spec -> fsq(spec.integer("levels")),
+            ParamDef.integer("levels", 2, 1 << 16, DEFAULT_FSQ_LEVELS, "levels in every dimension"));
+
+    public static final ReducerMethod BINARY = ReducerMethod.of("binary",
+            "round trip through sign bits restored as ± a scale",
+            spec -> binary(spec.choice("scale").equals("token")),
+            ParamDef.choice("scale", "token", "token = each token's mean |x|, dim = each dimension's mean |x|",
+                    "token", "dim"));
+
     private final String name;
     private final Function<TokenSet, Quantizer> fit;
 
@@ -20,20 +46,22 @@ public final class QuantizeRoundTrip implements Reducer {
         this.fit = fit;
     }
 
-    /** TokenBridge bins fitted per dimension to each input. */
-    public static QuantizeRoundTrip tokenBridge(int bins) {
-        return new QuantizeRoundTrip("tokenbridge",
-                t -> TokenBridgeQuantizer.fit(t.embeddingsView(), t.size(), t.dim(), bins));
+    /** TokenBridge bins fitted per dimension to each input: uniform over [min, max], or the paper's Gaussian. */
+    public static QuantizeRoundTrip tokenBridge(int bins, boolean gaussian) {
+        return new QuantizeRoundTrip(TOKENBRIDGE.name(), t -> gaussian
+                ? TokenBridgeQuantizer.fitGaussian(t.embeddingsView(), t.size(), t.dim(), bins)
+                : TokenBridgeQuantizer.fit(t.embeddingsView(), t.size(), t.dim(), bins));
     }
 
     /** FSQ with the same number of levels in every dimension, ranges fitted to each input. */
     public static QuantizeRoundTrip fsq(int levels) {
-        return new QuantizeRoundTrip("fsq", t -> FsqQuantizer.fit(t.embeddingsView(), t.size(), t.dim(), new int[] {levels}));
+        return new QuantizeRoundTrip(FSQ.name(),
+                t -> FsqQuantizer.fit(t.embeddingsView(), t.size(), t.dim(), new int[] {levels}));
     }
 
     /** Sign bits with a scale per token, or per dimension fitted to each input. */
     public static QuantizeRoundTrip binary(boolean perToken) {
-        return new QuantizeRoundTrip("binary", t -> perToken ? new BinaryQuantizer(t.dim())
+        return new QuantizeRoundTrip(BINARY.name(), t -> perToken ? new BinaryQuantizer(t.dim())
                 : BinaryQuantizer.fitPerDimension(t.embeddingsView(), t.size(), t.dim()));
     }
 

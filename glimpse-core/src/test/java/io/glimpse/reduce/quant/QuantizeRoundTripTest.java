@@ -15,7 +15,7 @@ class QuantizeRoundTripTest {
     @Test
     void replacesEmbeddingsByTheirQuantizedValuesAndKeepsProvenance() {
         TokenSet fsq = QuantizeRoundTrip.fsq(4).apply(IN, ReduceContext.defaults());
-        TokenSet tb = QuantizeRoundTrip.tokenBridge(2).apply(IN, ReduceContext.defaults());
+        TokenSet tb = QuantizeRoundTrip.tokenBridge(2, false).apply(IN, ReduceContext.defaults());
         TokenSet bin = QuantizeRoundTrip.binary(true).apply(IN, ReduceContext.defaults());
 
         // Dimension 0 spans [0,3], dimension 1 [-4,4]. FSQ levels: {0,1,2,3} and {-4,-4/3,4/3,4}.

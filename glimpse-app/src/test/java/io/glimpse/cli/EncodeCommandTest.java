@@ -1,0 +1,85 @@
+package io.glimpse.cli;
+
+import io.glimpse.io.SafeTensors;
+import io.glimpse.io.TensorData;
+import io.glimpse.tokens.TokenFile;
+import io.glimpse.tokens.TokenSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The encode command against goldens that PyTorch computed for the tiny checkpoints in glimpse-core's fixtures. */
+class EncodeCommandTest {
+    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures/vision").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void clipFeaturesOfAnImageMatchTheGoldenHiddenStateWithoutCls() throws Exception {
+        Path out = dir.resolve("clip.safetensors");
+        PlanCommandTest.Run r = glimpse("encode", "--model", FIXTURES.resolve("clip").toString(), "--layer", "2",
+                FIXTURES.resolve("landscape.png").toString(), "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        TokenSet t = TokenFile.read(out);
+        TensorData golden = SafeTensors.read(FIXTURES.resolve("clip/golden.safetensors")).tensors().get("hidden.2");
+        float[] g = golden.toFloats();
+        int d = golden.dim(1);
+        assertThat(t.size()).isEqualTo(golden.dim(0) - 1);
+        assertThat(t.frameInfo(0).gridH()).isEqualTo(4);
+        for (int i = 0; i < t.size(); i++) {
+            for (int k = 0; k < d; k++) {
+                float want = g[(i + 1) * d + k];
+                assertThat(t.get(i, k)).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-4f * Math.max(1, Math.abs(want))));
+            }
+        }
+    }
+
+    @Test
+    void encodeWithReductionUsesTheTowersAttention() throws Exception {
+        Path out = dir.resolve("siglip.safetensors");
+        PlanCommandTest.Run r = glimpse("encode", "--model", FIXTURES.resolve("siglip").toString(),
+                FIXTURES.resolve("landscape.png").toString(), "--reduce", "fastv:k=3,score=received,layer=2", "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        TokenSet t = TokenFile.read(out);
+        assertThat(t.size()).isEqualTo(3);
+        float[] received = SafeTensors.read(FIXTURES.resolve("siglip/golden.safetensors")).tensors().get("attn.received.1").toFloats();
+        float kthLargest = sortedDescending(received)[2];
+        for (int i = 0; i < 3; i++) {
+            int patch = t.patchIndex(t.frame(i), t.row(i), t.col(i));
+            assertThat(received[patch]).as("kept patch %d is among the top 3 by block-2 attention", patch).isGreaterThanOrEqualTo(kthLargest);
+        }
+    }
+
+    private static float[] sortedDescending(float[] v) {
+        float[] s = v.clone();
+        java.util.Arrays.sort(s);
+        for (int i = 0; i < s.length / 2; i++) {
+            float x = s[i];
+            s[i] = s[s.length - 1 - i];
+            s[s.length - 1 - i] = x;
+        }
+        return s;
+    }
+
+    @Test
+    void aBrokenCheckpointIsBadInputNamingTheFile() throws Exception {
+        Path model = dir.resolve("broken");
+        Files.createDirectories(model);
+        for (String f : new String[]{"config.json", "preprocessor_config.json"}) {
+            Files.copy(FIXTURES.resolve("clip").resolve(f), model.resolve(f));
+        }
+        byte[] weights = Files.readAllBytes(FIXTURES.resolve("clip/model.safetensors"));
+        Files.write(model.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
+        Path out = dir.resolve("never.safetensors");
+        PlanCommandTest.Run r = glimpse("encode", "--model", model.toString(), FIXTURES.resolve("landscape.png").toString(), "-o", out.toString());
+        assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(r.err()).contains("model.safetensors").doesNotContain("internal error");
+        assertThat(out).doesNotExist();
+    }
+}

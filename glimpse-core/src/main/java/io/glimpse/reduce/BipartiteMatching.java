@@ -1,0 +1,108 @@
+package io.glimpse.reduce;
+
+import io.glimpse.tokens.TokenSet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * ToMe's bipartite soft matching applied in rounds until each partition of the tokens reaches its target count
+ * (Bolya et al., "Token Merging: Your ViT but Faster", ICLR 2023; pseudocode A1 in research/algorithms.md).
+ * Shared by {@link BipartiteMerge} (one partition) and {@link AimFrameMerge} (one per frame).
+ */
+final class BipartiteMatching {
+    private BipartiteMatching() {
+    }
+
+    /**
+     * Merges tokens until partition p holds at most {@code target[p]} tokens. Each round splits a partition's
+     * tokens, in (frame,row,col) order, alternately into sources A (even positions) and destinations B (odd),
+     * matches each source to its most similar destination (cosine; ties to the earlier destination), and merges
+     * the min(excess, ⌊n/2⌋) best-matched sources into their destinations by size-weighted mean (ToMe caps a round
+     * at half the tokens, so reaching a lower target takes several rounds, as in AIM and B-VLLM).
+     * A merged token keeps its destination's position, so the output stays in spatial order.
+     *
+     * @param partitionOf maps a token set to each token's partition id in [0, target.length), or -1 for a token
+     *                    that must not merge; it must be stable under merging within a partition (e.g. the frame)
+     */
+    static TokenSet mergeToTargets(TokenSet in, Function<TokenSet, int[]> partitionOf, int[] target, String method) {
+        TokenSet current = in;
+        while (true) {
+            int[] part = partitionOf.apply(current);
+            List<List<Integer>> members = new ArrayList<>();
+            for (int p = 0; p < target.length; p++) {
+                members.add(new ArrayList<>());
+            }
+            for (int t = 0; t < current.size(); t++) {
+                if (part[t] >= 0) {
+                    members.get(part[t]).add(t);
+                }
+            }
+            boolean done = true;
+            for (int p = 0; p < target.length; p++) {
+                done &= members.get(p).size() <= target[p];
+            }
+            if (done) {
+                return current;
+            }
+            current = mergeRound(current, members, target, method);
+        }
+    }
+
+    private static TokenSet mergeRound(TokenSet in, List<List<Integer>> members, int[] target, String method) {
+        int d = in.dim();
+        float[] unit = Similarity.unitRows(in, method);
+        int n = in.size();
+        int[] into = new int[n];
+        for (int t = 0; t < n; t++) {
+            into[t] = t;
+        }
+        for (int p = 0; p < target.length; p++) {
+            List<Integer> m = members.get(p);
+            int r = Math.min(m.size() - target[p], m.size() / 2);
+            if (r <= 0) {
+                continue;
+            }
+            int na = (m.size() + 1) / 2;
+            int[] bestB = new int[na];
+            float[] bestVal = new float[na];
+            Integer[] order = new Integer[na];
+            for (int a = 0; a < na; a++) {
+                int src = m.get(2 * a);
+                bestVal[a] = Float.NEGATIVE_INFINITY;
+                for (int b = 1; b < m.size(); b += 2) {
+                    float s = Similarity.cosine(unit, src, m.get(b), d);
+                    if (s > bestVal[a]) {
+                        bestVal[a] = s;
+                        bestB[a] = m.get(b);
+                    }
+                }
+                order[a] = a;
+            }
+            Arrays.sort(order, (x, y) -> Float.compare(bestVal[y], bestVal[x]));
+            for (int i = 0; i < r; i++) {
+                int a = order[i];
+                into[m.get(2 * a)] = bestB[a];
+            }
+        }
+        int[] group = new int[n];
+        Arrays.fill(group, -1);
+        int groups = 0;
+        for (int t = 0; t < n; t++) {
+            if (into[t] == t) {
+                group[t] = groups++;
+            }
+        }
+        int[] targetGroup = new int[n];
+        int[] anchor = new int[groups];
+        for (int t = 0; t < n; t++) {
+            targetGroup[t] = group[into[t]];
+            if (into[t] == t) {
+                anchor[group[t]] = t;
+            }
+        }
+        return in.regroup(targetGroup, groups, anchor);
+    }
+}

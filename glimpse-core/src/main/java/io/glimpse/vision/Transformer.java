@@ -1,0 +1,118 @@
+package io.glimpse.vision;
+
+import io.glimpse.tensor.Gemm;
+
+import java.util.stream.IntStream;
+
+/**
+ * The two halves of a CLIP/SigLIP pre-norm transformer layer (transformers CLIPEncoderLayer / SiglipEncoderLayer),
+ * shared by vision and text towers: multi-head attention with scale dh^-0.5 and a float32 softmax, then the MLP
+ * with the configured activation. Heads and rows run in parallel; every output element is computed by one thread
+ * in a fixed order, so results do not depend on scheduling.
+ */
+final class Transformer {
+    private final Gemm gemm = Gemm.get();
+    private final int d;
+    private final int heads;
+    private final int inter;
+    private final Activation act;
+    private final double eps;
+
+    Transformer(int d, int heads, int inter, Activation act, double eps) {
+        this.d = d;
+        this.heads = heads;
+        this.inter = inter;
+        this.act = act;
+        this.eps = eps;
+    }
+
+    /** Output of the attention half of a layer: the residual sum, and the head-mean keys when asked (ToMe's metric). */
+    record Block(float[] h, float[] keyMean) {
+    }
+
+    /**
+     * h = x + out_proj(attention(layer_norm1(x))), unmasked or causal; {@code size} (may be null) adds ToMe's
+     * log-size bias to the keys; also returns the head-mean keys when ToMe will merge after it.
+     */
+    Block attention(EncoderLayer lw, float[] x, int t, float[] size, boolean causal, AttentionHook hook, boolean wantKeys) {
+        int dh = d / heads;
+        float[] ln = x.clone();
+        Kernels.layerNorm(ln, t, d, lw.ln1W(), lw.ln1B(), eps);
+        float[] qkv = new float[t * 3 * d];
+        gemm.multiplyTransposed(t, 3 * d, d, ln, 0, lw.qkvW(), 0, qkv, 0);
+        Kernels.addBias(qkv, 0, t, 3 * d, lw.qkvB());
+        float[] logSize = null;
+        if (size != null) {
+            // ToMe's proportional attention: a token standing for s tokens gets log(s) added to its key scores.
+            logSize = new float[t];
+            for (int j = 0; j < t; j++) {
+                logSize[j] = (float) Math.log(size[j]);
+            }
+        }
+        float[] merged = new float[t * d];
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        float[] bias = logSize;
+        // Heads are independent and write disjoint columns, so running them in parallel keeps results deterministic.
+        IntStream.range(0, heads).parallel().forEach(h -> {
+            float[] q = new float[t * dh];
+            float[] k = new float[t * dh];
+            float[] v = new float[t * dh];
+            float[] probs = new float[t * t];
+            float[] o = new float[t * dh];
+            for (int i = 0; i < t; i++) {
+                System.arraycopy(qkv, i * 3 * d + h * dh, q, i * dh, dh);
+                System.arraycopy(qkv, i * 3 * d + d + h * dh, k, i * dh, dh);
+                System.arraycopy(qkv, i * 3 * d + 2 * d + h * dh, v, i * dh, dh);
+            }
+            gemm.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
+            for (int i = 0; i < t; i++) {
+                Kernels.softmaxRow(probs, i * t, causal ? i + 1 : t, t, scale, bias);
+            }
+            if (hook != null) {
+                hook.add(h, probs);
+            }
+            gemm.multiply(t, dh, t, probs, 0, v, 0, o, 0);
+            for (int i = 0; i < t; i++) {
+                System.arraycopy(o, i * dh, merged, i * d + h * dh, dh);
+            }
+        });
+        float[] out = new float[t * d];
+        gemm.multiplyTransposed(t, d, d, merged, 0, lw.outW(), 0, out, 0);
+        Kernels.addBias(out, 0, t, d, lw.outB());
+        for (int i = 0; i < out.length; i++) {
+            out[i] += x[i];
+        }
+        float[] keyMean = null;
+        if (wantKeys) {
+            keyMean = new float[t * dh];
+            for (int i = 0; i < t; i++) {
+                for (int c = 0; c < dh; c++) {
+                    double sum = 0;
+                    for (int h = 0; h < heads; h++) {
+                        sum += qkv[i * 3 * d + d + h * dh + c];
+                    }
+                    keyMean[i * dh + c] = (float) (sum / heads);
+                }
+            }
+        }
+        return new Block(out, keyMean);
+    }
+
+    /** x = h + fc2(act(fc1(layer_norm2(h)))). */
+    float[] mlp(EncoderLayer lw, float[] h, int t) {
+        float[] ln = h.clone();
+        Kernels.layerNorm(ln, t, d, lw.ln2W(), lw.ln2B(), eps);
+        float[] mid = new float[t * inter];
+        gemm.multiplyTransposed(t, inter, d, ln, 0, lw.fc1W(), 0, mid, 0);
+        Kernels.addBias(mid, 0, t, inter, lw.fc1B());
+        IntStream.range(0, t).parallel().forEach(i -> act.applyInPlace(mid, i * inter, (i + 1) * inter));
+        float[] out = new float[t * d];
+        gemm.multiplyTransposed(t, d, inter, mid, 0, lw.fc2W(), 0, out, 0);
+        Kernels.addBias(out, 0, t, d, lw.fc2B());
+        for (int i = 0; i < out.length; i++) {
+            out[i] += h[i];
+        }
+        return out;
+    }
+
+}

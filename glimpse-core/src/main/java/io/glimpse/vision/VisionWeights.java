@@ -1,0 +1,82 @@
+package io.glimpse.vision;
+
+import io.glimpse.io.BadInputException;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The weights of one CLIP or SigLIP vision tower, widened to float and checked against config.json: every tensor
+ * the family needs is present under one of the HF prefixes, has the shape the config implies and a floating dtype,
+ * and no unknown tensor sits under that prefix (research/model-formats.md §2.2, §3.1).
+ */
+final class VisionWeights {
+    /** Where vision towers live in the checkpoints we accept, most specific first. */
+    static final List<String> PREFIXES = List.of("model.vision_tower.vision_model.", "vision_tower.vision_model.",
+            "vision_model.", "");
+
+    final String prefix;
+    final float[] patchW;
+    final float[] patchB;
+    final float[] classEmb;
+    final float[] posEmb;
+    final float[] preLnW;
+    final float[] preLnB;
+    final EncoderLayer[] layers;
+    final float[] postLnW;
+    final float[] postLnB;
+    final PoolingHead head;
+
+    VisionWeights(VisionConfig cfg, Checkpoint ckpt, Path configFile) {
+        this.prefix = findPrefix(ckpt);
+        TensorLoader l = new TensorLoader(ckpt, configFile, prefix);
+        int d = cfg.hiddenSize();
+        int p = cfg.patchSize();
+        boolean clip = cfg.hasCls();
+        patchW = l.load("embeddings.patch_embedding.weight", d, cfg.channels(), p, p);
+        patchB = clip ? null : l.load("embeddings.patch_embedding.bias", d);
+        classEmb = clip ? l.load("embeddings.class_embedding", d) : null;
+        posEmb = l.load("embeddings.position_embedding.weight", cfg.sequenceLength(), d);
+        preLnW = clip ? l.load("pre_layrnorm.weight", d) : null;
+        preLnB = clip ? l.load("pre_layrnorm.bias", d) : null;
+        layers = new EncoderLayer[cfg.layers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = EncoderLayer.load(l, "encoder.layers." + i + ".", d, cfg.intermediateSize());
+        }
+        postLnW = l.load("post_layernorm.weight", d);
+        postLnB = l.load("post_layernorm.bias", d);
+        head = cfg.useHead() ? new PoolingHead(l, cfg) : null;
+        rejectUnknown(cfg, l);
+    }
+
+    private static String findPrefix(Checkpoint ckpt) {
+        for (String prefix : PREFIXES) {
+            if (ckpt.has(prefix + "embeddings.patch_embedding.weight")) {
+                return prefix;
+            }
+        }
+        throw new BadInputException(ckpt.anyFile() + ": missing tensor 'embeddings.patch_embedding.weight' under any of the prefixes "
+                + PREFIXES + " — not a CLIP/SigLIP vision tower checkpoint");
+    }
+
+    private void rejectUnknown(VisionConfig cfg, TensorLoader l) {
+        for (String name : l.ckpt.tensors().keySet()) {
+            if (!name.startsWith(prefix) || l.used(name)) {
+                continue;
+            }
+            String rest = name.substring(prefix.length());
+            boolean buffer = rest.equals("embeddings.position_ids");
+            boolean foreign = prefix.isEmpty() && isForeign(rest);
+            if (!buffer && !foreign) {
+                throw new BadInputException(l.ckpt.file(name) + ": unexpected tensor '" + name + "' for a " + cfg.family()
+                        + " vision tower of " + cfg.layers() + " layers (config " + l.configFile + ")");
+            }
+        }
+    }
+
+    /** In a checkpoint without a prefix, tensors of other components (projections, text tower) are not ours. */
+    private static boolean isForeign(String name) {
+        return !(name.startsWith("embeddings.") || name.startsWith("encoder.") || name.startsWith("pre_layrnorm.")
+                || name.startsWith("post_layernorm.") || name.startsWith("head."));
+    }
+}

@@ -1,0 +1,136 @@
+package io.glimpse.vision;
+
+import io.glimpse.image.RgbImage;
+import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.EncoderOutput;
+import io.glimpse.tokens.TokenFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.glimpse.vision.VisionFixtures.assertClose;
+import static io.glimpse.vision.VisionFixtures.golden;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageProcessorTest {
+    @TempDir
+    Path tmp;
+
+    static RgbImage png(String name) throws IOException {
+        BufferedImage bi = ImageIO.read(VisionFixtures.dir(name + ".png").toFile());
+        byte[] rgb = new byte[bi.getWidth() * bi.getHeight() * 3];
+        for (int y = 0; y < bi.getHeight(); y++) {
+            for (int x = 0; x < bi.getWidth(); x++) {
+                int p = bi.getRGB(x, y);
+                int i = (y * bi.getWidth() + x) * 3;
+                rgb[i] = (byte) (p >> 16);
+                rgb[i + 1] = (byte) (p >> 8);
+                rgb[i + 2] = (byte) p;
+            }
+        }
+        return new RgbImage(bi.getWidth(), bi.getHeight(), rgb, 0);
+    }
+
+    @Test
+    void pixelsMatchTheReferenceProcessorsExactly() throws IOException {
+        for (String model : new String[] {"clip", "siglip"}) {
+            ImageProcessor proc = ImageProcessor.read(VisionFixtures.dir(model).resolve("preprocessor_config.json"));
+            for (String image : new String[] {"landscape", "portrait"}) {
+                assertThat(proc.process(png(image))).as(model + " " + image)
+                        .containsExactly(golden(model, "pixels." + image));
+            }
+        }
+    }
+
+    @Test
+    void shortestEdgeTruncatesTheLongSide() throws IOException {
+        ImageProcessor proc = ImageProcessor.read(VisionFixtures.dir("clip").resolve("preprocessor_config.json"));
+        // 56·61/45 = 75.9 → 75 (int(), not round); 56·50/30 = 93.3 → 93.
+        assertThat(proc.resizedSize(61, 45)).containsExactly(75, 56);
+        assertThat(proc.resizedSize(30, 50)).containsExactly(56, 93);
+        assertThat(proc.outputWidth(61, 45)).isEqualTo(56);
+    }
+
+    @Test
+    void encodingAnImageRunsProcessorAndTower() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("siglip"));
+        ImageProcessor proc = ImageProcessor.read(VisionFixtures.dir("siglip").resolve("preprocessor_config.json"));
+        EncodedImage enc = tower.encode(png("landscape"), proc, EncodeOptions.defaults());
+        assertClose(enc.tokens().embeddingsView(), golden("siglip", "hidden.3"), 1e-4, "encoded landscape");
+        ImageProcessor clipProc = ImageProcessor.read(VisionFixtures.dir("clip").resolve("preprocessor_config.json"));
+        assertThatThrownBy(() -> tower.encode(png("landscape"), clipProc, EncodeOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("56x56");
+    }
+
+    @Test
+    void framesJoinIntoOneTokenSetWithAttentionIndexedByPatch() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        ImageProcessor proc = ImageProcessor.read(VisionFixtures.dir("clip").resolve("preprocessor_config.json"));
+        RgbImage a = png("landscape");
+        RgbImage b = new RgbImage(30, 50, png("portrait").rgb(), 2.5);
+        EncodeOptions opt = EncodeOptions.defaults().withLayer(-1).withAttention(Set.of(3), false);
+        EncodedFrames both = tower.encodeFrames(List.of(a, b), proc, opt);
+        assertThat(both.tokens().frameCount()).isEqualTo(2);
+        assertThat(both.tokens().size()).isEqualTo(32);
+        assertThat(both.tokens().frameInfo(1).timestamp()).isEqualTo(2.5);
+        assertThat(both.tokens().frame(16)).isEqualTo(1);
+        float[] cls = both.attention().get("cls@3");
+        assertThat(cls).hasSize(32);
+        assertClose(Arrays.copyOf(cls, 16), golden("clip", "attn.cls.2"), 1e-4, "frame 0 cls@3");
+        EncodedImage second = tower.encode(b, proc, opt);
+        assertThat(Arrays.copyOfRange(cls, 16, 32)).containsExactly(second.attention().get("cls@3"));
+        assertThat(Arrays.copyOfRange(both.tokens().embeddingsView(), 16 * 64, 32 * 64))
+                .containsExactly(second.tokens().embeddingsView());
+
+        Path file = tmp.resolve("tokens.safetensors");
+        TokenFile.write(both.tokens(), file, Map.of(), both.attention());
+        EncoderOutput back = EncoderOutput.read(file, 0, 0, false, 1);
+        assertThat(back.tokens()).isEqualTo(both.encoderOutput().tokens());
+        assertThat(back.attention().get("cls@3")).containsExactly(cls);
+
+        EncodedFrames merged = tower.encodeFrames(List.of(a, b), proc, EncodeOptions.defaults().withTome(2));
+        assertThat(merged.tokens().size()).isEqualTo(20);
+        assertThat(merged.tokens().keptPatches()).isEqualTo(32);
+    }
+
+    @Test
+    void llavaPadFillsWithTheMeanColourBeforeResizing() throws IOException {
+        Path cfg = tmp.resolve("preprocessor_config.json");
+        Files.writeString(cfg, """
+                {"image_processor_type": "LlavaImageProcessor", "do_pad": true, "size": {"shortest_edge": 2},
+                 "crop_size": {"height": 2, "width": 2}, "do_normalize": false}""");
+        ImageProcessor proc = ImageProcessor.read(cfg, (img, w, h) -> {
+            throw new AssertionError("a 2x2 square needs no resize");
+        });
+        RgbImage wide = new RgbImage(2, 1, new byte[] {(byte) 255, 0, 0, 0, (byte) 255, 0}, 0);
+        float[] px = proc.process(wide);
+        // Canvas 2x2, image pasted at row (2-1)/2 = 0; row 1 is int(mean·255) = (122, 116, 104), rescaled by 1/255.
+        assertThat(px).containsExactly(1f, 0f, (float) (122 / 255.0), (float) (122 / 255.0),
+                0f, 1f, (float) (116 / 255.0), (float) (116 / 255.0),
+                0f, 0f, (float) (104 / 255.0), (float) (104 / 255.0));
+    }
+
+    @Test
+    void unsupportedSettingsAreNamed() throws IOException {
+        Path cfg = tmp.resolve("preprocessor_config.json");
+        Files.writeString(cfg, "{\"image_processor_type\": \"CLIPImageProcessor\", \"resample\": 2}");
+        assertThatThrownBy(() -> ImageProcessor.read(cfg)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("resample").hasMessageContaining(cfg.toString());
+        Files.writeString(cfg, "{\"image_processor_type\": \"LlavaOnevisionImageProcessor\"}");
+        assertThatThrownBy(() -> ImageProcessor.read(cfg)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("LlavaOnevisionImageProcessor");
+        Files.writeString(cfg, "{\"image_processor_type\": \"SiglipImageProcessor\", \"image_std\": [0.5, 0, 0.5]}");
+        assertThatThrownBy(() -> ImageProcessor.read(cfg)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("image_std");
+    }
+}
