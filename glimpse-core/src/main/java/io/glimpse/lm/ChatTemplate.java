@@ -38,12 +38,7 @@ public enum ChatTemplate {
         };
     }
 
-    /** Tokens that end an answer, as written in tokenizer.json. */
-    public List<String> stopTokens() {
-        return List.of(stops);
-    }
-
-    /** Stop token ids present in {@code tokenizer}. */
+    /** Ids of the tokens that end an answer ({@code <|im_end|>}, {@code </s>}, …) that {@code tokenizer} has. */
     public int[] stopIds(TextTokenizer tokenizer) {
         return List.of(stops).stream().mapToInt(tokenizer::id).filter(id -> id >= 0).toArray();
     }

@@ -42,11 +42,6 @@ public final class LayerAttention {
         this.lastRowMean = lastRowMean;
     }
 
-    /** The layer this attention belongs to. */
-    public int layer() {
-        return layer;
-    }
-
     public int heads() {
         return heads;
     }

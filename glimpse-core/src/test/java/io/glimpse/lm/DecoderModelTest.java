@@ -204,6 +204,7 @@ class DecoderModelTest {
     void aFullCacheIsAnError() throws IOException {
         DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
         KvCache cache = m.newCache(4);
+        assertThat(cache.capacity()).isEqualTo(4);
         assertThatThrownBy(() -> m.forward(cache, m.embed(new int[] {1, 2, 3, 4, 5}), range(0, 5), 1))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot take 5");
     }

@@ -91,6 +91,14 @@ class ProgressivePrunersTest {
     }
 
     @Test
+    void toDreChecksAtSevenEighthsOfTheDepth() {
+        assertThat(ToDreLayerPruner.defaults(32, 5, 100).actsBefore(29)).isTrue();
+        assertThat(ToDreLayerPruner.defaults(32, 5, 100).actsBefore(28)).isFalse();
+        assertThat(ToDreLayerPruner.defaults(24, 5, 100).actsBefore(22)).isTrue();
+        assertThat(ToDreLayerPruner.defaults(3, 5, 100).actsBefore(2)).isTrue();
+    }
+
+    @Test
     void badSettingsAreRejected() {
         assertThatThrownBy(() -> new AimLayerPruner(0, 0, 0, 4, 0.1f, 5, PositionPolicy.KEEP_ORIGINAL))
                 .isInstanceOf(IllegalArgumentException.class);
