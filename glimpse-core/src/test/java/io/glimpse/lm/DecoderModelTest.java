@@ -128,6 +128,30 @@ class DecoderModelTest {
     }
 
     @Test
+    void shardedCheckpointsLoadThroughTheirIndex(@TempDir Path tmp) throws IOException {
+        Map<String, TensorData> all = SafeTensors.read(LmFixtures.dir("llama").resolve("model.safetensors")).tensors();
+        List<TensorData> first = new ArrayList<>();
+        List<TensorData> second = new ArrayList<>();
+        StringBuilder map = new StringBuilder();
+        for (TensorData t : all.values()) {
+            boolean early = t.name().startsWith("model.layers.0.") || t.name().startsWith("model.embed");
+            (early ? first : second).add(t);
+            map.append(map.length() == 0 ? "" : ",").append('"').append(t.name()).append("\":\"")
+                    .append(early ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors").append('"');
+        }
+        SafeTensors.write(tmp.resolve("model-00001-of-00002.safetensors"), first, Map.of());
+        SafeTensors.write(tmp.resolve("model-00002-of-00002.safetensors"), second, Map.of());
+        Files.writeString(tmp.resolve("model.safetensors.index.json"), "{\"metadata\":{},\"weight_map\":{" + map + "}}");
+        Files.copy(LmFixtures.dir("llama").resolve("config.json"), tmp.resolve("config.json"));
+        int[] ids = ints(LmFixtures.golden("llama"), "short.ids");
+        assertThat(prefill(DecoderModel.load(tmp), ids)).containsExactly(prefill(DecoderModel.load(LmFixtures.dir("llama")), ids));
+
+        Files.delete(tmp.resolve("model-00002-of-00002.safetensors"));
+        assertThatThrownBy(() -> DecoderModel.load(tmp)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("model-00002-of-00002.safetensors");
+    }
+
+    @Test
     void aMissingTensorIsNamedWithItsFile(@TempDir Path tmp) throws IOException {
         copyRenamed("llama", tmp, t -> t.equals("model.layers.1.mlp.up_proj.weight") ? null : t);
         assertThatThrownBy(() -> DecoderModel.load(tmp)).isInstanceOf(BadInputException.class)
