@@ -33,6 +33,7 @@ class ChatRoundTripTest {
             }
             assertThat(out.tokens().length).isPositive();
             assertThat(Arrays.stream(out.tokens()).allMatch(t -> t < tok.size())).isTrue();
+            text.append(stream.finish());
             assertThat(text.toString()).isEqualTo(tok.decode(out.tokens(), true));
         }
     }

@@ -102,6 +102,10 @@ class TextTokenizerTest {
         assertThat(pieces.get(0)).isEmpty();
         assertThat(pieces.get(1)).isEqualTo("é");
         assertThat(pieces).noneMatch(s -> s.contains("\uFFFD"));
+        assertThat(stream.finish()).isEmpty();
+        // A lone lead byte of a 3-byte character never completes; finish releases it as U+FFFD.
+        assertThat(stream.accept(0xE6)).isEmpty();
+        assertThat(stream.finish()).isEqualTo("\uFFFD");
     }
 
     @Test
