@@ -22,6 +22,8 @@ import java.util.stream.IntStream;
  * every row carries an explicit position id, so pruned sequences can keep their original positions or be
  * re-compacted. Tensor names may carry any of the prefixes {@code model.}, {@code language_model.model.} or
  * {@code model.language_model.} (§1.3); lm_head.weight is used when present, else the embeddings (tied).
+ *
+ * <p>The model is immutable and may serve several conversations at once, each with its own {@link KvCache}.
  */
 public final class DecoderModel {
     /** Query rows per attention block, bounding the score matrix to this many rows times the keys. */
