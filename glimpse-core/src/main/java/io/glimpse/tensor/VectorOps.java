@@ -17,8 +17,8 @@ public interface VectorOps {
 
     /**
      * x[xo+i] = exp(x[xo+i] - shift) for i in [0,n), returning the sum of the results: the inner loop of a
-     * softmax (shift = the maximum) and of sigmoids. The vector path uses the Vector API's EXP, tens of times
-     * faster than Math.exp per element, accurate to a few ulps.
+     * softmax (shift = the maximum) and of sigmoids. The vector path evaluates a polynomial (tens of times faster
+     * than Math.exp per element, within a few ulps of it) that gives the same bits whether or not it is JIT-compiled.
      */
     float expShifted(float[] x, int xo, int n, float shift);
 

@@ -73,6 +73,29 @@ class VectorOpsTest {
         }
     }
 
+    @Test
+    void expShiftedHandlesTheEdgesOfTheFloatRange() {
+        float[] edges = {Float.NEGATIVE_INFINITY, -200f, -103f, -87.5f, -20f, -1e-8f, 0f, 1e-8f, 0.3465f, 20f, 88.5f,
+                88.8f, 200f, Float.POSITIVE_INFINITY, Float.NaN, 1f, 2f};
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            float[] y = edges.clone();
+            ops.expShifted(y, 0, y.length, 0f);
+            for (int i = 0; i < edges.length; i++) {
+                double e = Math.exp(edges[i]);
+                if (Double.isNaN(e)) {
+                    assertThat(y[i]).isNaN();
+                } else if (e > Float.MAX_VALUE) {
+                    assertThat(y[i]).isEqualTo(Float.POSITIVE_INFINITY);
+                } else {
+                    assertThat((double) y[i]).as("exp(%s)", edges[i]).isCloseTo(e, offset(1e-6 * e + 1e-44));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("sizes")
     void dotAndSumSquaresAgreeOnRandomInputsAtOffsets(int size) {
