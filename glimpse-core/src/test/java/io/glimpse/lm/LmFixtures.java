@@ -46,7 +46,7 @@ final class LmFixtures {
         return r;
     }
 
-    /** Every value within 1e-4 of the golden, relative to its magnitude (absolute below 1). */
+    /** Every value within 1e-4 of the expected one, relative to its magnitude (absolute below 1). */
     static void assertClose(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.length; i++) {
