@@ -1,5 +1,6 @@
 package io.glimpse.lm;
 
+import io.glimpse.io.Checkpoint;
 import io.glimpse.io.BadInputException;
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.Softmax;
@@ -61,10 +62,10 @@ public final class DecoderModel {
     /** Loads config.json and the safetensors weights of a checkpoint folder. */
     public static DecoderModel load(Path dir) throws IOException {
         DecoderConfig config = DecoderConfig.read(dir.resolve("config.json"));
-        return load(config, CheckpointTensors.open(dir));
+        return load(config, new Weights(Checkpoint.open(dir), dir.resolve("config.json")));
     }
 
-    private static DecoderModel load(DecoderConfig c, CheckpointTensors t) {
+    private static DecoderModel load(DecoderConfig c, Weights t) {
         String[] layout = LAYOUTS.stream().filter(l -> t.has(l[0] + "embed_tokens.weight")).findFirst()
                 .orElseThrow(() -> new BadInputException(t.source() + ": no decoder embeddings (looked for "
                         + LAYOUTS.stream().map(l -> l[0] + "embed_tokens.weight").toList() + ")"));
@@ -502,6 +503,21 @@ public final class DecoderModel {
     private static void addInto(float[] x, float[] delta) {
         for (int i = 0; i < x.length; i++) {
             x[i] += delta[i];
+        }
+    }
+
+    /** The checkpoint with the config its shapes come from, so messages name both. */
+    private record Weights(Checkpoint ckpt, Path config) {
+        boolean has(String name) {
+            return ckpt.has(name);
+        }
+
+        float[] floats(String name, long... shape) {
+            return ckpt.floats(name, config, shape);
+        }
+
+        Path source() {
+            return ckpt.anyFile();
         }
     }
 }
