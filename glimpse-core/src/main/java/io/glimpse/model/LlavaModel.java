@@ -14,6 +14,7 @@ import io.glimpse.tensor.Gemm;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.vision.Activation;
 import io.glimpse.vision.EncodeOptions;
+import io.glimpse.vision.EncodedFrames;
 import io.glimpse.vision.ImageProcessor;
 import io.glimpse.vision.VisionTower;
 
@@ -23,6 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A LLaVA-family model from one checkpoint folder (research/model-formats.md §4): the CLIP or SigLIP tower, the
@@ -181,14 +184,16 @@ public final class LlavaModel implements AutoCloseable {
         return videoToken;
     }
 
-    /** The encoder-space tokens of one image (or video frame) at the configured feature layer, without CLS. */
-    public TokenSet encode(RgbImage image, EncodeOptions options) {
-        return tower.encode(image, processor, options).tokens();
-    }
-
-    /** The encoder-space tokens of video frames, one frame each, in order. */
-    public TokenSet encodeFrames(List<RgbImage> frames, EncodeOptions options) {
-        return tower.encodeFrames(frames, processor, options).tokens();
+    /**
+     * Encoder-space tokens of images or video frames (one frame each, in order) at the configured feature layer,
+     * without CLS; with {@code attention}, every block's attention vectors too, for reducers that score by them.
+     */
+    public EncodedFrames encode(List<RgbImage> frames, boolean attention) {
+        EncodeOptions options = EncodeOptions.defaults();
+        if (attention) {
+            options = options.withAttention(IntStream.rangeClosed(1, tower.config().layers()).boxed().collect(Collectors.toSet()), false);
+        }
+        return tower.encodeFrames(frames, processor, options);
     }
 
     /** The projector applied to every token: rows [tokens × decoder hidden]. */

@@ -8,7 +8,6 @@ import io.glimpse.lm.KvCache;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
 import io.glimpse.tokens.TokenSet;
-import io.glimpse.vision.EncodeOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,14 +84,14 @@ class LlavaModelTest {
 
     @Test
     void imageFeaturesAreCLIPLayerMinusTwoWithoutClsThroughTheProjector() throws IOException {
-        TokenSet tokens = model.encode(landscape(), EncodeOptions.defaults());
+        TokenSet tokens = model.encode(List.of(landscape()), false).tokens();
         assertThat(tokens.size()).isEqualTo(16);
         assertClose(model.project(tokens), golden.tensors().get("image.features").toFloats(), "features");
     }
 
     @Test
     void prefillLogitsAndGreedyContinuationMatchTheReference() throws IOException {
-        TokenSet tokens = model.encode(landscape(), EncodeOptions.defaults());
+        TokenSet tokens = model.encode(List.of(landscape()), false).tokens();
         LlavaModel.Prompt p = prompt(tokens, PositionPolicy.KEEP_ORIGINAL);
         int[] ids = golden.tensors().get("prompt.ids").toInts();
         assertThat(p.ids()).hasSize(ids.length - 1 + 16);
