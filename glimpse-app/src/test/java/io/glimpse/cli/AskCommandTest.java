@@ -41,6 +41,14 @@ class AskCommandTest {
     }
 
     @Test
+    void videoInputGoesThroughTheOneVisionPoolingAndNewline() {
+        PlanCommandTest.Run r = glimpse("ask", "--model", FIXTURES.resolve("llava/onevision").toString(), "--video", IMAGE,
+                "--frames", "1", "--max-tokens", "2", "--stats", "What happens?");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("visual tokens: 49 from the encoder").contains("visual rows to the decoder: 17");
+    }
+
+    @Test
     void badModelFolderIsExitTwo() {
         PlanCommandTest.Run r = glimpse("ask", "--model", dir.toString(), "--image", IMAGE, "What is this?");
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
