@@ -56,6 +56,13 @@ class AskCommandTest {
     }
 
     @Test
+    void videoForALlava15CheckpointIsExitTwo() {
+        PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--video", IMAGE, "--frames", "1", "q");
+        assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(r.err()).contains("LLaVA-1.5 takes images, not videos");
+    }
+
+    @Test
     void imageAndVideoTogetherIsAUsageError() {
         PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--video", IMAGE, "q");
         assertThat(r.code()).isEqualTo(GlimpseCli.USAGE);

@@ -71,6 +71,7 @@ public final class Ask {
     public static Answer run(LlavaModel model, Request request, Consumer<String> out) {
         long start = System.nanoTime();
         boolean video = !request.video().isEmpty();
+        int[] ids = model.promptIds(request.prompt(), request.images().size(), video ? 1 : 0);
         List<List<RgbImage>> inputs = video ? List.of(request.video()) : request.images().stream().map(List::of).toList();
         List<EncodedFrames> encoded = new ArrayList<>();
         for (List<RgbImage> frames : inputs) {
@@ -92,7 +93,6 @@ public final class Ask {
                     : model.imageBlock(tokens, request.positions()));
         }
         long afterReduce = System.nanoTime();
-        int[] ids = model.promptIds(request.prompt(), request.images().size(), video ? 1 : 0);
         LlavaModel.Prompt prompt = model.assemble(ids, blocks);
         KvCache cache = model.decoder().newCache(prompt.ids().length + request.maxTokens());
         float[] logits = model.decoder().forward(cache, prompt.inputs(), prompt.positions(), 1);

@@ -46,7 +46,6 @@ public final class LlavaModel implements AutoCloseable {
     private static final List<String> PROJECTOR_PREFIXES = List.of("multi_modal_projector.", "model.multi_modal_projector.");
     private static final List<String> NEWLINE_NAMES = List.of("image_newline", "model.image_newline");
 
-    private final String modelType;
     private final VisionTower tower;
     private final ImageProcessor processor;
     private final DecoderModel decoder;
@@ -83,7 +82,6 @@ public final class LlavaModel implements AutoCloseable {
 
     private LlavaModel(String modelType, VisionTower tower, ImageProcessor processor, DecoderModel decoder,
                        TextTokenizer tokenizer, float[][] projector, float[] newline, int imageToken, int videoToken) {
-        this.modelType = modelType;
         this.tower = tower;
         this.processor = processor;
         this.decoder = decoder;
@@ -122,6 +120,9 @@ public final class LlavaModel implements AutoCloseable {
             throw new BadInputException(configFile + ": projector_hidden_act '" + act + "' is not supported (gelu)");
         }
         VisionTower tower = VisionTower.load(dir);
+        if (tower.config().hasCls() && !tower.config().dropCls()) {
+            throw new BadInputException(configFile + ": vision_feature_select_strategy 'full' with a CLS tower is not supported");
+        }
         DecoderModel decoder = DecoderModel.load(dir);
         ImageProcessor processor = ImageProcessor.read(dir.resolve("preprocessor_config.json"));
         Checkpoint ckpt = Checkpoint.open(dir);
@@ -133,6 +134,9 @@ public final class LlavaModel implements AutoCloseable {
         float[][] projector = {ckpt.floats(p + "linear_1.weight", configFile, d, in), ckpt.floats(p + "linear_1.bias", configFile, d),
                 ckpt.floats(p + "linear_2.weight", configFile, d, d), ckpt.floats(p + "linear_2.bias", configFile, d)};
         String nl = NEWLINE_NAMES.stream().filter(ckpt::has).findFirst().orElse(null);
+        if (nl == null && type.equals("llava_onevision")) {
+            throw new BadInputException(ckpt.anyFile() + ": missing tensor 'image_newline' (looked for " + NEWLINE_NAMES + ")");
+        }
         float[] newline = nl == null ? null : ckpt.floats(nl, configFile, d);
         TextTokenizer tokenizer = TextTokenizer.load(dir);
         try {
@@ -154,10 +158,6 @@ public final class LlavaModel implements AutoCloseable {
         return tokenizer.id(text);
     }
 
-    public VisionTower tower() {
-        return tower;
-    }
-
     public DecoderModel decoder() {
         return decoder;
     }
@@ -170,18 +170,9 @@ public final class LlavaModel implements AutoCloseable {
         return template;
     }
 
-    public String modelType() {
-        return modelType;
-    }
-
     /** Id of the image placeholder, or -1 when neither config nor tokenizer names one. */
     public int imageToken() {
         return imageToken;
-    }
-
-    /** Id of the video placeholder, or -1 when neither config nor tokenizer names one. */
-    public int videoToken() {
-        return videoToken;
     }
 
     /**
@@ -220,8 +211,17 @@ public final class LlavaModel implements AutoCloseable {
         }
     }
 
-    /** One image's rows: each token projected; positions from {@code policy} (identical for an unreduced set). */
+    /**
+     * One LLaVA-1.5 image's rows: each token projected; positions from {@code policy} (identical for an unreduced
+     * set).
+     *
+     * @throws IllegalArgumentException for a OneVision checkpoint, whose images need anyres tiling (not implemented)
+     */
     public Block imageBlock(TokenSet tokens, PositionPolicy policy) {
+        if (template == ChatTemplate.LLAVA_ONEVISION) {
+            throw new IllegalArgumentException("LLaVA-OneVision images need anyres tiling, which is not implemented; "
+                    + "pass the image as a one-frame video");
+        }
         return new Block(project(tokens), policy.visual(tokens, 0), policy.span(tokens));
     }
 

@@ -41,4 +41,15 @@ class BilinearPoolTest {
     void shapeMismatchIsRejected() {
         assertThatThrownBy(() -> BilinearPool.halve(new float[5], 2, 2, 1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void oneVisionFramesOf27By27PoolTo196Rows() {
+        float[] grid = new float[27 * 27 * 3];
+        java.util.Arrays.fill(grid, 0.5f);
+        float[] out = BilinearPool.halve(grid, 27, 27, 3);
+        assertThat(out).hasSize(196 * 3);
+        for (float v : out) {
+            assertThat(v).isCloseTo(0.5f, offset(1e-6f));
+        }
+    }
 }
