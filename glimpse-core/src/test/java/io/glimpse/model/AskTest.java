@@ -62,6 +62,17 @@ class AskTest {
     }
 
     @Test
+    void aReductionThatKeepsEveryTokenLeavesTheGoldenAnswerUnderBothPolicies() throws IOException {
+        int[] expected = golden.tensors().get("prompt.greedy").toInts();
+        for (PositionPolicy policy : PositionPolicy.values()) {
+            Ask.Answer a = Ask.run(model, new Ask.Request(List.of(LlavaModelTest.landscape()), List.of(), "What is this?",
+                    Pipeline.of("kcenter:k=16"), policy, 8, Sampler.greedy()), s -> { });
+            assertThat(a.stats().visualRows()).isEqualTo(16);
+            assertThat(a.tokens()).as(policy.name()).containsExactly(expected);
+        }
+    }
+
+    @Test
     void selectedTokensProjectToTheSameRowsTheirPatchesHadUnreduced() throws IOException {
         TokenSet all = model.encode(List.of(LlavaModelTest.landscape()), false).tokens();
         TokenSet kept = Pipeline.of("kcenter:k=5").apply(all, ReduceContext.defaults());
