@@ -1,8 +1,11 @@
 package io.glimpse.cli;
 
 import io.glimpse.image.RgbImage;
+import io.glimpse.lm.AimLayerPruner;
+import io.glimpse.lm.FastVLayerPruner;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
+import io.glimpse.lm.ToDreLayerPruner;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoSource;
@@ -59,6 +62,11 @@ public final class AskCommand implements Callable<Integer> {
             description = "Position ids of reduced visual tokens: keep (original patch positions) or recompact (default: ${DEFAULT-VALUE}).")
     String positions;
 
+    @Option(names = "--llm-prune", paramLabel = "METHOD", description = "Prune visual rows inside the decoder with the "
+            + "method's reference defaults: fastv (after layer 2, keep half), aim (progressive from the middle layer), "
+            + "todre (drop all visual rows at a deep layer when text no longer attends to them).")
+    String llmPrune;
+
     @Option(names = "--max-tokens", defaultValue = "256", paramLabel = "N", description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
@@ -93,6 +101,12 @@ public final class AskCommand implements Callable<Integer> {
             case "recompact" -> PositionPolicy.RECOMPACT;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--positions must be keep or recompact, got '" + positions + "'");
         };
+        Ask.LlmPruning pruning = llmPrune == null ? null : switch (llmPrune) {
+            case "fastv" -> (layers, start, count) -> FastVLayerPruner.defaults(start, count);
+            case "aim" -> AimLayerPruner::defaults;
+            case "todre" -> ToDreLayerPruner::defaults;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--llm-prune must be fastv, aim or todre, got '" + llmPrune + "'");
+        };
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null) {
             pipeline = pipeline.withFinalBudget(budget);
@@ -107,7 +121,7 @@ public final class AskCommand implements Callable<Integer> {
                 }
             }
             List<RgbImage> video = input.video == null ? List.of() : decode(input.video, Sampling.count(frames));
-            Ask.Answer a = Ask.run(llava, new Ask.Request(images, video, prompt, pipeline, policy, maxTokens, sampler), text -> {
+            Ask.Answer a = Ask.run(llava, new Ask.Request(images, video, prompt, pipeline, policy, maxTokens, sampler, pruning), text -> {
                 out.print(text);
                 out.flush();
             });
@@ -139,7 +153,8 @@ public final class AskCommand implements Callable<Integer> {
         for (StageReport r : s.stages()) {
             w.printf(Locale.ROOT, "  %-36s %7d -> %7d tokens  %9.2f ms%n", r.stage(), r.tokensIn(), r.tokensOut(), r.nanos() / 1e6);
         }
-        w.printf(Locale.ROOT, "visual rows to the decoder: %d (prompt %d rows)%n", s.visualRows(), s.promptRows());
+        w.printf(Locale.ROOT, "visual rows to the decoder: %d (prompt %d rows), %d at its last layer%n", s.visualRows(),
+                s.promptRows(), s.visualRowsAtLastLayer());
         w.printf(Locale.ROOT, "encode %.1f ms, reduce %.1f ms, prefill %.1f ms, time to first token %.1f ms%n",
                 s.encodeNanos() / 1e6, s.reduceNanos() / 1e6, s.prefillNanos() / 1e6, s.firstTokenNanos() / 1e6);
         w.printf(Locale.ROOT, "decode: %d tokens, %.2f tokens/s%n", s.generated(), s.decodeTokensPerSecond());

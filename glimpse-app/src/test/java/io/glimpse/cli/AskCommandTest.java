@@ -49,6 +49,16 @@ class AskCommandTest {
     }
 
     @Test
+    void fastVInsideTheDecoderShowsInTheStats() {
+        PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--llm-prune", "fastv",
+                "--max-tokens", "2", "--stats", "What is this?");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("visual rows to the decoder: 16").contains("8 at its last layer");
+        assertThat(glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--llm-prune", "nope", "q").code())
+                .isEqualTo(GlimpseCli.USAGE);
+    }
+
+    @Test
     void badModelFolderIsExitTwo() {
         PlanCommandTest.Run r = glimpse("ask", "--model", dir.toString(), "--image", IMAGE, "What is this?");
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);

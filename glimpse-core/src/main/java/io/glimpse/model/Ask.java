@@ -3,6 +3,7 @@ package io.glimpse.model;
 import io.glimpse.image.RgbImage;
 import io.glimpse.lm.Generation;
 import io.glimpse.lm.KvCache;
+import io.glimpse.lm.LayerPruner;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
@@ -19,10 +20,17 @@ import java.util.function.Consumer;
 /**
  * One question about images or a video, answered end to end: encode, optionally reduce the visual tokens in
  * encoder space (before the projector, so the decoder sees fewer rows), project, splice into the chat prompt with
- * position ids from the {@link PositionPolicy}, prefill, and decode while streaming text.
+ * position ids from the {@link PositionPolicy}, prefill (optionally pruning visual rows inside the decoder: FastV,
+ * AIM, ToDRE), and decode while streaming text.
  */
 public final class Ask {
     private Ask() {
+    }
+
+    /** In-LLM pruning of the prompt's visual rows [start, start + count), made once their place is known. */
+    @FunctionalInterface
+    public interface LlmPruning {
+        LayerPruner create(int decoderLayers, int start, int count);
     }
 
     /**
@@ -31,9 +39,15 @@ public final class Ask {
      * @param pipeline   reduction applied to each image's and to the video's tokens, or null
      * @param positions  position ids of reduced visual tokens
      * @param maxTokens  generation limit
+     * @param llmPruning pruning inside the decoder, or null; needs exactly one image or a video
      */
     public record Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
-                          PositionPolicy positions, int maxTokens, Sampler sampler) {
+                          PositionPolicy positions, int maxTokens, Sampler sampler, LlmPruning llmPruning) {
+        public Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
+                       PositionPolicy positions, int maxTokens, Sampler sampler) {
+            this(images, video, prompt, pipeline, positions, maxTokens, sampler, null);
+        }
+
         public Request {
             images = List.copyOf(images);
             video = List.copyOf(video);
@@ -42,6 +56,9 @@ public final class Ask {
             }
             if (maxTokens < 1) {
                 throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+            }
+            if (llmPruning != null && images.size() > 1) {
+                throw new IllegalArgumentException("in-LLM pruning takes one visual block, got " + images.size() + " images");
             }
         }
     }
@@ -53,10 +70,13 @@ public final class Ask {
      * @param stages        reduction stages in order (per image when there are several)
      * @param visualRows    visual rows the decoder received (after reduction, pooling and newline)
      * @param promptRows    rows of the whole prefill
+     * @param visualRowsAtLastLayer visual rows left in the decoder's last layer (less than visualRows after in-LLM
+     *                      pruning)
      * @param firstTokenNanos from the start of encoding to the first generated token
      * @param decodeNanos   from the first generated token to the last
      */
-    public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int promptRows, long encodeNanos,
+    public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int promptRows, int visualRowsAtLastLayer,
+                        long encodeNanos,
                         long reduceNanos, long prefillNanos, long firstTokenNanos, int generated, long decodeNanos) {
         /** Tokens per second after the first, or NaN with fewer than two tokens. */
         public double decodeTokensPerSecond() {
@@ -95,7 +115,15 @@ public final class Ask {
         long afterReduce = System.nanoTime();
         LlavaModel.Prompt prompt = model.assemble(ids, blocks);
         KvCache cache = model.decoder().newCache(prompt.ids().length + request.maxTokens());
-        float[] logits = model.decoder().forward(cache, prompt.inputs(), prompt.positions(), 1);
+        int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
+        LayerPruner pruner = null;
+        if (request.llmPruning() != null) {
+            int first = model.firstPlaceholder(ids);
+            // The video's trailing image_newline is not a visual token to rank.
+            pruner = request.llmPruning().create(model.decoder().config().layers(), first, visualRows - (video ? 1 : 0));
+        }
+        float[] logits = model.decoder().forward(cache, prompt.inputs(), prompt.positions(), 1, pruner);
+        int lastLayerRows = cache.length(model.decoder().config().layers() - 1);
         long prefilled = System.nanoTime();
         TextStream text = new TextStream(model.tokenizer());
         long[] first = {0};
@@ -108,9 +136,9 @@ public final class Ask {
                 });
         out.accept(text.finish());
         long end = System.nanoTime();
-        int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
         long firstAt = first[0] == 0 ? end : first[0];
-        Stats stats = new Stats(encoderTokens, stages, visualRows, prompt.ids().length, afterEncode - start, afterReduce - afterEncode,
+        Stats stats = new Stats(encoderTokens, stages, visualRows, prompt.ids().length,
+                visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
                 prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt);
         return new Answer(g.tokens(), g.stopped(), stats);
     }

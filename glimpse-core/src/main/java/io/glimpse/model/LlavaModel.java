@@ -318,6 +318,16 @@ public final class LlavaModel implements AutoCloseable {
         return new Prompt(expanded, inputs, positions);
     }
 
+    /** Index of the first image or video placeholder in {@code ids}, or -1. */
+    public int firstPlaceholder(int[] ids) {
+        for (int i = 0; i < ids.length; i++) {
+            if (isPlaceholder(ids[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private boolean isPlaceholder(int id) {
         return id == imageToken || id == videoToken;
     }

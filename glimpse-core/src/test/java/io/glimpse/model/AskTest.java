@@ -1,6 +1,7 @@
 package io.glimpse.model;
 
 import io.glimpse.io.SafeTensors;
+import io.glimpse.lm.FastVLayerPruner;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
 import io.glimpse.reduce.Pipeline;
@@ -70,6 +71,28 @@ class AskTest {
             assertThat(a.stats().visualRows()).isEqualTo(16);
             assertThat(a.tokens()).as(policy.name()).containsExactly(expected);
         }
+    }
+
+    @Test
+    void fastVInsideTheDecoderDropsHalfTheVisualRowsFromLayerTwoOn() throws IOException {
+        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(LlavaModelTest.landscape()), List.of(), "What is this?", null,
+                PositionPolicy.KEEP_ORIGINAL, 3, Sampler.greedy(), (layers, start, count) -> {
+                    assertThat(count).isEqualTo(16);
+                    assertThat(start).isEqualTo(IntStream.range(0, 99).filter(i -> golden.tensors().get("prompt.ids").toInts()[i]
+                            == model.imageToken()).findFirst().orElseThrow());
+                    return FastVLayerPruner.defaults(start, count);
+                }), s -> { });
+        assertThat(a.stats().visualRows()).isEqualTo(16);
+        assertThat(a.stats().visualRowsAtLastLayer()).isEqualTo(8);
+    }
+
+    @Test
+    void fastVKeepingEveryVisualRowLeavesTheGoldenAnswer() throws IOException {
+        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(LlavaModelTest.landscape()), List.of(), "What is this?", null,
+                PositionPolicy.KEEP_ORIGINAL, 8, Sampler.greedy(),
+                (layers, start, count) -> new FastVLayerPruner(2, start, count, count, PositionPolicy.KEEP_ORIGINAL)), s -> { });
+        assertThat(a.stats().visualRowsAtLastLayer()).isEqualTo(16);
+        assertThat(a.tokens()).containsExactly(golden.tensors().get("prompt.greedy").toInts());
     }
 
     @Test
