@@ -76,8 +76,8 @@ public final class Ask {
      * @param decodeNanos   from the first generated token to the last
      */
     public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int promptRows, int visualRowsAtLastLayer,
-                        long encodeNanos,
-                        long reduceNanos, long prefillNanos, long firstTokenNanos, int generated, long decodeNanos) {
+                        long encodeNanos, long reduceNanos, long prefillNanos, long firstTokenNanos, int generated,
+                        long decodeNanos) {
         /** Tokens per second after the first, or NaN with fewer than two tokens. */
         public double decodeTokensPerSecond() {
             return generated < 2 ? Double.NaN : (generated - 1) / (decodeNanos / 1e9);
