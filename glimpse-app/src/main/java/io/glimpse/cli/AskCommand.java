@@ -1,0 +1,163 @@
+package io.glimpse.cli;
+
+import io.glimpse.image.RgbImage;
+import io.glimpse.lm.AimLayerPruner;
+import io.glimpse.lm.FastVLayerPruner;
+import io.glimpse.lm.PositionPolicy;
+import io.glimpse.lm.Sampler;
+import io.glimpse.lm.ToDreLayerPruner;
+import io.glimpse.media.FrameSize;
+import io.glimpse.media.Sampling;
+import io.glimpse.media.VideoSource;
+import io.glimpse.model.Ask;
+import io.glimpse.model.LlavaModel;
+import io.glimpse.reduce.Pipeline;
+import io.glimpse.reduce.StageReport;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code glimpse ask --model DIR (--image F… | --video F) PROMPT}: a streamed answer from a LLaVA checkpoint. */
+@Command(name = "ask", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Answer a question about images or a video with a LLaVA-1.5 / LLaVA-OneVision checkpoint folder "
+                + "(config.json, *.safetensors, tokenizer.json, preprocessor_config.json), streaming the answer to stdout. "
+                + "Reduction runs on the vision tower's tokens, before the projector."})
+public final class AskCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PROMPT", description = "The question.")
+    String prompt;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder.")
+    Path model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--image", paramLabel = "FILE", description = "Image file, one placeholder each; repeat for several.")
+        List<Path> images;
+
+        @Option(names = "--video", paramLabel = "FILE", description = "Video file.")
+        Path video;
+    }
+
+    @Option(names = "--frames", defaultValue = "8", paramLabel = "N", description = "Video frames sampled evenly (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--reduce", paramLabel = "SPEC", description = "Reduction pipeline applied to the visual tokens (attention maps of every block are supplied).")
+    String reduce;
+
+    @Option(names = "--budget", paramLabel = "N", description = "Final token budget shared by the pipeline's free stages.")
+    Integer budget;
+
+    @Option(names = "--positions", defaultValue = "recompact", paramLabel = "POLICY",
+            description = "Position ids of reduced visual tokens: keep (original patch positions) or recompact (default: ${DEFAULT-VALUE}).")
+    String positions;
+
+    @Option(names = "--llm-prune", paramLabel = "METHOD", description = "Prune visual rows inside the decoder with the "
+            + "method's reference defaults: fastv (after layer 2, keep half), aim (progressive from the middle layer), "
+            + "todre (drop all visual rows at a deep layer when text no longer attends to them).")
+    String llmPrune;
+
+    @Option(names = "--max-tokens", defaultValue = "256", paramLabel = "N", description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", paramLabel = "T", description = "Sampling temperature, 0 = greedy (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1", paramLabel = "P", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stats", description = "Print token counts per stage and timings to stderr.")
+    boolean stats;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (frames < 1 || frames > EncodeCommand.MAX_FRAMES) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + EncodeCommand.MAX_FRAMES + "]");
+        }
+        if (maxTokens < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-tokens must be positive");
+        }
+        if (budget != null && reduce == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--budget needs --reduce");
+        }
+        PositionPolicy policy = switch (positions) {
+            case "keep" -> PositionPolicy.KEEP_ORIGINAL;
+            case "recompact" -> PositionPolicy.RECOMPACT;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--positions must be keep or recompact, got '" + positions + "'");
+        };
+        Ask.LlmPruning pruning = llmPrune == null ? null : switch (llmPrune) {
+            case "fastv" -> (layers, start, count) -> FastVLayerPruner.defaults(start, count);
+            case "aim" -> AimLayerPruner::defaults;
+            case "todre" -> ToDreLayerPruner::defaults;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--llm-prune must be fastv, aim or todre, got '" + llmPrune + "'");
+        };
+        Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
+        if (budget != null) {
+            pipeline = pipeline.withFinalBudget(budget);
+        }
+        Sampler sampler = temperature == 0 ? Sampler.greedy() : Sampler.sampling(temperature, topP, seed);
+        PrintWriter out = spec.commandLine().getOut();
+        try (LlavaModel llava = LlavaModel.load(model)) {
+            List<RgbImage> images = new ArrayList<>();
+            if (input.images != null) {
+                for (Path image : input.images) {
+                    images.addAll(decode(image, Sampling.count(1)));
+                }
+            }
+            List<RgbImage> video = input.video == null ? List.of() : decode(input.video, Sampling.count(frames));
+            Ask.Answer a = Ask.run(llava, new Ask.Request(images, video, prompt, pipeline, policy, maxTokens, sampler, pruning), text -> {
+                out.print(text);
+                out.flush();
+            });
+            out.println();
+            if (stats) {
+                printStats(spec.commandLine().getErr(), a.stats());
+            }
+        }
+        return GlimpseCli.OK;
+    }
+
+    private List<RgbImage> decode(Path file, Sampling sampling) {
+        List<RgbImage> images = new ArrayList<>();
+        try (VideoSource src = VideoSource.open(file)) {
+            var it = src.frames(sampling, FrameSize.original());
+            while (it.hasNext()) {
+                images.add(it.next());
+            }
+            src.warnings().forEach(w -> spec.commandLine().getErr().println("glimpse: warning: " + w));
+        }
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no frames decoded");
+        }
+        return images;
+    }
+
+    static void printStats(PrintWriter w, Ask.Stats s) {
+        w.printf(Locale.ROOT, "visual tokens: %d from the encoder%n", s.encoderTokens());
+        for (StageReport r : s.stages()) {
+            w.printf(Locale.ROOT, "  %-36s %7d -> %7d tokens  %9.2f ms%n", r.stage(), r.tokensIn(), r.tokensOut(), r.nanos() / 1e6);
+        }
+        w.printf(Locale.ROOT, "visual rows to the decoder: %d (prompt %d rows), %d at its last layer%n", s.visualRows(),
+                s.promptRows(), s.visualRowsAtLastLayer());
+        w.printf(Locale.ROOT, "encode %.1f ms, reduce %.1f ms, prefill %.1f ms, time to first token %.1f ms%n",
+                s.encodeNanos() / 1e6, s.reduceNanos() / 1e6, s.prefillNanos() / 1e6, s.firstTokenNanos() / 1e6);
+        w.printf(Locale.ROOT, "decode: %d tokens, %.2f tokens/s%n", s.generated(), s.decodeTokensPerSecond());
+        w.flush();
+    }
+}

@@ -1,0 +1,145 @@
+package io.glimpse.model;
+
+import io.glimpse.image.RgbImage;
+import io.glimpse.lm.Generation;
+import io.glimpse.lm.KvCache;
+import io.glimpse.lm.LayerPruner;
+import io.glimpse.lm.PositionPolicy;
+import io.glimpse.lm.Sampler;
+import io.glimpse.lm.TextStream;
+import io.glimpse.reduce.Pipeline;
+import io.glimpse.reduce.ReduceContext;
+import io.glimpse.reduce.StageReport;
+import io.glimpse.tokens.TokenSet;
+import io.glimpse.vision.EncodedFrames;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One question about images or a video, answered end to end: encode, optionally reduce the visual tokens in
+ * encoder space (before the projector, so the decoder sees fewer rows), project, splice into the chat prompt with
+ * position ids from the {@link PositionPolicy}, prefill (optionally pruning visual rows inside the decoder: FastV,
+ * AIM, ToDRE), and decode while streaming text.
+ */
+public final class Ask {
+    private Ask() {
+    }
+
+    /** In-LLM pruning of the prompt's visual rows [start, start + count), made once their place is known. */
+    @FunctionalInterface
+    public interface LlmPruning {
+        LayerPruner create(int decoderLayers, int start, int count);
+    }
+
+    /**
+     * @param images     images, one placeholder each (empty when asking about a video)
+     * @param video      video frames, or empty
+     * @param pipeline   reduction applied to each image's and to the video's tokens, or null
+     * @param positions  position ids of reduced visual tokens
+     * @param maxTokens  generation limit
+     * @param llmPruning pruning inside the decoder, or null; needs exactly one image or a video
+     */
+    public record Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
+                          PositionPolicy positions, int maxTokens, Sampler sampler, LlmPruning llmPruning) {
+        public Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
+                       PositionPolicy positions, int maxTokens, Sampler sampler) {
+            this(images, video, prompt, pipeline, positions, maxTokens, sampler, null);
+        }
+
+        public Request {
+            images = List.copyOf(images);
+            video = List.copyOf(video);
+            if (images.isEmpty() == video.isEmpty()) {
+                throw new IllegalArgumentException("give images or video frames, not " + (images.isEmpty() ? "neither" : "both"));
+            }
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+            }
+            if (llmPruning != null && images.size() > 1) {
+                throw new IllegalArgumentException("in-LLM pruning takes one visual block, got " + images.size() + " images");
+            }
+        }
+    }
+
+    /**
+     * Counts and timings of one answer.
+     *
+     * @param encoderTokens visual tokens out of the tower, all inputs together
+     * @param stages        reduction stages in order (per image when there are several)
+     * @param visualRows    visual rows the decoder received (after reduction, pooling and newline)
+     * @param promptRows    rows of the whole prefill
+     * @param visualRowsAtLastLayer visual rows left in the decoder's last layer (less than visualRows after in-LLM
+     *                      pruning)
+     * @param firstTokenNanos from the start of encoding to the first generated token
+     * @param decodeNanos   from the first generated token to the last
+     */
+    public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int promptRows, int visualRowsAtLastLayer,
+                        long encodeNanos, long reduceNanos, long prefillNanos, long firstTokenNanos, int generated,
+                        long decodeNanos) {
+        /** Tokens per second after the first, or NaN with fewer than two tokens. */
+        public double decodeTokensPerSecond() {
+            return generated < 2 ? Double.NaN : (generated - 1) / (decodeNanos / 1e9);
+        }
+    }
+
+    public record Answer(int[] tokens, boolean stopped, Stats stats) {
+    }
+
+    /** Answers {@code request}, passing text to {@code out} as soon as it is final. */
+    public static Answer run(LlavaModel model, Request request, Consumer<String> out) {
+        long start = System.nanoTime();
+        boolean video = !request.video().isEmpty();
+        int[] ids = model.promptIds(request.prompt(), request.images().size(), video ? 1 : 0);
+        List<List<RgbImage>> inputs = video ? List.of(request.video()) : request.images().stream().map(List::of).toList();
+        List<EncodedFrames> encoded = new ArrayList<>();
+        for (List<RgbImage> frames : inputs) {
+            encoded.add(model.encode(frames, request.pipeline() != null));
+        }
+        long afterEncode = System.nanoTime();
+        List<StageReport> stages = new ArrayList<>();
+        List<LlavaModel.Block> blocks = new ArrayList<>();
+        int encoderTokens = 0;
+        for (EncodedFrames e : encoded) {
+            TokenSet tokens = e.tokens();
+            encoderTokens += tokens.size();
+            if (request.pipeline() != null) {
+                Pipeline.Result r = request.pipeline().run(tokens, new ReduceContext(0, e.attention(), null));
+                stages.addAll(r.stages());
+                tokens = r.tokens();
+            }
+            blocks.add(video ? model.videoBlock(tokens, request.pipeline() != null, request.positions())
+                    : model.imageBlock(tokens, request.positions()));
+        }
+        long afterReduce = System.nanoTime();
+        LlavaModel.Prompt prompt = model.assemble(ids, blocks);
+        KvCache cache = model.decoder().newCache(prompt.ids().length + request.maxTokens());
+        int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
+        LayerPruner pruner = null;
+        if (request.llmPruning() != null) {
+            int first = model.firstPlaceholder(ids);
+            // The video's trailing image_newline is not a visual token to rank.
+            pruner = request.llmPruning().create(model.decoder().config().layers(), first, visualRows - (video ? 1 : 0));
+        }
+        float[] logits = model.decoder().forward(cache, prompt.inputs(), prompt.positions(), 1, pruner);
+        int lastLayerRows = cache.length(model.decoder().config().layers() - 1);
+        long prefilled = System.nanoTime();
+        TextStream text = new TextStream(model.tokenizer());
+        long[] first = {0};
+        Generation g = Generation.run(model.decoder(), cache, logits, request.maxTokens(), request.sampler(),
+                model.tokenizer().size(), model.template().stopIds(model.tokenizer()), t -> {
+                    if (first[0] == 0) {
+                        first[0] = System.nanoTime();
+                    }
+                    out.accept(text.accept(t));
+                });
+        out.accept(text.finish());
+        long end = System.nanoTime();
+        long firstAt = first[0] == 0 ? end : first[0];
+        Stats stats = new Stats(encoderTokens, stages, visualRows, prompt.ids().length,
+                visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
+                prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt);
+        return new Answer(g.tokens(), g.stopped(), stats);
+    }
+}
