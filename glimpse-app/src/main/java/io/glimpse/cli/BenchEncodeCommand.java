@@ -102,15 +102,24 @@ final class BenchEncodeCommand implements Callable<Integer> {
         LayerGemms floor = new LayerGemms(shape, seed);
         long bestFloor = Long.MAX_VALUE;
         Map<String, Long> best = new LinkedHashMap<>();
+        PrintWriter err = spec.commandLine().getErr();
         for (int i = 0; i < repeat; i++) {
             long t0 = System.nanoTime();
             floor.run();
-            bestFloor = Math.min(bestFloor, System.nanoTime() - t0);
+            long floorNs = System.nanoTime() - t0;
+            bestFloor = Math.min(bestFloor, floorNs);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s run %d/%d: gemm floor %.2f s",
+                    shape.name(), i + 1, repeat, floorNs / 1e9));
             for (Map.Entry<String, EncodeOptions> e : runs.entrySet()) {
                 long t1 = System.nanoTime();
                 tower.encode(image, processor, e.getValue());
-                best.merge(e.getKey(), System.nanoTime() - t1, Math::min);
+                long ns = System.nanoTime() - t1;
+                best.merge(e.getKey(), ns, Math::min);
+                line.append(String.format(Locale.ROOT, ", %s %.2f s", e.getKey(), ns / 1e9));
             }
+            // Progress of a long run goes to stderr so the summary on stdout stays parseable.
+            err.println(line);
+            err.flush();
         }
         double gflop = shape.flops() / 1e9;
         double encodeS = best.get("none") / 1e9;
