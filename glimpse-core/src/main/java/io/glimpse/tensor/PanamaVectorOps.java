@@ -1,6 +1,7 @@
 package io.glimpse.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -72,4 +73,55 @@ final class PanamaVectorOps implements VectorOps {
             y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
         }
     }
+
+    @Override
+    public float expShifted(float[] x, int xo, int n, float shift) {
+        int i = 0;
+        float s = 0;
+        if (n > 2 * LANES) {
+            FloatVector vs = FloatVector.broadcast(SPECIES, shift);
+            FloatVector acc = FloatVector.zero(SPECIES);
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector e = exp(FloatVector.fromArray(SPECIES, x, xo + i).sub(vs));
+                e.intoArray(x, xo + i);
+                acc = acc.add(e);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            x[xo + i] = (float) Math.exp(x[xo + i] - shift);
+            s += x[xo + i];
+        }
+        return s;
+    }
+
+    /**
+     * exp from IEEE adds, multiplies and FMAs only (Cephes expf: x = k·ln2 + r with |r| ≤ ln2/2, a degree-6
+     * polynomial for e^r, then 2^k applied in two halves so overflow and gradual underflow come out right).
+     * Vector API's own EXP is not used: before C2 compiles it, it falls back to Math.exp per lane, after, to
+     * Intel's SVML, and the two differ in the last bit, so results would depend on JIT warm-up.
+     */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector v = x.lanewise(VectorOperators.MAX, -104f).lanewise(VectorOperators.MIN, 89f);
+        FloatVector k = v.fma(FloatVector.broadcast(SPECIES, 1.44269504088896341f), FloatVector.broadcast(SPECIES, ROUNDER))
+                .sub(ROUNDER);
+        FloatVector r = k.fma(FloatVector.broadcast(SPECIES, -0.693359375f), v)
+                .add(k.mul(2.12194440e-4f));
+        FloatVector p = FloatVector.broadcast(SPECIES, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 5.0000001201e-1f));
+        FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector ki = (IntVector) k.convert(VectorOperators.F2I, 0);
+        IntVector half = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale2 = ki.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return e.mul(scale1).mul(scale2);
+    }
+
+    /** 1.5·2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
+    private static final float ROUNDER = 12582912f;
 }

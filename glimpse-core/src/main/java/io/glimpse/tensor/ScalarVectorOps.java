@@ -26,4 +26,14 @@ public final class ScalarVectorOps implements VectorOps {
             y[yo + i] += alpha * x[xo + i];
         }
     }
+
+    @Override
+    public float expShifted(float[] x, int xo, int n, float shift) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            x[xo + i] = (float) Math.exp(x[xo + i] - shift);
+            s += x[xo + i];
+        }
+        return s;
+    }
 }

@@ -15,6 +15,13 @@ public interface VectorOps {
     /** y[yo+i] += alpha * x[xo+i] for i in [0,n). */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 
+    /**
+     * x[xo+i] = exp(x[xo+i] - shift) for i in [0,n), returning the sum of the results: the inner loop of a
+     * softmax (shift = the maximum) and of sigmoids. The vector path evaluates a polynomial (tens of times faster
+     * than Math.exp per element, within a few ulps of it) that gives the same bits whether or not it is JIT-compiled.
+     */
+    float expShifted(float[] x, int xo, int n, float shift);
+
     static VectorOps get() {
         return VectorOpsProvider.instance();
     }

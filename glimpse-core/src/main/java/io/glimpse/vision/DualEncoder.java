@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.Checkpoint;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.TensorData;
 

@@ -1,10 +1,8 @@
 package io.glimpse.vision;
 
-import io.glimpse.io.BadInputException;
-import io.glimpse.io.TensorData;
+import io.glimpse.io.Checkpoint;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -32,17 +30,6 @@ final class TensorLoader {
     float[] load(String shortName, long... shape) {
         String name = prefix + shortName;
         used.add(name);
-        TensorData t = ckpt.tensors().get(name);
-        if (t == null) {
-            throw new BadInputException(ckpt.anyFile() + ": missing tensor '" + name + "' (config " + configFile + ")");
-        }
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new BadInputException(ckpt.file(name) + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + " but " + configFile + " implies " + Arrays.toString(shape));
-        }
-        if (!t.dtype().isFloating()) {
-            throw new BadInputException(ckpt.file(name) + ": tensor '" + name + "' has dtype " + t.dtype() + ", expected a float type");
-        }
-        return t.toFloats();
+        return ckpt.floats(name, configFile, shape);
     }
 }

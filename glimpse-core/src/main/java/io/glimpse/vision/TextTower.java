@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.Checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glimpse.io.BadInputException;

@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.Checkpoint;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.tensor.Gemm;

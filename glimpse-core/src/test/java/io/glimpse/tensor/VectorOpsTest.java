@@ -50,6 +50,54 @@ class VectorOpsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void expShiftedMatchesMathExpOnBothPaths(int size) {
+        Random rnd = new Random(size);
+        float[] x = random(rnd, size, 2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 40;
+        }
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            float[] y = x.clone();
+            float sum = ops.expShifted(y, 2, size, 3f);
+            double expectedSum = 0;
+            for (int i = 0; i < size; i++) {
+                double e = Math.exp(x[2 + i] - 3f);
+                expectedSum += e;
+                assertThat((double) y[2 + i]).isCloseTo(e, offset(1e-6 * e));
+            }
+            assertThat(y[0]).isEqualTo(x[0]);
+            assertThat((double) sum).isCloseTo(expectedSum, offset(1e-5 * expectedSum));
+        }
+    }
+
+    @Test
+    void expShiftedHandlesTheEdgesOfTheFloatRange() {
+        float[] edges = {Float.NEGATIVE_INFINITY, -200f, -103f, -87.5f, -20f, -1e-8f, 0f, 1e-8f, 0.3465f, 20f, 88.5f,
+                88.8f, 200f, Float.POSITIVE_INFINITY, Float.NaN, 1f, 2f};
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            float[] y = edges.clone();
+            ops.expShifted(y, 0, y.length, 0f);
+            for (int i = 0; i < edges.length; i++) {
+                double e = Math.exp(edges[i]);
+                if (Double.isNaN(e)) {
+                    assertThat(y[i]).isNaN();
+                } else if (e > Float.MAX_VALUE) {
+                    assertThat(y[i]).isEqualTo(Float.POSITIVE_INFINITY);
+                } else {
+                    assertThat((double) y[i]).as("exp(%s)", edges[i]).isCloseTo(e, offset(1e-6 * e + 1e-44));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void dotAndSumSquaresAgreeOnRandomInputsAtOffsets(int size) {
         assumeTrue(panama != null, "Vector API not available");
         Random rnd = new Random(size);

@@ -1,14 +1,12 @@
-package io.glimpse.vision;
+package io.glimpse.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.glimpse.io.BadInputException;
-import io.glimpse.io.SafeTensors;
-import io.glimpse.io.TensorData;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -103,5 +101,32 @@ public final class Checkpoint {
     /** A description of where tensors come from, for messages about a tensor that is absent. */
     public Path anyFile() {
         return files.isEmpty() ? null : files.values().iterator().next();
+    }
+
+    /**
+     * The named tensor as float32, checked against the shape the model's config implies; a missing, misshapen,
+     * non-float or non-finite tensor is bad input naming the tensor, its file and the config.
+     *
+     * @param config the config file the shape comes from, named in messages
+     */
+    public float[] floats(String name, Path config, long... shape) {
+        TensorData t = tensors.get(name);
+        if (t == null) {
+            throw new BadInputException(anyFile() + ": missing tensor '" + name + "' (config " + config + ")");
+        }
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new BadInputException(file(name) + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + " but " + config + " implies " + Arrays.toString(shape));
+        }
+        if (!t.dtype().isFloating()) {
+            throw new BadInputException(file(name) + ": tensor '" + name + "' has dtype " + t.dtype() + ", expected a float type");
+        }
+        float[] values = t.toFloats();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new BadInputException(file(name) + ": tensor '" + name + "' holds " + values[i] + " at element " + i);
+            }
+        }
+        return values;
     }
 }

@@ -1,0 +1,85 @@
+package io.glimpse.lm;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The chat templates of the supported checkpoints, as string builders equal to their Jinja originals
+ * (research/model-formats.md §6.2): DJL tokenizers do not render Jinja.
+ */
+public enum ChatTemplate {
+    /**
+     * llava-onevision-*-hf: {@code <|im_start|>role\n}, one {@code <image>\n} per image, one {@code <video>\n} per
+     * video, the text, {@code <|im_end|>\n}; no default system prompt.
+     */
+    LLAVA_ONEVISION("<|im_end|>"),
+    /** Qwen2-Instruct: ChatML as above, text only, with a default system prompt when the first turn is not one. */
+    QWEN2_INSTRUCT("<|im_end|>", "<|endoftext|>"),
+    /**
+     * llava-1.5-*-hf: {@code ROLE: } (none for system), one {@code <image>\n} per image, the text and a space;
+     * {@code ASSISTANT:} as the generation prompt. The tokenizer adds BOS.
+     */
+    LLAVA_1_5("</s>");
+
+    private final String[] stops;
+
+    ChatTemplate(String... stops) {
+        this.stops = stops;
+    }
+
+    /** The template for a config.json {@code model_type}. */
+    public static ChatTemplate forModelType(String modelType) {
+        return switch (modelType) {
+            case "llava_onevision" -> LLAVA_ONEVISION;
+            case "llava" -> LLAVA_1_5;
+            case "qwen2" -> QWEN2_INSTRUCT;
+            default -> throw new IllegalArgumentException("no chat template for model_type '" + modelType
+                    + "' (llava_onevision, llava, qwen2)");
+        };
+    }
+
+    /** Ids of the tokens that end an answer ({@code <|im_end|>}, {@code </s>}, …) that {@code tokenizer} has. */
+    public int[] stopIds(TextTokenizer tokenizer) {
+        return List.of(stops).stream().mapToInt(tokenizer::id).filter(id -> id >= 0).toArray();
+    }
+
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        StringBuilder s = new StringBuilder();
+        switch (this) {
+            case LLAVA_ONEVISION, QWEN2_INSTRUCT -> {
+                if (this == QWEN2_INSTRUCT && (messages.isEmpty() || !messages.get(0).role().equals("system"))) {
+                    s.append("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n");
+                }
+                for (ChatMessage m : messages) {
+                    if (this == QWEN2_INSTRUCT && (m.images() > 0 || m.videos() > 0)) {
+                        throw new IllegalArgumentException("the Qwen2-Instruct template has no image or video placeholders");
+                    }
+                    s.append("<|im_start|>").append(m.role()).append('\n');
+                    s.append("<image>\n".repeat(m.images())).append("<video>\n".repeat(m.videos()));
+                    s.append(m.text()).append("<|im_end|>\n");
+                }
+                if (addGenerationPrompt) {
+                    s.append("<|im_start|>assistant\n");
+                }
+            }
+            case LLAVA_1_5 -> {
+                for (ChatMessage m : messages) {
+                    if (m.videos() > 0) {
+                        throw new IllegalArgumentException("LLaVA-1.5 takes images, not videos");
+                    }
+                    if (!m.role().equals("system")) {
+                        s.append(m.role().toUpperCase(Locale.ROOT)).append(": ");
+                    }
+                    s.append("<image>\n".repeat(m.images()));
+                    if (!m.text().isEmpty()) {
+                        s.append(m.text()).append(' ');
+                    }
+                }
+                if (addGenerationPrompt) {
+                    s.append("ASSISTANT:");
+                }
+            }
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,59 @@
+package io.glimpse.lm;
+
+import io.glimpse.io.SafeTensors;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The tiny checkpoints and goldens written by fixtures/lm/make_fixtures.py. */
+final class LmFixtures {
+    private LmFixtures() {
+    }
+
+    static Path dir(String model) {
+        try {
+            return Path.of(LmFixtures.class.getResource("/fixtures/lm/" + model).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static SafeTensors golden(String model) {
+        try {
+            return SafeTensors.read(dir(model).resolve("golden.safetensors"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static float[] floats(SafeTensors golden, String name) {
+        return golden.tensors().get(name).toFloats();
+    }
+
+    static int[] ints(SafeTensors golden, String name) {
+        return golden.tensors().get(name).toInts();
+    }
+
+    static int[] range(int from, int count) {
+        int[] r = new int[count];
+        for (int i = 0; i < count; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    /** Every value within 1e-4 of the expected one, relative to its magnitude (absolute below 1). */
+    static void assertClose(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            double tol = 1e-4 * Math.max(1, Math.abs(expected[i]));
+            if (Math.abs(actual[i] - expected[i]) > tol) {
+                throw new AssertionError("element " + i + ": " + actual[i] + " vs golden " + expected[i]);
+            }
+        }
+    }
+}
