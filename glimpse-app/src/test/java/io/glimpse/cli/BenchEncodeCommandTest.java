@@ -71,6 +71,35 @@ class BenchEncodeCommandTest {
     }
 
     @Test
+    void anImageSizeNotAMultipleOfThePatchLeavesTheLastPixelsOut() throws Exception {
+        // SigLIP-so400m's 384 px at patch 14: the conv floors to 27x27 patches; here 60 px at 14 gives 4x4.
+        RandomTower odd = new RandomTower("odd", false, 32, 1, 2, 64, 60, 14, "gelu_pytorch_tanh");
+        io.glimpse.vision.VisionTower tower = io.glimpse.vision.VisionTower.load(odd.materialize(cache, io.glimpse.io.DType.F32, 5));
+        assertThat(tower.config().patches()).isEqualTo(16);
+        float[] pixels = new float[3 * 60 * 60];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] edited = pixels.clone();
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 60; y++) {
+                for (int x = 0; x < 60; x++) {
+                    if (x >= 56 || y >= 56) {
+                        edited[(c * 60 + y) * 60 + x] = 5f;
+                    }
+                }
+            }
+        }
+        var options = io.glimpse.vision.EncodeOptions.defaults();
+        float[] a = tower.forward(pixels, options).features();
+        assertThat(a).hasSize(16 * 32);
+        assertThat(tower.forward(edited, options).features()).containsExactly(a);
+        pixels[0] += 1f;
+        assertThat(tower.forward(pixels, options).features()).isNotEqualTo(a);
+    }
+
+    @Test
     void unknownModelIsAUsageError() {
         PlanCommandTest.Run r = glimpse("bench", "encode", "--tiny", "--models", "vit", "--cache", cache.toString());
         assertThat(r.code()).isEqualTo(GlimpseCli.USAGE);
