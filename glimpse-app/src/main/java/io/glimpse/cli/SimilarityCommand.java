@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -109,13 +110,13 @@ public final class SimilarityCommand implements Callable<Integer> {
     }
 
     private static double[] softmax(double[] x) {
-        double max = java.util.Arrays.stream(x).max().orElse(0);
-        double[] e = java.util.Arrays.stream(x).map(v -> Math.exp(v - max)).toArray();
-        double sum = java.util.Arrays.stream(e).sum();
-        return java.util.Arrays.stream(e).map(v -> v / sum).toArray();
+        double max = Arrays.stream(x).max().orElse(0);
+        double[] e = Arrays.stream(x).map(v -> Math.exp(v - max)).toArray();
+        double sum = Arrays.stream(e).sum();
+        return Arrays.stream(e).map(v -> v / sum).toArray();
     }
 
     private static double[] sigmoid(double[] x) {
-        return java.util.Arrays.stream(x).map(v -> 1 / (1 + Math.exp(-v))).toArray();
+        return Arrays.stream(x).map(v -> 1 / (1 + Math.exp(-v))).toArray();
     }
 }

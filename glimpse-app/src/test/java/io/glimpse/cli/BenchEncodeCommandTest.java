@@ -26,15 +26,18 @@ class BenchEncodeCommandTest {
             assertThat(r.out()).contains(model + ": ");
         }
         String num = "\\d+\\.\\d+";
-        assertThat(r.out().lines().filter(l -> l.matches("\\s+encode, no merging\\s+: +" + num + " s +" + num
+        String times = " +" + num + " s \\(cpu +" + num + " s\\)";
+        assertThat(r.out().lines().filter(l -> l.matches("\\s+encode, no merging\\s+:" + times + " +" + num
                 + " images/s +" + num + " GFLOP/s"))).hasSize(2);
-        assertThat(r.out().lines().filter(l -> l.matches("\\s+gemm floor \\(same GEMMs\\)\\s+: +" + num + " s +" + num + " GFLOP/s"))).hasSize(2);
+        assertThat(r.out().lines().filter(l -> l.matches("\\s+gemm floor \\(same GEMMs\\)\\s+:" + times + " +" + num
+                + " GFLOP/s"))).hasSize(2);
         assertThat(r.out().lines().filter(l -> l.matches("\\s+ratio encode/gemm GFLOP/s\\s+: +" + num
-                + " +\\(target >= 0\\.70: (met|not met)\\)"))).hasSize(2);
+                + " +\\(by cpu time " + num + "; target >= 0\\.70: (met|not met)\\)"))).hasSize(2);
         for (int rr : new int[]{8, 16}) {
-            assertThat(r.out().lines().filter(l -> l.matches("\\s+ToMe r=" + rr + " +per layer\\s+: +" + num + " s +" + num
-                    + " images/s +time ratio to none " + num))).hasSize(2);
+            assertThat(r.out().lines().filter(l -> l.matches("\\s+ToMe r=" + rr + " +per layer\\s+:" + times + " +" + num
+                    + " images/s +time ratio to none " + num + " \\(by cpu time " + num + "\\)"))).hasSize(2);
         }
+        assertThat(r.err()).contains("clip-tiny run 1/1: gemm ", " none ", " tome8 ", " tome16 ");
     }
 
     @Test
