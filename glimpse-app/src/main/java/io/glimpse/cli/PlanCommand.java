@@ -2,6 +2,7 @@ package io.glimpse.cli;
 
 import io.glimpse.job.PlanJob;
 import io.glimpse.job.PlanOutputs;
+import io.glimpse.job.QueryScorer;
 import io.glimpse.plan.CostModels;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.reduce.Pipeline;
@@ -39,7 +40,8 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--query", paramLabel = "TEXT", description = "Question the frames should answer (needs --model).")
     String query;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "CLIP/SigLIP checkpoint folder with a text tower, for --query.")
+    @Option(names = "--model", paramLabel = "DIR", description = "CLIP/SigLIP checkpoint folder with a text tower and "
+            + "tokenizer.json, for --query: frames are scored against the query and key clips anchor on the best.")
     Path model;
 
     @Option(names = "--reduce", paramLabel = "SPEC", description = "Reduction pipeline for the plan's token set, e.g. \"tmerge > kcenter:keep=0.5\" (see 'glimpse methods').")
@@ -61,16 +63,18 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (query != null) {
+        if (query != null && model == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--query needs a text-capable encoder: pass --model DIR "
                     + "with a CLIP or SigLIP checkpoint (the default PatchStats encoder has no text tower)");
         }
-        if (model != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--model is not supported by plan yet; "
-                    + "plan uses the built-in PatchStats encoder");
+        if (model != null && query == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model is used to score frames against --query; "
+                    + "give a query too");
         }
-        PlanJob.Options options = new PlanJob.Options(budget, CostModels.forName(target).name(), PlanMethod.parse(method), fps,
-                reduce == null ? null : Pipeline.of(reduce));
+        PlanMethod planMethod = PlanMethod.parse(method);
+        Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
+        PlanJob.Options options = new PlanJob.Options(budget, CostModels.forName(target).name(), planMethod, fps,
+                pipeline, query == null ? null : QueryScorer.load(model, query));
         options.request(); // rejects a bad budget or fps before any decoding starts
         run(video, options, out, spec.commandLine());
         return GlimpseCli.OK;

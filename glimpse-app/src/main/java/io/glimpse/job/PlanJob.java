@@ -43,8 +43,10 @@ public final class PlanJob {
      * @param method how frames are chosen
      * @param fps    sampling rate of the candidates
      * @param reduce reduction pipeline applied to the plan's token set, or null
+     * @param query  scores each candidate frame against a text query (key clips anchor on the most relevant
+     *               frames), or null
      */
-    public record Options(int budget, String target, PlanMethod method, double fps, Pipeline reduce) {
+    public record Options(int budget, String target, PlanMethod method, double fps, Pipeline reduce, QueryScorer query) {
         public PlanRequest request() {
             return new PlanRequest(budget, target, method, fps, null);
         }
@@ -85,6 +87,7 @@ public final class PlanJob {
     public static Result run(Path video, Options options, Listener listener) {
         PlanRequest request = options.request();
         List<Candidate> candidates = new ArrayList<>();
+        List<Double> relevance = new ArrayList<>();
         VideoInfo info;
         List<String> warnings;
         PatchStats describer = new PatchStats(14);
@@ -98,10 +101,16 @@ public final class PlanJob {
                 RgbImage small = it.next();
                 candidates.add(new Candidate(small.timestamp(), info.width(), info.height(),
                         describer.describe(small).descriptor()));
+                if (options.query() != null) {
+                    relevance.add(options.query().score(small));
+                }
                 listener.done(++n);
             }
             warnings = src.warnings();
             listener.total(2 * n);
+        }
+        if (options.query() != null) {
+            request = request.withRelevance(relevance.stream().mapToDouble(Double::doubleValue).toArray());
         }
         Plan plan = Planner.plan(candidates, request);
         List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), listener);

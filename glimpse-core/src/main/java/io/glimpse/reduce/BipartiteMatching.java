@@ -69,16 +69,17 @@ final class BipartiteMatching {
             int[] bestB = new int[na];
             float[] bestVal = new float[na];
             Integer[] order = new Integer[na];
-            for (int a = 0; a < na; a++) {
-                int src = m.get(2 * a);
-                bestVal[a] = Float.NEGATIVE_INFINITY;
-                for (int b = 1; b < m.size(); b += 2) {
-                    float s = Similarity.cosine(unit, src, m.get(b), d);
-                    if (s > bestVal[a]) {
-                        bestVal[a] = s;
-                        bestB[a] = m.get(b);
-                    }
+            int[] sources = new int[na];
+            int[] destinations = new int[m.size() / 2];
+            for (int i = 0; i < m.size(); i++) {
+                if (i % 2 == 0) {
+                    sources[i / 2] = m.get(i);
+                } else {
+                    destinations[i / 2] = m.get(i);
                 }
+            }
+            Similarity.bestMatches(unit, d, sources, destinations, bestB, bestVal);
+            for (int a = 0; a < na; a++) {
                 order[a] = a;
             }
             Arrays.sort(order, (x, y) -> Float.compare(bestVal[y], bestVal[x]));

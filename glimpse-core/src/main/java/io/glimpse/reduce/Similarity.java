@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.VectorOps;
 import io.glimpse.tokens.TokenSet;
 
@@ -72,5 +73,48 @@ public final class Similarity {
     public static float cosine(float[] a, int i, float[] b, int j, int d) {
         float c = OPS.dot(a, i * d, b, j * d, d);
         return Math.max(-1f, Math.min(1f, c));
+    }
+
+    /** Rows of A compared with all of B per GEMM call; bounds the similarity block to this many rows × |B|. */
+    private static final int BLOCK_ROWS = 256;
+
+    /**
+     * For each row {@code rowsA[a]} of unit rows, the most similar of {@code rowsB} (cosine; ties to the earlier
+     * entry of rowsB) and that similarity. Similarities are computed block by block through one GEMM per block,
+     * so large token sets cost a matrix product instead of |A|·|B| separate dot products.
+     */
+    public static void bestMatches(float[] unit, int d, int[] rowsA, int[] rowsB, int[] bestIndex, float[] bestValue) {
+        if (rowsB.length == 0) {
+            throw new IllegalArgumentException("no rows to match against");
+        }
+        float[] b = gather(unit, d, rowsB, 0, rowsB.length);
+        int block = Math.min(BLOCK_ROWS, Math.max(1, rowsA.length));
+        float[] sims = new float[block * rowsB.length];
+        for (int start = 0; start < rowsA.length; start += block) {
+            int m = Math.min(block, rowsA.length - start);
+            float[] a = gather(unit, d, rowsA, start, m);
+            Gemm.get().multiplyTransposed(m, rowsB.length, d, a, 0, b, 0, sims, 0);
+            for (int i = 0; i < m; i++) {
+                int best = 0;
+                float val = Float.NEGATIVE_INFINITY;
+                int off = i * rowsB.length;
+                for (int j = 0; j < rowsB.length; j++) {
+                    if (sims[off + j] > val) {
+                        val = sims[off + j];
+                        best = j;
+                    }
+                }
+                bestIndex[start + i] = rowsB[best];
+                bestValue[start + i] = Math.max(-1f, Math.min(1f, val));
+            }
+        }
+    }
+
+    private static float[] gather(float[] unit, int d, int[] rows, int from, int count) {
+        float[] out = new float[count * d];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(unit, rows[from + i] * d, out, i * d, d);
+        }
+        return out;
     }
 }

@@ -14,9 +14,14 @@ public interface Gemm {
     /** C[m×n] = A[m×k] · B[k×n], i.e. c[i][j] = Σ_p a[i][p]·b[p][j]. */
     void multiply(int m, int n, int k, float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset);
 
-    /** The fastest available pure-Java implementation (Vector API when readable, else the naive loops). */
+    /**
+     * The fastest available implementation: OpenBLAS when its natives load, else the Vector API kernel, else
+     * the naive loops; {@code -Dglimpse.gemm=openblas|panama|naive} forces one (see {@link GemmProvider}).
+     *
+     * @throws IllegalStateException when the forced backend cannot load or the property names none
+     */
     static Gemm get() {
-        return VectorOpsProvider.gemm();
+        return GemmProvider.gemm();
     }
 
     /**

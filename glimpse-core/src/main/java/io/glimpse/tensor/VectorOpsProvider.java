@@ -22,10 +22,6 @@ final class VectorOpsProvider {
         return Holder.OPS;
     }
 
-    static Gemm gemm() {
-        return Holder.GEMM;
-    }
-
     /** True when the Vector API module was resolved at startup (e.g. by --add-modules). */
     static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).filter(VectorOpsProvider.class.getModule()::canRead).isPresent();
@@ -54,7 +50,5 @@ final class VectorOpsProvider {
     private static final class Holder {
         static final VectorOps OPS = choose(VectorOps.class, "PanamaVectorOps",
                 System.getProperty(DISABLE_PROPERTY), ScalarVectorOps::new);
-        static final Gemm GEMM = choose(Gemm.class, "PanamaGemm",
-                System.getProperty(DISABLE_PROPERTY), NaiveGemm::new);
     }
 }

@@ -2,27 +2,69 @@ package io.glimpse.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class GemmTest {
+    /** The fast backends, each checked against the naive reference. */
+    enum Backend {
+        PANAMA,
+        OPENBLAS,
+        /** Tiles of 200 floats force the row/column tiling and strided copies that real sizes rarely reach. */
+        OPENBLAS_TILED;
+
+        Gemm create() {
+            return switch (this) {
+                case PANAMA -> {
+                    assumeVectorApi();
+                    yield new PanamaGemm(2);
+                }
+                case OPENBLAS -> openBlas(OpenBlasGemm.TILE_FLOATS);
+                case OPENBLAS_TILED -> openBlas(200);
+            };
+        }
+
+        private static Gemm openBlas(long tile) {
+            assumeTrue(openBlasLoads(), "OpenBLAS natives not available");
+            return new OpenBlasGemm(tile);
+        }
+    }
+
+    static void assumeVectorApi() {
+        assumeTrue(VectorOpsProvider.vectorModulePresent(), "Vector API not available");
+    }
+
+    static boolean openBlasLoads() {
+        try {
+            new OpenBlasGemm();
+            return true;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
     static Stream<Arguments> shapes() {
         int[] sizes = {1, 3, 17, 63, 65, 130};
         Stream.Builder<Arguments> b = Stream.builder();
-        for (int m : sizes) {
-            for (int n : sizes) {
-                b.add(Arguments.of(m, n, (m * 7 + n * 3) % 300 + 1));
+        for (Backend backend : Backend.values()) {
+            for (int m : sizes) {
+                for (int n : sizes) {
+                    b.add(Arguments.of(backend, m, n, (m * 7 + n * 3) % 300 + 1));
+                }
             }
+            // k beyond one k-block (256) exercises the accumulate path; 513 leaves a 1-wide last block.
+            b.add(Arguments.of(backend, 9, 33, 513));
+            b.add(Arguments.of(backend, 70, 17, 257));
         }
-        // k beyond one k-block (256) exercises the accumulate path; 513 leaves a 1-wide last block.
-        b.add(Arguments.of(9, 33, 513));
-        b.add(Arguments.of(70, 17, 257));
         return b.build();
     }
 
@@ -34,67 +76,83 @@ class GemmTest {
         return x;
     }
 
-    private static Gemm panama(int threads) {
-        assumeTrue(VectorOpsProvider.vectorModulePresent(), "Vector API not available");
-        return new PanamaGemm(threads);
-    }
-
-    /** |c - ref| within float rounding of a k-term sum of products of magnitude ≤ 1. */
+    /** |c - ref| within float rounding of a k-term sum of products of magnitude ≤ 1 (exact where both are 99). */
     private static void assertClose(float[] c, float[] ref, int k) {
         double tol = 1e-6 * k + 1e-6;
         for (int i = 0; i < ref.length; i++) {
-            assertThat((double) c[i]).as("element %d", i).isCloseTo(ref[i], org.assertj.core.api.Assertions.offset(tol));
+            assertThat((double) c[i]).as("element %d", i).isCloseTo(ref[i], offset(tol));
         }
     }
 
     @ParameterizedTest
     @MethodSource("shapes")
-    void transposedFormMatchesNaiveReference(int m, int n, int k) {
+    void transposedFormMatchesNaiveReference(Backend backend, int m, int n, int k) {
+        Gemm gemm = backend.create();
         Random rnd = new Random(m * 1000L + n * 10L + k);
         float[] a = random(rnd, 2 + m * k);
         float[] b = random(rnd, 5 + n * k);
-        float[] ref = new float[3 + m * n];
-        float[] c = new float[3 + m * n];
-        java.util.Arrays.fill(c, 99f);
+        float[] ref = new float[3 + m * n + 1];
+        float[] c = new float[ref.length];
+        Arrays.fill(ref, 99f);
+        Arrays.fill(c, 99f);
         new NaiveGemm().multiplyTransposed(m, n, k, a, 2, b, 5, ref, 3);
-        panama(2).multiplyTransposed(m, n, k, a, 2, b, 5, c, 3);
-        assertThat(c[0]).isEqualTo(99f);
-        assertClose(c, refWithPrefix(ref, c), k);
+        gemm.multiplyTransposed(m, n, k, a, 2, b, 5, c, 3);
+        assertClose(c, ref, k);
     }
 
     @ParameterizedTest
     @MethodSource("shapes")
-    void plainFormMatchesNaiveReference(int m, int n, int k) {
+    void plainFormMatchesNaiveReference(Backend backend, int m, int n, int k) {
+        Gemm gemm = backend.create();
         Random rnd = new Random(m * 999L + n * 7L + k);
-        float[] a = random(rnd, m * k);
-        float[] b = random(rnd, n * k);
-        float[] ref = new float[m * n];
-        float[] c = new float[m * n];
-        new NaiveGemm().multiply(m, n, k, a, 0, b, 0, ref, 0);
-        panama(2).multiply(m, n, k, a, 0, b, 0, c, 0);
+        float[] a = random(rnd, 1 + m * k);
+        float[] b = random(rnd, 4 + n * k);
+        float[] ref = new float[2 + m * n + 1];
+        float[] c = new float[ref.length];
+        Arrays.fill(ref, 99f);
+        Arrays.fill(c, 99f);
+        new NaiveGemm().multiply(m, n, k, a, 1, b, 4, ref, 2);
+        gemm.multiply(m, n, k, a, 1, b, 4, c, 2);
         assertClose(c, ref, k);
     }
 
-    private static float[] refWithPrefix(float[] ref, float[] c) {
-        float[] r = ref.clone();
-        System.arraycopy(c, 0, r, 0, 3);
-        return r;
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void operandsSharingOneArrayGiveTheSeparateResult(Backend backend) {
+        Gemm gemm = backend.create();
+        int m = 20;
+        int n = 30;
+        int k = 40;
+        Random rnd = new Random(11);
+        float[] a = random(rnd, m * k);
+        float[] b = random(rnd, n * k);
+        float[] ref = new float[m * n];
+        new NaiveGemm().multiplyTransposed(m, n, k, a, 0, b, 0, ref, 0);
+        // One array laid out [B | gap | A | C], as a fused buffer would be.
+        int aOff = n * k + 7;
+        int cOff = aOff + m * k;
+        float[] all = new float[cOff + m * n];
+        System.arraycopy(b, 0, all, 0, n * k);
+        System.arraycopy(a, 0, all, aOff, m * k);
+        gemm.multiplyTransposed(m, n, k, all, aOff, all, 0, all, cOff);
+        assertClose(Arrays.copyOfRange(all, cOff, cOff + m * n), ref, k);
+        assertThat(Arrays.copyOfRange(all, aOff, aOff + m * k)).isEqualTo(a);
+        assertThat(Arrays.copyOfRange(all, 0, n * k)).isEqualTo(b);
     }
 
-    @Test
-    void naiveReferenceComputesAHandExample() {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void everyBackendComputesAHandExample(Backend backend) {
         // A = [[1,2],[3,4]], B = [[5,6],[7,8]] (as rows); A·Bᵀ = [[17,23],[39,53]], A·B = [[19,22],[43,50]].
         float[] a = {1, 2, 3, 4};
         float[] b = {5, 6, 7, 8};
         float[] c = new float[4];
-        new NaiveGemm().multiplyTransposed(2, 2, 2, a, 0, b, 0, c, 0);
-        assertThat(c).containsExactly(17, 23, 39, 53);
-        new NaiveGemm().multiply(2, 2, 2, a, 0, b, 0, c, 0);
-        assertThat(c).containsExactly(19, 22, 43, 50);
-        panama(1).multiplyTransposed(2, 2, 2, a, 0, b, 0, c, 0);
-        assertThat(c).containsExactly(17, 23, 39, 53);
-        panama(1).multiply(2, 2, 2, a, 0, b, 0, c, 0);
-        assertThat(c).containsExactly(19, 22, 43, 50);
+        for (Gemm gemm : new Gemm[] {new NaiveGemm(), backend.create()}) {
+            gemm.multiplyTransposed(2, 2, 2, a, 0, b, 0, c, 0);
+            assertThat(c).containsExactly(17, 23, 39, 53);
+            gemm.multiply(2, 2, 2, a, 0, b, 0, c, 0);
+            assertThat(c).containsExactly(19, 22, 43, 50);
+        }
     }
 
     @Test
@@ -107,25 +165,63 @@ class GemmTest {
         float[] b = random(rnd, n * k);
         float[] c1 = new float[m * n];
         float[] c3 = new float[m * n];
-        panama(1).multiplyTransposed(m, n, k, a, 0, b, 0, c1, 0);
-        panama(3).multiplyTransposed(m, n, k, a, 0, b, 0, c3, 0);
+        assumeVectorApi();
+        new PanamaGemm(1).multiplyTransposed(m, n, k, a, 0, b, 0, c1, 0);
+        new PanamaGemm(3).multiplyTransposed(m, n, k, a, 0, b, 0, c3, 0);
         assertThat(c3).containsExactly(c1);
     }
 
-    @Test
-    void emptyInnerDimensionGivesZeros() {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void emptyInnerDimensionGivesZeros(Backend backend) {
         float[] c = {7, 7, 7, 7, 7, 7};
-        panama(2).multiplyTransposed(2, 3, 0, new float[0], 0, new float[0], 0, c, 0);
+        backend.create().multiplyTransposed(2, 3, 0, new float[0], 0, new float[0], 0, c, 0);
+        assertThat(c).containsOnly(0f);
+        Arrays.fill(c, 7f);
+        backend.create().multiply(3, 2, 0, new float[0], 0, new float[0], 0, c, 0);
         assertThat(c).containsOnly(0f);
     }
 
-    @Test
-    void operandsThatDoNotFitAreRejected() {
-        assertThatThrownBy(() -> Gemm.get().multiplyTransposed(2, 2, 3, new float[5], 0, new float[6], 0, new float[4], 0))
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void operandsThatDoNotFitAreRejected(Backend backend) {
+        Gemm gemm = backend.create();
+        assertThatThrownBy(() -> gemm.multiplyTransposed(2, 2, 3, new float[5], 0, new float[6], 0, new float[4], 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operand A");
-        assertThatThrownBy(() -> new NaiveGemm().multiply(2, 2, 3, new float[6], 0, new float[6], 1, new float[4], 0))
+        assertThatThrownBy(() -> gemm.multiply(2, 2, 3, new float[6], 0, new float[6], 1, new float[4], 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operand B");
-        assertThatThrownBy(() -> new NaiveGemm().multiply(-1, 2, 3, new float[6], 0, new float[6], 0, new float[4], 0))
+        assertThatThrownBy(() -> gemm.multiply(2, 2, 3, new float[6], 0, new float[6], 0, new float[3], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operand C");
+        assertThatThrownBy(() -> gemm.multiply(-1, 2, 3, new float[6], 0, new float[6], 0, new float[4], 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-negative");
+    }
+
+    @Test
+    void defaultBackendIsOpenBlasWhenItsNativesLoadWhateverTheVectorFlag() {
+        assumeTrue(openBlasLoads(), "OpenBLAS natives not available");
+        assertThat(GemmProvider.choose(null, null).gemm()).isInstanceOf(OpenBlasGemm.class);
+        assertThat(GemmProvider.choose("", "false").gemm()).isInstanceOf(OpenBlasGemm.class);
+        assertThat(Gemm.get()).isInstanceOf(OpenBlasGemm.class);
+    }
+
+    @Test
+    void propertyForcesABackend() {
+        assertThat(GemmProvider.choose("naive", null).gemm()).isInstanceOf(NaiveGemm.class);
+        if (VectorOpsProvider.vectorModulePresent()) {
+            assertThat(GemmProvider.choose(" Panama ", null).gemm()).isInstanceOf(PanamaGemm.class);
+        }
+        if (openBlasLoads()) {
+            assertThat(GemmProvider.choose("OPENBLAS", "false").gemm()).isInstanceOf(OpenBlasGemm.class);
+        }
+    }
+
+    @Test
+    void forcingAnUnusableOrUnknownBackendIsAnErrorNotAFallback() {
+        GemmProvider.Choice panamaOff = GemmProvider.choose("panama", "false");
+        assertThat(panamaOff.gemm()).isNull();
+        assertThat(panamaOff.error()).contains("glimpse.gemm=panama").contains("Vector API");
+        GemmProvider.Choice unknown = GemmProvider.choose("mkl", null);
+        assertThat(unknown.gemm()).isNull();
+        assertThat(unknown.error()).contains("'mkl'").contains("openblas, panama, naive");
     }
 }
