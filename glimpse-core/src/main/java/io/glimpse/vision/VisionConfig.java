@@ -45,6 +45,10 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
     private static final Map<String, Family> MODEL_TYPES = Map.of("clip_vision_model", Family.CLIP, "clip", Family.CLIP,
             "siglip_vision_model", Family.SIGLIP, "siglip", Family.SIGLIP);
 
+    /**
+     * Patches per side. The patch conv (kernel = stride = patch) floors, leaving out the last image % patch pixel
+     * rows and columns, as google/siglip-so400m-patch14-384 does (384 = 27·14 + 6).
+     */
     public int gridSize() {
         return imageSize / patchSize;
     }
@@ -131,8 +135,8 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         if (hidden % heads != 0) {
             throw new BadInputException(file + ": hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
         }
-        if (image % patch != 0) {
-            throw new BadInputException(file + ": image_size " + image + " is not a multiple of patch_size " + patch);
+        if (image < patch) {
+            throw new BadInputException(file + ": image_size " + image + " is smaller than patch_size " + patch);
         }
         if (channels != 3) {
             throw new BadInputException(file + ": num_channels " + channels + " is not supported (RGB only)");
