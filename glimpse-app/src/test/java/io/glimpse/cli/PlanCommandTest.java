@@ -112,6 +112,24 @@ class PlanCommandTest {
     }
 
     @Test
+    void aQueryWithADualEncoderPlansAndAMissingTokenizerIsBadInput() throws Exception {
+        Path model = io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);
+        Path out = dir.resolve("query");
+        Run r = glimpse("plan", video.toString(), "--budget", "1500", "--model", model.toString(), "--query",
+                "photo of mountains", "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile()).get("frames")).isNotEmpty();
+
+        Files.delete(model.resolve("tokenizer.json"));
+        Path never = dir.resolve("never");
+        Run bad = glimpse("plan", video.toString(), "--budget", "1500", "--model", model.toString(), "--query", "x",
+                "-o", never.toString());
+        assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(bad.err()).contains("tokenizer.json");
+        assertThat(never).doesNotExist();
+    }
+
+    @Test
     void everyMethodAndTargetStaysWithinBudget() {
         for (String method : List.of("uniform", "scenes", "clips")) {
             for (String target : List.of("llava-onevision", "qwen2-vl", "claude")) {
