@@ -105,7 +105,9 @@ class AskTest {
         for (int t = 0; t < kept.size(); t++) {
             int patch = kept.patchIndex(kept.frame(t), kept.row(t), kept.col(t));
             for (int k = 0; k < d; k++) {
-                assertThat(some[t * d + k]).isEqualTo(full[patch * d + k]);
+                float want = full[patch * d + k];
+                // GEMM backends may sum in another order for another row count: equal up to float rounding.
+                assertThat(some[t * d + k]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(want))));
             }
         }
     }
