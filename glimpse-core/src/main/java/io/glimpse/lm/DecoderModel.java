@@ -76,12 +76,13 @@ public final class DecoderModel {
         int inter = c.intermediateSize();
         float[] embeddings = t.floats(p + "embed_tokens.weight", c.vocabSize(), d);
         float[] head = t.has(layout[1]) ? t.floats(layout[1], c.vocabSize(), d) : embeddings;
-        Layer[] layers = new Layer[c.layers()];
-        for (int i = 0; i < layers.length; i++) {
+        // Grown one loaded layer at a time, so an absurd num_hidden_layers fails on a missing tensor, not an allocation.
+        List<Layer> loaded = new java.util.ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
             String l = p + "layers." + i + ".";
             String a = l + "self_attn.";
             String m = l + "mlp.";
-            layers[i] = new Layer(
+            loaded.add(new Layer(
                     t.floats(l + "input_layernorm.weight", d),
                     concat(t.floats(a + "q_proj.weight", q, d), t.floats(a + "k_proj.weight", kv, d), t.floats(a + "v_proj.weight", kv, d)),
                     c.qkvBias() ? concat(t.floats(a + "q_proj.bias", q), t.floats(a + "k_proj.bias", kv), t.floats(a + "v_proj.bias", kv)) : null,
@@ -91,9 +92,9 @@ public final class DecoderModel {
                     concat(t.floats(m + "gate_proj.weight", inter, d), t.floats(m + "up_proj.weight", inter, d)),
                     c.mlpBias() ? concat(t.floats(m + "gate_proj.bias", inter), t.floats(m + "up_proj.bias", inter)) : null,
                     t.floats(m + "down_proj.weight", d, inter),
-                    c.mlpBias() ? t.floats(m + "down_proj.bias", d) : null);
+                    c.mlpBias() ? t.floats(m + "down_proj.bias", d) : null));
         }
-        return new DecoderModel(c, embeddings, head, t.floats(p + "norm.weight", d), layers);
+        return new DecoderModel(c, embeddings, head, t.floats(p + "norm.weight", d), loaded.toArray(new Layer[0]));
     }
 
     /**

@@ -138,6 +138,10 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         if (image < patch) {
             throw new BadInputException(file + ": image_size " + image + " is smaller than patch_size " + patch);
         }
+        if (image > ImageProcessor.MAX_SIDE) {
+            throw new BadInputException(file + ": image_size " + image + " is above the largest supported side "
+                    + ImageProcessor.MAX_SIDE);
+        }
         if (channels != 3) {
             throw new BadInputException(file + ": num_channels " + channels + " is not supported (RGB only)");
         }

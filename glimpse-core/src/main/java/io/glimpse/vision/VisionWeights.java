@@ -40,10 +40,13 @@ final class VisionWeights {
         posEmb = l.load("embeddings.position_embedding.weight", cfg.sequenceLength(), d);
         preLnW = clip ? l.load("pre_layrnorm.weight", d) : null;
         preLnB = clip ? l.load("pre_layrnorm.bias", d) : null;
-        layers = new EncoderLayer[cfg.layers()];
-        for (int i = 0; i < layers.length; i++) {
-            layers[i] = EncoderLayer.load(l, "encoder.layers." + i + ".", d, cfg.intermediateSize());
+        // Grown one loaded layer at a time: an absurd num_hidden_layers fails on the first missing tensor instead of
+        // allocating its array up front.
+        java.util.List<EncoderLayer> loaded = new java.util.ArrayList<>();
+        for (int i = 0; i < cfg.layers(); i++) {
+            loaded.add(EncoderLayer.load(l, "encoder.layers." + i + ".", d, cfg.intermediateSize()));
         }
+        layers = loaded.toArray(new EncoderLayer[0]);
         postLnW = l.load("post_layernorm.weight", d);
         postLnB = l.load("post_layernorm.bias", d);
         head = cfg.useHead() ? new PoolingHead(l, cfg) : null;

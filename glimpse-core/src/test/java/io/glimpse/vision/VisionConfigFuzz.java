@@ -8,6 +8,7 @@ import io.glimpse.io.BadInputException;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Mutation fuzzing of config.json and preprocessor_config.json: random values in random fields must either load
@@ -54,7 +56,7 @@ class VisionConfigFuzz {
         }
     }
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     void mutatedModelConfigsFailCleanlyOrRun(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int edits) throws IOException {
         Path dir = Files.createTempDirectory("fuzz");
         try {
@@ -111,6 +113,27 @@ class VisionConfigFuzz {
             }
         } finally {
             Files.delete(file);
+        }
+    }
+
+    @Test
+    void anAbsurdImageSizeIsRejectedBeforeAnythingIsAllocated() throws IOException {
+        Path dir = Files.createTempDirectory("huge");
+        try {
+            Path src = VisionFixtures.dir("siglip");
+            ObjectNode cfg = (ObjectNode) JSON.readTree(src.resolve("config.json").toFile());
+            ((ObjectNode) cfg.get("vision_config")).put("image_size", Integer.MAX_VALUE);
+            Files.writeString(dir.resolve("config.json"), cfg.toString());
+            Files.copy(src.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+            assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("image_size").hasMessageContaining(dir.toString());
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
         }
     }
 }
