@@ -127,13 +127,13 @@ final class BenchEncodeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  gemm floor (same GEMMs)    : %9.3f s (cpu %9.3f s)  %8s           %8.1f GFLOP/s%n",
                 gemm.wall(), gemm.cpu(), "", gflop / gemm.wall());
         double ratio = gemm.wall() / encode.wall();
-        out.printf(Locale.ROOT, "  ratio encode/gemm GFLOP/s  : %9.2f  (by cpu time %.2f; target >= %.2f: %s)%n", ratio,
-                gemm.cpu() / encode.cpu(), TARGET, ratio >= TARGET ? "met" : "not met");
+        out.printf(Locale.ROOT, "  ratio encode/gemm GFLOP/s  : %9.2f  (by cpu time %s; target >= %.2f: %s)%n", ratio,
+                cpuRatio(gemm.cpu(), encode.cpu()), TARGET, ratio >= TARGET ? "met" : "not met");
         for (int r : TOME_R) {
             Timing t = best.get("tome" + r);
             out.printf(Locale.ROOT, "  ToMe r=%-2d per layer        : %9.3f s (cpu %9.3f s)  %8.3f images/s  "
-                    + "time ratio to none %.2f (by cpu time %.2f)%n", r, t.wall(), t.cpu(), 1 / t.wall(),
-                    t.wall() / encode.wall(), t.cpu() / encode.cpu());
+                    + "time ratio to none %.2f (by cpu time %s)%n", r, t.wall(), t.cpu(), 1 / t.wall(),
+                    t.wall() / encode.wall(), cpuRatio(t.cpu(), encode.cpu()));
         }
         out.flush();
     }
@@ -248,5 +248,10 @@ final class BenchEncodeCommand implements Callable<Integer> {
             }
             return a;
         }
+    }
+
+    /** Process CPU time ticks coarsely (about 10 ms): a run too short to register says so instead of printing NaN. */
+    private static String cpuRatio(double numerator, double denominator) {
+        return denominator > 0 ? String.format(Locale.ROOT, "%.2f", numerator / denominator) : "n/a";
     }
 }
