@@ -1,5 +1,7 @@
 package io.glimpse.vision;
 
+import io.glimpse.tensor.Softmax;
+
 import java.util.stream.IntStream;
 
 /** Row-wise kernels of the transformer layers, float storage with double accumulation; rows run in parallel. */
@@ -45,21 +47,9 @@ final class Kernels {
      */
     static void softmaxRow(float[] row, int offset, int n, int width, float scale, float[] bias) {
         java.util.Arrays.fill(row, offset + n, offset + width, 0f);
-        float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
-            float v = row[offset + j] * scale + (bias == null ? 0f : bias[j]);
-            row[offset + j] = v;
-            max = Math.max(max, v);
+            row[offset + j] = row[offset + j] * scale + (bias == null ? 0f : bias[j]);
         }
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            double e = Math.exp(row[offset + j] - max);
-            row[offset + j] = (float) e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int j = 0; j < n; j++) {
-            row[offset + j] *= inv;
-        }
+        Softmax.inPlace(row, offset, n);
     }
 }
