@@ -33,13 +33,7 @@ class SimilarityCommandTest {
     }
 
     private Path clipModel() throws Exception {
-        Path model = dir.resolve("clip");
-        Files.createDirectories(model);
-        for (String f : new String[]{"config.json", "model.safetensors", "preprocessor_config.json"}) {
-            Files.copy(FIXTURES.resolve("clip").resolve(f), model.resolve(f));
-        }
-        Files.copy(TOKENIZER, model.resolve("tokenizer.json"));
-        return model;
+        return io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);
     }
 
     private static List<Row> table(String out, String text) {

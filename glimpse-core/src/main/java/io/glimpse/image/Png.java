@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** PNG encoding of RgbImage through the JDK's ImageIO (lossless, readable by every tool). */
+/** PNG encoding and decoding of RgbImage through the JDK's ImageIO (lossless, readable by every tool). */
 public final class Png {
     private Png() {
     }
@@ -30,5 +30,24 @@ public final class Png {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Decodes a PNG (or any format ImageIO reads) into RGB; alpha is dropped, as PIL's convert("RGB") does. */
+    public static RgbImage read(java.nio.file.Path file) throws IOException {
+        BufferedImage bi = ImageIO.read(file.toFile());
+        if (bi == null) {
+            throw new io.glimpse.io.BadInputException(file + ": not an image ImageIO can read");
+        }
+        byte[] rgb = new byte[bi.getWidth() * bi.getHeight() * 3];
+        for (int y = 0; y < bi.getHeight(); y++) {
+            for (int x = 0; x < bi.getWidth(); x++) {
+                int p = bi.getRGB(x, y);
+                int i = (y * bi.getWidth() + x) * 3;
+                rgb[i] = (byte) (p >> 16);
+                rgb[i + 1] = (byte) (p >> 8);
+                rgb[i + 2] = (byte) p;
+            }
+        }
+        return new RgbImage(bi.getWidth(), bi.getHeight(), rgb, 0);
     }
 }

@@ -1,7 +1,6 @@
 package io.glimpse.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.TreeMap;
  * errors can name it.
  */
 public final class Checkpoint {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, TensorData> tensors;
     private final Map<String, Path> files;
@@ -36,7 +34,7 @@ public final class Checkpoint {
         if (Files.isRegularFile(single)) {
             add(single, tensors, files);
         } else if (Files.isRegularFile(index)) {
-            JsonNode map = readIndex(index).get("weight_map");
+            JsonNode map = JsonFiles.readObject(index).get("weight_map");
             if (map == null || !map.isObject()) {
                 throw new BadInputException(index + ": no weight_map object");
             }
@@ -60,18 +58,6 @@ public final class Checkpoint {
             throw new BadInputException(dir + ": no model.safetensors or model.safetensors.index.json");
         }
         return new Checkpoint(tensors, files);
-    }
-
-    private static JsonNode readIndex(Path index) throws IOException {
-        try {
-            JsonNode root = JSON.readTree(Files.readString(index));
-            if (root == null || !root.isObject()) {
-                throw new BadInputException(index + ": not a JSON object");
-            }
-            return root;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(index + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
     }
 
     private static void add(Path file, Map<String, TensorData> tensors, Map<String, Path> files) throws IOException {

@@ -1,12 +1,10 @@
 package io.glimpse.lm;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.glimpse.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glimpse.io.BadInputException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -32,7 +30,6 @@ public record DecoderConfig(String modelType, int vocabSize, int hiddenSize, int
     public record Llama3Scaling(double factor, double lowFreqFactor, double highFreqFactor, double originalContext) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public DecoderConfig {
         positive("vocab_size", vocabSize);
@@ -61,15 +58,7 @@ public record DecoderConfig(String modelType, int vocabSize, int hiddenSize, int
 
     /** Reads {@code file} (a config.json); a missing field or unsupported model is a BadInputException naming the file. */
     public static DecoderConfig read(Path file) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new BadInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadInputException(file + ": not a JSON object");
-        }
+        JsonNode root = JsonFiles.readObject(file);
         try {
             return parse(root.has("text_config") ? root.get("text_config") : root);
         } catch (IllegalArgumentException e) {

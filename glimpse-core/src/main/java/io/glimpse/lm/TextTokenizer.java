@@ -1,10 +1,9 @@
 package io.glimpse.lm;
 
+import io.glimpse.io.JsonFiles;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glimpse.io.BadInputException;
 
 import java.io.IOException;
@@ -21,7 +20,6 @@ import java.util.TreeSet;
  * to 512 tokens (research/model-formats.md §6.3), and a video prompt is thousands long.
  */
 public final class TextTokenizer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HuggingFaceTokenizer tokenizer;
     private final Map<String, Integer> ids;
@@ -41,12 +39,7 @@ public final class TextTokenizer implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no tokenizer.json");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new BadInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
+        JsonNode root = JsonFiles.readObject(file);
         JsonNode vocab = root.path("model").path("vocab");
         if (!vocab.isObject()) {
             throw new BadInputException(file + ": no model.vocab object (only BPE/WordPiece/WordLevel vocabularies are read)");

@@ -1,7 +1,7 @@
 package io.glimpse.model;
 
+import io.glimpse.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.Checkpoint;
@@ -42,7 +42,6 @@ import java.util.stream.IntStream;
  * <p>Immutable after loading; the tokenizer holds native memory, released by {@link #close}.
  */
 public final class LlavaModel implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PROJECTOR_PREFIXES = List.of("multi_modal_projector.", "model.multi_modal_projector.");
     private static final List<String> NEWLINE_NAMES = List.of("image_newline", "model.image_newline");
 
@@ -102,13 +101,8 @@ public final class LlavaModel implements AutoCloseable {
         if (!Files.isRegularFile(configFile)) {
             throw new BadInputException(dir + ": no config.json");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(configFile));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(configFile + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (root == null || !root.has("vision_config") || !root.has("text_config")) {
+        JsonNode root = JsonFiles.readObject(configFile);
+        if (!root.has("vision_config") || !root.has("text_config")) {
             throw new BadInputException(configFile + ": not a LLaVA config (needs vision_config and text_config)");
         }
         String type = root.path("model_type").asText("");

@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glimpse.image.Resize;
@@ -7,7 +8,6 @@ import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -48,15 +48,7 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
     }
 
     public static ImageProcessor read(Path file, Resampler resampler) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(file));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadInputException(file + ": not a JSON object");
-        }
+        JsonNode root = JsonFiles.readObject(file);
         String type = root.path("image_processor_type").asText("");
         boolean siglip = type.equals("SiglipImageProcessor");
         if (!siglip && !type.equals("CLIPImageProcessor") && !type.equals("LlavaImageProcessor")) {

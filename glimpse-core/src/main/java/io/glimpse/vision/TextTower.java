@@ -1,12 +1,11 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.JsonFiles;
 import io.glimpse.io.Checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glimpse.io.BadInputException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +20,6 @@ import java.util.List;
  * {@code text_model.}.
  */
 public final class TextTower {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LEGACY_EOS = 2;
 
     private final int vocab;
@@ -96,12 +94,7 @@ public final class TextTower {
     /** Loads the text tower of a CLIP checkpoint folder. */
     public static TextTower load(Path dir) throws IOException {
         Path configFile = dir.resolve("config.json");
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(configFile));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(configFile + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
+        JsonNode root = JsonFiles.readObject(configFile);
         JsonNode cfg = root.has("text_config") ? root.get("text_config")
                 : root.has("text_config_dict") ? root.get("text_config_dict") : root;
         String type = cfg.path("model_type").asText(root.path("model_type").asText(""));

@@ -1,11 +1,10 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glimpse.io.BadInputException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,6 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
 
     public enum Family { CLIP, SIGLIP }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Top-level architectures whose config holds a vision_config of a known family. */
     private static final List<String> NESTED = List.of("CLIPModel", "SiglipModel", "LlavaForConditionalGeneration",
@@ -71,15 +69,7 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
     }
 
     public static VisionConfig read(Path file) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(file));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadInputException(file + ": not a JSON object");
-        }
+        JsonNode root = JsonFiles.readObject(file);
         return parse(root, file);
     }
 

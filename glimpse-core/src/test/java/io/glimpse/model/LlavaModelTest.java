@@ -1,5 +1,6 @@
 package io.glimpse.model;
 
+import io.glimpse.image.Png;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.SafeTensors;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,18 +45,7 @@ class LlavaModelTest {
     }
 
     static RgbImage png(Path file) throws IOException {
-        BufferedImage bi = ImageIO.read(file.toFile());
-        byte[] rgb = new byte[bi.getWidth() * bi.getHeight() * 3];
-        for (int y = 0; y < bi.getHeight(); y++) {
-            for (int x = 0; x < bi.getWidth(); x++) {
-                int p = bi.getRGB(x, y);
-                int i = (y * bi.getWidth() + x) * 3;
-                rgb[i] = (byte) (p >> 16);
-                rgb[i + 1] = (byte) (p >> 8);
-                rgb[i + 2] = (byte) p;
-            }
-        }
-        return new RgbImage(bi.getWidth(), bi.getHeight(), rgb, 0);
+        return Png.read(file);
     }
 
     static RgbImage landscape() throws IOException {

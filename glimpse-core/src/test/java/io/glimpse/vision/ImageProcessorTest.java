@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.image.Png;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.EncoderOutput;
@@ -7,8 +8,6 @@ import io.glimpse.tokens.TokenFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,18 +26,7 @@ class ImageProcessorTest {
     Path tmp;
 
     static RgbImage png(String name) throws IOException {
-        BufferedImage bi = ImageIO.read(VisionFixtures.dir(name + ".png").toFile());
-        byte[] rgb = new byte[bi.getWidth() * bi.getHeight() * 3];
-        for (int y = 0; y < bi.getHeight(); y++) {
-            for (int x = 0; x < bi.getWidth(); x++) {
-                int p = bi.getRGB(x, y);
-                int i = (y * bi.getWidth() + x) * 3;
-                rgb[i] = (byte) (p >> 16);
-                rgb[i + 1] = (byte) (p >> 8);
-                rgb[i + 2] = (byte) p;
-            }
-        }
-        return new RgbImage(bi.getWidth(), bi.getHeight(), rgb, 0);
+        return Png.read(VisionFixtures.dir(name + ".png"));
     }
 
     @Test
