@@ -77,7 +77,7 @@ public final class BenchCommand implements Runnable {
                 new SyntheticVideo(SyntheticVideo.Spec.varied(width, height, 25, minutes * 60, 11)).write(tmp);
                 Files.move(tmp, video, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            PlanJob.Options options = new PlanJob.Options(budget, target, PlanMethod.CLIPS, fps, null, null);
+            PlanJob.Options options = new PlanJob.Options(budget, target, PlanMethod.CLIPS, fps, null, null, null);
             PlanJob.Listener quiet = new PlanJob.Listener() {
                 @Override
                 public void total(long frames) {

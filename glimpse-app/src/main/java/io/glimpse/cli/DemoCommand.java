@@ -47,7 +47,7 @@ public final class DemoCommand implements Callable<Integer> {
             new SyntheticVideo(SyntheticVideo.Spec.varied(640, 360, 25, seconds, SEED)).write(tmp);
             Files.move(tmp, video, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
-        Path report = PlanCommand.run(video, new PlanJob.Options(budget, target, PlanMethod.CLIPS, 1.0, null, null),
+        Path report = PlanCommand.run(video, new PlanJob.Options(budget, target, PlanMethod.CLIPS, 1.0, null, null, null),
                 out.resolve("plan"), spec.commandLine());
         spec.commandLine().getOut().println("report: " + report);
         return GlimpseCli.OK;

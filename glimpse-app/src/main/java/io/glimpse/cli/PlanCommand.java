@@ -31,11 +31,17 @@ public final class PlanCommand implements Callable<Integer> {
     String target;
 
     @Option(names = "--method", defaultValue = "clips", paramLabel = "M",
-            description = "uniform | scenes | clips (default: ${DEFAULT-VALUE}).")
+            description = "uniform | scenes | clips | quota (default: ${DEFAULT-VALUE}). quota splits the budget by "
+                    + "query relevance (QuoTA); without --query it splits evenly.")
     String method;
 
     @Option(names = "--fps", defaultValue = "1", paramLabel = "F", description = "Candidate frames sampled per second (default: ${DEFAULT-VALUE}).")
     double fps;
+
+    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.75", paramLabel = "S",
+            description = "Drop sampled frames whose rescaled cosine similarity (1+cos)/2 to the last kept frame "
+                    + "exceeds S (default when given without a value: ${FALLBACK-VALUE}, B-VLLM's threshold).")
+    Double dedup;
 
     @Option(names = "--query", paramLabel = "TEXT", description = "Question the frames should answer (needs --model).")
     String query;
@@ -74,7 +80,7 @@ public final class PlanCommand implements Callable<Integer> {
         PlanMethod planMethod = PlanMethod.parse(method);
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         PlanJob.Options options = new PlanJob.Options(budget, CostModels.forName(target).name(), planMethod, fps,
-                pipeline, query == null ? null : QueryScorer.load(model, query));
+                pipeline, query == null ? null : QueryScorer.load(model, query), dedup);
         options.request(); // rejects a bad budget or fps before any decoding starts
         run(video, options, out, spec.commandLine());
         return GlimpseCli.OK;

@@ -45,10 +45,12 @@ public final class PlanJob {
      * @param reduce reduction pipeline applied to the plan's token set, or null
      * @param query  scores each candidate frame against a text query (key clips anchor on the most relevant
      *               frames), or null
+     * @param dedup  {@link io.glimpse.plan.TemporalDedup} threshold for near-repeat frames, or null to keep them
      */
-    public record Options(int budget, String target, PlanMethod method, double fps, Pipeline reduce, QueryScorer query) {
+    public record Options(int budget, String target, PlanMethod method, double fps, Pipeline reduce, QueryScorer query,
+                          Double dedup) {
         public PlanRequest request() {
-            return new PlanRequest(budget, target, method, fps, null);
+            return new PlanRequest(budget, target, method, fps, null, dedup);
         }
     }
 

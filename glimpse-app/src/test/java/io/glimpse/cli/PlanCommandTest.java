@@ -119,6 +119,13 @@ class PlanCommandTest {
                 "photo of mountains", "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile()).get("frames")).isNotEmpty();
+        Path quota = dir.resolve("quota");
+        Run q = glimpse("plan", video.toString(), "--budget", "1500", "--method", "quota", "--model", model.toString(),
+                "--query", "photo of mountains", "-o", quota.toString());
+        assertThat(q.code()).as(q.err()).isZero();
+        JsonNode quotaPlan = new ObjectMapper().readTree(quota.resolve(PlanOutputs.PLAN_JSON).toFile());
+        assertThat(quotaPlan.get("method").asText()).isEqualTo("quota");
+        assertThat(quotaPlan.get("totalCost").asInt()).isPositive().isLessThanOrEqualTo(1500);
 
         Files.delete(model.resolve("tokenizer.json"));
         Path never = dir.resolve("never");
@@ -130,8 +137,29 @@ class PlanCommandTest {
     }
 
     @Test
+    void dedupLeavesAboutOneFramePerStillScene() throws Exception {
+        Path out = dir.resolve("dedup");
+        Run r = glimpse("plan", video.toString(), "--budget", "100000", "--method", "uniform", "--dedup", "-o",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode frames = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile()).get("frames");
+        // four still scenes, and the fade's blended seconds may each count as new content
+        assertThat(frames.size()).isBetween(4, 6);
+        java.util.Set<Integer> scenes = new java.util.HashSet<>();
+        for (JsonNode f : frames) {
+            scenes.add(synthetic.sceneOf((int) Math.round(f.get("timestamp").asDouble() * 10)));
+        }
+        assertThat(scenes).containsExactlyInAnyOrder(0, 1, 2, 3);
+        Run bad = glimpse("plan", video.toString(), "--budget", "1000", "--dedup", "1.5", "-o",
+                dir.resolve("never").toString());
+        assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(bad.err()).contains("dedup threshold");
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
     void everyMethodAndTargetStaysWithinBudget() {
-        for (String method : List.of("uniform", "scenes", "clips")) {
+        for (String method : List.of("uniform", "scenes", "clips", "quota")) {
             for (String target : List.of("llava-onevision", "qwen2-vl", "claude")) {
                 Path out = dir.resolve(method + "-" + target);
                 Run r = glimpse("plan", video.toString(), "--budget", "1500", "--target", target, "--method", method, "-o", out.toString());

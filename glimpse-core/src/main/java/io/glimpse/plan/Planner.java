@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Entry point: thin the candidates to the requested fps, segment scenes (adaptive {@link SceneSegmentation}),
+ * Entry point: thin the candidates to the requested fps, drop near-repeats when asked ({@link TemporalDedup}),
+ * segment scenes (adaptive {@link SceneSegmentation}),
  * choose frames with the requested method, and return a {@link Plan} that never exceeds the budget.
  * A budget below the cheapest single frame the target can be sent (smallest rung of the cost ladder) is an
  * error naming that cost.
@@ -17,9 +18,14 @@ public final class Planner {
         CostModel model = CostModels.forName(request.target());
         checkCandidates(candidates, request);
         int[] sampled = sample(candidates, request.fps());
-        List<Candidate> frames = new ArrayList<>(sampled.length);
-        for (int i : sampled) {
-            frames.add(candidates.get(i));
+        List<Candidate> frames = pick(candidates, sampled);
+        if (request.dedup() != null) {
+            int[] kept = new TemporalDedup(request.dedup()).keep(frames);
+            for (int k = 0; k < kept.length; k++) {
+                kept[k] = sampled[kept[k]];
+            }
+            sampled = kept;
+            frames = pick(candidates, sampled);
         }
         Rung cheapest = cheapest(frames, model);
         if (request.budget() < cheapest.cost()) {
@@ -32,6 +38,8 @@ public final class Planner {
             case UNIFORM -> new UniformSample().select(frames, scenes, model, request.budget());
             case SCENES -> new SceneRepresentatives().select(frames, scenes, model, request.budget());
             case CLIPS -> new KeyClipSelect().select(frames, scenes, relevanceOf(sampled, request.relevance()),
+                    model, request.budget());
+            case QUOTA -> new QuotaSelect().select(frames, scenes, relevanceOf(sampled, request.relevance()),
                     model, request.budget());
         };
         List<PlannedFrame> out = new ArrayList<>(picked.size());
@@ -83,6 +91,14 @@ public final class Planner {
             }
         }
         return kept.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static List<Candidate> pick(List<Candidate> candidates, int[] indices) {
+        List<Candidate> out = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            out.add(candidates.get(i));
+        }
+        return out;
     }
 
     private static Rung cheapest(List<Candidate> frames, CostModel model) {

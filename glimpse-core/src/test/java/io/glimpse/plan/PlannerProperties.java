@@ -26,9 +26,12 @@ class PlannerProperties {
             @ForAll("targets") String target,
             @ForAll PlanMethod method,
             @ForAll("sizes") int[] size,
+            @ForAll boolean withQuery,
+            @ForAll("dedups") Double dedup,
             @ForAll long seed) {
         List<Candidate> candidates = video(duration, sourceFps, size, seed);
-        PlanRequest request = new PlanRequest(budget, target, method, fps, null);
+        double[] relevance = withQuery ? new Random(seed).doubles(candidates.size()).toArray() : null;
+        PlanRequest request = new PlanRequest(budget, target, method, fps, relevance, dedup);
         CostModel model = CostModels.forName(target);
         List<Rung> ladder = model.ladder(size[0], size[1]);
         int cheapest = ladder.get(ladder.size() - 1).cost();
@@ -57,6 +60,11 @@ class PlannerProperties {
     @Provide
     Arbitrary<String> targets() {
         return Arbitraries.of(List.copyOf(CostModels.names()));
+    }
+
+    @Provide
+    Arbitrary<Double> dedups() {
+        return Arbitraries.doubles().between(0, 1).injectNull(0.5);
     }
 
     @Provide

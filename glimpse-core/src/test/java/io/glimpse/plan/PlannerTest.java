@@ -80,6 +80,42 @@ class PlannerTest {
     }
 
     @Test
+    void quotaGivesTheRelevantFrameItsFullSizeAndSpendsTheRestInRelevanceOrder() {
+        List<Candidate> frames = new ArrayList<>();
+        double[] relevance = new double[8];
+        for (int i = 0; i < 8; i++) {
+            frames.add(new Candidate(i, 1920, 1080, new float[] {1, i}));
+            relevance[i] = i == 5 ? 1.0 : 0.1;
+        }
+        Plan p = Planner.plan(frames, new PlanRequest(2000, "gpt-4o", PlanMethod.QUOTA, 1, relevance));
+        // Frame 5's share (2000/1.07) caps at its native 1105; the others' 127-token shares buy no size, so the
+        // 895 left buy the cheapest size (255) for frames 0, 1, 2 in turn.
+        assertThat(p.frames()).extracting(PlannedFrame::source).containsExactly(0, 1, 2, 5);
+        assertThat(p.frames()).extracting(PlannedFrame::cost).containsExactly(255, 255, 255, 1105);
+        assertThat(p.method()).isEqualTo("quota");
+    }
+
+    @Test
+    void quotaWithoutAQuerySplitsTheBudgetEvenly() {
+        List<Candidate> frames = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            frames.add(new Candidate(i, 1920, 1080, new float[] {1, i}));
+        }
+        Plan p = Planner.plan(frames, new PlanRequest(4 * 425, "gpt-4o", PlanMethod.QUOTA, 1, null));
+        assertThat(p.frames()).extracting(PlannedFrame::cost).containsExactly(425, 425, 425, 425);
+    }
+
+    @Test
+    void dedupKeepsOneFramePerStillShot() {
+        List<Candidate> frames = new SyntheticVideo(3, 0.01).hold(30).cut().hold(30).frames;
+        PlanRequest all = new PlanRequest(100_000, "llava-onevision", PlanMethod.UNIFORM, 1, null);
+        assertThat(Planner.plan(frames, all).frames()).hasSize(60);
+        // The synthetic scenes share a component (cosine ≈ 0.5, rescaled ≈ 0.75), so 0.9 separates them.
+        Plan deduped = Planner.plan(frames, all.withDedup(0.9));
+        assertThat(deduped.frames()).extracting(PlannedFrame::source).containsExactly(0, 30);
+    }
+
+    @Test
     void uniformDropsResolutionOnlyWhenNotOneFrameFitsNatively() {
         List<Candidate> frames = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
