@@ -86,11 +86,4 @@ class OneVisionVideoTest {
         float[] newline = java.util.Arrays.copyOfRange(golden.tensors().get("video.features").toFloats(), 32 * d, 33 * d);
         assertThat(java.util.Arrays.copyOfRange(compact.rows(), 10 * d, 11 * d)).containsExactly(newline);
     }
-
-    @Test
-    void imagesAreRefusedBecauseAnyresIsNotImplemented() {
-        TokenSet tokens = model.encode(List.of(frames.get(0)), false).tokens();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.imageBlock(tokens, PositionPolicy.KEEP_ORIGINAL))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("anyres");
-    }
 }
