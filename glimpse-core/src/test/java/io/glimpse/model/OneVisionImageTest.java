@@ -21,9 +21,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import static io.glimpse.model.OneVisionVideoTest.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.data.Offset.offset;
 
 /**
  * LLaVA-OneVision single images on the tiny checkpoint (56-pixel tiles of 7×7 patches, eight pinpoints,
@@ -51,13 +51,6 @@ class OneVisionImageTest {
     @AfterAll
     static void close() {
         model.close();
-    }
-
-    private static void assertClose(float[] actual, float[] expected, String what) {
-        assertThat(actual).as(what + " length").hasSize(expected.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertThat(actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], offset(1e-4f * Math.max(1, Math.abs(expected[i]))));
-        }
     }
 
     private static int[] tensor(String name) {

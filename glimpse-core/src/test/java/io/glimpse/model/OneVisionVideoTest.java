@@ -39,7 +39,7 @@ class OneVisionVideoTest {
         model.close();
     }
 
-    private static void assertClose(float[] actual, float[] expected, String what) {
+    static void assertClose(float[] actual, float[] expected, String what) {
         assertThat(actual).as(what + " length").hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
             assertThat(actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], offset(1e-4f * Math.max(1, Math.abs(expected[i]))));
