@@ -94,7 +94,8 @@ public final class Ask {
         int[] ids = model.promptIds(request.prompt(), request.images().size(), video ? 1 : 0);
         int count = request.images().size();
         List<LlavaModel.ImageCrops> crops = request.images().stream().map(image -> model.crops(image, count)).toList();
-        List<List<RgbImage>> inputs = video ? List.of(request.video()) : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
+        List<List<RgbImage>> inputs = video ? List.of(request.video())
+                : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
         List<EncodedFrames> encoded = new ArrayList<>();
         for (List<RgbImage> frames : inputs) {
             encoded.add(model.encode(frames, request.pipeline() != null));

@@ -78,6 +78,7 @@ public final class LlavaModel implements AutoCloseable {
      * @param crops   the tower's inputs, in order
      * @param width   the original image's width (anyres unpads by it)
      * @param height  the original image's height
+     * @param packing how {@link #imageBlock} turns the crops' projected rows into the image's block
      */
     public record ImageCrops(List<RgbImage> crops, int width, int height, Packing packing) {
         public ImageCrops {

@@ -6,7 +6,8 @@
  * {@link io.glimpse.tokens.TokenSet});
  * a reduction {@link io.glimpse.reduce.Pipeline} may run on them there, before the projector;
  * {@link io.glimpse.model.LlavaModel#imageBlock} / {@link io.glimpse.model.LlavaModel#videoBlock} project them (and
- * pack anyres images, pool and append image_newline for OneVision video) with position ids from a {@link io.glimpse.lm.PositionPolicy};
+ * pack anyres images, pool and append image_newline for OneVision video) with position ids from a
+ * {@link io.glimpse.lm.PositionPolicy};
  * {@link io.glimpse.model.LlavaModel#assemble} splices the blocks into the tokenized chat prompt; the decoder
  * prefills and generates. {@link io.glimpse.model.Ask#run} does all of it and reports counts and timings.
  */
