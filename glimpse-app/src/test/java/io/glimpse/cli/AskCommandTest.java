@@ -32,6 +32,22 @@ class AskCommandTest {
     }
 
     @Test
+    void oneVisionImageIsTiledLikeTheReference() throws Exception {
+        Path ov = FIXTURES.resolve("llava/onevision");
+        int[] greedy = SafeTensors.read(ov.resolve("image_golden.safetensors")).tensors().get("prompt.greedy").toInts();
+        String expected;
+        try (TextTokenizer tok = TextTokenizer.load(ov)) {
+            expected = tok.decode(greedy, true);
+        }
+        PlanCommandTest.Run r = glimpse("ask", "--model", ov.toString(), "--image", FIXTURES.resolve("llava/wide.png").toString(),
+                "--max-tokens", "8", "--stats", "What is this?");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(expected + System.lineSeparator());
+        // 7 crops of 7×7 patches; 49 base rows + an 8×17 map + 8 newlines.
+        assertThat(r.err()).contains("visual tokens: 343 from the encoder").contains("visual rows to the decoder: 193");
+    }
+
+    @Test
     void statsReportTheReductionStagesAndTimings() {
         PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--reduce", "kcenter:k=5",
                 "--max-tokens", "3", "--stats", "What is this?");

@@ -92,7 +92,10 @@ public final class Ask {
         long start = System.nanoTime();
         boolean video = !request.video().isEmpty();
         int[] ids = model.promptIds(request.prompt(), request.images().size(), video ? 1 : 0);
-        List<List<RgbImage>> inputs = video ? List.of(request.video()) : request.images().stream().map(List::of).toList();
+        int count = request.images().size();
+        List<LlavaModel.ImageCrops> crops = request.images().stream().map(image -> model.crops(image, count)).toList();
+        List<List<RgbImage>> inputs = video ? List.of(request.video())
+                : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
         List<EncodedFrames> encoded = new ArrayList<>();
         for (List<RgbImage> frames : inputs) {
             encoded.add(model.encode(frames, request.pipeline() != null));
@@ -101,7 +104,8 @@ public final class Ask {
         List<StageReport> stages = new ArrayList<>();
         List<LlavaModel.Block> blocks = new ArrayList<>();
         int encoderTokens = 0;
-        for (EncodedFrames e : encoded) {
+        for (int i = 0; i < encoded.size(); i++) {
+            EncodedFrames e = encoded.get(i);
             TokenSet tokens = e.tokens();
             encoderTokens += tokens.size();
             if (request.pipeline() != null) {
@@ -109,8 +113,9 @@ public final class Ask {
                 stages.addAll(r.stages());
                 tokens = r.tokens();
             }
-            blocks.add(video ? model.videoBlock(tokens, request.pipeline() != null, request.positions())
-                    : model.imageBlock(tokens, request.positions()));
+            boolean reduced = request.pipeline() != null;
+            blocks.add(video ? model.videoBlock(tokens, reduced, request.positions())
+                    : model.imageBlock(tokens, crops.get(i), reduced, request.positions()));
         }
         long afterReduce = System.nanoTime();
         LlavaModel.Prompt prompt = model.assemble(ids, blocks);

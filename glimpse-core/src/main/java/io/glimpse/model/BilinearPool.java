@@ -1,8 +1,9 @@
 package io.glimpse.model;
 
 /**
- * Bilinear resampling of a feature grid to ⌈h/2⌉×⌈w/2⌉, as LLaVA-OneVision pools video frames
- * ({@code nn.functional.interpolate(mode="bilinear", align_corners=False)} with an output size;
+ * Bilinear resampling of a feature grid to a given size, as LLaVA-OneVision pools video frames to ⌈h/2⌉×⌈w/2⌉ and
+ * shrinks large anyres maps ({@code nn.functional.interpolate(mode="bilinear", align_corners=False)} with an output
+ * size;
  * research/model-formats.md §4.6): source coordinate (dst + ½)·in/out − ½ clamped at 0, the two neighbours below
  * and above (the upper one clamped to the edge), weights from the fractional part. Computed in float as torch does
  * on float32 input.
@@ -16,11 +17,20 @@ final class BilinearPool {
      * @return rows [⌈h/2⌉·⌈w/2⌉ × d]
      */
     static float[] halve(float[] grid, int h, int w, int d) {
+        return resize(grid, h, w, (h + 1) / 2, (w + 1) / 2, d);
+    }
+
+    /**
+     * @param grid rows [h·w × d], row-major over the grid
+     * @return rows [oh·ow × d]
+     */
+    static float[] resize(float[] grid, int h, int w, int oh, int ow, int d) {
         if ((long) h * w * d != grid.length) {
             throw new IllegalArgumentException(grid.length + " values are not a " + h + "x" + w + " grid of width " + d);
         }
-        int oh = (h + 1) / 2;
-        int ow = (w + 1) / 2;
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException("output grid must be positive, got " + oh + "x" + ow);
+        }
         float[] out = new float[oh * ow * d];
         for (int y = 0; y < oh; y++) {
             float sy = source(y, h, oh);

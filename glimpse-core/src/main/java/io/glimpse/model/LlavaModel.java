@@ -36,8 +36,10 @@ import java.util.stream.IntStream;
  * <p>Visual tokens stay a {@link TokenSet} in encoder space until {@link #imageBlock} / {@link #videoBlock}
  * project them, so a reduction pipeline can run on the tower's output before the decoder sees it. LLaVA-1.5
  * images: the processor's pad-to-square, features at vision_feature_layer without CLS, one projected row per
- * patch (§4.3). LLaVA-OneVision videos: every frame's full SigLIP features, projected, pooled 2×2 bilinearly,
- * then one image_newline after all frames (§4.5). Anyres image tiling (OneVision images) is not implemented.
+ * patch (§4.3). LLaVA-OneVision images: alone in a prompt, anyres tiling ({@link AnyresGrid}: base crop plus
+ * tiles, the tiles' map unpadded, shrunk past anyres_max_N, a newline per row; §4.4); with other images, each
+ * padded to a square with the mean colour, one crop and one newline. LLaVA-OneVision videos: every frame's full
+ * SigLIP features, projected, pooled 2×2 bilinearly, then one image_newline after all frames (§4.5).
  *
  * <p>Immutable after loading; the tokenizer holds native memory, released by {@link #close}.
  */
@@ -55,9 +57,34 @@ public final class LlavaModel implements AutoCloseable {
     private final float[] w2;
     private final float[] b2;
     private final float[] newline;
+    private final AnyresGrid anyres;
     private final int imageToken;
     private final int videoToken;
     private final Gemm gemm = Gemm.get();
+
+    /** How an image's projected rows become its block. */
+    public enum Packing {
+        /** LLaVA-1.5: one row per token. */
+        PLAIN,
+        /** LLaVA-OneVision, one image in the prompt: {@link AnyresGrid#pack}. */
+        ANYRES,
+        /** LLaVA-OneVision, several images in the prompt: the rows of one square crop, then image_newline. */
+        NEWLINE
+    }
+
+    /**
+     * One image made ready for the tower.
+     *
+     * @param crops   the tower's inputs, in order
+     * @param width   the original image's width (anyres unpads by it)
+     * @param height  the original image's height
+     * @param packing how {@link #imageBlock} turns the crops' projected rows into the image's block
+     */
+    public record ImageCrops(List<RgbImage> crops, int width, int height, Packing packing) {
+        public ImageCrops {
+            crops = List.copyOf(crops);
+        }
+    }
 
     /**
      * Visual rows for one placeholder, ready to splice into the prompt.
@@ -80,7 +107,8 @@ public final class LlavaModel implements AutoCloseable {
     }
 
     private LlavaModel(String modelType, VisionTower tower, ImageProcessor processor, DecoderModel decoder,
-                       TextTokenizer tokenizer, float[][] projector, float[] newline, int imageToken, int videoToken) {
+                       TextTokenizer tokenizer, float[][] projector, float[] newline, AnyresGrid anyres, int imageToken,
+                       int videoToken) {
         this.tower = tower;
         this.processor = processor;
         this.decoder = decoder;
@@ -91,6 +119,7 @@ public final class LlavaModel implements AutoCloseable {
         this.w2 = projector[2];
         this.b2 = projector[3];
         this.newline = newline;
+        this.anyres = anyres;
         this.imageToken = imageToken;
         this.videoToken = videoToken;
     }
@@ -118,7 +147,9 @@ public final class LlavaModel implements AutoCloseable {
             throw new BadInputException(configFile + ": vision_feature_select_strategy 'full' with a CLS tower is not supported");
         }
         DecoderModel decoder = DecoderModel.load(dir);
-        ImageProcessor processor = ImageProcessor.read(dir.resolve("preprocessor_config.json"));
+        Path processorFile = dir.resolve("preprocessor_config.json");
+        ImageProcessor processor = ImageProcessor.read(processorFile);
+        AnyresGrid anyres = type.equals("llava_onevision") ? anyres(root, configFile, processorFile, tower) : null;
         Checkpoint ckpt = Checkpoint.open(dir);
         String p = PROJECTOR_PREFIXES.stream().filter(x -> ckpt.has(x + "linear_1.weight")).findFirst()
                 .orElseThrow(() -> new BadInputException(ckpt.anyFile() + ": no projector (looked for "
@@ -136,11 +167,50 @@ public final class LlavaModel implements AutoCloseable {
         try {
             int image = tokenId(root, tokenizer, "<image>", "image_token_index", "image_token_id");
             int video = tokenId(root, tokenizer, "<video>", "video_token_index", "video_token_id");
-            return new LlavaModel(type, tower, processor, decoder, tokenizer, projector, newline, image, video);
+            return new LlavaModel(type, tower, processor, decoder, tokenizer, projector, newline, anyres, image, video);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
         }
+    }
+
+    /**
+     * The anyres layout from config.json (image_grid_pinpoints, vision_aspect_ratio, the tower's crop size), which
+     * the processor's image_grid_pinpoints must not contradict: transformers tiles by the processor's and unpacks by
+     * the model's.
+     */
+    private static AnyresGrid anyres(JsonNode root, Path configFile, Path processorFile, VisionTower tower) throws IOException {
+        int tile = tower.config().imageSize();
+        List<int[]> pinpoints = root.has("image_grid_pinpoints") ? pinpoints(root.get("image_grid_pinpoints"), configFile)
+                : AnyresGrid.defaultPinpoints(tile);
+        JsonNode pre = JsonFiles.readObject(processorFile);
+        if (pre.has("image_grid_pinpoints")) {
+            List<int[]> other = pinpoints(pre.get("image_grid_pinpoints"), processorFile);
+            if (other.size() != pinpoints.size() || IntStream.range(0, other.size())
+                    .anyMatch(i -> !Arrays.equals(other.get(i), pinpoints.get(i)))) {
+                throw new BadInputException(processorFile + ": image_grid_pinpoints differ from " + configFile + "'s");
+            }
+        }
+        try {
+            int max = AnyresGrid.maxCrops(root.path("vision_aspect_ratio").asText("anyres_max_9"));
+            return new AnyresGrid(tile, tower.config().gridSize(), pinpoints, max);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(configFile + ": " + e.getMessage());
+        }
+    }
+
+    private static List<int[]> pinpoints(JsonNode list, Path file) {
+        if (!list.isArray() || list.isEmpty()) {
+            throw new BadInputException(file + ": image_grid_pinpoints must be a non-empty list of [height, width], got " + list);
+        }
+        List<int[]> out = new ArrayList<>();
+        for (JsonNode p : list) {
+            if (!p.isArray() || p.size() != 2 || !p.get(0).isInt() || !p.get(1).isInt()) {
+                throw new BadInputException(file + ": image_grid_pinpoints entry " + p + " is not [height, width]");
+            }
+            out.add(new int[] {p.get(0).asInt(), p.get(1).asInt()});
+        }
+        return out;
     }
 
     private static int tokenId(JsonNode root, TextTokenizer tokenizer, String text, String... fields) {
@@ -206,17 +276,51 @@ public final class LlavaModel implements AutoCloseable {
     }
 
     /**
-     * One LLaVA-1.5 image's rows: each token projected; positions from {@code policy} (identical for an unreduced
-     * set).
-     *
-     * @throws IllegalArgumentException for a OneVision checkpoint, whose images need anyres tiling (not implemented)
+     * What the tower is given for {@code image} when the prompt holds {@code imagesInPrompt} images: LLaVA-1.5 the
+     * image itself (its processor pads and resizes), LLaVA-OneVision the anyres crops of a lone image or the
+     * mean-colour square of one among several (transformers' {@code batch_num_images > 1}).
      */
-    public Block imageBlock(TokenSet tokens, PositionPolicy policy) {
-        if (template == ChatTemplate.LLAVA_ONEVISION) {
-            throw new IllegalArgumentException("LLaVA-OneVision images need anyres tiling, which is not implemented; "
-                    + "pass the image as a one-frame video");
+    public ImageCrops crops(RgbImage image, int imagesInPrompt) {
+        if (imagesInPrompt < 1) {
+            throw new IllegalArgumentException("a prompt with an image holds at least one, got " + imagesInPrompt);
         }
-        return new Block(project(tokens), policy.visual(tokens, 0), policy.span(tokens));
+        if (anyres == null) {
+            return new ImageCrops(List.of(image), image.width(), image.height(), Packing.PLAIN);
+        }
+        if (imagesInPrompt > 1) {
+            return new ImageCrops(List.of(processor.padToSquare(image)), image.width(), image.height(), Packing.NEWLINE);
+        }
+        return new ImageCrops(anyres.crops(image, processor.resampler()), image.width(), image.height(), Packing.ANYRES);
+    }
+
+    /** Placeholder rows the processor expands one unreduced image to (the rows of its {@link #imageBlock}). */
+    public int imageTokens(int width, int height, int imagesInPrompt) {
+        int grid = tower.config().patches();
+        if (anyres == null) {
+            return grid;
+        }
+        return imagesInPrompt > 1 ? grid + 1 : anyres.tokens(height, width);
+    }
+
+    /**
+     * One image's rows from the tokens of its {@link #crops}. Unreduced ({@code reduced} false): as the model packs
+     * them (one row per token, anyres packing, or one crop and a newline), consecutively placed. A reduced set's rows
+     * are placed by {@code policy} instead; anyres images then lose their per-row newlines, which belong to a grid
+     * the reduction no longer keeps, while a lone square crop keeps its closing newline.
+     *
+     * @throws IllegalArgumentException when unreduced tokens do not cover the crops' grids
+     */
+    public Block imageBlock(TokenSet tokens, ImageCrops crops, boolean reduced, PositionPolicy policy) {
+        float[] projected = project(tokens);
+        if (crops.packing() == Packing.ANYRES && !reduced) {
+            float[] rows = anyres.pack(projected, crops.height(), crops.width(), newline);
+            int n = rows.length / newline.length;
+            return new Block(rows, IntStream.range(0, n).toArray(), n);
+        }
+        int[] positions = policy.visual(tokens, 0);
+        int span = policy.span(tokens);
+        return crops.packing() == Packing.NEWLINE ? closedByNewline(projected, positions, span)
+                : new Block(projected, positions, span);
     }
 
     /**
@@ -255,7 +359,12 @@ public final class LlavaModel implements AutoCloseable {
             positions = new int[rows.length / d];
             Arrays.setAll(positions, i -> i);
         }
-        int span = reduced ? policy.span(tokens) : positions.length;
+        return closedByNewline(rows, positions, reduced ? policy.span(tokens) : positions.length);
+    }
+
+    /** {@code rows} at {@code positions}, then image_newline at {@code span}, the block one position longer. */
+    private Block closedByNewline(float[] rows, int[] positions, int span) {
+        int d = newline.length;
         float[] withNewline = Arrays.copyOf(rows, rows.length + d);
         System.arraycopy(newline, 0, withNewline, rows.length, d);
         int[] pos = Arrays.copyOf(positions, positions.length + 1);

@@ -1,10 +1,13 @@
 /**
  * LLaVA-family models assembled from one checkpoint folder, and the end-to-end question-answering turn.
  *
- * <p>{@link io.glimpse.model.LlavaModel#encode} gives encoder-space tokens (a {@link io.glimpse.tokens.TokenSet});
+ * <p>{@link io.glimpse.model.LlavaModel#crops} says what the tower sees of an image (LLaVA-OneVision: anyres tiles,
+ * {@link io.glimpse.model.AnyresGrid}); {@link io.glimpse.model.LlavaModel#encode} gives encoder-space tokens (a
+ * {@link io.glimpse.tokens.TokenSet});
  * a reduction {@link io.glimpse.reduce.Pipeline} may run on them there, before the projector;
  * {@link io.glimpse.model.LlavaModel#imageBlock} / {@link io.glimpse.model.LlavaModel#videoBlock} project them (and
- * pool and append image_newline for OneVision video) with position ids from a {@link io.glimpse.lm.PositionPolicy};
+ * pack anyres images, pool and append image_newline for OneVision video) with position ids from a
+ * {@link io.glimpse.lm.PositionPolicy};
  * {@link io.glimpse.model.LlavaModel#assemble} splices the blocks into the tokenized chat prompt; the decoder
  * prefills and generates. {@link io.glimpse.model.Ask#run} does all of it and reports counts and timings.
  */

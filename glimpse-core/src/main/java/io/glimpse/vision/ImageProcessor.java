@@ -16,7 +16,9 @@ import java.util.Arrays;
  * preprocessor_config.json (research/model-formats.md §2.5, §3.4): optional pad-to-square with the mean colour
  * (LLaVA's {@code do_pad}), resize (shortest edge with the long side truncated, or straight to height×width) with
  * PIL's BICUBIC, centre crop with floored offsets, rescale in double then float, per-channel normalize in float.
- * The output is channels-first float32, as {@code pixel_values}.
+ * The output is channels-first float32, as {@code pixel_values}. LlavaOnevisionImageProcessor is read as the per-crop
+ * step of its anyres path (§4.4): each crop resized straight to height×width, no centre crop; its {@code do_pad}
+ * pads batches of crops, not images, so it does not turn on pad-to-square. The anyres tiling itself is the model's.
  *
  * @param shortestEdge resize the short side to this (long side {@code int(s·long/short)}), or 0
  * @param resizeH      resize straight to resizeH×resizeW when shortestEdge is 0; 0 = no resize
@@ -50,10 +52,13 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
     public static ImageProcessor read(Path file, Resampler resampler) throws IOException {
         JsonNode root = JsonFiles.readObject(file);
         String type = root.path("image_processor_type").asText("");
+        boolean oneVision = type.equals("LlavaOnevisionImageProcessor");
         boolean siglip = type.equals("SiglipImageProcessor");
-        if (!siglip && !type.equals("CLIPImageProcessor") && !type.equals("LlavaImageProcessor")) {
-            throw new BadInputException(file + ": image_processor_type '" + type
-                    + "' is not supported (known: CLIPImageProcessor, LlavaImageProcessor, SiglipImageProcessor)");
+        // Both resize straight to a square; OneVision's size {shortest_edge: s} also means s×s.
+        boolean square = siglip || oneVision;
+        if (!square && !type.equals("CLIPImageProcessor") && !type.equals("LlavaImageProcessor")) {
+            throw new BadInputException(file + ": image_processor_type '" + type + "' is not supported (known: "
+                    + "CLIPImageProcessor, LlavaImageProcessor, LlavaOnevisionImageProcessor, SiglipImageProcessor)");
         }
         int resample = root.path("resample").asInt(PIL_BICUBIC);
         if (resample != PIL_BICUBIC) {
@@ -65,16 +70,19 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         if (root.path("do_resize").asBoolean(true)) {
             JsonNode size = root.get("size");
             if (size == null) {
-                // The class defaults: CLIP {shortest_edge: 224}, SigLIP {height: 224, width: 224}.
-                size = siglip ? JSON.createObjectNode().put("height", 224).put("width", 224)
-                        : JSON.createObjectNode().put("shortest_edge", 224);
+                // The class defaults: CLIP {shortest_edge: 224}, SigLIP {height: 224, width: 224}, OneVision 384×384.
+                int side = oneVision ? 384 : 224;
+                size = square ? JSON.createObjectNode().put("height", side).put("width", side)
+                        : JSON.createObjectNode().put("shortest_edge", side);
             }
             if (size.isInt()) {
-                if (siglip) {
+                if (square) {
                     rh = rw = positive(file, "size", size);
                 } else {
                     shortest = positive(file, "size", size);
                 }
+            } else if (size.has("shortest_edge") && oneVision) {
+                rh = rw = positive(file, "size.shortest_edge", size.get("shortest_edge"));
             } else if (size.has("shortest_edge") && !siglip) {
                 shortest = positive(file, "size.shortest_edge", size.get("shortest_edge"));
             } else if (size.has("height") && size.has("width")) {
@@ -86,7 +94,7 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         }
         int ch = 0;
         int cw = 0;
-        if (!siglip && root.path("do_center_crop").asBoolean(true)) {
+        if (!square && root.path("do_center_crop").asBoolean(true)) {
             JsonNode crop = root.get("crop_size");
             if (crop == null) {
                 ch = cw = 224;
@@ -107,7 +115,7 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
             }
         }
         double factor = root.path("rescale_factor").asDouble(1.0 / 255);
-        return new ImageProcessor(type, root.path("do_pad").asBoolean(false), shortest, rh, rw, ch, cw, factor,
+        return new ImageProcessor(type, !oneVision && root.path("do_pad").asBoolean(false), shortest, rh, rw, ch, cw, factor,
                 root.path("do_rescale").asBoolean(true), mean, std, root.path("do_normalize").asBoolean(true), resampler);
     }
 
@@ -207,8 +215,11 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         return out;
     }
 
-    /** LLaVA's pad-to-square: centred on a canvas of the long side, filled with int(mean·255) per channel. */
-    private RgbImage padToSquare(RgbImage img) {
+    /**
+     * LLaVA's pad-to-square: centred on a canvas of the long side, filled with int(mean·255) per channel (also
+     * LLaVA-OneVision's treatment of each image when a prompt holds several).
+     */
+    public RgbImage padToSquare(RgbImage img) {
         int side = Math.max(img.width(), img.height());
         if (img.width() == img.height()) {
             return img;

@@ -34,6 +34,10 @@ class AskTest {
         model.close();
     }
 
+    private static LlavaModel.Block block(TokenSet tokens, boolean reduced, PositionPolicy policy) throws IOException {
+        return model.imageBlock(tokens, model.crops(LlavaModelTest.landscape(), 1), reduced, policy);
+    }
+
     @Test
     void unreducedAnswerIsTheGoldenContinuationStreamedAsItsText() throws IOException {
         StringBuilder streamed = new StringBuilder();
@@ -119,13 +123,13 @@ class AskTest {
         int[] ids = model.promptIds("What is this?", 1, 0);
         int slot = IntStream.range(0, ids.length).filter(i -> ids[i] == model.imageToken()).findFirst().orElseThrow();
 
-        LlavaModel.Prompt keep = model.assemble(ids, List.of(model.imageBlock(kept, PositionPolicy.KEEP_ORIGINAL)));
+        LlavaModel.Prompt keep = model.assemble(ids, List.of(block(kept, true, PositionPolicy.KEEP_ORIGINAL)));
         for (int t = 0; t < 5; t++) {
             assertThat(keep.positions()[slot + t]).isEqualTo(slot + kept.patchIndex(0, kept.row(t), kept.col(t)));
         }
         assertThat(keep.positions()[slot + 5]).as("text after the image continues after all 16 patches").isEqualTo(slot + 16);
 
-        LlavaModel.Prompt compact = model.assemble(ids, List.of(model.imageBlock(kept, PositionPolicy.RECOMPACT)));
+        LlavaModel.Prompt compact = model.assemble(ids, List.of(block(kept, true, PositionPolicy.RECOMPACT)));
         assertThat(compact.positions()).containsExactly(IntStream.range(0, ids.length - 1 + 5).toArray());
         assertThat(compact.ids()).hasSize(ids.length - 1 + 5);
     }
@@ -134,7 +138,7 @@ class AskTest {
     void placeholderAndInputCountsMustAgree() throws IOException {
         TokenSet all = model.encode(List.of(LlavaModelTest.landscape()), false).tokens();
         int[] ids = model.promptIds("What is this?", 1, 0);
-        LlavaModel.Block b = model.imageBlock(all, PositionPolicy.KEEP_ORIGINAL);
+        LlavaModel.Block b = block(all, false, PositionPolicy.KEEP_ORIGINAL);
         assertThatThrownBy(() -> model.assemble(ids, List.of(b, b))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 image/video placeholders for 2 inputs");
         assertThatThrownBy(() -> model.videoBlock(all, false, PositionPolicy.KEEP_ORIGINAL))

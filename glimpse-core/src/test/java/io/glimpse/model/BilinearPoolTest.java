@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
-/** torch's bilinear interpolate (align_corners=False) to ⌈h/2⌉×⌈w/2⌉, checked by hand. */
+/** torch's bilinear interpolate (align_corners=False) to ⌈h/2⌉×⌈w/2⌉ and to other sizes, checked by hand. */
 class BilinearPoolTest {
     @Test
     void threeByThreeSamplesAtQuarterAndThreeQuarterPoints() {
@@ -35,6 +35,23 @@ class BilinearPoolTest {
         // 1×3 → 1×2: rows sample y = max(0, 0.5·1 − 0.5) = 0; columns as above.
         float[] out = BilinearPool.halve(new float[] {0, 10, 20}, 1, 3, 1);
         assertThat(out).containsExactly(2.5f, 17.5f);
+    }
+
+    @Test
+    void resizeToAnyShapeSamplesAtTheScaledCentres() {
+        // 4×2 → 3×1 (the anyres_max shrink is not a halving): rows scale 4/3 → sources 1/6, 1.5, 17/6; columns scale 2
+        // → max(0, 0.5·2 − 0.5) = 0.5. v(y, x) = 10y + x is linear, so each output is v at its source point.
+        float[] grid = new float[8];
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 2; x++) {
+                grid[y * 2 + x] = 10 * y + x;
+            }
+        }
+        float[] out = BilinearPool.resize(grid, 4, 2, 3, 1, 1);
+        assertThat(out[0]).isCloseTo(10f / 6 + 0.5f, offset(1e-5f));
+        assertThat(out[1]).isCloseTo(15.5f, offset(1e-5f));
+        assertThat(out[2]).isCloseTo(170f / 6 + 0.5f, offset(1e-5f));
+        assertThatThrownBy(() -> BilinearPool.resize(grid, 4, 2, 0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -60,9 +60,9 @@ class LlavaModelTest {
         }
     }
 
-    private LlavaModel.Prompt prompt(TokenSet tokens, PositionPolicy policy) {
+    private LlavaModel.Prompt prompt(TokenSet tokens, PositionPolicy policy) throws IOException {
         int[] ids = model.promptIds("What is this?", 1, 0);
-        return model.assemble(ids, List.of(model.imageBlock(tokens, policy)));
+        return model.assemble(ids, List.of(model.imageBlock(tokens, model.crops(landscape(), 1), false, policy)));
     }
 
     @Test

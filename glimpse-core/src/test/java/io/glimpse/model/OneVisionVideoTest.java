@@ -39,7 +39,7 @@ class OneVisionVideoTest {
         model.close();
     }
 
-    private static void assertClose(float[] actual, float[] expected, String what) {
+    static void assertClose(float[] actual, float[] expected, String what) {
         assertThat(actual).as(what + " length").hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
             assertThat(actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], offset(1e-4f * Math.max(1, Math.abs(expected[i]))));
@@ -85,12 +85,5 @@ class OneVisionVideoTest {
         int d = model.decoder().config().hiddenSize();
         float[] newline = java.util.Arrays.copyOfRange(golden.tensors().get("video.features").toFloats(), 32 * d, 33 * d);
         assertThat(java.util.Arrays.copyOfRange(compact.rows(), 10 * d, 11 * d)).containsExactly(newline);
-    }
-
-    @Test
-    void imagesAreRefusedBecauseAnyresIsNotImplemented() {
-        TokenSet tokens = model.encode(List.of(frames.get(0)), false).tokens();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.imageBlock(tokens, PositionPolicy.KEEP_ORIGINAL))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("anyres");
     }
 }

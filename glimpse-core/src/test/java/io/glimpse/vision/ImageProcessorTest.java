@@ -109,14 +109,31 @@ class ImageProcessorTest {
     }
 
     @Test
+    void oneVisionResizesEachCropToASquareAndItsDoPadIsNotPadToSquare() throws IOException {
+        Path cfg = tmp.resolve("preprocessor_config.json");
+        Files.writeString(cfg, """
+                {"image_processor_type": "LlavaOnevisionImageProcessor", "do_pad": true, "image_mean": [0.5, 0.5, 0.5],
+                 "image_std": [0.5, 0.5, 0.5], "image_grid_pinpoints": [[384, 384]]}""");
+        ImageProcessor proc = ImageProcessor.read(cfg);
+        assertThat(proc.pad()).as("do_pad pads batches of crops").isFalse();
+        assertThat(List.of(proc.outputWidth(640, 480), proc.outputHeight(640, 480))).containsExactly(384, 384);
+        Files.writeString(cfg, """
+                {"image_processor_type": "LlavaOnevisionImageProcessor", "size": {"shortest_edge": 56}}""");
+        proc = ImageProcessor.read(cfg);
+        assertThat(List.of(proc.outputWidth(100, 30), proc.outputHeight(100, 30))).containsExactly(56, 56);
+        // The class defaults are OpenAI CLIP's mean and std, as for CLIPImageProcessor.
+        assertThat(proc.mean()[0]).isEqualTo(0.48145466f);
+    }
+
+    @Test
     void unsupportedSettingsAreNamed() throws IOException {
         Path cfg = tmp.resolve("preprocessor_config.json");
         Files.writeString(cfg, "{\"image_processor_type\": \"CLIPImageProcessor\", \"resample\": 2}");
         assertThatThrownBy(() -> ImageProcessor.read(cfg)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("resample").hasMessageContaining(cfg.toString());
-        Files.writeString(cfg, "{\"image_processor_type\": \"LlavaOnevisionImageProcessor\"}");
+        Files.writeString(cfg, "{\"image_processor_type\": \"Idefics3ImageProcessor\"}");
         assertThatThrownBy(() -> ImageProcessor.read(cfg)).isInstanceOf(BadInputException.class)
-                .hasMessageContaining("LlavaOnevisionImageProcessor");
+                .hasMessageContaining("Idefics3ImageProcessor");
         Files.writeString(cfg, "{\"image_processor_type\": \"SiglipImageProcessor\", \"image_std\": [0.5, 0, 0.5]}");
         assertThatThrownBy(() -> ImageProcessor.read(cfg)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("image_std");
