@@ -34,9 +34,14 @@ public final class KCenterSelect implements Reducer {
                     "kcenter", "maxsum"),
             ParamDef.real("relevance", 0, 1, 0.5, "weight of query relevance in the choice (when the context has one)"));
 
-    /** Greedy steps attempted per GEMM over all tokens, and the candidates whose run predicts them. */
-    private static final int BATCH = 128;
+    /**
+     * Greedy steps attempted per pass over all tokens, and the candidates whose run predicts them (the larger the
+     * pool, the longer a prediction lasts, at the cost of its pool×pool Gram matrix).
+     */
+    private static final int BATCH = 256;
     private static final int POOL = 4 * BATCH;
+    /** Tokens per GEMM call when computing a batch's cosines: the transposed block stays in cache. */
+    private static final int ROW_BLOCK = 1024;
 
     private final Budget budget;
     private final Variant variant;
@@ -75,7 +80,7 @@ public final class KCenterSelect implements Reducer {
         while (count < k) {
             int[] batch = count == 0 ? new int[] {next}
                     : predict(unit, d, dist, weight, chosen, next, Math.min(BATCH, k - count));
-            Gemm.get().multiplyTransposed(batch.length, n, d, Similarity.gather(unit, d, batch), 0, unit, 0, cos, 0);
+            cosines(unit, n, d, batch, cos);
             // Replay the greedy steps exactly; the batch is only a guess, so stop at the first step it got wrong.
             for (int j = 0; j < batch.length && batch[j] == next && count < k; j++) {
                 keep[count++] = next;
@@ -84,6 +89,26 @@ public final class KCenterSelect implements Reducer {
             }
         }
         return in.selectInOrder(keep);
+    }
+
+    /**
+     * cos[j·n + v] = cosine of centre batch[j] and token v. The GEMM takes the tokens as its long side (about twice
+     * as fast as the centres would be) in row blocks, each transposed while cache-hot, so that every greedy step
+     * then scans one contiguous row.
+     */
+    private static void cosines(float[] unit, int n, int d, int[] batch, float[] cos) {
+        int b = batch.length;
+        float[] centres = Similarity.gather(unit, d, batch);
+        float[] block = new float[Math.min(ROW_BLOCK, n) * b];
+        for (int start = 0; start < n; start += ROW_BLOCK) {
+            int rows = Math.min(ROW_BLOCK, n - start);
+            Gemm.get().multiplyTransposed(rows, b, d, unit, start * d, centres, 0, block, 0);
+            for (int v = 0; v < rows; v++) {
+                for (int j = 0; j < b; j++) {
+                    cos[j * n + start + v] = block[v * b + j];
+                }
+            }
+        }
     }
 
     /** Folds one centre's cosines into every unchosen candidate's distance; returns the next centre (-1 if none). */
@@ -109,7 +134,8 @@ public final class KCenterSelect implements Reducer {
      * The greedy picks that probably follow {@code next}: the greedy run inside a pool of the best-scoring
      * candidates, using their mutual cosines. Computing one centre per pass over all N rows would be memory-bound
      * (one GEMV per centre); with a good guess of the next picks one GEMM serves many steps. The run stops where
-     * a candidate outside the pool could win, since the pool says nothing about those.
+     * a candidate outside the pool could win, since the pool says nothing about those (for k-center, whose scores
+     * only fall, the guess up to there is right but for float rounding; for max-sum it is a heuristic).
      */
     private int[] predict(float[] unit, int d, double[] dist, double[] weight, boolean[] chosen, int next, int most) {
         // Candidates ranked by score (as float, ties to the lower index): a guess needs no more precision.

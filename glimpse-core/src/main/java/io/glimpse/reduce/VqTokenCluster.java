@@ -60,7 +60,7 @@ public final class VqTokenCluster implements Reducer {
         }
         Fit fit;
         if (budget != null) {
-            fit = kMeans(unit, weight, d, budget.target(n, NAME), iters, ctx.seed());
+            fit = kMeans(unit, weight, d, seeds(unit, d, n, budget.target(n, NAME), ctx.seed()), iters);
         } else {
             if (n == 0) {
                 throw new IllegalArgumentException(NAME + ": received no tokens");
@@ -100,9 +100,12 @@ public final class VqTokenCluster implements Reducer {
     }
 
     private Fit adaptive(float[] unit, double[] weight, int d, int lo, int hi, long seed) {
+        // k-means++ picks its seeds one after another from one random stream, so the seeds of a smaller k are a
+        // prefix of those of the largest: seeding once serves every candidate size.
+        int[] seeds = seeds(unit, d, weight.length, hi, seed);
         Fit[] fits = new Fit[hi - lo + 1];
         for (int k = lo; k <= hi; k++) {
-            fits[k - lo] = kMeans(unit, weight, d, k, iters, seed);
+            fits[k - lo] = kMeans(unit, weight, d, Arrays.copyOf(seeds, k), iters);
         }
         int best = 0;
         double bestCurvature = Double.NEGATIVE_INFINITY;
@@ -121,32 +124,21 @@ public final class VqTokenCluster implements Reducer {
     }
 
     /**
-     * Weighted spherical k-means with k-means++ seeding (squared cosine distance sampling). Every cluster is kept
-     * non-empty: an emptied cluster takes the point farthest from its centroid among clusters of two or more.
+     * Weighted spherical k-means from the given seed tokens (one centroid each). Every cluster is kept non-empty:
+     * an emptied cluster takes the point farthest from its centroid among clusters of two or more.
      */
-    static Fit kMeans(float[] unit, double[] weight, int d, int k, int iters, long seed) {
+    static Fit kMeans(float[] unit, double[] weight, int d, int[] seeds, int iters) {
         int n = weight.length;
-        Random rnd = new Random(seed);
-        float[] centroids = new float[k * d];
-        boolean[] used = new boolean[n];
-        double[] nearest = new double[n];
-        Arrays.fill(nearest, Double.POSITIVE_INFINITY);
-        int pick = rnd.nextInt(n);
-        for (int c = 0; c < k; c++) {
-            if (c > 0) {
-                pick = sample(nearest, used, rnd);
-            }
-            used[pick] = true;
-            System.arraycopy(unit, pick * d, centroids, c * d, d);
-            for (int t = 0; t < n; t++) {
-                double dist = 1 - Similarity.cosine(unit, t, centroids, c, d);
-                nearest[t] = Math.min(nearest[t], dist * dist);
-            }
-        }
+        int k = seeds.length;
+        float[] centroids = Similarity.gather(unit, d, seeds);
         int[] assign = new int[n];
         Arrays.fill(assign, -1);
+        int[] nearest = new int[n];
+        float[] cos = new float[n];
         for (int it = 0; it < iters; it++) {
-            boolean changed = assignNearest(unit, centroids, d, k, assign);
+            Similarity.bestMatches(unit, n, centroids, k, d, nearest, cos);
+            boolean changed = !Arrays.equals(assign, nearest);
+            System.arraycopy(nearest, 0, assign, 0, n);
             fillEmpty(unit, centroids, d, k, assign);
             updateCentroids(unit, weight, d, k, assign, centroids);
             if (!changed) {
@@ -158,6 +150,28 @@ public final class VqTokenCluster implements Reducer {
             distortion += weight[t] * (1 - Similarity.cosine(unit, t, centroids, assign[t], d));
         }
         return new Fit(centroids, assign, distortion);
+    }
+
+    /** k distinct tokens by k-means++ (the next seed sampled by squared cosine distance to the nearest so far). */
+    static int[] seeds(float[] unit, int d, int n, int k, long seed) {
+        Random rnd = new Random(seed);
+        int[] picks = new int[k];
+        boolean[] used = new boolean[n];
+        double[] nearest = new double[n];
+        Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        int pick = rnd.nextInt(n);
+        for (int c = 0; c < k; c++) {
+            if (c > 0) {
+                pick = sample(nearest, used, rnd);
+            }
+            used[pick] = true;
+            picks[c] = pick;
+            for (int t = 0; t < n; t++) {
+                double dist = 1 - Similarity.cosine(unit, t, pick, d);
+                nearest[t] = Math.min(nearest[t], dist * dist);
+            }
+        }
+        return picks;
     }
 
     private static int sample(double[] nearest, boolean[] used, Random rnd) {
@@ -182,24 +196,6 @@ public final class VqTokenCluster implements Reducer {
             }
         }
         return fallback;
-    }
-
-    private static boolean assignNearest(float[] unit, float[] centroids, int d, int k, int[] assign) {
-        boolean changed = false;
-        for (int t = 0; t < assign.length; t++) {
-            int best = 0;
-            float bestCos = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < k; c++) {
-                float cos = Similarity.cosine(unit, t, centroids, c, d);
-                if (cos > bestCos) {
-                    bestCos = cos;
-                    best = c;
-                }
-            }
-            changed |= assign[t] != best;
-            assign[t] = best;
-        }
-        return changed;
     }
 
     private static void fillEmpty(float[] unit, float[] centroids, int d, int k, int[] assign) {
