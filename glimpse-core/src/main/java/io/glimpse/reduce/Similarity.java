@@ -104,8 +104,22 @@ public final class Similarity {
      * product of unit rows; ties to the earlier row of b) and that cosine, clamped to [-1, 1].
      */
     public static void bestMatches(float[] a, int m, float[] b, int n, int d, int[] bestIndex, float[] bestValue) {
-        if (n == 0) {
-            throw new IllegalArgumentException("no rows to match against");
+        bestMatches(a, m, b, new int[] {0, n}, d, new int[][] {bestIndex}, new float[][] {bestValue});
+    }
+
+    /**
+     * {@link #bestMatches(float[], int, float[], int, int, int[], float[])} for several groups of b's rows at once:
+     * group g is rows [bounds[g], bounds[g+1]) and bestIndex[g][i] counts from its first row. One GEMM per block
+     * of A serves every group (e.g. codebooks of several sizes), so A is read once and the product is wide.
+     */
+    public static void bestMatches(float[] a, int m, float[] b, int[] bounds, int d, int[][] bestIndex,
+                                   float[][] bestValue) {
+        int groups = bounds.length - 1;
+        int n = bounds[groups];
+        for (int g = 0; g < groups; g++) {
+            if (bounds[g + 1] <= bounds[g]) {
+                throw new IllegalArgumentException("no rows to match against");
+            }
         }
         int block = Math.max(1, Math.min(m, Math.max(BLOCK_ROWS, BLOCK_FLOATS / n)));
         float[] sims = new float[block * n];
@@ -113,17 +127,19 @@ public final class Similarity {
             int rows = Math.min(block, m - start);
             Gemm.get().multiplyTransposed(rows, n, d, a, start * d, b, 0, sims, 0);
             for (int i = 0; i < rows; i++) {
-                int best = 0;
-                float val = Float.NEGATIVE_INFINITY;
-                int off = i * n;
-                for (int j = 0; j < n; j++) {
-                    if (sims[off + j] > val) {
-                        val = sims[off + j];
-                        best = j;
+                for (int g = 0; g < groups; g++) {
+                    int best = bounds[g];
+                    float val = Float.NEGATIVE_INFINITY;
+                    int off = i * n;
+                    for (int j = bounds[g]; j < bounds[g + 1]; j++) {
+                        if (sims[off + j] > val) {
+                            val = sims[off + j];
+                            best = j;
+                        }
                     }
+                    bestIndex[g][start + i] = best - bounds[g];
+                    bestValue[g][start + i] = Math.max(-1f, Math.min(1f, val));
                 }
-                bestIndex[start + i] = best;
-                bestValue[start + i] = Math.max(-1f, Math.min(1f, val));
             }
         }
     }

@@ -2,7 +2,9 @@ package io.glimpse.reduce;
 
 import io.glimpse.tokens.TokenSet;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -60,7 +62,8 @@ public final class VqTokenCluster implements Reducer {
         }
         Fit fit;
         if (budget != null) {
-            fit = kMeans(unit, weight, d, seeds(unit, d, n, budget.target(n, NAME), ctx.seed()), iters);
+            int k = budget.target(n, NAME);
+            fit = kMeans(unit, weight, d, seeds(unit, d, n, k, ctx.seed()), new int[] {k}, iters)[0];
         } else {
             if (n == 0) {
                 throw new IllegalArgumentException(NAME + ": received no tokens");
@@ -103,10 +106,11 @@ public final class VqTokenCluster implements Reducer {
         // k-means++ picks its seeds one after another from one random stream, so the seeds of a smaller k are a
         // prefix of those of the largest: seeding once serves every candidate size.
         int[] seeds = seeds(unit, d, weight.length, hi, seed);
-        Fit[] fits = new Fit[hi - lo + 1];
+        int[] sizes = new int[hi - lo + 1];
         for (int k = lo; k <= hi; k++) {
-            fits[k - lo] = kMeans(unit, weight, d, Arrays.copyOf(seeds, k), iters);
+            sizes[k - lo] = k;
         }
+        Fit[] fits = kMeans(unit, weight, d, seeds, sizes, iters);
         int best = 0;
         double bestCurvature = Double.NEGATIVE_INFINITY;
         for (int i = 1; i + 1 < fits.length; i++) {
@@ -124,32 +128,107 @@ public final class VqTokenCluster implements Reducer {
     }
 
     /**
-     * Weighted spherical k-means from the given seed tokens (one centroid each). Every cluster is kept non-empty:
-     * an emptied cluster takes the point farthest from its centroid among clusters of two or more.
+     * Weighted spherical k-means for several codebook sizes, size k starting from the first k seeds (one centroid
+     * each). The sizes run in lockstep so that one GEMM per iteration assigns the tokens for all of them (a GEMM
+     * against a single small codebook is too narrow to run fast); each stops on its own once its assignment stops
+     * changing, or after {@code iters}. Every cluster is kept non-empty: an emptied cluster takes the point
+     * farthest from its centroid among clusters of two or more.
      */
-    static Fit kMeans(float[] unit, double[] weight, int d, int[] seeds, int iters) {
+    static Fit[] kMeans(float[] unit, double[] weight, int d, int[] seeds, int[] sizes, int iters) {
         int n = weight.length;
-        int k = seeds.length;
-        float[] centroids = Similarity.gather(unit, d, seeds);
-        int[] assign = new int[n];
-        Arrays.fill(assign, -1);
-        int[] nearest = new int[n];
-        float[] cos = new float[n];
-        for (int it = 0; it < iters; it++) {
-            Similarity.bestMatches(unit, n, centroids, k, d, nearest, cos);
-            boolean changed = !Arrays.equals(assign, nearest);
-            System.arraycopy(nearest, 0, assign, 0, n);
-            fillEmpty(unit, centroids, d, k, assign);
-            updateCentroids(unit, weight, d, k, assign, centroids);
-            if (!changed) {
-                break;
+        Run[] runs = new Run[sizes.length];
+        for (int f = 0; f < sizes.length; f++) {
+            runs[f] = new Run(Similarity.gather(unit, d, Arrays.copyOf(seeds, sizes[f])), sizes[f], n);
+        }
+        List<Run> active = new ArrayList<>(Arrays.asList(runs));
+        for (int it = 0; it < iters && !active.isEmpty(); it++) {
+            int[] bounds = new int[active.size() + 1];
+            for (int g = 0; g < active.size(); g++) {
+                bounds[g + 1] = bounds[g] + active.get(g).k;
             }
+            float[] codebooks = new float[bounds[active.size()] * d];
+            for (int g = 0; g < active.size(); g++) {
+                System.arraycopy(active.get(g).centroids, 0, codebooks, bounds[g] * d, active.get(g).k * d);
+            }
+            int[][] nearest = new int[active.size()][n];
+            Similarity.bestMatches(unit, n, codebooks, bounds, d, nearest, new float[active.size()][n]);
+            for (int g = 0; g < active.size(); g++) {
+                Run r = active.get(g);
+                r.converged = Arrays.equals(r.assign, nearest[g]);
+                r.assign = nearest[g];
+                fillEmpty(unit, r.centroids, d, r.k, r.assign);
+                r.updateCentroids(unit, weight, d);
+            }
+            active.removeIf(r -> r.converged);
         }
-        double distortion = 0;
-        for (int t = 0; t < n; t++) {
-            distortion += weight[t] * (1 - Similarity.cosine(unit, t, centroids, assign[t], d));
+        Fit[] fits = new Fit[runs.length];
+        for (int f = 0; f < runs.length; f++) {
+            double distortion = 0;
+            for (int t = 0; t < n; t++) {
+                distortion += weight[t] * (1 - Similarity.cosine(unit, t, runs[f].centroids, runs[f].assign[t], d));
+            }
+            fits[f] = new Fit(runs[f].centroids, runs[f].assign, distortion);
         }
-        return new Fit(centroids, assign, distortion);
+        return fits;
+    }
+
+    /** One codebook size's k-means state: centroids, the assignment, and the assignment they were last fit to. */
+    private static final class Run {
+        final int k;
+        final float[] centroids;
+        int[] assign;
+        int[] fitted;
+        boolean converged;
+
+        Run(float[] centroids, int k, int n) {
+            this.centroids = centroids;
+            this.k = k;
+            this.assign = new int[n];
+            Arrays.fill(assign, -1);
+            this.fitted = assign.clone();
+        }
+
+        /**
+         * Moves each centroid to the normalized weighted sum of its members. Only clusters whose members changed
+         * since the last update are summed again (the others would come out identical), which after the first
+         * iterations is a small fraction of the tokens.
+         */
+        void updateCentroids(float[] unit, double[] weight, int d) {
+            boolean[] dirty = new boolean[k];
+            for (int t = 0; t < assign.length; t++) {
+                if (assign[t] != fitted[t]) {
+                    dirty[assign[t]] = true;
+                    if (fitted[t] >= 0) {
+                        dirty[fitted[t]] = true;
+                    }
+                }
+            }
+            double[] acc = new double[k * d];
+            for (int t = 0; t < assign.length; t++) {
+                if (dirty[assign[t]]) {
+                    for (int j = 0; j < d; j++) {
+                        acc[assign[t] * d + j] += weight[t] * unit[t * d + j];
+                    }
+                }
+            }
+            for (int c = 0; c < k; c++) {
+                if (!dirty[c]) {
+                    continue;
+                }
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    ss += acc[c * d + j] * acc[c * d + j];
+                }
+                if (ss == 0) {
+                    continue;
+                }
+                double inv = 1 / Math.sqrt(ss);
+                for (int j = 0; j < d; j++) {
+                    centroids[c * d + j] = (float) (acc[c * d + j] * inv);
+                }
+            }
+            fitted = assign.clone();
+        }
     }
 
     /** k distinct tokens by k-means++ (the next seed sampled by squared cosine distance to the nearest so far). */
@@ -222,28 +301,6 @@ public final class VqTokenCluster implements Reducer {
             assign[far] = c;
             count[c] = 1;
             System.arraycopy(unit, far * d, centroids, c * d, d);
-        }
-    }
-
-    private static void updateCentroids(float[] unit, double[] weight, int d, int k, int[] assign, float[] centroids) {
-        double[] acc = new double[k * d];
-        for (int t = 0; t < assign.length; t++) {
-            for (int j = 0; j < d; j++) {
-                acc[assign[t] * d + j] += weight[t] * unit[t * d + j];
-            }
-        }
-        for (int c = 0; c < k; c++) {
-            double ss = 0;
-            for (int j = 0; j < d; j++) {
-                ss += acc[c * d + j] * acc[c * d + j];
-            }
-            if (ss == 0) {
-                continue;
-            }
-            double inv = 1 / Math.sqrt(ss);
-            for (int j = 0; j < d; j++) {
-                centroids[c * d + j] = (float) (acc[c * d + j] * inv);
-            }
         }
     }
 }
