@@ -46,6 +46,9 @@ public class ReducerBenchmark {
         "visiondrop",
         "matryoshka:kernel=2",
         "adaptivepool",
+        "tokenbridge:bins=64",
+        "fsq",
+        "binary",
     })
     public String spec;
 
