@@ -1,8 +1,12 @@
 package io.glimpse.reduce;
 
 import io.glimpse.tokens.TokenSet;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 
@@ -54,6 +58,43 @@ class VqTokenClusterTest {
         float[] grid = VqTokenCluster.decode(Reducers.create("vqtoken:k=2").apply(in, CTX));
         for (int j = 6 * 4; j < grid.length; j++) {
             assertThat(grid[j]).isZero();
+        }
+    }
+
+    /**
+     * Codebook sizes fitted together (one GEMM per iteration for all) come out as each fitted alone, and the
+     * k-means++ seeds of a smaller codebook are the first seeds of a larger one (so the adaptive sizes share them).
+     */
+    @Property(tries = 40)
+    void sizesFittedTogetherMatchEachFittedAlone(@ForAll @IntRange(min = 1, max = 120) int n,
+                                                 @ForAll @IntRange(min = 2, max = 12) int d, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        float[] unit = new float[n * d];
+        double[] weight = new double[n];
+        for (int t = 0; t < n; t++) {
+            double ss = 0;
+            for (int j = 0; j < d; j++) {
+                unit[t * d + j] = (float) rnd.nextGaussian() + (j == t % 3 ? 2f : 0f);
+                ss += unit[t * d + j] * unit[t * d + j];
+            }
+            for (int j = 0; j < d; j++) {
+                unit[t * d + j] /= (float) Math.sqrt(ss);
+            }
+            weight[t] = 1 + rnd.nextInt(3);
+        }
+        int hi = Math.min(n, 9);
+        int[] seeds = VqTokenCluster.seeds(unit, d, n, hi, seed);
+        assertThat(VqTokenCluster.seeds(unit, d, n, Math.min(n, 4), seed))
+                .containsExactly(Arrays.copyOf(seeds, Math.min(n, 4)));
+        int[] sizes = new int[hi];
+        for (int k = 1; k <= hi; k++) {
+            sizes[k - 1] = k;
+        }
+        VqTokenCluster.Fit[] together = VqTokenCluster.kMeans(unit, weight, d, seeds, sizes, 50);
+        for (int k = 1; k <= hi; k++) {
+            VqTokenCluster.Fit alone = VqTokenCluster.kMeans(unit, weight, d, seeds, new int[] {k}, 50)[0];
+            assertThat(together[k - 1].assign()).as("k=%d", k).containsExactly(alone.assign());
+            assertThat(together[k - 1].centroids()).as("k=%d", k).containsExactly(alone.centroids());
         }
     }
 }
