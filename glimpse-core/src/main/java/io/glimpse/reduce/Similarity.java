@@ -104,16 +104,18 @@ public final class Similarity {
      * product of unit rows; ties to the earlier row of b) and that cosine, clamped to [-1, 1].
      */
     public static void bestMatches(float[] a, int m, float[] b, int n, int d, int[] bestIndex, float[] bestValue) {
-        bestMatches(a, m, b, new int[] {0, n}, d, new int[][] {bestIndex}, new float[][] {bestValue});
+        bestMatches(a, m, b, new int[] {0, n}, d, new int[][] {bestIndex}, new float[][] {bestValue}, null);
     }
 
     /**
      * {@link #bestMatches(float[], int, float[], int, int, int[], float[])} for several groups of b's rows at once:
      * group g is rows [bounds[g], bounds[g+1]) and bestIndex[g][i] counts from its first row. One GEMM per block
      * of A serves every group (e.g. codebooks of several sizes), so A is read once and the product is wide.
+     *
+     * @param secondValue null, or receives per group the second-largest cosine (-1 for a group of one row)
      */
     public static void bestMatches(float[] a, int m, float[] b, int[] bounds, int d, int[][] bestIndex,
-                                   float[][] bestValue) {
+                                   float[][] bestValue, float[][] secondValue) {
         int groups = bounds.length - 1;
         int n = bounds[groups];
         for (int g = 0; g < groups; g++) {
@@ -130,15 +132,22 @@ public final class Similarity {
                 for (int g = 0; g < groups; g++) {
                     int best = bounds[g];
                     float val = Float.NEGATIVE_INFINITY;
+                    float second = Float.NEGATIVE_INFINITY;
                     int off = i * n;
                     for (int j = bounds[g]; j < bounds[g + 1]; j++) {
                         if (sims[off + j] > val) {
+                            second = val;
                             val = sims[off + j];
                             best = j;
+                        } else if (sims[off + j] > second) {
+                            second = sims[off + j];
                         }
                     }
                     bestIndex[g][start + i] = best - bounds[g];
                     bestValue[g][start + i] = Math.max(-1f, Math.min(1f, val));
+                    if (secondValue != null) {
+                        secondValue[g][start + i] = Math.max(-1f, Math.min(1f, second));
+                    }
                 }
             }
         }
