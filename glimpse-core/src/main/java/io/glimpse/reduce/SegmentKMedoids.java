@@ -270,8 +270,10 @@ public final class SegmentKMedoids implements Reducer {
             }
             medoid[c] = far;
             isMedoid[far] = true;
+            // dist is symmetric; reading the new medoid's row instead of its column keeps the scan contiguous.
+            double[] fromFar = dist[far];
             for (int i = 0; i < m; i++) {
-                nearest[i] = Math.min(nearest[i], dist[i][far]);
+                nearest[i] = Math.min(nearest[i], fromFar[i]);
             }
         }
         int[] assign = new int[m];
