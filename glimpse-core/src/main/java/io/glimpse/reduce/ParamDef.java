@@ -29,7 +29,7 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
     public enum Kind {
         INTEGER,
         /**
-         * One or more integers joined by {@value #LIST_SEPARATOR}, e.g. {@code 8x5x5x5}: a letter, because every
+         * One or more integers joined by {@value ParamDef#LIST_SEPARATOR}, e.g. {@code 8x5x5x5}: a letter, because every
          * punctuation mark a shell leaves alone already means something in specs ({@code > : , = ;}) or to JMH's
          * {@code -p} (commas), and {@code x} reads as in "8×5×5×5".
          */
