@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time (and, with {@code -prof gc}, allocation) of each reduction method at a typical budget, over inputs the size
+ * Time (and, with {@code -prof gc}, allocation) of each reduction method at a typical budget, and of each quantizer
+ * round trip (tokenbridge, fsq, binary: they keep every token but store fewer bits), over inputs the size
  * of one LLaVA-1.5 image (576×1024), 32 LLaVA-OneVision frames after 2× pooling (32×196×896) and 64 SigLIP frames
  * (64×729×1152), built by {@link SyntheticTokens}. {@link ReducerCostReport} sets the times against
  * {@link VitSgemmBenchmark} measured in the same run. Specs are written without commas because JMH's {@code -p}
@@ -46,6 +47,9 @@ public class ReducerBenchmark {
         "visiondrop",
         "matryoshka:kernel=2",
         "adaptivepool",
+        "tokenbridge:bins=64",
+        "fsq",
+        "binary",
     })
     public String spec;
 

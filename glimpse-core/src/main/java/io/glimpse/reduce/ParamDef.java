@@ -2,6 +2,7 @@ package io.glimpse.reduce;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -11,12 +12,13 @@ import java.util.regex.Pattern;
  * help text. Values are parsed and range-checked here so that every method sees only valid values.
  *
  * @param name         lower-case key used in specs, e.g. {@code keep}
- * @param kind         integer, real number or one of a fixed set of words
- * @param min          smallest allowed number (integer and real kinds)
+ * @param kind         integer, list of integers, real number or one of a fixed set of words
+ * @param min          smallest allowed number (integer and real kinds; each entry of an integer list)
  * @param minExclusive true when {@code min} itself is not allowed (e.g. keep &gt; 0)
  * @param max          largest allowed number
  * @param maxExclusive true when {@code max} itself is not allowed (e.g. a pruning rate &lt; 1)
- * @param defaultValue value used when the spec omits the parameter: a Double, Integer or String, or null for none
+ * @param defaultValue value used when the spec omits the parameter: a Double, Integer, List of Integers or String,
+ *                     or null for none
  * @param choices      allowed words for the choice kind, empty otherwise
  * @param help         one-line description for --help and error messages
  */
@@ -24,7 +26,20 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
                        Object defaultValue, List<String> choices, String help) {
 
     /** What sort of value a parameter takes. */
-    public enum Kind { INTEGER, REAL, CHOICE }
+    public enum Kind {
+        INTEGER,
+        /**
+         * One or more integers joined by {@value ParamDef#LIST_SEPARATOR}, e.g. {@code 8x5x5x5}: a letter, because every
+         * punctuation mark a shell leaves alone already means something in specs ({@code > : , = ;}) or to JMH's
+         * {@code -p} (commas), and {@code x} reads as in "8×5×5×5".
+         */
+        INTEGER_LIST,
+        REAL,
+        CHOICE
+    }
+
+    /** Joins the entries of an {@link Kind#INTEGER_LIST} value. */
+    public static final String LIST_SEPARATOR = "x";
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
@@ -41,6 +56,12 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
 
     public static ParamDef integer(String name, int min, int max, Integer defaultValue, String help) {
         return new ParamDef(name, Kind.INTEGER, min, false, max, false, defaultValue, List.of(), help);
+    }
+
+    /** A list of one or more integers, each in [min, max]; the value is an unmodifiable {@code List<Integer>}. */
+    public static ParamDef integers(String name, int min, int max, List<Integer> defaultValue, String help) {
+        return new ParamDef(name, Kind.INTEGER_LIST, min, false, max, false,
+                defaultValue == null ? null : List.copyOf(defaultValue), List.of(), help);
     }
 
     public static ParamDef real(String name, double min, double max, Double defaultValue, String help) {
@@ -86,15 +107,18 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
     public Object parse(String method, String text) {
         String t = text.trim();
         Object value = switch (kind) {
-            case INTEGER -> {
-                if (!INTEGER.matcher(t).matches()) {
-                    throw new IllegalArgumentException(where(method) + " expects an integer, got " + quoted(text));
+            case INTEGER -> parseInteger(method, t, text);
+            case INTEGER_LIST -> {
+                String[] parts = t.toLowerCase(Locale.ROOT).split(LIST_SEPARATOR, -1);
+                List<Integer> list = new ArrayList<>(parts.length);
+                for (String part : parts) {
+                    if (!INTEGER.matcher(part.trim()).matches()) {
+                        throw new IllegalArgumentException(where(method) + " expects integers joined by '"
+                                + LIST_SEPARATOR + "' (e.g. 8x5x5x5), got " + quoted(text));
+                    }
+                    list.add(parseInteger(method, part.trim(), text));
                 }
-                BigInteger v = new BigInteger(t);
-                if (v.bitLength() > 31) {
-                    throw new IllegalArgumentException(where(method) + " = " + t + " is outside " + range());
-                }
-                yield v.intValue();
+                yield List.copyOf(list);
             }
             case REAL -> {
                 if (!NUMBER.matcher(t).matches()) {
@@ -110,6 +134,17 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
             throw new IllegalArgumentException(where(method) + " " + e.getMessage());
         }
         return value;
+    }
+
+    private int parseInteger(String method, String t, String text) {
+        if (!INTEGER.matcher(t).matches()) {
+            throw new IllegalArgumentException(where(method) + " expects an integer, got " + quoted(text));
+        }
+        BigInteger v = new BigInteger(t);
+        if (v.bitLength() > 31) {
+            throw new IllegalArgumentException(where(method) + " = " + t + " is outside " + range());
+        }
+        return v.intValue();
     }
 
     /** Checks an already-typed value (from code, or a default). */
@@ -133,6 +168,19 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
                             + range(kind, min, minExclusive, max, maxExclusive, choices));
                 }
             }
+            case INTEGER_LIST -> {
+                if (!(value instanceof List<?> list) || list.isEmpty()
+                        || !list.stream().allMatch(e -> e instanceof Integer)) {
+                    throw new IllegalArgumentException("must be a non-empty list of integers, got " + value);
+                }
+                for (Object e : list) {
+                    int v = (Integer) e;
+                    if (v < min || v > max) {
+                        throw new IllegalArgumentException("= " + format(value) + " has " + v + ", outside "
+                                + range(Kind.INTEGER, min, minExclusive, max, maxExclusive, choices));
+                    }
+                }
+            }
             case CHOICE -> {
                 if (!choices.contains(value)) {
                     throw new IllegalArgumentException("= " + quoted(String.valueOf(value)) + " is not one of "
@@ -152,6 +200,7 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
         return switch (kind) {
             case CHOICE -> String.join("|", choices);
             case INTEGER -> "[" + (long) min + ", " + (long) max + "]";
+            case INTEGER_LIST -> "[" + (long) min + ", " + (long) max + "]" + LIST_SEPARATOR + "...";
             case REAL -> (minExclusive ? "(" : "[") + format(min) + ", " + format(max) + (maxExclusive ? ")" : "]");
         };
     }
@@ -172,8 +221,14 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
         return sb.append('\'').toString();
     }
 
-    /** Canonical text of a value: integers without a decimal point, reals in the shortest exact decimal. */
+    /**
+     * Canonical text of a value: integers without a decimal point, reals in the shortest exact decimal, lists of
+     * integers joined by {@value #LIST_SEPARATOR}.
+     */
     public static String format(Object value) {
+        if (value instanceof List<?> list) {
+            return String.join(LIST_SEPARATOR, list.stream().map(String::valueOf).toList());
+        }
         if (value instanceof Double v && Double.isFinite(v)) {
             return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
         }

@@ -13,10 +13,11 @@ import java.util.Map;
  *   pipeline := stage ( '&gt;' stage )*
  *   stage    := name [ ':' param ( ',' param )* ]
  *   param    := key '=' value
+ *   value    := number | word | integer ( 'x' integer )*
  * </pre>
  * Example: {@code tome:keep=0.5 > kcenter:k=64}. Whitespace around every token is ignored; names, keys and
  * choice values are case-insensitive. Numbers are plain decimals ({@code 0.5}, {@code 64}, {@code 1e-3}); NaN,
- * infinities and hex are rejected.
+ * infinities and hex are rejected. List parameters join integers with {@code x}, e.g. {@code fsq:levels=8x5x5x5}.
  *
  * <p>Budgets follow one convention (see {@link Budget}): {@code keep=<fraction in (0,1]>} of the tokens the stage
  * receives, or {@code k=<count>} tokens in total, or {@code r=<count>} tokens removed; at most one per stage.

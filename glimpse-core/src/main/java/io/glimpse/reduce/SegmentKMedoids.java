@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tensor.Gemm;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.ArrayList;
@@ -135,27 +136,61 @@ public final class SegmentKMedoids implements Reducer {
         return kMedoids(dist, norm, k, iters, cost -> { });
     }
 
-    /** Pairwise distances; 0 on the diagonal. Cosine distance is 1 − cos, with cos 0 against a zero vector. */
+    /**
+     * Below this fraction of |p|²+|q|² (Euclidean) or of 1 (cosine), a distance from the float GEMM is recomputed
+     * directly in double: there the Gram formula loses its digits to cancellation (near-duplicates would come out
+     * as small nonzero noise instead of 0 and could break ties differently).
+     */
+    private static final double RECOMPUTE_BELOW = 1e-3;
+
+    /**
+     * Pairwise distances; 0 on the diagonal. Cosine distance is 1 − cos, with cos 0 against a zero vector.
+     * All dot products come from one float GEMM (the segment's Gram matrix) rather than m²/2 scalar loops over
+     * the embedding width; Euclidean distance is then √(|p|²+|q|²−2p·q), close pairs recomputed directly.
+     */
     static double[][] distances(double[][] p, Distance kind) {
         int m = p.length;
+        int d = m == 0 ? 0 : p[0].length;
         double[] norm = new double[m];
+        float[] rows = new float[m * d];
         for (int i = 0; i < m; i++) {
             norm[i] = norm(p[i]);
+            for (int c = 0; c < d; c++) {
+                rows[i * d + c] = (float) p[i][c];
+            }
         }
+        float[] gram = new float[m * m];
+        Gemm.get().multiplyTransposed(m, m, d, rows, 0, rows, 0, gram, 0);
         double[][] dist = new double[m][m];
         for (int i = 0; i < m; i++) {
             for (int j = i + 1; j < m; j++) {
-                double acc = 0;
-                for (int c = 0; c < p[i].length; c++) {
-                    acc += kind == Distance.EUCLIDEAN ? (p[i][c] - p[j][c]) * (p[i][c] - p[j][c]) : p[i][c] * p[j][c];
+                double g = gram[i * m + j];
+                double v;
+                if (kind == Distance.EUCLIDEAN) {
+                    double scale = norm[i] * norm[i] + norm[j] * norm[j];
+                    double sq = scale - 2 * g;
+                    v = sq < RECOMPUTE_BELOW * scale ? direct(p[i], p[j], kind, norm[i], norm[j]) : Math.sqrt(sq);
+                } else {
+                    v = norm[i] == 0 || norm[j] == 0 ? 1 : 1 - Math.max(-1, Math.min(1, g / (norm[i] * norm[j])));
+                    if (v < RECOMPUTE_BELOW) {
+                        v = direct(p[i], p[j], kind, norm[i], norm[j]);
+                    }
                 }
-                double v = kind == Distance.EUCLIDEAN ? Math.sqrt(acc)
-                        : 1 - (norm[i] == 0 || norm[j] == 0 ? 0 : Math.max(-1, Math.min(1, acc / (norm[i] * norm[j]))));
                 dist[i][j] = v;
                 dist[j][i] = v;
             }
         }
         return dist;
+    }
+
+    /** One distance summed in double over the coordinates. */
+    private static double direct(double[] a, double[] b, Distance kind, double normA, double normB) {
+        double acc = 0;
+        for (int c = 0; c < a.length; c++) {
+            acc += kind == Distance.EUCLIDEAN ? (a[c] - b[c]) * (a[c] - b[c]) : a[c] * b[c];
+        }
+        return kind == Distance.EUCLIDEAN ? Math.sqrt(acc)
+                : 1 - (normA == 0 || normB == 0 ? 0 : Math.max(-1, Math.min(1, acc / (normA * normB))));
     }
 
     /**
@@ -235,8 +270,10 @@ public final class SegmentKMedoids implements Reducer {
             }
             medoid[c] = far;
             isMedoid[far] = true;
+            // dist is symmetric; reading the new medoid's row instead of its column keeps the scan contiguous.
+            double[] fromFar = dist[far];
             for (int i = 0; i < m; i++) {
-                nearest[i] = Math.min(nearest[i], dist[i][far]);
+                nearest[i] = Math.min(nearest[i], fromFar[i]);
             }
         }
         int[] assign = new int[m];
@@ -246,11 +283,12 @@ public final class SegmentKMedoids implements Reducer {
                 break;
             }
             boolean moved = false;
+            int[][] members = members(assign, k);
             for (int c = 0; c < k; c++) {
-                double bestCost = clusterCost(dist, assign, c, medoid[c]);
-                for (int i = 0; i < m; i++) {
-                    if (assign[i] == c && i != medoid[c]) {
-                        double cost = clusterCost(dist, assign, c, i);
+                double bestCost = clusterCost(dist[medoid[c]], members[c]);
+                for (int i : members[c]) {
+                    if (i != medoid[c]) {
+                        double cost = clusterCost(dist[i], members[c]);
                         if (cost < bestCost) {
                             bestCost = cost;
                             medoid[c] = i;
@@ -296,12 +334,27 @@ public final class SegmentKMedoids implements Reducer {
         return total;
     }
 
-    private static double clusterCost(double[][] dist, int[] assign, int cluster, int centre) {
+    /** Each cluster's points in ascending order, so a medoid's cost is summed over its cluster alone. */
+    private static int[][] members(int[] assign, int k) {
+        int[] count = new int[k];
+        for (int a : assign) {
+            count[a]++;
+        }
+        int[][] out = new int[k][];
+        for (int c = 0; c < k; c++) {
+            out[c] = new int[count[c]];
+        }
+        int[] fill = new int[k];
+        for (int i = 0; i < assign.length; i++) {
+            out[assign[i]][fill[assign[i]]++] = i;
+        }
+        return out;
+    }
+
+    private static double clusterCost(double[] distFromCentre, int[] members) {
         double s = 0;
-        for (int j = 0; j < assign.length; j++) {
-            if (assign[j] == cluster) {
-                s += dist[centre][j];
-            }
+        for (int j : members) {
+            s += distFromCentre[j];
         }
         return s;
     }

@@ -75,8 +75,12 @@ public final class Similarity {
         return Math.max(-1f, Math.min(1f, c));
     }
 
-    /** Rows of A compared with all of B per GEMM call; bounds the similarity block to this many rows × |B|. */
+    /**
+     * Rows of A per GEMM call: at least this many, so each product stays large enough to run near peak, and more
+     * while the similarity block stays under {@link #BLOCK_FLOATS} (few columns, e.g. a small codebook).
+     */
     private static final int BLOCK_ROWS = 256;
+    private static final int BLOCK_FLOATS = 1 << 23;
 
     /**
      * For each row {@code rowsA[a]} of unit rows, the most similar of {@code rowsB} (cosine; ties to the earlier
@@ -87,33 +91,73 @@ public final class Similarity {
         if (rowsB.length == 0) {
             throw new IllegalArgumentException("no rows to match against");
         }
-        float[] b = gather(unit, d, rowsB, 0, rowsB.length);
-        int block = Math.min(BLOCK_ROWS, Math.max(1, rowsA.length));
-        float[] sims = new float[block * rowsB.length];
-        for (int start = 0; start < rowsA.length; start += block) {
-            int m = Math.min(block, rowsA.length - start);
-            float[] a = gather(unit, d, rowsA, start, m);
-            Gemm.get().multiplyTransposed(m, rowsB.length, d, a, 0, b, 0, sims, 0);
-            for (int i = 0; i < m; i++) {
-                int best = 0;
-                float val = Float.NEGATIVE_INFINITY;
-                int off = i * rowsB.length;
-                for (int j = 0; j < rowsB.length; j++) {
-                    if (sims[off + j] > val) {
-                        val = sims[off + j];
-                        best = j;
+        float[] b = gather(unit, d, rowsB);
+        float[] a = gather(unit, d, rowsA);
+        bestMatches(a, rowsA.length, b, rowsB.length, d, bestIndex, bestValue);
+        for (int i = 0; i < rowsA.length; i++) {
+            bestIndex[i] = rowsB[bestIndex[i]];
+        }
+    }
+
+    /**
+     * For each of the m rows of {@code a}, the index of the most similar of the n rows of {@code b} (largest dot
+     * product of unit rows; ties to the earlier row of b) and that cosine, clamped to [-1, 1].
+     */
+    public static void bestMatches(float[] a, int m, float[] b, int n, int d, int[] bestIndex, float[] bestValue) {
+        bestMatches(a, m, b, new int[] {0, n}, d, new int[][] {bestIndex}, new float[][] {bestValue}, null);
+    }
+
+    /**
+     * {@link #bestMatches(float[], int, float[], int, int, int[], float[])} for several groups of b's rows at once:
+     * group g is rows [bounds[g], bounds[g+1]) and bestIndex[g][i] counts from its first row. One GEMM per block
+     * of A serves every group (e.g. codebooks of several sizes), so A is read once and the product is wide.
+     *
+     * @param secondValue null, or receives per group the second-largest cosine (-1 for a group of one row)
+     */
+    public static void bestMatches(float[] a, int m, float[] b, int[] bounds, int d, int[][] bestIndex,
+                                   float[][] bestValue, float[][] secondValue) {
+        int groups = bounds.length - 1;
+        int n = bounds[groups];
+        for (int g = 0; g < groups; g++) {
+            if (bounds[g + 1] <= bounds[g]) {
+                throw new IllegalArgumentException("no rows to match against");
+            }
+        }
+        int block = Math.max(1, Math.min(m, Math.max(BLOCK_ROWS, BLOCK_FLOATS / n)));
+        float[] sims = new float[block * n];
+        for (int start = 0; start < m; start += block) {
+            int rows = Math.min(block, m - start);
+            Gemm.get().multiplyTransposed(rows, n, d, a, start * d, b, 0, sims, 0);
+            for (int i = 0; i < rows; i++) {
+                for (int g = 0; g < groups; g++) {
+                    int best = bounds[g];
+                    float val = Float.NEGATIVE_INFINITY;
+                    float second = Float.NEGATIVE_INFINITY;
+                    int off = i * n;
+                    for (int j = bounds[g]; j < bounds[g + 1]; j++) {
+                        if (sims[off + j] > val) {
+                            second = val;
+                            val = sims[off + j];
+                            best = j;
+                        } else if (sims[off + j] > second) {
+                            second = sims[off + j];
+                        }
+                    }
+                    bestIndex[g][start + i] = best - bounds[g];
+                    bestValue[g][start + i] = Math.max(-1f, Math.min(1f, val));
+                    if (secondValue != null) {
+                        secondValue[g][start + i] = Math.max(-1f, Math.min(1f, second));
                     }
                 }
-                bestIndex[start + i] = rowsB[best];
-                bestValue[start + i] = Math.max(-1f, Math.min(1f, val));
             }
         }
     }
 
-    private static float[] gather(float[] unit, int d, int[] rows, int from, int count) {
-        float[] out = new float[count * d];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(unit, rows[from + i] * d, out, i * d, d);
+    /** The listed rows of an N×d matrix, packed in order. */
+    static float[] gather(float[] unit, int d, int[] rows) {
+        float[] out = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(unit, rows[i] * d, out, i * d, d);
         }
         return out;
     }

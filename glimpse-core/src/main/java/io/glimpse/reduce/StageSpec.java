@@ -2,6 +2,7 @@ package io.glimpse.reduce;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ public final class StageSpec {
     private final Map<String, Object> values;
 
     /**
-     * @param values explicit values, already typed (Integer, Double or String); each is checked against its
+     * @param values explicit values, already typed (Integer, Double, List of Integers or String); each is checked against its
      *               definition, and at most one budget form (keep, k, r) may be present
      */
     public StageSpec(ReducerMethod method, Map<String, Object> values) {
@@ -66,6 +67,11 @@ public final class StageSpec {
 
     public int integer(String param) {
         return ((Number) value(param)).intValue();
+    }
+
+    /** An integer-list parameter's entries. */
+    public int[] integers(String param) {
+        return ((List<?>) value(param)).stream().mapToInt(e -> (Integer) e).toArray();
     }
 
     public double real(String param) {

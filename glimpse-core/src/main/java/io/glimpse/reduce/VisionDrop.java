@@ -8,9 +8,10 @@ import java.util.List;
  * Progressive pruning in stages: per frame, each stage keeps the dominant tokens by visual-only attention and merges the
  * rest into contextual tokens by similarity, re-scoring merged tokens over their whole footprint. VisionDrop
  * (Ruixxxx/VisionDrop, AAAI 2026). Constructor defaults per stage: dominant [42,30,22,16], contextual [6,5,4,3] (the
- * paper's 48→35→26→19), layers [23,...] of the {@code received@layer} maps (cls also works). Specs give the last
- * stage ({@code dominant} 16, {@code contextual} 3) and a {@code stagekeep} 0.73 shrink over {@code stages} 4
- * ({@link #geometric}); a budget {@code keep}/{@code k} rescales the schedule per frame so the last stage meets it.
+ * paper's 48→35→26→19), layers [23,...] of the {@code received@layer} maps (cls also works). Specs give either
+ * every stage as lists ({@code dominant=42x30x22x16,contextual=6x5x4x3}) or the last stage ({@code dominant} 16,
+ * {@code contextual} 3) and a {@code stagekeep} 0.73 shrink over {@code stages} 4 ({@link #geometric}); a budget
+ * {@code keep}/{@code k} rescales the schedule per frame so the last stage meets it.
  * The paper's later stages use visual-only attention inside the LLM (layers 8/16/24) and target + mean(members);
  * here merges are size-weighted means.
  */
@@ -25,21 +26,42 @@ public final class VisionDrop implements Reducer {
 
     public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
             "VisionDrop: VisionZip's dominant + contextual step repeated over a shrinking schedule of stages",
-            spec -> geometric(spec.integer("dominant"), spec.integer("contextual"), spec.integer("stages"),
-                    spec.real("stagekeep"), spec.choice("score"), spec.integer("layer"),
-                    spec.explicitBudget().orElse(null)),
+            VisionDrop::fromSpec,
             ParamDef.keep(null),
             ParamDef.count(),
-            ParamDef.integer("dominant", 0, Integer.MAX_VALUE, DEFAULT_DOMINANT.get(DEFAULT_DOMINANT.size() - 1),
-                    "dominant tokens per frame after the last stage (with keep/k: the ratio dominant:contextual)"),
-            ParamDef.integer("contextual", 0, Integer.MAX_VALUE, DEFAULT_CONTEXTUAL.get(DEFAULT_CONTEXTUAL.size() - 1),
-                    "contextual tokens per frame after the last stage"),
-            ParamDef.integer("stages", 1, 64, DEFAULT_DOMINANT.size(), "number of stages"),
+            ParamDef.integers("dominant", 0, Integer.MAX_VALUE, List.of(DEFAULT_DOMINANT.get(DEFAULT_DOMINANT.size() - 1)),
+                    "dominant tokens per frame after the last stage, or per stage as a list (with keep/k: the ratio "
+                            + "dominant:contextual)"),
+            ParamDef.integers("contextual", 0, Integer.MAX_VALUE,
+                    List.of(DEFAULT_CONTEXTUAL.get(DEFAULT_CONTEXTUAL.size() - 1)),
+                    "contextual tokens per frame after the last stage, or per stage as a list"),
+            ParamDef.integer("stages", 1, 64, DEFAULT_DOMINANT.size(), "number of stages (single counts only)"),
             ParamDef.realAbove("stagekeep", 0, 1, DEFAULT_STAGE_KEEP,
-                    "each stage keeps this fraction of the one before"),
+                    "each stage keeps this fraction of the one before (single counts only)"),
             AttentionScores.scoreParam(DEFAULT_SCORE),
             AttentionScores.layerParam("layer", DEFAULT_LAYERS.get(0),
                     "encoder block whose attention ranks every stage"));
+
+    /**
+     * Single dominant and contextual counts give the last stage of a {@link #geometric} schedule; lists give every
+     * stage, as the paper writes its schedule ({@code dominant=42x30x22x16,contextual=6x5x4x3}).
+     */
+    private static VisionDrop fromSpec(StageSpec spec) {
+        int[] dominant = spec.integers("dominant");
+        int[] contextual = spec.integers("contextual");
+        Budget budget = spec.explicitBudget().orElse(null);
+        if (dominant.length == 1 && contextual.length == 1) {
+            return geometric(dominant[0], contextual[0], spec.integer("stages"), spec.real("stagekeep"),
+                    spec.choice("score"), spec.integer("layer"), budget);
+        }
+        if (spec.isSet("stages") || spec.isSet("stagekeep")) {
+            throw new IllegalArgumentException(NAME + ": stages and stagekeep shape a schedule from single counts; "
+                    + "with per-stage lists leave them out");
+        }
+        int[] layers = new int[dominant.length];
+        Arrays.fill(layers, spec.integer("layer"));
+        return new VisionDrop(dominant, contextual, spec.choice("score"), layers, budget);
+    }
 
     private final int[] dominant;
     private final int[] contextual;

@@ -2,7 +2,9 @@ package io.glimpse.reduce;
 
 import io.glimpse.tokens.TokenSet;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -60,7 +62,8 @@ public final class VqTokenCluster implements Reducer {
         }
         Fit fit;
         if (budget != null) {
-            fit = kMeans(unit, weight, d, budget.target(n, NAME), iters, ctx.seed());
+            int k = budget.target(n, NAME);
+            fit = kMeans(unit, weight, d, seeds(unit, d, n, k, ctx.seed()), new int[] {k}, iters)[0];
         } else {
             if (n == 0) {
                 throw new IllegalArgumentException(NAME + ": received no tokens");
@@ -100,10 +103,14 @@ public final class VqTokenCluster implements Reducer {
     }
 
     private Fit adaptive(float[] unit, double[] weight, int d, int lo, int hi, long seed) {
-        Fit[] fits = new Fit[hi - lo + 1];
+        // k-means++ picks its seeds one after another from one random stream, so the seeds of a smaller k are a
+        // prefix of those of the largest: seeding once serves every candidate size.
+        int[] seeds = seeds(unit, d, weight.length, hi, seed);
+        int[] sizes = new int[hi - lo + 1];
         for (int k = lo; k <= hi; k++) {
-            fits[k - lo] = kMeans(unit, weight, d, k, iters, seed);
+            sizes[k - lo] = k;
         }
+        Fit[] fits = kMeans(unit, weight, d, seeds, sizes, iters);
         int best = 0;
         double bestCurvature = Double.NEGATIVE_INFINITY;
         for (int i = 1; i + 1 < fits.length; i++) {
@@ -121,13 +128,196 @@ public final class VqTokenCluster implements Reducer {
     }
 
     /**
-     * Weighted spherical k-means with k-means++ seeding (squared cosine distance sampling). Every cluster is kept
-     * non-empty: an emptied cluster takes the point farthest from its centroid among clusters of two or more.
+     * Slack for float rounding in a computed cosine (|error| of a 1152-wide float dot of unit rows is far below),
+     * so that bounds built from cosines hold for the exact values.
      */
-    static Fit kMeans(float[] unit, double[] weight, int d, int k, int iters, long seed) {
+    private static final double COS_SLACK = 1e-4;
+
+    /**
+     * Weighted spherical k-means for several codebook sizes, size k starting from the first k seeds (one centroid
+     * each). The sizes run in lockstep so that one GEMM per iteration assigns the tokens for all of them (a GEMM
+     * against a single small codebook is too narrow to run fast); each stops on its own once its assignment stops
+     * changing, or after {@code iters}. Tokens whose nearest centroid provably cannot have changed are left out
+     * of the GEMM (Hamerly's bounds, "Making k-means even faster", SDM 2010, on the chord distance √(2−2cos)
+     * between unit vectors): after the first iterations most are. Every cluster is kept non-empty: an emptied
+     * cluster takes the point farthest from its centroid among clusters of two or more.
+     */
+    static Fit[] kMeans(float[] unit, double[] weight, int d, int[] seeds, int[] sizes, int iters) {
         int n = weight.length;
+        boolean[] zeroRow = new boolean[n];
+        for (int t = 0; t < n; t++) {
+            zeroRow[t] = Similarity.cosine(unit, t, t, d) == 0;
+        }
+        Run[] runs = new Run[sizes.length];
+        for (int f = 0; f < sizes.length; f++) {
+            runs[f] = new Run(Similarity.gather(unit, d, Arrays.copyOf(seeds, sizes[f])), sizes[f], n, d);
+        }
+        List<Run> active = new ArrayList<>(Arrays.asList(runs));
+        for (int it = 0; it < iters && !active.isEmpty(); it++) {
+            int[] rows = rowsToAssign(active, n);
+            int[] bounds = new int[active.size() + 1];
+            for (int g = 0; g < active.size(); g++) {
+                bounds[g + 1] = bounds[g] + active.get(g).k;
+            }
+            float[] codebooks = new float[bounds[active.size()] * d];
+            for (int g = 0; g < active.size(); g++) {
+                System.arraycopy(active.get(g).centroids, 0, codebooks, bounds[g] * d, active.get(g).k * d);
+            }
+            int[][] nearest = new int[active.size()][rows.length];
+            float[][] best = new float[active.size()][rows.length];
+            float[][] second = new float[active.size()][rows.length];
+            Similarity.bestMatches(rows.length == n ? unit : Similarity.gather(unit, d, rows), rows.length, codebooks,
+                    bounds, d, nearest, best, second);
+            for (int g = 0; g < active.size(); g++) {
+                Run r = active.get(g);
+                r.converged = true;
+                for (int i = 0; i < rows.length; i++) {
+                    int t = rows[i];
+                    r.converged &= r.assign[t] == nearest[g][i];
+                    r.assign[t] = nearest[g][i];
+                    r.upper[t] = chord(best[g][i] - COS_SLACK);
+                    r.lower[t] = r.k == 1 ? Double.POSITIVE_INFINITY : chord(second[g][i] + COS_SLACK);
+                }
+                int[] before = r.assign.clone();
+                float[] old = r.centroids.clone();
+                fillEmpty(unit, r.centroids, d, r.k, r.assign);
+                for (int t = 0; t < n; t++) {
+                    if (r.assign[t] != before[t]) {
+                        r.upper[t] = Double.POSITIVE_INFINITY;
+                    }
+                }
+                r.updateCentroids(unit, weight, zeroRow, d, old);
+            }
+            active.removeIf(r -> r.converged);
+        }
+        Fit[] fits = new Fit[runs.length];
+        for (int f = 0; f < runs.length; f++) {
+            double distortion = 0;
+            for (int t = 0; t < n; t++) {
+                distortion += weight[t] * (1 - Similarity.cosine(unit, t, runs[f].centroids, runs[f].assign[t], d));
+            }
+            fits[f] = new Fit(runs[f].centroids, runs[f].assign, distortion);
+        }
+        return fits;
+    }
+
+    /** Tokens some active run must assign afresh: its bounds no longer prove the nearest centroid unchanged. */
+    private static int[] rowsToAssign(List<Run> active, int n) {
+        int[] rows = new int[n];
+        int count = 0;
+        for (int t = 0; t < n; t++) {
+            for (Run r : active) {
+                if (!(r.upper[t] < r.lower[t])) {
+                    rows[count++] = t;
+                    break;
+                }
+            }
+        }
+        return Arrays.copyOf(rows, count);
+    }
+
+    /** Chord distance between unit vectors of the given cosine (clamped to [-1, 1]). */
+    private static double chord(double cos) {
+        return Math.sqrt(2 - 2 * Math.max(-1, Math.min(1, cos)));
+    }
+
+    /**
+     * One codebook size's k-means state: centroids, the assignment, the assignment the centroids were last fit to,
+     * and per cluster the weighted sum of its members and how many of them are nonzero.
+     */
+    private static final class Run {
+        final int k;
+        final float[] centroids;
+        final double[] sum;
+        final int[] nonzero;
+        /** Per token: at least the chord to its centroid, and at most the chord to any other (Hamerly). */
+        final double[] upper;
+        final double[] lower;
+        int[] assign;
+        int[] fitted;
+        boolean converged;
+
+        Run(float[] centroids, int k, int n, int d) {
+            this.centroids = centroids;
+            this.k = k;
+            this.sum = new double[k * d];
+            this.nonzero = new int[k];
+            this.assign = new int[n];
+            Arrays.fill(assign, -1);
+            this.fitted = assign.clone();
+            this.upper = new double[n];
+            this.lower = new double[n];
+            Arrays.fill(upper, Double.POSITIVE_INFINITY);
+        }
+
+        /**
+         * Moves each centroid whose members changed to the normalized weighted sum of its members. The sums are
+         * updated by the tokens that moved instead of summed afresh (after the first iterations few tokens move;
+         * the two differ only in double rounding). A cluster of zero rows keeps its centroid, as a zero sum does.
+         * Then widens every token's bounds by how far the centroids moved from {@code old}.
+         */
+        void updateCentroids(float[] unit, double[] weight, boolean[] zeroRow, int d, float[] old) {
+            boolean[] dirty = new boolean[k];
+            for (int t = 0; t < assign.length; t++) {
+                int from = fitted[t];
+                int to = assign[t];
+                if (to == from) {
+                    continue;
+                }
+                if (from >= 0) {
+                    move(unit, t, -weight[t], from, d);
+                    nonzero[from] -= zeroRow[t] ? 0 : 1;
+                    dirty[from] = true;
+                }
+                move(unit, t, weight[t], to, d);
+                nonzero[to] += zeroRow[t] ? 0 : 1;
+                dirty[to] = true;
+            }
+            for (int c = 0; c < k; c++) {
+                if (!dirty[c] || nonzero[c] == 0) {
+                    continue;
+                }
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    ss += sum[c * d + j] * sum[c * d + j];
+                }
+                if (ss == 0) {
+                    continue;
+                }
+                double inv = 1 / Math.sqrt(ss);
+                for (int j = 0; j < d; j++) {
+                    centroids[c * d + j] = (float) (sum[c * d + j] * inv);
+                }
+            }
+            fitted = assign.clone();
+            double[] drift = new double[k];
+            double maxDrift = 0;
+            for (int c = 0; c < k; c++) {
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = (double) centroids[c * d + j] - old[c * d + j];
+                    ss += diff * diff;
+                }
+                drift[c] = ss == 0 ? 0 : Math.sqrt(ss) * (1 + 1e-9);
+                maxDrift = Math.max(maxDrift, drift[c]);
+            }
+            for (int t = 0; t < assign.length; t++) {
+                upper[t] += drift[assign[t]];
+                lower[t] -= maxDrift;
+            }
+        }
+
+        private void move(float[] unit, int t, double w, int cluster, int d) {
+            for (int j = 0; j < d; j++) {
+                sum[cluster * d + j] += w * unit[t * d + j];
+            }
+        }
+    }
+
+    /** k distinct tokens by k-means++ (the next seed sampled by squared cosine distance to the nearest so far). */
+    static int[] seeds(float[] unit, int d, int n, int k, long seed) {
         Random rnd = new Random(seed);
-        float[] centroids = new float[k * d];
+        int[] picks = new int[k];
         boolean[] used = new boolean[n];
         double[] nearest = new double[n];
         Arrays.fill(nearest, Double.POSITIVE_INFINITY);
@@ -137,27 +327,13 @@ public final class VqTokenCluster implements Reducer {
                 pick = sample(nearest, used, rnd);
             }
             used[pick] = true;
-            System.arraycopy(unit, pick * d, centroids, c * d, d);
+            picks[c] = pick;
             for (int t = 0; t < n; t++) {
-                double dist = 1 - Similarity.cosine(unit, t, centroids, c, d);
+                double dist = 1 - Similarity.cosine(unit, t, pick, d);
                 nearest[t] = Math.min(nearest[t], dist * dist);
             }
         }
-        int[] assign = new int[n];
-        Arrays.fill(assign, -1);
-        for (int it = 0; it < iters; it++) {
-            boolean changed = assignNearest(unit, centroids, d, k, assign);
-            fillEmpty(unit, centroids, d, k, assign);
-            updateCentroids(unit, weight, d, k, assign, centroids);
-            if (!changed) {
-                break;
-            }
-        }
-        double distortion = 0;
-        for (int t = 0; t < n; t++) {
-            distortion += weight[t] * (1 - Similarity.cosine(unit, t, centroids, assign[t], d));
-        }
-        return new Fit(centroids, assign, distortion);
+        return picks;
     }
 
     private static int sample(double[] nearest, boolean[] used, Random rnd) {
@@ -184,24 +360,6 @@ public final class VqTokenCluster implements Reducer {
         return fallback;
     }
 
-    private static boolean assignNearest(float[] unit, float[] centroids, int d, int k, int[] assign) {
-        boolean changed = false;
-        for (int t = 0; t < assign.length; t++) {
-            int best = 0;
-            float bestCos = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < k; c++) {
-                float cos = Similarity.cosine(unit, t, centroids, c, d);
-                if (cos > bestCos) {
-                    bestCos = cos;
-                    best = c;
-                }
-            }
-            changed |= assign[t] != best;
-            assign[t] = best;
-        }
-        return changed;
-    }
-
     private static void fillEmpty(float[] unit, float[] centroids, int d, int k, int[] assign) {
         int[] count = new int[k];
         for (int a : assign) {
@@ -226,28 +384,6 @@ public final class VqTokenCluster implements Reducer {
             assign[far] = c;
             count[c] = 1;
             System.arraycopy(unit, far * d, centroids, c * d, d);
-        }
-    }
-
-    private static void updateCentroids(float[] unit, double[] weight, int d, int k, int[] assign, float[] centroids) {
-        double[] acc = new double[k * d];
-        for (int t = 0; t < assign.length; t++) {
-            for (int j = 0; j < d; j++) {
-                acc[assign[t] * d + j] += weight[t] * unit[t * d + j];
-            }
-        }
-        for (int c = 0; c < k; c++) {
-            double ss = 0;
-            for (int j = 0; j < d; j++) {
-                ss += acc[c * d + j] * acc[c * d + j];
-            }
-            if (ss == 0) {
-                continue;
-            }
-            double inv = 1 / Math.sqrt(ss);
-            for (int j = 0; j < d; j++) {
-                centroids[c * d + j] = (float) (acc[c * d + j] * inv);
-            }
         }
     }
 }

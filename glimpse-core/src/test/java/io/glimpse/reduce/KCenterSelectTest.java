@@ -106,4 +106,116 @@ class KCenterSelectTest {
                 .as("relevance that tells no token apart leaves the pivot to geometry").containsExactly(1);
         assertThat(Reducers.create("kcenter:k=1").apply(in, flat).rows()).containsExactly(1);
     }
+
+    /**
+     * Rows of ±1 (all of norm √d, a power of two) make every cosine an exact dyadic fraction, so the batched GEMM
+     * path and a plain pair-by-pair greedy loop see identical values and ties; their selections must agree exactly.
+     */
+    @Property(tries = 60)
+    void batchedSelectionEqualsAPlainGreedyLoop(@ForAll @IntRange(min = 1, max = 700) int n,
+                                               @ForAll @IntRange(min = 1, max = 700) int kRaw,
+                                               @ForAll @IntRange(min = 1, max = 3) int dPower, @ForAll boolean maxSum,
+                                               @ForAll boolean withRelevance, @ForAll long seed) {
+        int k = Math.min(kRaw, n);
+        int d = 1 << (2 * dPower);
+        Random rnd = new Random(seed);
+        float[][] prototypes = new float[1 + rnd.nextInt(6)][d];
+        for (float[] p : prototypes) {
+            for (int j = 0; j < d; j++) {
+                p[j] = rnd.nextBoolean() ? 1 : -1;
+            }
+        }
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = prototypes[rnd.nextInt(prototypes.length)].clone();
+            for (int j = 0; j < d; j++) {
+                if (rnd.nextInt(4) == 0) {
+                    rows[i][j] = -rows[i][j];
+                }
+            }
+        }
+        float[] relevance = null;
+        if (withRelevance) {
+            relevance = new float[n];
+            for (int i = 0; i < n; i++) {
+                relevance[i] = rnd.nextInt(5);
+            }
+        }
+        KCenterSelect.Variant variant = maxSum ? KCenterSelect.Variant.MAXSUM : KCenterSelect.Variant.KCENTER;
+        TokenSet out = new KCenterSelect(Budget.count(k), variant, 0.5)
+                .apply(Fixtures.grid(1, 1, n, rows), new ReduceContext(0, Map.of(), relevance));
+        assertThat(out.cols()).containsExactly(plainGreedy(rows, k, maxSum, relevance, 0.5));
+    }
+
+    /** ToDRE's greedy selection written out directly: one cosine per (candidate, centre) pair, sorted picks. */
+    private static int[] plainGreedy(float[][] rows, int k, boolean maxSum, float[] relevance, double lambda) {
+        int n = rows.length;
+        int d = rows[0].length;
+        float scale = (float) (1 / Math.sqrt(d));
+        double[] weight = new double[n];
+        java.util.Arrays.fill(weight, 1);
+        if (relevance != null) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (float r : relevance) {
+                lo = Math.min(lo, r);
+                hi = Math.max(hi, r);
+            }
+            for (int i = 0; i < n; i++) {
+                weight[i] = (1 - lambda) + lambda * (hi > lo ? (relevance[i] - lo) / (hi - lo) : 1.0);
+            }
+        }
+        int c = 0;
+        for (int i = 1; i < n; i++) {
+            if (weight[i] > weight[c]) {
+                c = i;
+            }
+        }
+        if (weight[c] == java.util.Arrays.stream(weight).min().orElseThrow()) {
+            double[] mean = new double[d];
+            for (float[] row : rows) {
+                for (int j = 0; j < d; j++) {
+                    mean[j] += row[j] * scale;
+                }
+            }
+            double least = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    dot += rows[i][j] * scale * mean[j];
+                }
+                if (dot < least) {
+                    least = dot;
+                    c = i;
+                }
+            }
+        }
+        boolean[] chosen = new boolean[n];
+        double[] dist = new double[n];
+        int[] picks = new int[k];
+        for (int step = 0; step < k; step++) {
+            picks[step] = c;
+            chosen[c] = true;
+            int next = -1;
+            double best = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < n; v++) {
+                if (chosen[v]) {
+                    continue;
+                }
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    dot += rows[v][j] * rows[c][j];
+                }
+                double dv = 1 - dot / d;
+                dist[v] = step == 0 ? dv : maxSum ? dist[v] + dv : Math.min(dist[v], dv);
+                if (weight[v] * dist[v] > best) {
+                    best = weight[v] * dist[v];
+                    next = v;
+                }
+            }
+            c = next;
+        }
+        java.util.Arrays.sort(picks);
+        return picks;
+    }
 }

@@ -84,4 +84,34 @@ class PipelineSpecTest {
         }
         assertThat(Reducers.registry().method("evs").describe()).contains("rate=<[0, 1)> default 0.75");
     }
+
+    @Test
+    void listValuesJoinIntegersWithX() {
+        StageSpec fsq = PipelineSpec.parse("FSQ:levels = 8X5 x5x5").stages().get(0);
+        assertThat(fsq.integers("levels")).containsExactly(8, 5, 5, 5);
+        assertThat(fsq).hasToString("fsq:levels=8x5x5x5");
+        assertThat(PipelineSpec.parse("fsq").stages().get(0).integers("levels")).as("default").containsExactly(8, 5, 5, 5);
+        assertThat(PipelineSpec.parse("fsq:levels=6").stages().get(0).integers("levels")).containsExactly(6);
+        assertThatThrownBy(() -> PipelineSpec.parse("fsq:levels=8x"))
+                .hasMessage("fsq: parameter levels expects integers joined by 'x' (e.g. 8x5x5x5), got '8x'");
+        assertThatThrownBy(() -> PipelineSpec.parse("fsq:levels=8x0.5"))
+                .hasMessage("fsq: parameter levels expects integers joined by 'x' (e.g. 8x5x5x5), got '8x0.5'");
+        assertThatThrownBy(() -> PipelineSpec.parse("fsq:levels=8x1x5"))
+                .hasMessage("fsq: parameter levels = 8x1x5 has 1, outside [2, 65536]");
+        assertThatThrownBy(() -> PipelineSpec.parse("fsq:levels=8x99999999999"))
+                .hasMessage("fsq: parameter levels = 99999999999 is outside [2, 65536]x...");
+    }
+
+    @Test
+    void visionDropTakesItsScheduleAsListsOrAsALastStage() {
+        VisionDrop listed = (VisionDrop) Reducers.create("visiondrop:dominant=42x30x22x16,contextual=6x5x4x3");
+        assertThat(listed.dominant()).containsExactly(42, 30, 22, 16);
+        assertThat(listed.contextual()).containsExactly(6, 5, 4, 3);
+        VisionDrop geometric = (VisionDrop) Reducers.create("visiondrop:dominant=16,contextual=3");
+        assertThat(geometric.dominant()).containsExactly(41, 30, 22, 16);
+        assertThatThrownBy(() -> Reducers.create("visiondrop:dominant=42x30,contextual=6x5,stages=2"))
+                .hasMessageContaining("visiondrop: stages and stagekeep shape a schedule from single counts");
+        assertThatThrownBy(() -> Reducers.create("visiondrop:dominant=42x30,contextual=6"))
+                .hasMessageContaining("dominant, contextual and layers need one entry per stage, got 2, 1 and 2");
+    }
 }

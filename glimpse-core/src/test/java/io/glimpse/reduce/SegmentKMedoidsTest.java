@@ -84,4 +84,144 @@ class SegmentKMedoidsTest {
         assertThat(joint.size()).isEqualTo(4);
         assertThat(joint.sizes()).containsExactly(2, 2, 2, 2);
     }
+
+    /**
+     * Distances from the GEMM Gram matrix agree with sums over coordinates in double, and duplicate points are
+     * exactly 0 apart (close pairs are recomputed directly); k-medoids then equals the plain algorithm that sums
+     * each candidate medoid's distances over all points of its cluster.
+     */
+    @Property(tries = 100)
+    void fastDistancesAndMedoidsMatchAPlainComputation(@ForAll @IntRange(min = 1, max = 60) int m,
+                                                       @ForAll @IntRange(min = 1, max = 20) int kRaw,
+                                                       @ForAll @IntRange(min = 1, max = 40) int d,
+                                                       @ForAll boolean cosine, @ForAll long seed) {
+        int k = Math.min(kRaw, m);
+        Random rnd = new Random(seed);
+        double[][] points = new double[m][d];
+        for (int i = 0; i < m; i++) {
+            if (i > 0 && rnd.nextInt(5) == 0) {
+                points[i] = points[rnd.nextInt(i)].clone();
+                continue;
+            }
+            for (int j = 0; j < d; j++) {
+                points[i][j] = (float) (rnd.nextGaussian() * 3);
+            }
+        }
+        SegmentKMedoids.Distance kind = cosine ? SegmentKMedoids.Distance.COSINE : SegmentKMedoids.Distance.EUCLIDEAN;
+        double[][] dist = SegmentKMedoids.distances(points, kind);
+        double[] norm = new double[m];
+        for (int i = 0; i < m; i++) {
+            norm[i] = Math.sqrt(dot(points[i], points[i]));
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                double plain = cosine
+                        ? 1 - (norm[i] == 0 || norm[j] == 0 ? 0 : Math.max(-1, Math.min(1, dot(points[i], points[j]) / (norm[i] * norm[j]))))
+                        : Math.sqrt(Math.max(0, dot(points[i], points[i]) + dot(points[j], points[j]) - 2 * dot(points[i], points[j])));
+                if (java.util.Arrays.equals(points[i], points[j])) {
+                    assertThat(dist[i][j]).as("duplicates %d, %d", i, j).isEqualTo(i == j ? 0 : plain, org.assertj.core.data.Offset.offset(1e-15));
+                } else {
+                    assertThat(dist[i][j]).as("pair %d, %d", i, j).isCloseTo(plain, org.assertj.core.data.Offset.offset(1e-4 * (1 + norm[i] + norm[j])));
+                }
+            }
+        }
+        SegmentKMedoids.Clusters fast = SegmentKMedoids.kMedoids(dist, norm, k, 100, cost -> { });
+        assertThat(fast.medoids()).containsExactly(plainKMedoids(dist, norm, k, 100));
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** CenterCLIP's k-medoids as specified (KKZ start, then assign / move to the least-cost member), written plainly. */
+    private static int[] plainKMedoids(double[][] dist, double[] norm, int k, int iters) {
+        int m = dist.length;
+        int[] medoid = new int[k];
+        boolean[] isMedoid = new boolean[m];
+        for (int i = 1; i < m; i++) {
+            if (norm[i] > norm[medoid[0]]) {
+                medoid[0] = i;
+            }
+        }
+        isMedoid[medoid[0]] = true;
+        for (int c = 1; c < k; c++) {
+            int far = -1;
+            double farDist = -1;
+            for (int i = 0; i < m; i++) {
+                double nearest = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < c; j++) {
+                    nearest = Math.min(nearest, dist[i][medoid[j]]);
+                }
+                if (!isMedoid[i] && nearest > farDist) {
+                    farDist = nearest;
+                    far = i;
+                }
+            }
+            medoid[c] = far;
+            isMedoid[far] = true;
+        }
+        int[] assign = new int[m];
+        for (int round = 0; round <= iters; round++) {
+            for (int i = 0; i < m; i++) {
+                int best = 0;
+                for (int c = 0; c < k; c++) {
+                    if (medoid[c] == i) {
+                        best = c;
+                        break;
+                    }
+                    if (dist[i][medoid[c]] < dist[i][medoid[best]]) {
+                        best = c;
+                    }
+                }
+                assign[i] = best;
+            }
+            if (round == iters) {
+                break;
+            }
+            boolean moved = false;
+            for (int c = 0; c < k; c++) {
+                double bestCost = Double.POSITIVE_INFINITY;
+                for (int i = 0; i < m; i++) {
+                    if (assign[i] != c) {
+                        continue;
+                    }
+                    double cost = 0;
+                    for (int j = 0; j < m; j++) {
+                        if (assign[j] == c) {
+                            cost += dist[i][j];
+                        }
+                    }
+                    if (i == medoid[c]) {
+                        bestCost = Math.min(bestCost, cost);
+                    }
+                }
+                for (int i = 0; i < m; i++) {
+                    if (assign[i] != c || i == medoid[c]) {
+                        continue;
+                    }
+                    double cost = 0;
+                    for (int j = 0; j < m; j++) {
+                        if (assign[j] == c) {
+                            cost += dist[i][j];
+                        }
+                    }
+                    if (cost < bestCost) {
+                        bestCost = cost;
+                        medoid[c] = i;
+                        moved = true;
+                    }
+                }
+            }
+            if (!moved) {
+                break;
+            }
+        }
+        int[] sorted = medoid.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted;
+    }
 }

@@ -1,8 +1,12 @@
 package io.glimpse.reduce;
 
 import io.glimpse.tokens.TokenSet;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 
@@ -55,5 +59,104 @@ class VqTokenClusterTest {
         for (int j = 6 * 4; j < grid.length; j++) {
             assertThat(grid[j]).isZero();
         }
+    }
+
+    /**
+     * Codebook sizes fitted together (one GEMM per iteration for all) come out as each fitted alone, and the
+     * k-means++ seeds of a smaller codebook are the first seeds of a larger one (so the adaptive sizes share them).
+     */
+    @Property(tries = 40)
+    void sizesFittedTogetherMatchEachFittedAlone(@ForAll @IntRange(min = 1, max = 120) int n,
+                                                 @ForAll @IntRange(min = 2, max = 12) int d, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        float[] unit = new float[n * d];
+        double[] weight = new double[n];
+        for (int t = 0; t < n; t++) {
+            double ss = 0;
+            for (int j = 0; j < d; j++) {
+                unit[t * d + j] = (float) rnd.nextGaussian() + (j == t % 3 ? 2f : 0f);
+                ss += unit[t * d + j] * unit[t * d + j];
+            }
+            for (int j = 0; j < d; j++) {
+                unit[t * d + j] /= (float) Math.sqrt(ss);
+            }
+            weight[t] = 1 + rnd.nextInt(3);
+        }
+        int hi = Math.min(n, 9);
+        int[] seeds = VqTokenCluster.seeds(unit, d, n, hi, seed);
+        assertThat(VqTokenCluster.seeds(unit, d, n, Math.min(n, 4), seed))
+                .containsExactly(Arrays.copyOf(seeds, Math.min(n, 4)));
+        int[] sizes = new int[hi];
+        for (int k = 1; k <= hi; k++) {
+            sizes[k - 1] = k;
+        }
+        VqTokenCluster.Fit[] together = VqTokenCluster.kMeans(unit, weight, d, seeds, sizes, 50);
+        for (int k = 1; k <= hi; k++) {
+            VqTokenCluster.Fit alone = VqTokenCluster.kMeans(unit, weight, d, seeds, new int[] {k}, 50)[0];
+            assertThat(together[k - 1].assign()).as("k=%d", k).containsExactly(alone.assign());
+            assertThat(together[k - 1].centroids()).as("k=%d", k).containsExactly(alone.centroids());
+        }
+    }
+
+    /**
+     * Run to convergence, every token sits with its nearest centroid and every centroid is the normalized weighted
+     * mean of its members, checked by plain loops: tokens the bounds left out of the GEMM, and sums updated by the
+     * tokens that moved, must end where a full recomputation would.
+     */
+    @Property(tries = 60)
+    void convergedFitsAssignNearestAndCentreOnTheirMembers(@ForAll @IntRange(min = 1, max = 150) int n,
+                                                           @ForAll @IntRange(min = 2, max = 10) int d,
+                                                           @ForAll @IntRange(min = 1, max = 8) int kRaw,
+                                                           @ForAll long seed) {
+        Random rnd = new Random(seed);
+        float[] unit = new float[n * d];
+        double[] weight = new double[n];
+        for (int t = 0; t < n; t++) {
+            double ss = 0;
+            for (int j = 0; j < d; j++) {
+                unit[t * d + j] = (float) rnd.nextGaussian() + (j == t % 4 ? 1.5f : 0f);
+                ss += unit[t * d + j] * unit[t * d + j];
+            }
+            for (int j = 0; j < d; j++) {
+                unit[t * d + j] /= (float) Math.sqrt(ss);
+            }
+            weight[t] = 1 + rnd.nextInt(3);
+        }
+        int k = Math.min(kRaw, n);
+        int[] sizes = new int[k];
+        for (int i = 0; i < k; i++) {
+            sizes[i] = i + 1;
+        }
+        VqTokenCluster.Fit[] fits = VqTokenCluster.kMeans(unit, weight, d, VqTokenCluster.seeds(unit, d, n, k, seed),
+                sizes, 10_000);
+        for (VqTokenCluster.Fit fit : fits) {
+            int size = fit.centroids().length / d;
+            double[][] mean = new double[size][d];
+            for (int t = 0; t < n; t++) {
+                double own = cos(unit, t, fit.centroids(), fit.assign()[t], d);
+                for (int c = 0; c < size; c++) {
+                    assertThat(own).as("token %d of %d codes", t, size)
+                            .isGreaterThanOrEqualTo(cos(unit, t, fit.centroids(), c, d) - 1e-5);
+                }
+                for (int j = 0; j < d; j++) {
+                    mean[fit.assign()[t]][j] += weight[t] * unit[t * d + j];
+                }
+            }
+            for (int c = 0; c < size; c++) {
+                double len = Math.sqrt(Arrays.stream(mean[c]).map(v -> v * v).sum());
+                for (int j = 0; j < d; j++) {
+                    assertThat((double) fit.centroids()[c * d + j]).as("code %d of %d", c, size)
+                            .isCloseTo(mean[c][j] / len, org.assertj.core.data.Offset.offset(1e-5));
+                }
+            }
+        }
+    }
+
+    private static double cos(float[] unit, int t, float[] centroids, int c, int d) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            s += (double) unit[t * d + j] * centroids[c * d + j];
+        }
+        return s;
     }
 }

@@ -1,13 +1,15 @@
 package io.glimpse.reduce.quant;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Finite scalar quantization: dimension k is rounded to one of L_k evenly spaced levels spanning its range, the
  * implicit codebook being the product of the L_k (token index = mixed-radix number of its codes). FSQ (Mentzer et
  * al., "Finite Scalar Quantization: VQ-VAE Made Simple", ICLR 2024). Parameters: levels per dimension (default
- * [8,5,5,5], the paper's 2^10 codebook) and a calibrated range per dimension. FSQ bounds each dimension with a tanh
+ * [8,5,5,5], the paper's 2^10 codebook) and a calibrated range per dimension. The paper projects to as many
+ * dimensions as it lists levels; embeddings here are wider and not projected, so a list of L levels repeats over
+ * the D dimensions (dimension k gets levels[k mod L]): each run of L consecutive dimensions is one code of the
+ * paper's design, e.g. 8x5x5x5 over 1152 dimensions is 288 codes of 2^10. FSQ bounds each dimension with a tanh
  * in a tokenizer trained for it; embeddings from other encoders are unbounded, so here the bound is the fitted
  * range: the level grid includes both ends and the error inside the range is at most half a level step.
  */
@@ -36,18 +38,18 @@ public final class FsqQuantizer implements Quantizer {
     /**
      * Calibrates each dimension's range to the minimum and maximum of the n×d values x.
      *
-     * @param levels one entry per dimension, or a single entry used for every dimension
+     * @param levels levels of dimensions 0..L-1, repeated over the d dimensions (a single entry: every dimension)
      */
     public static FsqQuantizer fit(float[] x, int n, int d, int[] levels) {
         float[][] r = QuantInput.range("fsq", x, n, d);
-        int[] perDim = levels.length == 1 ? filled(d, levels[0]) : levels;
+        if (levels.length == 0) {
+            throw new IllegalArgumentException("fsq: needs at least one level count");
+        }
+        int[] perDim = new int[d];
+        for (int k = 0; k < d; k++) {
+            perDim[k] = levels[k % levels.length];
+        }
         return new FsqQuantizer(perDim, r[0], r[1]);
-    }
-
-    private static int[] filled(int d, int value) {
-        int[] a = new int[d];
-        Arrays.fill(a, value);
-        return a;
     }
 
     @Override

@@ -11,13 +11,11 @@ import java.util.function.Function;
  * A pipeline step that stores and restores tokens: fits a quantizer to the input's embeddings, quantizes and
  * dequantizes them, and keeps the provenance. It shows in a pipeline what a model would see after sending token
  * sets through a quantized channel. Spec forms: {@code tokenbridge:bins=64,layout=uniform|gaussian} (TokenBridge,
- * Wang et al. 2025), {@code fsq:levels=8} (FSQ, Mentzer et al. ICLR 2024; the same levels in every dimension) and
+ * Wang et al. 2025), {@code fsq:levels=8x5x5x5} (FSQ, Mentzer et al. ICLR 2024; the
+ * list of levels repeats over the dimensions) and
  * {@code binary:scale=token|dim} (sign bits, Instella-T2I); ranges and scales are fitted to each input.
  */
 public final class QuantizeRoundTrip implements Reducer {
-    /** FSQ levels per dimension in specs; 8 is the largest of the paper's [8,5,5,5] set (3 bits a dimension). */
-    public static final int DEFAULT_FSQ_LEVELS = 8;
-
     public static final ReducerMethod TOKENBRIDGE = ReducerMethod.of("tokenbridge",
             "round trip through TokenBridge per-dimension bins (store/send at log2(bins) bits a value)",
             spec -> tokenBridge(spec.integer("bins"), spec.choice("layout").equals("gaussian")),
@@ -28,8 +26,10 @@ public final class QuantizeRoundTrip implements Reducer {
 
     public static final ReducerMethod FSQ = ReducerMethod.of("fsq",
             "round trip through finite scalar quantization with fitted ranges",
-            spec -> fsq(spec.integer("levels")),
-            ParamDef.integer("levels", 2, 1 << 16, DEFAULT_FSQ_LEVELS, "levels in every dimension"));
+            spec -> fsq(spec.integers("levels")),
+            ParamDef.integers("levels", 2, 1 << 16, FsqQuantizer.DEFAULT_LEVELS,
+                    "levels per dimension, the list repeating over the dimensions (8x5x5x5: the paper's 2^10 codes "
+                            + "per 4 dimensions)"));
 
     public static final ReducerMethod BINARY = ReducerMethod.of("binary",
             "round trip through sign bits restored as ± a scale",
@@ -53,10 +53,10 @@ public final class QuantizeRoundTrip implements Reducer {
                 : TokenBridgeQuantizer.fit(t.embeddingsView(), t.size(), t.dim(), bins));
     }
 
-    /** FSQ with the same number of levels in every dimension, ranges fitted to each input. */
-    public static QuantizeRoundTrip fsq(int levels) {
-        return new QuantizeRoundTrip(FSQ.name(),
-                t -> FsqQuantizer.fit(t.embeddingsView(), t.size(), t.dim(), new int[] {levels}));
+    /** FSQ with dimension k at levels[k mod levels.length], ranges fitted to each input. */
+    public static QuantizeRoundTrip fsq(int[] levels) {
+        int[] copy = levels.clone();
+        return new QuantizeRoundTrip(FSQ.name(), t -> FsqQuantizer.fit(t.embeddingsView(), t.size(), t.dim(), copy));
     }
 
     /** Sign bits with a scale per token, or per dimension fitted to each input. */

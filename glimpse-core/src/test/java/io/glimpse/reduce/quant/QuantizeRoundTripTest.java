@@ -14,7 +14,7 @@ class QuantizeRoundTripTest {
 
     @Test
     void replacesEmbeddingsByTheirQuantizedValuesAndKeepsProvenance() {
-        TokenSet fsq = QuantizeRoundTrip.fsq(4).apply(IN, ReduceContext.defaults());
+        TokenSet fsq = QuantizeRoundTrip.fsq(new int[] {4}).apply(IN, ReduceContext.defaults());
         TokenSet tb = QuantizeRoundTrip.tokenBridge(2, false).apply(IN, ReduceContext.defaults());
         TokenSet bin = QuantizeRoundTrip.binary(true).apply(IN, ReduceContext.defaults());
 
@@ -24,6 +24,9 @@ class QuantizeRoundTripTest {
         assertThat(tb.embeddingsView()).containsExactly(0.75f, -2, 0.75f, 2, 2.25f, 2, 2.25f, -2);
         assertThat(bin.embeddingsView()).containsExactly(2, -2, 1.5f, 1.5f, 3.5f, 3.5f, 2, -2);
         assertThat(fsq.origin()).isEqualTo(IN.origin());
+        // Levels 4x2: dimension 1 has only its ends, -4 and 4.
+        assertThat(QuantizeRoundTrip.fsq(new int[] {4, 2}).apply(IN, ReduceContext.defaults()).embeddingsView())
+                .containsExactly(0, -4, 1, 4, 3, 4, 2, -4);
         assertThat(bin.sizes()).isEqualTo(IN.sizes());
     }
 }

@@ -91,8 +91,8 @@ class QuantizerTest {
         assertThatThrownBy(() -> new TokenBridgeQuantizer(new float[] {1}, new float[] {0}, 4)).hasMessageContaining("range");
         assertThatThrownBy(() -> FsqQuantizer.fit(new float[] {0, 1}, 1, 2, new int[] {8, 1}))
                 .hasMessageContaining("at least 2 levels");
-        assertThatThrownBy(() -> FsqQuantizer.fit(new float[] {0, 1}, 1, 2, new int[] {8, 5, 5}))
-                .hasMessageContaining("3 levels for 2 dimensions");
+        assertThatThrownBy(() -> FsqQuantizer.fit(new float[] {0, 1}, 1, 2, new int[0]))
+                .hasMessageContaining("at least one level count");
         assertThatThrownBy(() -> new BinaryQuantizer(2).quantize(new float[] {Float.POSITIVE_INFINITY, 0}, 1))
                 .hasMessageContaining("Infinity");
         assertThatThrownBy(() -> new BinaryQuantizer(2).dequantize(new QuantizedTokens(1, 2, new int[] {0, 1}, null)))
@@ -101,5 +101,21 @@ class QuantizerTest {
         assertThatThrownBy(() -> new FsqQuantizer(new int[] {4, 4}, new float[] {0, 0}, new float[] {1, 1})
                 .quantize(threeDims))
                 .hasMessageContaining("dimension 3");
+    }
+
+    /** A list of levels repeats over the dimensions: 8,5,5 over seven dimensions is 8,5,5,8,5,5,8. */
+    @Test
+    void fsqLevelListRepeatsOverTheDimensions() {
+        float[] x = new float[14];
+        for (int i = 7; i < 14; i++) {
+            x[i] = 1;
+        }
+        FsqQuantizer q = FsqQuantizer.fit(x, 2, 7, new int[] {8, 5, 5});
+        int[] levels = new int[7];
+        for (int k = 0; k < 7; k++) {
+            levels[k] = q.levels(k);
+        }
+        assertThat(levels).containsExactly(8, 5, 5, 8, 5, 5, 8);
+        assertThat(FsqQuantizer.fit(new float[] {0, 1}, 1, 2, new int[] {8, 5, 5}).levels(1)).isEqualTo(5);
     }
 }
