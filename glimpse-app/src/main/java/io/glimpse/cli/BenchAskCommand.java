@@ -10,6 +10,7 @@ import io.glimpse.io.SafeTensors;
 import io.glimpse.io.TensorData;
 import io.glimpse.lm.DecoderConfig;
 import io.glimpse.lm.FastVLayerPruner;
+import io.glimpse.lm.MatVec;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
 import io.glimpse.media.SyntheticVideo;
@@ -17,6 +18,7 @@ import io.glimpse.model.Ask;
 import io.glimpse.model.LlavaModel;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.tensor.Gemm;
+import io.glimpse.tensor.VectorOps;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +42,8 @@ import java.util.stream.IntStream;
  * {@code glimpse ask} end to end on a model shaped like llava-onevision-qwen2-0.5b (SigLIP-so400m/384 tower, projector,
  * Qwen2-0.5B decoder) with random weights written at bench time: time to first token and decode speed without
  * reduction against reduction pipelines and in-LLM FastV, in one run, and decode speed against the memory-bandwidth
- * floor (f32 weights read once per token ÷ a copy bandwidth measured in the same run). Also times the decoder's
- * matrix-vector products through {@link Gemm#get()} at m = 1, to compare GEMM backends across runs.
+ * floor (f32 weights read once per token ÷ a memory read bandwidth measured in the same run). Also times the decoder's
+ * matrix-vector products through {@link Gemm#get()} at m = 1 against {@link MatVec}, to compare GEMM backends.
  */
 @Command(name = "ask", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time to first token and decode tokens/s of a random-weight LLaVA-OneVision-0.5B-shaped model, "
@@ -121,6 +123,10 @@ final class BenchAskCommand implements Callable<Integer> {
             description = "Where the random checkpoint is kept between runs (default: ${DEFAULT-VALUE}).")
     Path cache;
 
+    @Option(names = "--gemv-only", description = "Only the memory bandwidths and the decoder's matrix-vector products "
+            + "(seconds; run once per -Dglimpse.gemm backend to compare them).")
+    boolean gemvOnly;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -149,6 +155,16 @@ final class BenchAskCommand implements Callable<Integer> {
         Shape shape = base.with(decoderLayers, towerLayers);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Bandwidth bandwidth = Bandwidth.measure();
+        long weightBytes = decodeWeightBytes(shape.decoder());
+        double floor = bandwidth.read() / weightBytes;
+        out.printf(Locale.ROOT, "memory bandwidth: read %.2f GB/s (MatVec over %d MB), copy %.2f GB/s (read + written "
+                        + "bytes); decoder weights read per token %.1f MB (f32); floor %.3f tokens/s at the read bandwidth%n",
+                bandwidth.read() / 1e9, BUFFER_FLOATS * 4L / (1 << 20), bandwidth.copy() / 1e9, weightBytes / 1e6, floor);
+        if (gemvOnly) {
+            gemv(out, shape.decoder(), bandwidth.read());
+            return GlimpseCli.OK;
+        }
         err.printf(Locale.ROOT, "preparing the random checkpoint (seed %d) under %s...%n", seed, cache);
         err.flush();
         Path dir = materialize(shape, cache, seed);
@@ -168,14 +184,8 @@ final class BenchAskCommand implements Callable<Integer> {
             for (Entry e : entries(shape, towerLayers)) {
                 rows.add(measure(llava, video, e, err));
             }
-            double bandwidth = copyBandwidth();
-            long weightBytes = decodeWeightBytes(shape.decoder());
-            double floor = bandwidth / weightBytes;
-            out.printf(Locale.ROOT, "memory copy bandwidth %.2f GB/s (read + written bytes of a %d MB parallel copy); "
-                            + "decoder weights read per token %.1f MB (f32); floor %.3f tokens/s%n", bandwidth / 1e9,
-                    COPY_FLOATS * 4L / (1 << 20), weightBytes / 1e6, floor);
             printTable(out, rows, floor);
-            gemv(out, shape.decoder(), bandwidth, rows.get(0).decodeRate());
+            gemv(out, shape.decoder(), bandwidth.read());
         }
         out.flush();
         return GlimpseCli.OK;
@@ -243,35 +253,56 @@ final class BenchAskCommand implements Callable<Integer> {
         return 4 * (c.layers() * perLayer + d + (long) c.vocabSize() * d);
     }
 
-    static final int COPY_FLOATS = 64 << 20;
+    static final int BUFFER_FLOATS = 64 << 20;
 
     /**
-     * Bytes read plus bytes written per second by a copy of a buffer far larger than any cache, split over the cores as the
-     * decoder splits its matrix-vector products; best of five.
+     * Memory bandwidths over buffers far larger than any cache: {@code read} streams one buffer as rows of
+     * 4 KB dotted with one cached vector through {@link MatVec} (how the decoder reads weights, with nothing else to do),
+     * {@code copy} counts the bytes read plus written by a copy split over the cores.
      */
-    static double copyBandwidth() {
-        float[] src = new float[COPY_FLOATS];
-        float[] dst = new float[COPY_FLOATS];
-        Arrays.fill(src, 1f);
-        int parts = Runtime.getRuntime().availableProcessors();
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            long t0 = System.nanoTime();
-            IntStream.range(0, parts).parallel().forEach(p -> {
-                int from = (int) ((long) COPY_FLOATS * p / parts);
-                int to = (int) ((long) COPY_FLOATS * (p + 1) / parts);
-                System.arraycopy(src, from, dst, from, to - from);
-            });
-            best = Math.min(best, System.nanoTime() - t0);
+    record Bandwidth(double read, double copy) {
+        static final int ROW = 1024;
+
+        static Bandwidth measure() {
+            float[] src = new float[BUFFER_FLOATS];
+            float[] dst = new float[BUFFER_FLOATS];
+            Arrays.fill(src, 1f);
+            Arrays.fill(dst, 1f);
+            VectorOps ops = VectorOps.get();
+            float[] x = new float[ROW];
+            Arrays.fill(x, 1f);
+            float[] y = new float[BUFFER_FLOATS / ROW];
+            long read = best(() -> MatVec.multiplyTransposed(ops, 1, y.length, ROW, x, src, y));
+            int parts = Runtime.getRuntime().availableProcessors();
+            long copy = best(() -> IntStream.range(0, parts).parallel().forEach(p ->
+                    System.arraycopy(src, from(p, parts), dst, from(p, parts), from(p + 1, parts) - from(p, parts))));
+            if (y[y.length - 1] != ROW) {
+                throw new IllegalStateException("bandwidth probe summed " + y[y.length - 1] + ", not " + ROW);
+            }
+            return new Bandwidth(4.0 * BUFFER_FLOATS / (read / 1e9), 2.0 * 4 * BUFFER_FLOATS / (copy / 1e9));
         }
-        return 2.0 * 4 * COPY_FLOATS / (best / 1e9);
+
+        private static int from(int part, int parts) {
+            return (int) ((long) BUFFER_FLOATS * part / parts);
+        }
+
+        /** Best of twelve: the first runs also compile the kernels, as nothing has run before the probe. */
+        private static long best(Runnable run) {
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < 12; i++) {
+                long t0 = System.nanoTime();
+                run.run();
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+            return best;
+        }
     }
 
     /**
-     * The decoder's matrix-vector products of one token run through {@link Gemm#get()} with m = 1, per matrix shape (best
-     * of a few), against the copy bandwidth and the decoder's own decode speed.
+     * The matrix-vector products of one decoded token, per weight shape (best of five): through {@link Gemm#get()} at
+     * m = 1, and through {@link MatVec}, the decoder's own path for one row, as fractions of the read bandwidth.
      */
-    private static void gemv(PrintWriter out, DecoderConfig c, double bandwidth, double decodeRate) {
+    private static void gemv(PrintWriter out, DecoderConfig c, double bandwidth) {
         int d = c.hiddenSize();
         int q = c.heads() * c.headDim();
         int kv = c.kvHeads() * c.headDim();
@@ -282,35 +313,45 @@ final class BenchAskCommand implements Callable<Integer> {
         shapes.put("down", new int[] {d, c.intermediateSize(), c.layers()});
         shapes.put("lm head", new int[] {c.vocabSize(), d, 1});
         Gemm gemm = Gemm.get();
-        out.printf(Locale.ROOT, "decode matrix-vector products through %s (m = 1), best of 5:%n", gemm.getClass().getSimpleName());
+        VectorOps ops = VectorOps.get();
+        String gemmName = gemm.getClass().getSimpleName();
+        out.printf(Locale.ROOT, "decode matrix-vector products (m = 1), best of 5: %s vs MatVec (%s dot products, the decoder's path)%n",
+                gemmName, ops.getClass().getSimpleName());
         SplittableRandom rnd = new SplittableRandom(1);
-        double perToken = 0;
+        double gemmToken = 0;
+        double matVecToken = 0;
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             int n = e.getValue()[0];
             int k = e.getValue()[1];
             float[] w = new float[n * k];
-            for (int i = 0; i < w.length; i += 97) {
+            for (int i = 0; i < w.length; i++) {
                 w[i] = (float) rnd.nextDouble(-1, 1);
             }
             float[] x = new float[k];
             Arrays.fill(x, 0.5f);
             float[] y = new float[n];
-            long best = Long.MAX_VALUE;
-            for (int i = 0; i < 6; i++) {
-                long t0 = System.nanoTime();
-                gemm.multiplyTransposed(1, n, k, x, 0, w, 0, y, 0);
-                long t = System.nanoTime() - t0;
-                if (i > 0) {
-                    best = Math.min(best, t);
-                }
-            }
-            double seconds = best / 1e9;
-            perToken += seconds * e.getValue()[2];
-            out.printf(Locale.ROOT, "  %-8s %6d x %-5d %9.3f ms %8.2f GB/s %6.3f of copy bandwidth (x%d per token)%n", e.getKey(),
-                    n, k, seconds * 1e3, 4.0 * n * k / seconds / 1e9, 4.0 * n * k / seconds / bandwidth, e.getValue()[2]);
+            double g = best(() -> gemm.multiplyTransposed(1, n, k, x, 0, w, 0, y, 0));
+            double m = best(() -> MatVec.multiplyTransposed(ops, 1, n, k, x, w, y));
+            int times = e.getValue()[2];
+            gemmToken += g * times;
+            matVecToken += m * times;
+            double bytes = 4.0 * n * k;
+            out.printf(Locale.ROOT, "  %-8s %6d x %-5d %s %9.3f ms (%5.3f of read bandwidth)   MatVec %9.3f ms (%5.3f)   x%d per token%n",
+                    e.getKey(), n, k, gemmName, g * 1e3, bytes / g / bandwidth, m * 1e3, bytes / m / bandwidth, times);
         }
-        out.printf(Locale.ROOT, "  all of one token: %.2f ms = %.3f tokens/s of products alone; the decoder (no reduction) "
-                + "decoded %.3f tokens/s%n", perToken * 1e3, 1 / perToken, decodeRate);
+        out.printf(Locale.ROOT, "  one token's products: %s %.2f ms, MatVec %.2f ms%n", gemmName, gemmToken * 1e3, matVecToken * 1e3);
+    }
+
+    private static double best(Runnable run) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 6; i++) {
+            long t0 = System.nanoTime();
+            run.run();
+            if (i > 0) {
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+        }
+        return best / 1e9;
     }
 
     /** Frames 1 s apart from a synthetic video of varied scenes. */

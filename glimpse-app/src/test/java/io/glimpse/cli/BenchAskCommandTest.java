@@ -66,7 +66,7 @@ class BenchAskCommandTest {
             assertThat(v[7]).isCloseTo(v[5] / floor, within(ratioError(v[5], floor, 0.0005)));
             assertThat(v[3] / 1e3).isGreaterThanOrEqualTo(v[2]);
         }
-        assertThat(r.out()).contains("decode matrix-vector products through").contains("lm head    4096 x 64");
+        assertThat(r.out()).contains("decode matrix-vector products (m = 1)").contains("lm head    4096 x 64");
     }
 
     /** How far a/b can move when a and b are off by up to {@code half} each, plus the ratio's own rounding. */
@@ -90,6 +90,18 @@ class BenchAskCommandTest {
             assertThat(t.encode("<|im_start|>user\n<video>\nHi<|im_end|>", false))
                     .containsExactly(151644, 'u', 's', 'e', 'r', '\n', 151647, '\n', 'H', 'i', 151645);
         }
+    }
+
+    @Test
+    void gemvOnlyPrintsBandwidthsAndEveryWeightShapeOfTheFullDecoder() {
+        PlanCommandTest.Run r = glimpse("bench", "ask", "--gemv-only", "--layers", "1", "--cache", cache.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("memory bandwidth: read " + NUM + " GB/s").contains("weights read per token 604.2 MB");
+        for (String shape : List.of("q/k/v      1152 x 896", "o           896 x 896", "gate/up    9728 x 896", "down        896 x 4864",
+                "lm head  151936 x 896")) {
+            assertThat(r.out()).contains(shape);
+        }
+        assertThat(cache).isEmptyDirectory();
     }
 
     @Test
