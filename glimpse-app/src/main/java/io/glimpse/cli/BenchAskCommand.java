@@ -155,13 +155,10 @@ final class BenchAskCommand implements Callable<Integer> {
         Shape shape = base.with(decoderLayers, towerLayers);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Bandwidth bandwidth = Bandwidth.measure();
         long weightBytes = decodeWeightBytes(shape.decoder());
-        double floor = bandwidth.read() / weightBytes;
-        out.printf(Locale.ROOT, "memory bandwidth: read %.2f GB/s (MatVec over %d MB), copy %.2f GB/s (read + written "
-                        + "bytes); decoder weights read per token %.1f MB (f32); floor %.3f tokens/s at the read bandwidth%n",
-                bandwidth.read() / 1e9, BUFFER_FLOATS * 4L / (1 << 20), bandwidth.copy() / 1e9, weightBytes / 1e6, floor);
         if (gemvOnly) {
+            Bandwidth bandwidth = Bandwidth.measure();
+            printBandwidth(out, bandwidth, weightBytes);
             gemv(out, shape.decoder(), bandwidth.read());
             return GlimpseCli.OK;
         }
@@ -176,19 +173,36 @@ final class BenchAskCommand implements Callable<Integer> {
                     towerLayers < base.tower().layers() ? " (shallower than the checkpoint, so encode times are lower)" : "",
                     shape.hidden(), decoderLayers, shape.heads(), shape.kvHeads(), shape.intermediate(), shape.vocab());
             out.printf(Locale.ROOT, "input: %d synthetic frames, %d visual tokens from the tower, prompt \"%s\", greedy, "
-                            + "%d decoded tokens; gemm %s, %d threads; best of %d%n", frames, frames * shape.grid() * shape.grid(),
-                    PROMPT, tokens, Gemm.get().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors(), repeat);
+                            + "%d decoded tokens; gemm %s, %d threads; best of %d, pipelines taken in turn%n", frames,
+                    frames * shape.grid() * shape.grid(), PROMPT, tokens, Gemm.get().getClass().getSimpleName(),
+                    Runtime.getRuntime().availableProcessors(), repeat);
             out.flush();
+            // Measured before and after the table (the better of each counts), as other work on the machine comes and goes.
+            Bandwidth before = Bandwidth.measure();
             Ask.run(llava, request(video.subList(0, 1), new Entry("warm-up", null, null), 2), s -> { });
-            List<Row> rows = new ArrayList<>();
-            for (Entry e : entries(shape, towerLayers)) {
-                rows.add(measure(llava, video, e, err));
+            List<Entry> entries = entries(shape, towerLayers);
+            Row[] best = new Row[entries.size()];
+            for (int i = 0; i < repeat; i++) {
+                for (int e = 0; e < best.length; e++) {
+                    best[e] = measure(llava, video, entries.get(e), best[e], i, err);
+                }
             }
-            printTable(out, rows, floor);
+            Bandwidth bandwidth = before.max(Bandwidth.measure());
+            double floor = printBandwidth(out, bandwidth, weightBytes);
+            printTable(out, List.of(best), floor);
             gemv(out, shape.decoder(), bandwidth.read());
         }
         out.flush();
         return GlimpseCli.OK;
+    }
+
+    /** Prints the bandwidths and returns the decode floor in tokens/s. */
+    private static double printBandwidth(PrintWriter out, Bandwidth bandwidth, long weightBytes) {
+        double floor = bandwidth.read() / weightBytes;
+        out.printf(Locale.ROOT, "memory bandwidth: read %.2f GB/s (MatVec over %d MB), copy %.2f GB/s (read + written "
+                        + "bytes); decoder weights read per token %.1f MB (f32); floor %.3f tokens/s at the read bandwidth%n",
+                bandwidth.read() / 1e9, BUFFER_FLOATS * 4L / (1 << 20), bandwidth.copy() / 1e9, weightBytes / 1e6, floor);
+        return floor;
     }
 
     /** The pipelines compared, with budgets a fraction {@code keep} of the unreduced decoder rows. */
@@ -214,20 +228,17 @@ final class BenchAskCommand implements Callable<Integer> {
                 e.pruning());
     }
 
-    private Row measure(LlavaModel llava, List<RgbImage> video, Entry e, PrintWriter err) {
-        Row best = null;
-        for (int i = 0; i < repeat; i++) {
-            Ask.Stats s = Ask.run(llava, request(video, e, tokens), text -> { }).stats();
-            Row r = new Row(e.label(), s.visualRows(), s.visualRowsAtLastLayer(), s.encodeNanos() / 1e9, s.reduceNanos() / 1e9,
-                    s.prefillNanos() / 1e9, s.firstTokenNanos() / 1e9, s.decodeTokensPerSecond(), s.generated());
-            err.printf(Locale.ROOT, "%s run %d/%d: time to first token %.3f s, decode %.3f tokens/s (%d tokens)%n", e.label(),
-                    i + 1, repeat, r.ttft(), r.decodeRate(), r.generated());
-            err.flush();
-            best = best == null ? r : new Row(r.label(), r.rows(), r.lastLayerRows(), Math.min(best.encode(), r.encode()),
-                    Math.min(best.reduce(), r.reduce()), Math.min(best.prefill(), r.prefill()), Math.min(best.ttft(), r.ttft()),
-                    Math.max(best.decodeRate(), r.decodeRate()), r.generated());
-        }
-        return best;
+    /** One run of {@code e}, merged into {@code best} (null before the first): the best of each time and rate. */
+    private Row measure(LlavaModel llava, List<RgbImage> video, Entry e, Row best, int run, PrintWriter err) {
+        Ask.Stats s = Ask.run(llava, request(video, e, tokens), text -> { }).stats();
+        Row r = new Row(e.label(), s.visualRows(), s.visualRowsAtLastLayer(), s.encodeNanos() / 1e9, s.reduceNanos() / 1e9,
+                s.prefillNanos() / 1e9, s.firstTokenNanos() / 1e9, s.decodeTokensPerSecond(), s.generated());
+        err.printf(Locale.ROOT, "%s run %d/%d: time to first token %.3f s, decode %.3f tokens/s (%d tokens)%n", e.label(),
+                run + 1, repeat, r.ttft(), r.decodeRate(), r.generated());
+        err.flush();
+        return best == null ? r : new Row(r.label(), r.rows(), r.lastLayerRows(), Math.min(best.encode(), r.encode()),
+                Math.min(best.reduce(), r.reduce()), Math.min(best.prefill(), r.prefill()), Math.min(best.ttft(), r.ttft()),
+                Math.max(best.decodeRate(), r.decodeRate()), r.generated());
     }
 
     static void printTable(PrintWriter out, List<Row> rows, double floor) {
@@ -262,6 +273,10 @@ final class BenchAskCommand implements Callable<Integer> {
      */
     record Bandwidth(double read, double copy) {
         static final int ROW = 1024;
+
+        Bandwidth max(Bandwidth o) {
+            return new Bandwidth(Math.max(read, o.read), Math.max(copy, o.copy));
+        }
 
         static Bandwidth measure() {
             float[] src = new float[BUFFER_FLOATS];

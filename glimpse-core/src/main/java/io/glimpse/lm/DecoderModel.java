@@ -21,7 +21,8 @@ import java.util.stream.IntStream;
  *
  * <p>Inputs are embedding rows, so visual tokens can be spliced between text embeddings ({@link #embed}), and
  * every row carries an explicit position id, so pruned sequences can keep their original positions or be
- * re-compacted. Tensor names may carry any of the prefixes {@code model.}, {@code language_model.model.} or
+ * re-compacted. A cache made with a {@link RotaryLayout} applies an opt-in rotary scheme (Vista-LLaMA, TC-LLaVA) to its
+ * prefill and decode steps. Tensor names may carry any of the prefixes {@code model.}, {@code language_model.model.} or
  * {@code model.language_model.} (§1.3); lm_head.weight is used when present, else the embeddings (tied).
  *
  * <p>The model is immutable and may serve several conversations at once, each with its own {@link KvCache}.
