@@ -19,7 +19,7 @@ import java.util.Locale;
 
 /** {@code glimpse bench}: measurements that compare against a reference taken in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks with an in-run reference.",
-        subcommands = {BenchCommand.Plan.class, BenchEncodeCommand.class})
+        subcommands = {BenchCommand.Plan.class, BenchEncodeCommand.class, BenchAskCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -106,14 +106,15 @@ record RandomTower(String name, boolean clip, int hidden, int layers, int heads,
         return out;
     }
 
-    private static TensorData random(String name, DType dtype, long seed, long... shape) {
+    /** A tensor uniform with the initializer's standard deviation, from its own stream seeded by (seed, name). */
+    static TensorData random(String name, DType dtype, long seed, long... shape) {
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ name.hashCode());
         // A uniform on [-a, a] has standard deviation a/√3.
         float a = (float) (STD * Math.sqrt(3));
         return fill(name, dtype, shape, () -> (float) ((rnd.nextDouble() * 2 - 1) * a));
     }
 
-    private static TensorData constant(String name, DType dtype, float value, long... shape) {
+    static TensorData constant(String name, DType dtype, float value, long... shape) {
         return fill(name, dtype, shape, () -> value);
     }
 
@@ -183,7 +184,7 @@ record RandomTower(String name, boolean clip, int hidden, int layers, int heads,
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -86,7 +86,24 @@ public final class PlanJob {
         return target.startsWith("qwen") ? 28 : 14;
     }
 
+    /**
+     * The plan's frames without encoding them: what {@code glimpse ask} feeds its own model.
+     *
+     * @param candidates frames sampled for planning
+     * @param warnings   one line each, naming the file (lost time ranges)
+     */
+    public record Selection(VideoInfo video, Plan plan, List<ChosenFrame> frames, int candidates, List<String> warnings) {
+    }
+
     public static Result run(Path video, Options options, Listener listener) {
+        Selection s = select(video, options, listener);
+        TokenSet tokens = encode(s.frames(), patchSizeFor(options.target()));
+        Pipeline.Result reduction = options.reduce() == null ? null : options.reduce().run(tokens, ReduceContext.defaults());
+        return new Result(s.video(), s.plan(), s.frames(), tokens, reduction, s.candidates(), s.warnings());
+    }
+
+    /** Both passes of {@link #run} up to the chosen frames at their planned sizes; {@code options.reduce()} is not used. */
+    public static Selection select(Path video, Options options, Listener listener) {
         PlanRequest request = options.request();
         List<Candidate> candidates = new ArrayList<>();
         List<Double> relevance = new ArrayList<>();
@@ -116,9 +133,7 @@ public final class PlanJob {
         }
         Plan plan = Planner.plan(candidates, request);
         List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), listener);
-        TokenSet tokens = encode(chosen, patchSizeFor(options.target()));
-        Pipeline.Result reduction = options.reduce() == null ? null : options.reduce().run(tokens, ReduceContext.defaults());
-        return new Result(info, plan, chosen, tokens, reduction, candidates.size(), warnings);
+        return new Selection(info, plan, chosen, candidates.size(), warnings);
     }
 
     private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Listener listener) {

@@ -2,6 +2,7 @@ package io.glimpse.cli;
 
 import io.glimpse.io.SafeTensors;
 import io.glimpse.lm.TextTokenizer;
+import io.glimpse.media.SyntheticVideo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ class AskCommandTest {
     static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures").toAbsolutePath().normalize();
     static final Path MODEL = FIXTURES.resolve("llava/llava15");
     static final String IMAGE = FIXTURES.resolve("vision/landscape.png").toString();
+    static final Path ONEVISION = FIXTURES.resolve("llava/onevision");
 
     @TempDir
     Path dir;
@@ -72,6 +74,82 @@ class AskCommandTest {
         assertThat(r.err()).contains("visual rows to the decoder: 16").contains("8 at its last layer");
         assertThat(glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--llm-prune", "nope", "q").code())
                 .isEqualTo(GlimpseCli.USAGE);
+    }
+
+    @Test
+    void aBudgetOnAVideoPlansTheFramesAndTheStatsListThem() throws Exception {
+        Path video = plannedVideo();
+        // 640x360 frames are planned at 384x216 for 196 llava-onevision tokens each, so 400 buys two; the fixture's
+        // 56-px tower then gives 7x7 = 49 tokens a frame, pooled to 4x4 rows, plus the newline.
+        PlanCommandTest.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget", "400",
+                "--method", "uniform", "--max-tokens", "2", "--stats", "What happens?");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("plan: 2 of 6 candidate frames, 392 of 400 llava-onevision tokens")
+                .containsPattern("frame at +\\d+\\.\\d+ s  scene \\d+  clip -?\\d+  384x216  196 tokens")
+                .contains("visual tokens: 98 from the encoder").contains("visual rows to the decoder: 33");
+        assertThat(r.err().lines().filter(l -> l.startsWith("  frame at"))).hasSize(2);
+
+        // three still 2-second scenes: dedup leaves one frame of each for the generous budget
+        PlanCommandTest.Run dedup = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget",
+                "2000", "--method", "uniform", "--dedup", "--max-tokens", "1", "--stats", "What happens?");
+        assertThat(dedup.code()).as(dedup.err()).isZero();
+        assertThat(dedup.err()).contains("plan: 3 of 6 candidate frames, 588 of 2000 llava-onevision tokens");
+
+        PlanCommandTest.Run more = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--plan",
+                "--budget", "800", "--fps", "2", "--reduce", "kcenter:k=20", "--max-tokens", "2", "--stats", "What happens?");
+        assertThat(more.code()).as(more.err()).isZero();
+        assertThat(more.err()).containsPattern("plan: 4 of 1[12] candidate frames, 784 of 800 llava-onevision tokens")
+                .contains("visual tokens: 196 from the encoder").contains("visual rows to the decoder: 21");
+    }
+
+    @Test
+    void planOptionsWithoutAPlanOrAVideoAreUsageErrors() throws Exception {
+        Path video = plannedVideo();
+        String m = ONEVISION.toString();
+        assertThat(glimpse("ask", "--model", m, "--video", video.toString(), "--method", "scenes", "q").err()).contains("add --plan");
+        assertThat(glimpse("ask", "--model", m, "--image", IMAGE, "--plan", "--budget", "400", "q").err()).contains("--video");
+        assertThat(glimpse("ask", "--model", m, "--video", video.toString(), "--plan", "q").err()).contains("--budget");
+        assertThat(glimpse("ask", "--model", m, "--video", video.toString(), "--budget", "400", "--frames", "3", "q").err())
+                .contains("--frames and --plan");
+        assertThat(glimpse("ask", "--model", m, "--video", video.toString(), "--budget", "400", "--query-aware", "q").err())
+                .contains("--scorer");
+        assertThat(glimpse("ask", "--model", m, "--image", IMAGE, "--budget", "4", "q").code()).isEqualTo(GlimpseCli.USAGE);
+        PlanCommandTest.Run badMethod = glimpse("ask", "--model", m, "--video", video.toString(), "--budget", "400", "--method", "best", "q");
+        assertThat(badMethod.code()).isNotZero();
+        assertThat(badMethod.err()).contains("best");
+    }
+
+    @Test
+    void queryAwarePlanningScoresFramesWithTheScorersTextTower() throws Exception {
+        Path scorerDir = io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);
+        PlanCommandTest.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", plannedVideo().toString(), "--budget", "400",
+                "--query-aware", "--scorer", scorerDir.toString(), "--max-tokens", "2", "--stats", "photo of mountains");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("plan: 2 of 6 candidate frames").contains("visual rows to the decoder: 33");
+    }
+
+    @Test
+    void optInRotarySchemesRunOnAVideoAndRefuseInLlmPruning() {
+        for (String scheme : new String[] {"vista", "tclava"}) {
+            PlanCommandTest.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--frames", "1",
+                    "--positions", scheme, "--tc-gamma", "0.5", "--max-tokens", "2", "--stats", "What happens?");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).contains("visual rows to the decoder: 17");
+            PlanCommandTest.Run pruned = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--frames", "1",
+                    "--positions", scheme, "--llm-prune", "fastv", "q");
+            assertThat(pruned.code()).isEqualTo(GlimpseCli.USAGE);
+            assertThat(pruned.err()).contains("do not combine");
+        }
+        assertThat(glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--positions", "mrope", "q").err())
+                .contains("keep, recompact, vista or tclava");
+    }
+
+    private Path plannedVideo() throws Exception {
+        Path file = dir.resolve("scenes.mp4");
+        if (!java.nio.file.Files.exists(file)) {
+            new SyntheticVideo(SyntheticVideo.Spec.hardCuts(640, 360, 10, 3, 2.0, 5)).write(file);
+        }
+        return file;
     }
 
     @Test

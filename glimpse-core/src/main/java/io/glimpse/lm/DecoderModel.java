@@ -21,7 +21,8 @@ import java.util.stream.IntStream;
  *
  * <p>Inputs are embedding rows, so visual tokens can be spliced between text embeddings ({@link #embed}), and
  * every row carries an explicit position id, so pruned sequences can keep their original positions or be
- * re-compacted. Tensor names may carry any of the prefixes {@code model.}, {@code language_model.model.} or
+ * re-compacted. A cache made with a {@link RotaryLayout} applies an opt-in rotary scheme (Vista-LLaMA, TC-LLaVA) to its
+ * prefill and decode steps. Tensor names may carry any of the prefixes {@code model.}, {@code language_model.model.} or
  * {@code model.language_model.} (§1.3); lm_head.weight is used when present, else the embeddings (tied).
  *
  * <p>The model is immutable and may serve several conversations at once, each with its own {@link KvCache}.
@@ -153,7 +154,15 @@ public final class DecoderModel {
 
     /** An empty cache for up to {@code capacity} tokens. */
     public KvCache newCache(int capacity) {
-        return new KvCache(config.layers(), config.kvHeads(), config.headDim(), capacity);
+        return newCache(capacity, null);
+    }
+
+    /**
+     * An empty cache for up to {@code capacity} tokens whose prefill and decode steps follow {@code layout} (an opt-in
+     * rotary scheme; null for plain RoPE).
+     */
+    public KvCache newCache(int capacity, RotaryLayout layout) {
+        return new KvCache(config.layers(), config.kvHeads(), config.headDim(), capacity, layout);
     }
 
     /** Embedding rows [ids.length × hidden] of token ids. */
@@ -255,6 +264,10 @@ public final class DecoderModel {
         if (mask != null && mask.length() != n) {
             throw new IllegalArgumentException("attention mask covers " + mask.length() + " rows, the call has " + n);
         }
+        if (cache.layout != null && pruner != null) {
+            throw new IllegalArgumentException("a cache with a " + cache.layout.kind() + " rotary layout tells rows apart by "
+                    + "position id, which in-LLM pruning does not keep; use one or the other");
+        }
         int[] visibleRows = new int[n];
         Arrays.setAll(visibleRows, r -> mask == null ? r + 1 : mask.visibleEnd(r));
         float[] x = inputs.clone();
@@ -341,16 +354,28 @@ public final class DecoderModel {
         rmsNorm(x, n, w.inputNorm, h);
         float[] qkv = new float[n * qkvw];
         linear(h, n, d, w.qkv, qkvw, w.qkvBias, qkv);
+        RotaryLayout layout = cache.layout;
+        float[] rawQkv = cache.rawKeys != null ? qkv.clone() : null;
         for (int r = 0; r < n; r++) {
-            rope.apply(qkv, r * qkvw, config.heads() + config.kvHeads(), pos[r]);
+            if (layout == null) {
+                rope.apply(qkv, r * qkvw, config.heads() + config.kvHeads(), pos[r]);
+            } else {
+                rope.apply(qkv, r * qkvw, config.heads() + config.kvHeads(), layout.rotation(pos[r]));
+            }
             for (int g = 0; g < config.kvHeads(); g++) {
+                if (rawQkv != null) {
+                    System.arraycopy(rawQkv, r * qkvw + qw + g * hd, cache.rawKeys[l], cache.slot(g, past + r), hd);
+                }
                 System.arraycopy(qkv, r * qkvw + qw + g * hd, cache.keys[l], cache.slot(g, past + r), hd);
                 System.arraycopy(qkv, r * qkvw + qw + kvw + g * hd, cache.values[l], cache.slot(g, past + r), hd);
             }
         }
         cache.length[l] = past + n;
+        if (cache.slotPositions != null) {
+            System.arraycopy(pos, 0, cache.slotPositions, past, n);
+        }
         float[] lastRow = record ? new float[past + n] : null;
-        float[] attended = attention(l, cache, qkv, qkvw, past, visibleRows, lastRow);
+        float[] attended = attention(l, cache, qkv, rawQkv, qkvw, past, pos, visibleRows, lastRow);
         float[] projected = new float[n * d];
         linear(attended, n, qw, w.o, d, w.oBias, projected);
         addInto(x, projected);
@@ -380,16 +405,17 @@ public final class DecoderModel {
      * (past + r for a causal mask). Returns [n × heads·headDim]; adds the last row's head-mean probabilities to {@code lastAttention}
      * unless it is null (summed in head order, so the result does not depend on threads).
      */
-    private float[] attention(int l, KvCache cache, float[] qkv, int qkvw, int past, int[] visibleRows, float[] lastAttention) {
+    private float[] attention(int l, KvCache cache, float[] qkv, float[] rawQkv, int qkvw, int past, int[] pos, int[] visibleRows,
+                              float[] lastAttention) {
         int heads = config.heads();
         int n = visibleRows.length;
         float[] out = new float[n * heads * config.headDim()];
         float[][] lastRows = new float[heads][];
         if (n <= GEMV_ROWS) {
-            IntStream.range(0, heads).parallel().forEach(h -> lastRows[h] = attendByRows(l, cache, qkv, qkvw, past, visibleRows, h, out));
+            IntStream.range(0, heads).parallel().forEach(h -> lastRows[h] = attendByRows(l, cache, qkv, rawQkv, qkvw, past, pos, visibleRows, h, out));
         } else {
             for (int h = 0; h < heads; h++) {
-                lastRows[h] = attendByGemm(l, cache, qkv, qkvw, past, visibleRows, h, out);
+                lastRows[h] = attendByGemm(l, cache, qkv, rawQkv, qkvw, past, pos, visibleRows, h, out);
             }
         }
         if (lastAttention != null) {
@@ -403,7 +429,8 @@ public final class DecoderModel {
     }
 
     /** One head over a few rows with dot products against the cache, reading each key once (decode). */
-    private float[] attendByRows(int l, KvCache cache, float[] qkv, int qkvw, int past, int[] visibleRows, int h, float[] out) {
+    private float[] attendByRows(int l, KvCache cache, float[] qkv, float[] rawQkv, int qkvw, int past, int[] pos, int[] visibleRows,
+                                 int h, float[] out) {
         int n = visibleRows.length;
         int hd = config.headDim();
         int kvOffset = cache.slot(h / config.groupSize(), 0);
@@ -415,6 +442,7 @@ public final class DecoderModel {
             for (int j = 0; j < visible; j++) {
                 p[j] = ops.dot(qkv, r * qkvw + h * hd, cache.keys[l], kvOffset + j * hd, hd) * scale;
             }
+            unrotatedScores(l, cache, rawQkv, r * qkvw + h * hd, pos[r], kvOffset, visible, scale, p, 0);
             Softmax.inPlace(p, 0, visible);
             int o = (r * config.heads() + h) * hd;
             for (int j = 0; j < visible; j++) {
@@ -425,7 +453,8 @@ public final class DecoderModel {
     }
 
     /** One head over many rows: blocks of queries against all visible keys through the GEMM kernel (prefill). */
-    private float[] attendByGemm(int l, KvCache cache, float[] qkv, int qkvw, int past, int[] visibleRows, int h, float[] out) {
+    private float[] attendByGemm(int l, KvCache cache, float[] qkv, float[] rawQkv, int qkvw, int past, int[] pos, int[] visibleRows,
+                                 int h, float[] out) {
         int n = visibleRows.length;
         int hd = config.headDim();
         int heads = config.heads();
@@ -452,6 +481,7 @@ public final class DecoderModel {
                 for (int j = 0; j < visible; j++) {
                     scores[base + j] *= scale;
                 }
+                unrotatedScores(l, cache, rawQkv, (r0 + r) * qkvw + h * hd, pos[r0 + r], kvOffset, visible, scale, scores, base);
                 Softmax.inPlace(scores, base, visible);
                 Arrays.fill(scores, base + visible, base + keys, 0f);
             }
@@ -464,6 +494,23 @@ public final class DecoderModel {
             }
         }
         return last;
+    }
+
+    /**
+     * Under Vista, replaces a text query's scores over visual keys by the plain q·k of the unrotated vectors (a no-op
+     * without raw vectors or for a visual query).
+     */
+    private void unrotatedScores(int l, KvCache cache, float[] rawQkv, int qOffset, int queryPosition, int kvOffset, int visible,
+                                 float scale, float[] scores, int base) {
+        if (rawQkv == null || cache.layout.visual(queryPosition)) {
+            return;
+        }
+        int hd = config.headDim();
+        for (int j = 0; j < visible; j++) {
+            if (cache.layout.unrotated(queryPosition, cache.slotPositions[j])) {
+                scores[base + j] = ops.dot(rawQkv, qOffset, cache.rawKeys[l], kvOffset + j * hd, hd) * scale;
+            }
+        }
     }
 
     private void rmsNorm(float[] x, int rows, float[] weight, float[] out) {
@@ -479,16 +526,7 @@ public final class DecoderModel {
     /** y[rows × out] = x[rows × in] · Wᵀ (+ bias), W stored [out × in] as in the checkpoint. */
     private void linear(float[] x, int rows, int in, float[] w, int outWidth, float[] bias, float[] y) {
         if (rows <= GEMV_ROWS) {
-            int chunks = Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, outWidth / 256));
-            IntStream.range(0, chunks).parallel().forEach(c -> {
-                int j0 = (int) ((long) outWidth * c / chunks);
-                int j1 = (int) ((long) outWidth * (c + 1) / chunks);
-                for (int r = 0; r < rows; r++) {
-                    for (int j = j0; j < j1; j++) {
-                        y[r * outWidth + j] = ops.dot(x, r * in, w, j * in, in);
-                    }
-                }
-            });
+            MatVec.multiplyTransposed(ops, rows, outWidth, in, x, w, y);
         } else {
             gemm.multiplyTransposed(rows, outWidth, in, x, 0, w, 0, y, 0);
         }

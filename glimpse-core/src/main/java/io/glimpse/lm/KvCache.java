@@ -12,9 +12,19 @@ public final class KvCache {
     final float[][] keys;
     final float[][] values;
     final int[] length;
+    /** The opt-in rotary scheme of this conversation, or null. */
+    final RotaryLayout layout;
+    /** Keys before rotation, same layout as {@link #keys}, kept only under Vista for text queries over visual keys. */
+    final float[][] rawKeys;
+    /** Position id of every slot (slots are the same in every layer, as a layout rules out pruning), or null. */
+    final int[] slotPositions;
     private int nextPosition;
 
     KvCache(int layers, int kvHeads, int headDim, int capacity) {
+        this(layers, kvHeads, headDim, capacity, null);
+    }
+
+    KvCache(int layers, int kvHeads, int headDim, int capacity, RotaryLayout layout) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("cache capacity must be positive, got " + capacity);
         }
@@ -28,6 +38,14 @@ public final class KvCache {
         keys = new float[layers][(int) size];
         values = new float[layers][(int) size];
         length = new int[layers];
+        this.layout = layout;
+        rawKeys = layout != null && layout.kind() == RotaryLayout.Kind.VISTA ? new float[layers][(int) size] : null;
+        slotPositions = layout != null ? new int[capacity] : null;
+    }
+
+    /** The rotary scheme the cache was made with, or null for plain RoPE. */
+    public RotaryLayout layout() {
+        return layout;
     }
 
     /** Tokens the cache can hold per layer. */

@@ -49,6 +49,14 @@ public final class Rope {
      * {@code offset} in place, for a token at {@code position}.
      */
     public void apply(float[] x, int offset, int heads, int position) {
+        apply(x, offset, heads, (float) position);
+    }
+
+    /**
+     * As {@link #apply(float[], int, int, int)} at a fractional position (TC-LLaVA's n + γ·t); whole positions below
+     * 2^24 rotate exactly as their int form.
+     */
+    public void apply(float[] x, int offset, int heads, float position) {
         int half = invFreq.length;
         int dh = 2 * half;
         float[] cos = new float[half];

@@ -5,6 +5,7 @@ import io.glimpse.lm.Generation;
 import io.glimpse.lm.KvCache;
 import io.glimpse.lm.LayerPruner;
 import io.glimpse.lm.PositionPolicy;
+import io.glimpse.lm.RotaryLayout;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
 import io.glimpse.reduce.Pipeline;
@@ -34,18 +35,33 @@ public final class Ask {
     }
 
     /**
+     * An opt-in rotary scheme (Vista-LLaMA, TC-LLaVA) made once the visual block's first position id and each visual
+     * row's frame are known.
+     */
+    @FunctionalInterface
+    public interface Rotary {
+        RotaryLayout create(int visualStart, int[] frameOfRow);
+    }
+
+    /**
      * @param images     images, one placeholder each (empty when asking about a video)
      * @param video      video frames, or empty
      * @param pipeline   reduction applied to each image's and to the video's tokens, or null
      * @param positions  position ids of reduced visual tokens
      * @param maxTokens  generation limit
      * @param llmPruning pruning inside the decoder, or null; needs exactly one image or a video
+     * @param rotary     opt-in rotary scheme, or null; needs one visual block, re-compacted positions and no llmPruning
      */
     public record Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
-                          PositionPolicy positions, int maxTokens, Sampler sampler, LlmPruning llmPruning) {
+                          PositionPolicy positions, int maxTokens, Sampler sampler, LlmPruning llmPruning, Rotary rotary) {
         public Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
                        PositionPolicy positions, int maxTokens, Sampler sampler) {
-            this(images, video, prompt, pipeline, positions, maxTokens, sampler, null);
+            this(images, video, prompt, pipeline, positions, maxTokens, sampler, null, null);
+        }
+
+        public Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
+                       PositionPolicy positions, int maxTokens, Sampler sampler, LlmPruning llmPruning) {
+            this(images, video, prompt, pipeline, positions, maxTokens, sampler, llmPruning, null);
         }
 
         public Request {
@@ -59,6 +75,10 @@ public final class Ask {
             }
             if (llmPruning != null && images.size() > 1) {
                 throw new IllegalArgumentException("in-LLM pruning takes one visual block, got " + images.size() + " images");
+            }
+            if (rotary != null && (images.size() > 1 || llmPruning != null || positions != PositionPolicy.RECOMPACT)) {
+                throw new IllegalArgumentException("a rotary scheme needs one visual block, re-compacted positions and no "
+                        + "in-LLM pruning");
             }
         }
     }
@@ -103,6 +123,7 @@ public final class Ask {
         long afterEncode = System.nanoTime();
         List<StageReport> stages = new ArrayList<>();
         List<LlavaModel.Block> blocks = new ArrayList<>();
+        int[] rowFrames = null;
         int encoderTokens = 0;
         for (int i = 0; i < encoded.size(); i++) {
             EncodedFrames e = encoded.get(i);
@@ -116,10 +137,12 @@ public final class Ask {
             boolean reduced = request.pipeline() != null;
             blocks.add(video ? model.videoBlock(tokens, reduced, request.positions())
                     : model.imageBlock(tokens, crops.get(i), reduced, request.positions()));
+            rowFrames = frameOfRows(tokens, blocks.get(blocks.size() - 1).positions().length, reduced);
         }
         long afterReduce = System.nanoTime();
         LlavaModel.Prompt prompt = model.assemble(ids, blocks);
-        KvCache cache = model.decoder().newCache(prompt.ids().length + request.maxTokens());
+        RotaryLayout layout = request.rotary() == null ? null : request.rotary().create(model.firstPlaceholder(ids), rowFrames);
+        KvCache cache = model.decoder().newCache(prompt.ids().length + request.maxTokens(), layout);
         int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
         LayerPruner pruner = null;
         if (request.llmPruning() != null) {
@@ -127,7 +150,8 @@ public final class Ask {
             // The video's trailing image_newline is not a visual token to rank.
             pruner = request.llmPruning().create(model.decoder().config().layers(), first, visualRows - (video ? 1 : 0));
         }
-        float[] logits = model.decoder().forward(cache, prompt.inputs(), prompt.positions(), 1, pruner);
+        float[] logits = model.decoder().forward(cache, prompt.inputs(), prompt.positions(), 1, pruner,
+                layout == null ? null : layout.promptMask(prompt.ids().length));
         int lastLayerRows = cache.length(model.decoder().config().layers() - 1);
         long prefilled = System.nanoTime();
         TextStream text = new TextStream(model.tokenizer());
@@ -146,5 +170,19 @@ public final class Ask {
                 visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
                 prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt);
         return new Answer(g.tokens(), g.stopped(), stats);
+    }
+
+    /**
+     * The frame of each of a block's rows: a reduced set's token frames, or equal shares of the pooled rows per frame;
+     * a trailing row beyond them (the video's image_newline) belongs to the last frame.
+     */
+    private static int[] frameOfRows(TokenSet tokens, int rows, boolean reduced) {
+        int[] frames = new int[rows];
+        int perFrame = Math.max(1, rows / tokens.frameCount());
+        for (int r = 0; r < rows; r++) {
+            int f = reduced ? tokens.frame(Math.min(r, tokens.size() - 1)) : r / perFrame;
+            frames[r] = Math.min(f, tokens.frameCount() - 1);
+        }
+        return frames;
     }
 }

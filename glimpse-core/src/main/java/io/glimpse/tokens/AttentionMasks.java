@@ -29,18 +29,27 @@ public final class AttentionMasks {
      * @throws IllegalArgumentException when the tokens are not grouped by frame (a frame's tokens must be contiguous)
      */
     public static AttentionMask frameBlockCausal(int textBefore, TokenSet tokens, int textAfter) {
+        int[] frames = new int[tokens.size()];
+        for (int t = 0; t < frames.length; t++) {
+            frames[t] = tokens.frame(t);
+        }
+        return frameBlockCausal(textBefore, frames, textAfter);
+    }
+
+    /** As {@link #frameBlockCausal(int, TokenSet, int)} for visual rows whose frames are {@code frameOfRow}. */
+    public static AttentionMask frameBlockCausal(int textBefore, int[] frameOfRow, int textAfter) {
         if (textBefore < 0 || textAfter < 0) {
             throw new IllegalArgumentException("text lengths must be non-negative, got " + textBefore + " and " + textAfter);
         }
-        int n = tokens.size();
+        int n = frameOfRow.length;
         int[] end = causalEnds(textBefore + n + textAfter);
         int blockStart = 0;
         for (int t = 1; t <= n; t++) {
-            if (t < n && tokens.frame(t) < tokens.frame(t - 1)) {
-                throw new IllegalArgumentException("token " + t + " of frame " + tokens.frame(t) + " follows a token of frame "
-                        + tokens.frame(t - 1) + "; a frame-block mask needs tokens grouped by frame");
+            if (t < n && frameOfRow[t] < frameOfRow[t - 1]) {
+                throw new IllegalArgumentException("token " + t + " of frame " + frameOfRow[t] + " follows a token of frame "
+                        + frameOfRow[t - 1] + "; a frame-block mask needs tokens grouped by frame");
             }
-            if (t == n || tokens.frame(t) != tokens.frame(blockStart)) {
+            if (t == n || frameOfRow[t] != frameOfRow[blockStart]) {
                 for (int i = blockStart; i < t; i++) {
                     end[textBefore + i] = textBefore + t;
                 }
