@@ -36,4 +36,12 @@ public final class ScalarVectorOps implements VectorOps {
         }
         return s;
     }
+
+    @Override
+    public void sigmoidGate(float[] x, int xo, int n, float a, float b) {
+        for (int i = xo; i < xo + n; i++) {
+            double v = x[i];
+            x[i] = (float) (v / (1.0 + Math.exp(-v * (a + b * v * v))));
+        }
+    }
 }

@@ -22,6 +22,13 @@ public interface VectorOps {
      */
     float expShifted(float[] x, int xo, int n, float shift);
 
+    /**
+     * x[xo+i] = x·σ(x·(a + b·x²)) for i in [0,n): the sigmoid-gated activations, SiLU (a = 1, b = 0), CLIP's
+     * quick_gelu (a = 1.702, b = 0) and the tanh GELU (a = 2√(2/π), b = 0.044715·a, since ½(1 + tanh u) = σ(2u)).
+     * The vector path uses the exponential of {@link #expShifted}.
+     */
+    void sigmoidGate(float[] x, int xo, int n, float a, float b);
+
     static VectorOps get() {
         return VectorOpsProvider.instance();
     }
