@@ -62,6 +62,51 @@ final class OpenBlasGemm implements Gemm {
         compute(false, m, n, k, a, aOffset, b, bOffset, c, cOffset);
     }
 
+    /** B copied once into its own native buffer, which JavaCPP frees when the matrix becomes unreachable. */
+    @Override
+    public Prepared prepareTransposed(int n, int k, float[] b, int bOffset) {
+        Gemm.checkShapes(0, n, k, b, 0, b, bOffset, b, 0);
+        FloatPointer p = new FloatPointer(Math.max(1L, (long) n * k));
+        p.put(b, bOffset, n * k);
+        return new NativeMatrix(this, p, n, k);
+    }
+
+    /** Only A and C cross JNI; rows of A are tiled as in the unprepared form so the scratch stays bounded. */
+    @Override
+    public void multiplyTransposed(int m, float[] a, int aOffset, Prepared b, float[] c, int cOffset) {
+        NativeMatrix w = PreparedMatrix.of(this, b, NativeMatrix.class);
+        int n = w.rows();
+        int k = w.cols();
+        Gemm.checkShapes(m, a, aOffset, b, c, cOffset);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            Arrays.fill(c, cOffset, cOffset + m * n, 0f);
+            return;
+        }
+        int rows = (int) Math.max(1, Math.min(m, tileFloats / Math.max(k, n)));
+        Scratch s = SCRATCH.get();
+        FloatPointer pa = s.a((long) rows * k);
+        FloatPointer pc = s.c((long) rows * n);
+        for (int i0 = 0; i0 < m; i0 += rows) {
+            int mr = Math.min(rows, m - i0);
+            pa.position(0).put(a, aOffset + i0 * k, mr * k);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mr, n, k, 1f, pa.position(0), k, w.data, k, 0f,
+                    pc.position(0), n);
+            pc.get(c, cOffset + i0 * n, mr * n);
+        }
+    }
+
+    private static final class NativeMatrix extends PreparedMatrix {
+        final FloatPointer data;
+
+        NativeMatrix(Gemm owner, FloatPointer data, int rows, int cols) {
+            super(owner, rows, cols);
+            this.data = data;
+        }
+    }
+
     private void compute(boolean bTransposed, int m, int n, int k, float[] a, int aOffset, float[] b, int bOffset,
                          float[] c, int cOffset) {
         if (m == 0 || n == 0) {

@@ -1,11 +1,14 @@
 package io.glimpse.vision;
 
 import io.glimpse.tensor.Softmax;
+import io.glimpse.tensor.VectorOps;
 
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /** Row-wise kernels of the transformer layers, float storage with double accumulation; rows run in parallel. */
 final class Kernels {
+    private static final VectorOps OPS = VectorOps.get();
     private Kernels() {
     }
 
@@ -33,11 +36,39 @@ final class Kernels {
     /** Adds bias (width d) to each of n rows starting at offset. */
     static void addBias(float[] x, int offset, int n, int d, float[] bias) {
         for (int r = 0; r < n; r++) {
-            int o = offset + r * d;
-            for (int k = 0; k < d; k++) {
-                x[o + k] += bias[k];
-            }
+            OPS.axpy(1f, bias, 0, x, offset + r * d, d);
         }
+    }
+
+    /**
+     * x = (x + bias) + residual over n rows of width d, rounded after each add as the separate torch ops are;
+     * blocks of rows run in parallel.
+     */
+    static void addBiasAndResidual(float[] x, int n, int d, float[] bias, float[] residual) {
+        rowBlocks(n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                OPS.axpy(1f, bias, 0, x, r * d, d);
+                OPS.axpy(1f, residual, r * d, x, r * d, d);
+            }
+        });
+    }
+
+    /** Work on rows [r0, r1). */
+    interface RowBlock {
+        void run(int r0, int r1);
+    }
+
+    /**
+     * Splits n rows into one contiguous block per worker of the common pool (plus the caller) and runs them in
+     * parallel: few, large tasks, because a parallel region costs a wake-up of every worker.
+     */
+    static void rowBlocks(int n, RowBlock body) {
+        int blocks = Math.max(1, Math.min(n, ForkJoinPool.getCommonPoolParallelism() + 1));
+        if (blocks == 1) {
+            body.run(0, n);
+            return;
+        }
+        IntStream.range(0, blocks).parallel().forEach(b -> body.run((int) ((long) n * b / blocks), (int) ((long) n * (b + 1) / blocks)));
     }
 
     /**
