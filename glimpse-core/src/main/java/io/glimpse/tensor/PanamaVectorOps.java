@@ -59,6 +59,44 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
+    public float sum(float[] x, int xo, int n) {
+        int i = 0;
+        float s = 0;
+        if (n > 2 * LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            int bound2 = n - 2 * LANES;
+            for (; i <= bound2; i += 2 * LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, xo + i));
+                acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, xo + i + LANES));
+            }
+            s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            s += x[xo + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float max(float[] x, int xo, int n) {
+        int i = 0;
+        float m = Float.NEGATIVE_INFINITY;
+        if (n > 2 * LANES) {
+            FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(SPECIES, x, xo + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[xo + i]);
+        }
+        return m;
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
         if (n > 2 * LANES) {

@@ -12,6 +12,12 @@ public interface VectorOps {
     /** Sum of a[ao+i]^2 for i in [0,n). */
     float sumSquares(float[] a, int ao, int n);
 
+    /** Sum of x[xo+i] for i in [0,n). */
+    float sum(float[] x, int xo, int n);
+
+    /** Maximum of x[xo+i] for i in [0,n): NaN if any is NaN, −∞ when n = 0. */
+    float max(float[] x, int xo, int n);
+
     /** y[yo+i] += alpha * x[xo+i] for i in [0,n). */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 

@@ -12,23 +12,23 @@ final class Kernels {
     private Kernels() {
     }
 
-    /** torch.nn.LayerNorm over each of n rows of width d, in place: biased variance, (x − mean)/√(var + eps)·w + b. */
+    /**
+     * torch.nn.LayerNorm over each of n rows of width d, in place: biased variance, (x − mean)/√(var + eps)·w + b.
+     * Float arithmetic on the vector kernels with two passes (mean, then squared deviations), as torch's CPU kernel
+     * does in float; blocks of rows run in parallel.
+     */
     static void layerNorm(float[] x, int n, int d, float[] weight, float[] bias, double eps) {
-        IntStream.range(0, n).parallel().forEach(r -> {
-            int o = r * d;
-            double mean = 0;
-            for (int k = 0; k < d; k++) {
-                mean += x[o + k];
-            }
-            mean /= d;
-            double var = 0;
-            for (int k = 0; k < d; k++) {
-                double c = x[o + k] - mean;
-                var += c * c;
-            }
-            double inv = 1.0 / Math.sqrt(var / d + eps);
-            for (int k = 0; k < d; k++) {
-                x[o + k] = (float) ((x[o + k] - mean) * inv * weight[k] + bias[k]);
+        rowBlocks(n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * d;
+                float mean = OPS.sum(x, o, d) / d;
+                for (int k = o; k < o + d; k++) {
+                    x[k] -= mean;
+                }
+                float inv = (float) (1.0 / Math.sqrt(OPS.sumSquares(x, o, d) / d + eps));
+                for (int k = 0; k < d; k++) {
+                    x[o + k] = x[o + k] * inv * weight[k] + bias[k];
+                }
             }
         });
     }
@@ -78,8 +78,15 @@ final class Kernels {
      */
     static void softmaxRow(float[] row, int offset, int n, int width, float scale, float[] bias) {
         java.util.Arrays.fill(row, offset + n, offset + width, 0f);
-        for (int j = 0; j < n; j++) {
-            row[offset + j] = row[offset + j] * scale + (bias == null ? 0f : bias[j]);
+        // Two plain loops rather than one with a branch, so the JIT vectorises them.
+        if (bias == null) {
+            for (int j = offset; j < offset + n; j++) {
+                row[j] *= scale;
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                row[offset + j] = row[offset + j] * scale + bias[j];
+            }
         }
         Softmax.inPlace(row, offset, n);
     }

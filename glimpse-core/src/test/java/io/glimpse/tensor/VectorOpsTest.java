@@ -146,6 +146,30 @@ class VectorOpsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void sumAndMaxMatchTheScalarDefinitionsAtOffsets(int size) {
+        Random rnd = new Random(13L * size);
+        float[] x = random(rnd, size, 4);
+        x[4 + rnd.nextInt(size)] = 3.5f;
+        x[0] = 100f;
+        double exact = 0;
+        for (int i = 0; i < size; i++) {
+            exact += x[4 + i];
+        }
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            close(ops.sum(x, 4, size), (float) exact, size);
+            assertThat(ops.max(x, 4, size)).isEqualTo(3.5f);
+            assertThat(ops.max(x, 4, 0)).isEqualTo(Float.NEGATIVE_INFINITY);
+            float[] withNaN = x.clone();
+            withNaN[4 + size - 1] = Float.NaN;
+            assertThat(ops.max(withNaN, 4, size)).isNaN();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void dotAndSumSquaresAgreeOnRandomInputsAtOffsets(int size) {
         assumeTrue(panama != null, "Vector API not available");
         Random rnd = new Random(size);
