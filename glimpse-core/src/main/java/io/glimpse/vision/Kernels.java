@@ -6,9 +6,10 @@ import io.glimpse.tensor.VectorOps;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
-/** Row-wise kernels of the transformer layers, float storage with double accumulation; rows run in parallel. */
+/** Row-wise kernels of the transformer layers in float on the vector kernels; blocks of rows run in parallel. */
 final class Kernels {
     private static final VectorOps OPS = VectorOps.get();
+
     private Kernels() {
     }
 
@@ -68,12 +69,13 @@ final class Kernels {
             body.run(0, n);
             return;
         }
-        IntStream.range(0, blocks).parallel().forEach(b -> body.run((int) ((long) n * b / blocks), (int) ((long) n * (b + 1) / blocks)));
+        IntStream.range(0, blocks).parallel()
+                .forEach(b -> body.run((int) ((long) n * b / blocks), (int) ((long) n * (b + 1) / blocks)));
     }
 
     /**
      * Softmax of row[offset .. offset+n) scaled by {@code scale}, plus an optional additive per-column bias, with the
-     * maximum subtracted first as torch does; the sum is accumulated in double. Columns [n, width) are masked
+     * maximum subtracted first as torch does (exponentials and sum on the vector kernels). Columns [n, width) are masked
      * (causal attention) and get probability 0.
      */
     static void softmaxRow(float[] row, int offset, int n, int width, float scale, float[] bias) {
