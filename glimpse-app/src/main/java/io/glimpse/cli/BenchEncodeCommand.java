@@ -174,70 +174,68 @@ final class BenchEncodeCommand implements Callable<Integer> {
      * operands of one layer reused for every layer (outputs go to
      * scratch so the inputs keep their scale): the patch GEMM, then per layer the fused q/k/v projection, QKᵀ
      * and AV of every head, the output projection and both MLP matrices. Their FLOPs are {@link RandomTower#flops()}.
+     * Weights are prepared for the backend once, as the tower's are, so both sides pay the same for them.
      */
     private static final class LayerGemms {
         private final Gemm gemm = Gemm.get();
         private final int n;
         private final int t;
-        private final int d;
         private final int dh;
         private final int heads;
-        private final int mlp;
-        private final int kdim;
         private final int layers;
         private final float[] patches;
-        private final float[] patchW;
+        private final Gemm.Prepared patchW;
         private final float[] x;
         private final float[] y;
-        private final float[] qkvW;
+        private final Gemm.Prepared qkvW;
         private final float[] qkv;
         private final float[] q;
         private final float[] k;
         private final float[] probs;
         private final float[] o;
-        private final float[] outW;
-        private final float[] fc1W;
+        private final Gemm.Prepared outW;
+        private final Gemm.Prepared fc1W;
         private final float[] mid;
-        private final float[] fc2W;
+        private final Gemm.Prepared fc2W;
 
         LayerGemms(RandomTower s, long seed) {
             SplittableRandom rnd = new SplittableRandom(seed);
             int g = s.image() / s.patch();
             n = g * g;
             t = s.tokens();
-            d = s.hidden();
+            int d = s.hidden();
             heads = s.heads();
             dh = d / heads;
-            mlp = s.mlp();
-            kdim = 3 * s.patch() * s.patch();
+            int mlp = s.mlp();
+            int kdim = 3 * s.patch() * s.patch();
             layers = s.layers();
             patches = random(rnd, n * kdim);
-            patchW = random(rnd, d * kdim);
+            patchW = gemm.prepareTransposed(d, kdim, random(rnd, d * kdim), 0);
             x = random(rnd, t * d);
             y = new float[t * d];
-            qkvW = random(rnd, 3 * d * d);
+            qkvW = gemm.prepareTransposed(3 * d, d, random(rnd, 3 * d * d), 0);
             qkv = new float[t * 3 * d];
             q = random(rnd, t * dh);
             k = random(rnd, t * dh);
             probs = new float[t * t];
             o = new float[t * dh];
-            outW = random(rnd, d * d);
-            fc1W = random(rnd, mlp * d);
+            outW = gemm.prepareTransposed(d, d, random(rnd, d * d), 0);
+            fc1W = gemm.prepareTransposed(mlp, d, random(rnd, mlp * d), 0);
             mid = new float[t * mlp];
-            fc2W = random(rnd, d * mlp);
+            fc2W = gemm.prepareTransposed(d, mlp, random(rnd, d * mlp), 0);
         }
 
         void run() {
-            gemm.multiplyTransposed(n, d, kdim, patches, 0, patchW, 0, y, 0);
+            gemm.multiplyTransposed(n, patches, 0, patchW, y, 0);
             for (int l = 0; l < layers; l++) {
-                gemm.multiplyTransposed(t, 3 * d, d, x, 0, qkvW, 0, qkv, 0);
+                gemm.multiplyTransposed(t, x, 0, qkvW, qkv, 0);
                 for (int h = 0; h < heads; h++) {
                     gemm.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
                     gemm.multiply(t, dh, t, probs, 0, k, 0, o, 0);
                 }
-                gemm.multiplyTransposed(t, d, d, x, 0, outW, 0, qkv, 0);
-                gemm.multiplyTransposed(t, mlp, d, x, 0, fc1W, 0, mid, 0);
-                gemm.multiplyTransposed(t, d, mlp, mid, 0, fc2W, 0, y, 0);
+                gemm.multiplyTransposed(t, x, 0, outW, qkv, 0);
+                gemm.multiplyTransposed(t, x, 0, fc1W, mid, 0);
+                gemm.multiplyTransposed(t, mid, 0, fc2W, y, 0);
             }
         }
 

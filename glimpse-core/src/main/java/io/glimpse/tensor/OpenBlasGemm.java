@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -19,12 +20,16 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * such as a fused weight; copying only the addressed slices costs O(mk + nk + mn) against the product's O(mnk). Large products are tiled over rows
  * and columns of C so the scratch stays bounded ({@link #TILE_FLOATS} per operand) however big the call.
  *
- * <p>OpenBLAS keeps one process-wide thread pool; loading this class sizes it to the available processors.
- * Loaded reflectively by {@link GemmProvider}, so a missing jar or native library only means falling back.
+ * <p>OpenBLAS runs single-threaded (see {@link #loadNatives}); products big enough are split over the available
+ * processors in Java. Loaded reflectively by {@link GemmProvider}, so a missing jar or native library only means falling back.
  */
 final class OpenBlasGemm implements Gemm {
     /** Floats per scratch operand (16 MB): a 4096×1024 weight or 1024 rows of A at k = 4096 fit whole. */
     static final long TILE_FLOATS = 1L << 22;
+    /** Below this many flops a second thread costs more than it saves. */
+    private static final double PARALLEL_MIN_FLOPS = 1 << 21;
+    /** Rows each thread needs for a row split to keep sgemm efficient; fewer rows split the columns instead. */
+    private static final int MIN_ROWS_PER_PART = 32;
     private static final int THREADS = loadNatives();
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -43,27 +48,53 @@ final class OpenBlasGemm implements Gemm {
         this.tileFloats = tileFloats;
     }
 
+    /**
+     * OpenBLAS itself runs single-threaded: its own pool spins and yields between the phases of a product, which on
+     * a busy machine made a 577×577×64 attention product 12× slower on two threads than on one (23 ms against
+     * 1.9 ms, measured), and concurrent callers would queue for that one pool. Parallelism comes from {@link #run}
+     * splitting C over Java threads instead, which also lets attention heads run side by side.
+     */
     private static int loadNatives() {
         Loader.load(openblas_nolapack.class);
-        int threads = Runtime.getRuntime().availableProcessors();
-        openblas_nolapack.blas_set_num_threads(threads);
-        return threads;
+        openblas_nolapack.blas_set_num_threads(1);
+        return Runtime.getRuntime().availableProcessors();
     }
 
     @Override
     public void multiplyTransposed(int m, int n, int k, float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset) {
         Gemm.checkShapes(m, n, k, a, aOffset, b, bOffset, c, cOffset);
-        compute(true, m, n, k, a, aOffset, b, bOffset, c, cOffset);
+        run(m, n, k, a, aOffset, new HeapB(b, bOffset, true), c, cOffset);
     }
 
     @Override
     public void multiply(int m, int n, int k, float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset) {
         Gemm.checkShapes(m, n, k, a, aOffset, b, bOffset, c, cOffset);
-        compute(false, m, n, k, a, aOffset, b, bOffset, c, cOffset);
+        run(m, n, k, a, aOffset, new HeapB(b, bOffset, false), c, cOffset);
     }
 
-    private void compute(boolean bTransposed, int m, int n, int k, float[] a, int aOffset, float[] b, int bOffset,
-                         float[] c, int cOffset) {
+    /** B copied once into its own native buffer, which JavaCPP frees when the matrix becomes unreachable. */
+    @Override
+    public Prepared prepareTransposed(int n, int k, float[] b, int bOffset) {
+        Gemm.checkShapes(0, n, k, b, 0, b, bOffset, b, 0);
+        FloatPointer p = new FloatPointer(Math.max(1L, (long) n * k));
+        p.put(b, bOffset, n * k);
+        return new NativeMatrix(this, p, n, k);
+    }
+
+    /** Only A and C cross JNI. */
+    @Override
+    public void multiplyTransposed(int m, float[] a, int aOffset, Prepared b, float[] c, int cOffset) {
+        NativeMatrix w = PreparedMatrix.of(this, b, NativeMatrix.class);
+        Gemm.checkShapes(m, a, aOffset, b, c, cOffset);
+        run(m, w.rows(), w.cols(), a, aOffset, w, c, cOffset);
+    }
+
+    /**
+     * Splits C into one block of rows (or, when there are too few rows, of columns) per thread and computes the
+     * blocks concurrently, each by a single-threaded sgemm on its own scratch. The split depends only on the sizes
+     * and the thread count, and each element is one sgemm's sum over k, so results are reproducible.
+     */
+    private void run(int m, int n, int k, float[] a, int aOffset, BSource b, float[] c, int cOffset) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -72,38 +103,97 @@ final class OpenBlasGemm implements Gemm {
             Arrays.fill(c, cOffset, cOffset + m * n, 0f);
             return;
         }
-        int cols = (int) Math.max(1, Math.min(n, tileFloats / k));
-        int rows = (int) Math.max(1, Math.min(m, tileFloats / Math.max(k, cols)));
+        boolean byRows = m >= MIN_ROWS_PER_PART * THREADS || m >= n;
+        int extent = byRows ? m : n;
+        int parts = 2.0 * m * n * k < PARALLEL_MIN_FLOPS ? 1 : Math.min(THREADS, extent);
+        if (parts == 1) {
+            block(m, n, k, a, aOffset, b, c, cOffset, 0, m, 0, n);
+            return;
+        }
+        IntStream.range(0, parts).parallel().forEach(t -> {
+            int from = (int) ((long) extent * t / parts);
+            int to = (int) ((long) extent * (t + 1) / parts);
+            if (byRows) {
+                block(m, n, k, a, aOffset, b, c, cOffset, from, to, 0, n);
+            } else {
+                block(m, n, k, a, aOffset, b, c, cOffset, 0, m, from, to);
+            }
+        });
+    }
+
+    /** C[r0..r1, j0..j1) of the whole product, tiled so the calling thread's scratch stays bounded. */
+    private void block(int m, int n, int k, float[] a, int aOffset, BSource b, float[] c, int cOffset,
+                       int r0, int r1, int j0, int j1) {
+        int width = j1 - j0;
+        int cols = b instanceof NativeMatrix ? width : (int) Math.max(1, Math.min(width, tileFloats / k));
+        int rows = (int) Math.max(1, Math.min(r1 - r0, tileFloats / Math.max(k, cols)));
         Scratch s = SCRATCH.get();
         FloatPointer pa = s.a((long) rows * k);
-        FloatPointer pb = s.b((long) cols * k);
         FloatPointer pc = s.c((long) rows * cols);
         int loadedRow = -1;
-        for (int j0 = 0; j0 < n; j0 += cols) {
-            int nc = Math.min(cols, n - j0);
-            if (bTransposed) {
-                pb.position(0).put(b, bOffset + j0 * k, nc * k);
-            } else {
-                for (int p = 0; p < k; p++) {
-                    pb.position((long) p * nc).put(b, bOffset + p * n + j0, nc);
-                }
-            }
-            for (int i0 = 0; i0 < m; i0 += rows) {
-                int mr = Math.min(rows, m - i0);
+        for (int jt = j0; jt < j1; jt += cols) {
+            int nc = Math.min(cols, j1 - jt);
+            FloatPointer pb = b.columns(s, n, k, jt, nc);
+            int ldb = b.transposed() ? k : nc;
+            for (int i0 = r0; i0 < r1; i0 += rows) {
+                int mr = Math.min(rows, r1 - i0);
                 if (loadedRow != i0) {
                     pa.position(0).put(a, aOffset + i0 * k, mr * k);
                     loadedRow = i0;
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, bTransposed ? CblasTrans : CblasNoTrans, mr, nc, k,
-                        1f, pa.position(0), k, pb.position(0), bTransposed ? k : nc, 0f, pc.position(0), nc);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, b.transposed() ? CblasTrans : CblasNoTrans, mr, nc, k,
+                        1f, pa.position(0), k, pb, ldb, 0f, pc.position(0), nc);
                 if (nc == n) {
                     pc.get(c, cOffset + i0 * n, mr * n);
                 } else {
                     for (int r = 0; r < mr; r++) {
-                        pc.position((long) r * nc).get(c, cOffset + (i0 + r) * n + j0, nc);
+                        pc.position((long) r * nc).get(c, cOffset + (i0 + r) * n + jt, nc);
                     }
                 }
             }
+        }
+    }
+
+    /** Where B's columns [j0, j0+nc) of C come from: a Java array copied per call, or a prepared native matrix. */
+    private interface BSource {
+        boolean transposed();
+
+        /** A native pointer to B's part for columns [j0, j0+nc), laid out with leading dimension k (transposed) or nc. */
+        FloatPointer columns(Scratch s, int n, int k, int j0, int nc);
+    }
+
+    private record HeapB(float[] b, int offset, boolean transposed) implements BSource {
+        @Override
+        public FloatPointer columns(Scratch s, int n, int k, int j0, int nc) {
+            FloatPointer pb = s.b((long) nc * k);
+            if (transposed) {
+                pb.position(0).put(b, offset + j0 * k, nc * k);
+            } else {
+                for (int p = 0; p < k; p++) {
+                    pb.position((long) p * nc).put(b, offset + p * n + j0, nc);
+                }
+            }
+            return pb.position(0);
+        }
+    }
+
+    private static final class NativeMatrix extends PreparedMatrix implements BSource {
+        final FloatPointer data;
+
+        NativeMatrix(Gemm owner, FloatPointer data, int rows, int cols) {
+            super(owner, rows, cols);
+            this.data = data;
+        }
+
+        @Override
+        public boolean transposed() {
+            return true;
+        }
+
+        /** A fresh view: threads share the matrix, so its own position must never move. */
+        @Override
+        public FloatPointer columns(Scratch s, int n, int k, int j0, int nc) {
+            return new FloatPointer(data).position((long) j0 * k);
         }
     }
 

@@ -48,6 +48,27 @@ final class PanamaGemm implements Gemm {
         if (m == 0 || n == 0) {
             return;
         }
+        run(m, n, k, a, aOffset, packTransposed(n, k, b, bOffset), c, cOffset);
+    }
+
+    /** B packed once into the column panels the micro-kernel reads. */
+    @Override
+    public Prepared prepareTransposed(int n, int k, float[] b, int bOffset) {
+        Gemm.checkShapes(0, n, k, b, 0, b, bOffset, b, 0);
+        return new PackedMatrix(this, packTransposed(n, k, b, bOffset), n, k);
+    }
+
+    @Override
+    public void multiplyTransposed(int m, float[] a, int aOffset, Prepared b, float[] c, int cOffset) {
+        PackedMatrix w = PreparedMatrix.of(this, b, PackedMatrix.class);
+        Gemm.checkShapes(m, a, aOffset, b, c, cOffset);
+        if (m == 0 || w.rows() == 0) {
+            return;
+        }
+        run(m, w.rows(), w.cols(), a, aOffset, w.panels, c, cOffset);
+    }
+
+    private static float[] packTransposed(int n, int k, float[] b, int bOffset) {
         float[] packed = new float[panels(n) * k * NR];
         for (int j = 0; j < n; j++) {
             int dst = (j / NR) * k * NR + j % NR;
@@ -56,7 +77,16 @@ final class PanamaGemm implements Gemm {
                 packed[dst + p * NR] = b[src + p];
             }
         }
-        run(m, n, k, a, aOffset, packed, c, cOffset);
+        return packed;
+    }
+
+    private static final class PackedMatrix extends PreparedMatrix {
+        final float[] panels;
+
+        PackedMatrix(Gemm owner, float[] panels, int rows, int cols) {
+            super(owner, rows, cols);
+            this.panels = panels;
+        }
     }
 
     @Override

@@ -59,6 +59,44 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
+    public float sum(float[] x, int xo, int n) {
+        int i = 0;
+        float s = 0;
+        if (n > 2 * LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            int bound2 = n - 2 * LANES;
+            for (; i <= bound2; i += 2 * LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, xo + i));
+                acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, xo + i + LANES));
+            }
+            s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            s += x[xo + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float max(float[] x, int xo, int n) {
+        int i = 0;
+        float m = Float.NEGATIVE_INFINITY;
+        if (n > 2 * LANES) {
+            FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(SPECIES, x, xo + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[xo + i]);
+        }
+        return m;
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
         if (n > 2 * LANES) {
@@ -96,6 +134,26 @@ final class PanamaVectorOps implements VectorOps {
         return s;
     }
 
+    @Override
+    public void sigmoidGate(float[] x, int xo, int n, float a, float b) {
+        int i = 0;
+        if (n > 2 * LANES) {
+            FloatVector va = FloatVector.broadcast(SPECIES, a);
+            FloatVector vb = FloatVector.broadcast(SPECIES, b);
+            FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, xo + i);
+                FloatVector z = v.mul(v).fma(vb, va).mul(v);
+                v.div(exp(z.neg()).add(one)).intoArray(x, xo + i);
+            }
+        }
+        for (; i < n; i++) {
+            double v = x[xo + i];
+            x[xo + i] = (float) (v / (1.0 + Math.exp(-v * (a + b * v * v))));
+        }
+    }
+
     /**
      * exp from IEEE adds, multiplies and FMAs only (Cephes expf: x = k·ln2 + r with |r| ≤ ln2/2, a degree-6
      * polynomial for e^r, then 2^k applied in two halves so overflow and gradual underflow come out right).
@@ -104,8 +162,10 @@ final class PanamaVectorOps implements VectorOps {
      */
     private static FloatVector exp(FloatVector x) {
         FloatVector v = x.lanewise(VectorOperators.MAX, -104f).lanewise(VectorOperators.MIN, 89f);
-        FloatVector k = v.fma(FloatVector.broadcast(SPECIES, 1.44269504088896341f), FloatVector.broadcast(SPECIES, ROUNDER))
-                .sub(ROUNDER);
+        // k = round(v·log2 e) lands in the low mantissa bits of t, so its integer comes from the bits: JDK 17's C2
+        // has no vector F2I conversion, and Vector.convert(F2I) there runs lane by lane on boxed vectors.
+        FloatVector t = v.fma(FloatVector.broadcast(SPECIES, 1.44269504088896341f), FloatVector.broadcast(SPECIES, ROUNDER));
+        FloatVector k = t.sub(ROUNDER);
         FloatVector r = k.fma(FloatVector.broadcast(SPECIES, -0.693359375f), v)
                 .add(k.mul(2.12194440e-4f));
         FloatVector p = FloatVector.broadcast(SPECIES, 1.9875691500e-4f);
@@ -115,7 +175,7 @@ final class PanamaVectorOps implements VectorOps {
         p = p.fma(r, FloatVector.broadcast(SPECIES, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(SPECIES, 5.0000001201e-1f));
         FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector ki = (IntVector) k.convert(VectorOperators.F2I, 0);
+        IntVector ki = t.reinterpretAsInts().sub(ROUNDER_BITS);
         IntVector half = ki.lanewise(VectorOperators.ASHR, 1);
         FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector scale2 = ki.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -124,4 +184,5 @@ final class PanamaVectorOps implements VectorOps {
 
     /** 1.5·2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
     private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
 }

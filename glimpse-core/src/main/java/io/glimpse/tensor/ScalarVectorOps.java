@@ -21,6 +21,24 @@ public final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
+    public float sum(float[] x, int xo, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += x[xo + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float max(float[] x, int xo, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, x[xo + i]);
+        }
+        return m;
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] += alpha * x[xo + i];
@@ -35,5 +53,13 @@ public final class ScalarVectorOps implements VectorOps {
             s += x[xo + i];
         }
         return s;
+    }
+
+    @Override
+    public void sigmoidGate(float[] x, int xo, int n, float a, float b) {
+        for (int i = xo; i < xo + n; i++) {
+            double v = x[i];
+            x[i] = (float) (v / (1.0 + Math.exp(-v * (a + b * v * v))));
+        }
     }
 }

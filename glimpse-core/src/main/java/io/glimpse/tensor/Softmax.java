@@ -12,10 +12,7 @@ public final class Softmax {
         if (length <= 0) {
             throw new IllegalArgumentException("softmax over " + length + " values");
         }
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = offset; i < offset + length; i++) {
-            max = Math.max(max, x[i]);
-        }
+        float max = OPS.max(x, offset, length);
         float inv = 1f / OPS.expShifted(x, offset, length, max);
         for (int i = offset; i < offset + length; i++) {
             x[i] *= inv;

@@ -12,6 +12,12 @@ public interface VectorOps {
     /** Sum of a[ao+i]^2 for i in [0,n). */
     float sumSquares(float[] a, int ao, int n);
 
+    /** Sum of x[xo+i] for i in [0,n). */
+    float sum(float[] x, int xo, int n);
+
+    /** Maximum of x[xo+i] for i in [0,n): NaN if any is NaN, −∞ when n = 0. */
+    float max(float[] x, int xo, int n);
+
     /** y[yo+i] += alpha * x[xo+i] for i in [0,n). */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 
@@ -21,6 +27,13 @@ public interface VectorOps {
      * than Math.exp per element, within a few ulps of it) that gives the same bits whether or not it is JIT-compiled.
      */
     float expShifted(float[] x, int xo, int n, float shift);
+
+    /**
+     * x[xo+i] = x·σ(x·(a + b·x²)) for i in [0,n): the sigmoid-gated activations, SiLU (a = 1, b = 0), CLIP's
+     * quick_gelu (a = 1.702, b = 0) and the tanh GELU (a = 2√(2/π), b = 0.044715·a, since ½(1 + tanh u) = σ(2u)).
+     * The vector path uses the exponential of {@link #expShifted}.
+     */
+    void sigmoidGate(float[] x, int xo, int n, float a, float b);
 
     static VectorOps get() {
         return VectorOpsProvider.instance();

@@ -1,10 +1,12 @@
 package io.glimpse.vision;
 
+import io.glimpse.tensor.VectorOps;
+
 import java.util.Arrays;
 
 /**
- * The MLP activations of HF vision towers and projectors (transformers/activations.py ACT2FN), each evaluated in
- * double and rounded once to float, so the only error against PyTorch is that final rounding.
+ * The MLP activations of HF vision towers and projectors (transformers/activations.py ACT2FN). {@link #apply}
+ * evaluates each in double and rounds once to float, so its only error against PyTorch is that final rounding.
  */
 public enum Activation {
     /** CLIP's {@code quick_gelu}: x·σ(1.702x). */
@@ -15,6 +17,7 @@ public enum Activation {
     GELU_ERF("gelu");
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+    private static final VectorOps OPS = VectorOps.get();
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
 
     private final String[] names;
@@ -53,10 +56,20 @@ public enum Activation {
         };
     }
 
-    /** Applies the activation in place to a[from, to). */
+    /**
+     * Applies the activation in place to a[from, to). The sigmoid-shaped ones run on the vector kernels in float
+     * (within a few ulps of {@link #apply}); the exact GELU stays in double, element by element.
+     */
     public void applyInPlace(float[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
-            a[i] = apply(a[i]);
+        switch (this) {
+            case QUICK_GELU -> OPS.sigmoidGate(a, from, to - from, 1.702f, 0f);
+            case GELU_TANH -> OPS.sigmoidGate(a, from, to - from, (float) (2 * SQRT_2_OVER_PI),
+                    (float) (2 * SQRT_2_OVER_PI * 0.044715));
+            case GELU_ERF -> {
+                for (int i = from; i < to; i++) {
+                    a[i] = apply(a[i]);
+                }
+            }
         }
     }
 

@@ -42,10 +42,11 @@ final class TokenMerging {
         int nb = t / 2;
         double[] best = new double[na];
         int[] bestB = new int[na];
-        for (int a = 0; a < na; a++) {
+        // Each A token's search is independent and writes only its own slots, so A tokens run in parallel.
+        IntStream.range(0, na).parallel().forEach(a -> {
             best[a] = Double.NEGATIVE_INFINITY;
             if (protectFirst && a == 0) {
-                continue;
+                return;
             }
             for (int b = 0; b < nb; b++) {
                 double s = 0;
@@ -58,7 +59,7 @@ final class TokenMerging {
                     bestB[a] = b;
                 }
             }
-        }
+        });
         Integer[] edge = IntStream.range(0, na).boxed().toArray(Integer[]::new);
         Arrays.sort(edge, Comparator.comparingDouble((Integer a) -> -best[a]).thenComparingInt(a -> a));
         Integer[] unmerged = Arrays.copyOfRange(edge, r, na);

@@ -39,8 +39,8 @@ final class Transformer {
         float[] ln = x.clone();
         Kernels.layerNorm(ln, t, d, lw.ln1W(), lw.ln1B(), eps);
         float[] qkv = new float[t * 3 * d];
-        gemm.multiplyTransposed(t, 3 * d, d, ln, 0, lw.qkvW(), 0, qkv, 0);
-        Kernels.addBias(qkv, 0, t, 3 * d, lw.qkvB());
+        gemm.multiplyTransposed(t, ln, 0, lw.qkvW(), qkv, 0);
+        Kernels.rowBlocks(t, (r0, r1) -> Kernels.addBias(qkv, r0 * 3 * d, r1 - r0, 3 * d, lw.qkvB()));
         float[] logSize = null;
         if (size != null) {
             // ToMe's proportional attention: a token standing for s tokens gets log(s) added to its key scores.
@@ -77,11 +77,8 @@ final class Transformer {
             }
         });
         float[] out = new float[t * d];
-        gemm.multiplyTransposed(t, d, d, merged, 0, lw.outW(), 0, out, 0);
-        Kernels.addBias(out, 0, t, d, lw.outB());
-        for (int i = 0; i < out.length; i++) {
-            out[i] += x[i];
-        }
+        gemm.multiplyTransposed(t, merged, 0, lw.outW(), out, 0);
+        Kernels.addBiasAndResidual(out, t, d, lw.outB(), x);
         float[] keyMean = null;
         if (wantKeys) {
             keyMean = new float[t * dh];
@@ -103,15 +100,14 @@ final class Transformer {
         float[] ln = h.clone();
         Kernels.layerNorm(ln, t, d, lw.ln2W(), lw.ln2B(), eps);
         float[] mid = new float[t * inter];
-        gemm.multiplyTransposed(t, inter, d, ln, 0, lw.fc1W(), 0, mid, 0);
-        Kernels.addBias(mid, 0, t, inter, lw.fc1B());
-        IntStream.range(0, t).parallel().forEach(i -> act.applyInPlace(mid, i * inter, (i + 1) * inter));
+        gemm.multiplyTransposed(t, ln, 0, lw.fc1W(), mid, 0);
+        Kernels.rowBlocks(t, (r0, r1) -> {
+            Kernels.addBias(mid, r0 * inter, r1 - r0, inter, lw.fc1B());
+            act.applyInPlace(mid, r0 * inter, r1 * inter);
+        });
         float[] out = new float[t * d];
-        gemm.multiplyTransposed(t, d, inter, mid, 0, lw.fc2W(), 0, out, 0);
-        Kernels.addBias(out, 0, t, d, lw.fc2B());
-        for (int i = 0; i < out.length; i++) {
-            out[i] += h[i];
-        }
+        gemm.multiplyTransposed(t, mid, 0, lw.fc2W(), out, 0);
+        Kernels.addBiasAndResidual(out, t, d, lw.fc2B(), h);
         return out;
     }
 

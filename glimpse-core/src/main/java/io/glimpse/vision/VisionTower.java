@@ -316,7 +316,7 @@ public final class VisionTower {
         }
         int first = cfg.hasCls() ? 1 : 0;
         float[] x = new float[(n + first) * d];
-        gemm.multiplyTransposed(n, d, kdim, patches, 0, w.patchW, 0, x, first * d);
+        gemm.multiplyTransposed(n, patches, 0, w.patchW, x, first * d);
         if (w.patchB != null) {
             Kernels.addBias(x, first * d, n, d, w.patchB);
         }

@@ -2,6 +2,7 @@ package io.glimpse.vision;
 
 import io.glimpse.io.Checkpoint;
 import io.glimpse.io.BadInputException;
+import io.glimpse.tensor.Gemm;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,8 @@ final class VisionWeights {
             "vision_model.", "");
 
     final String prefix;
-    final float[] patchW;
+    /** The patch convolution as a [D × 3·P·P] matrix prepared for the GEMM backend. */
+    final Gemm.Prepared patchW;
     final float[] patchB;
     final float[] classEmb;
     final float[] posEmb;
@@ -34,7 +36,8 @@ final class VisionWeights {
         int d = cfg.hiddenSize();
         int p = cfg.patchSize();
         boolean clip = cfg.hasCls();
-        patchW = l.load("embeddings.patch_embedding.weight", d, cfg.channels(), p, p);
+        patchW = Gemm.get().prepareTransposed(d, cfg.channels() * p * p,
+                l.load("embeddings.patch_embedding.weight", d, cfg.channels(), p, p), 0);
         patchB = clip ? null : l.load("embeddings.patch_embedding.bias", d);
         classEmb = clip ? l.load("embeddings.class_embedding", d) : null;
         posEmb = l.load("embeddings.position_embedding.weight", cfg.sequenceLength(), d);

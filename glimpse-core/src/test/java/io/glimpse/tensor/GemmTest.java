@@ -117,6 +117,66 @@ class GemmTest {
     }
 
     @ParameterizedTest
+    @MethodSource("shapes")
+    void preparedFormMatchesNaiveReference(Backend backend, int m, int n, int k) {
+        Random rnd = new Random(m * 1001L + n * 13L + k);
+        float[] a = random(rnd, 3 + m * k);
+        float[] b = random(rnd, 2 + n * k);
+        float[] ref = new float[1 + m * n + 2];
+        Arrays.fill(ref, 99f);
+        new NaiveGemm().multiplyTransposed(m, n, k, a, 3, b, 2, ref, 1);
+        for (Gemm gemm : new Gemm[] {backend.create(), new NaiveGemm()}) {
+            Gemm.Prepared w = gemm.prepareTransposed(n, k, b, 2);
+            assertThat(w.rows()).isEqualTo(n);
+            assertThat(w.cols()).isEqualTo(k);
+            float[] c = new float[ref.length];
+            Arrays.fill(c, 99f);
+            gemm.multiplyTransposed(m, a, 3, w, c, 1);
+            assertClose(c, ref, k);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void preparedMatrixIsASnapshotAndGivesTheUnpreparedBits(Backend backend) {
+        Gemm gemm = backend.create();
+        Random rnd = new Random(17);
+        int m = 37;
+        int n = 29;
+        int k = 301;
+        float[] a = random(rnd, m * k);
+        float[] b = random(rnd, n * k);
+        float[] expected = new float[m * n];
+        gemm.multiplyTransposed(m, n, k, a, 0, b, 0, expected, 0);
+        Gemm.Prepared w = gemm.prepareTransposed(n, k, b, 0);
+        Arrays.fill(b, 5f);
+        float[] c = new float[m * n];
+        gemm.multiplyTransposed(m, a, 0, w, c, 0);
+        assertThat(c).containsExactly(expected);
+        float[] again = new float[m * n];
+        gemm.multiplyTransposed(m, a, 0, w, again, 0);
+        assertThat(again).containsExactly(c);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void preparedMatrixIsOnlyAcceptedByItsGemmAndChecksTheOtherOperands(Backend backend) {
+        Gemm gemm = backend.create();
+        Gemm.Prepared mine = gemm.prepareTransposed(2, 3, new float[7], 1);
+        Gemm.Prepared naive = new NaiveGemm().prepareTransposed(2, 3, new float[6], 0);
+        assertThatThrownBy(() -> gemm.multiplyTransposed(1, new float[3], 0, naive, new float[2], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prepared by");
+        assertThatThrownBy(() -> new NaiveGemm().multiplyTransposed(1, new float[3], 0, mine, new float[2], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prepared by");
+        assertThatThrownBy(() -> gemm.multiplyTransposed(2, new float[5], 0, mine, new float[4], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operand A");
+        assertThatThrownBy(() -> gemm.multiplyTransposed(2, new float[6], 0, mine, new float[4], 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operand C");
+        assertThatThrownBy(() -> gemm.prepareTransposed(2, 3, new float[6], 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operand B");
+    }
+
+    @ParameterizedTest
     @EnumSource(Backend.class)
     void operandsSharingOneArrayGiveTheSeparateResult(Backend backend) {
         Gemm gemm = backend.create();

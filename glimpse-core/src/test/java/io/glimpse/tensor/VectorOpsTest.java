@@ -98,6 +98,78 @@ class VectorOpsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void sigmoidGateMatchesItsDefinitionInDoubleOnBothPaths(int size) {
+        Random rnd = new Random(7L * size);
+        float[] x = random(rnd, size, 3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 12;
+        }
+        float[][] gates = {{1.702f, 0f}, {1.5957691f, 0.0713548f}, {1f, 0f}};
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            for (float[] g : gates) {
+                float[] y = x.clone();
+                ops.sigmoidGate(y, 3, size, g[0], g[1]);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(y[i]).isEqualTo(x[i]);
+                }
+                for (int i = 0; i < size; i++) {
+                    double v = x[3 + i];
+                    double expected = v / (1 + Math.exp(-v * (g[0] + g[1] * v * v)));
+                    // Far in the negative tail the gate is e^z·x with z rounded to float: relative error grows
+                    // with |z|, but stays negligible against |x|.
+                    assertThat((double) y[3 + i]).as("gate(%s) at %d", v, i)
+                            .isCloseTo(expected, offset(2e-6 * Math.abs(expected) + 1e-10 * Math.abs(v)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void sigmoidGateSaturatesWithoutNaN() {
+        float[] edges = {-1e30f, -500f, -90f, -60f, -1e-20f, 0f, 1e-20f, 60f, 90f, 500f, 1e30f, -3f, 3f, 0.5f, -0.5f, 2f, 7f};
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            float[] y = edges.clone();
+            ops.sigmoidGate(y, 0, y.length, 1.5957691f, 0.0713548f);
+            for (int i = 0; i < edges.length; i++) {
+                double v = edges[i];
+                double expected = v > 0 && v * v > 1e10 ? v : v < 0 && v * v > 1e10 ? 0 : v / (1 + Math.exp(-v * (1.5957691 + 0.0713548 * v * v)));
+                assertThat((double) y[i]).as("gate(%s)", v).isCloseTo(expected, offset(2e-6 * Math.abs(expected) + 1e-10 * Math.abs(v)));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void sumAndMaxMatchTheScalarDefinitionsAtOffsets(int size) {
+        Random rnd = new Random(13L * size);
+        float[] x = random(rnd, size, 4);
+        x[4 + rnd.nextInt(size)] = 3.5f;
+        x[0] = 100f;
+        double exact = 0;
+        for (int i = 0; i < size; i++) {
+            exact += x[4 + i];
+        }
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            close(ops.sum(x, 4, size), (float) exact, size);
+            assertThat(ops.max(x, 4, size)).isEqualTo(3.5f);
+            assertThat(ops.max(x, 4, 0)).isEqualTo(Float.NEGATIVE_INFINITY);
+            float[] withNaN = x.clone();
+            withNaN[4 + size - 1] = Float.NaN;
+            assertThat(ops.max(withNaN, 4, size)).isNaN();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void dotAndSumSquaresAgreeOnRandomInputsAtOffsets(int size) {
         assumeTrue(panama != null, "Vector API not available");
         Random rnd = new Random(size);
