@@ -7,7 +7,8 @@ import io.glimpse.tokens.TokenSet;
  *
  * <p>Keys are {@code kind@layer}: {@code cls@L} is CLS→patch attention of transformer block L (1-based, as papers
  * count: CLIP-L/14's penultimate block is 23) averaged over heads; {@code received@L} is the mean attention each
- * patch receives from all queries of block L. A token's score is the mean of the map over the original patches it
+ * patch receives from the patch queries of block L, weighted by token size after in-encoder merging (the CLS query
+ * is left out since its row is {@code cls@L} already; towers without CLS, such as SigLIP, average all queries). A token's score is the mean of the map over the original patches it
  * represents, so a merged token is scored by its whole footprint and an untouched token by its own patch.
  */
 public final class AttentionScores {

@@ -8,7 +8,7 @@ import java.util.Map;
  * @param seed      seed for any randomness (methods must be deterministic for a fixed seed)
  * @param attention named per-patch attention scores from the encoder (e.g. {@code "cls@12"} → CLS→patch
  *                  attention at layer 12 averaged over heads, {@code "received@23"} → mean attention each patch
- *                  receives at layer 23), each indexed by ORIGINAL patch (length = TokenSet.patchCount()); empty
+ *                  receives from the patch queries at layer 23, see {@link AttentionScores}), each indexed by ORIGINAL patch (length = TokenSet.patchCount()); empty
  *                  when the encoder supplies none
  * @param relevance per-patch relevance to a query (indexed by original patch), or null
  */
