@@ -118,7 +118,7 @@ public final class Ask {
                 : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
         List<EncodedFrames> encoded = new ArrayList<>();
         for (List<RgbImage> frames : inputs) {
-            encoded.add(model.encode(frames, request.pipeline() != null));
+            encoded.add(model.encode(frames, request.pipeline() != null && request.pipeline().readsAttention()));
         }
         long afterEncode = System.nanoTime();
         List<StageReport> stages = new ArrayList<>();

@@ -25,9 +25,12 @@ public final class AttentionScores {
     private AttentionScores() {
     }
 
+    /** Name of the parameter every attention-ranked method takes; see {@link ReducerMethod#readsAttention}. */
+    static final String SCORE_PARAM = "score";
+
     /** The spec parameter {@code score=cls|received}. */
     static ParamDef scoreParam(String defaultKind) {
-        return ParamDef.choice("score", defaultKind, "attention map kind: cls = CLS->patch, received = mean received",
+        return ParamDef.choice(SCORE_PARAM, defaultKind, "attention map kind: cls = CLS->patch, received = mean received",
                 CLS, RECEIVED);
     }
 

@@ -55,6 +55,11 @@ public final class Pipeline {
         return spec;
     }
 
+    /** True when some stage reads the encoder's attention maps (see {@link ReducerMethod#readsAttention}). */
+    public boolean readsAttention() {
+        return spec.stages().stream().anyMatch(stage -> stage.method().readsAttention());
+    }
+
     public Optional<Integer> finalBudget() {
         return Optional.ofNullable(finalBudget);
     }

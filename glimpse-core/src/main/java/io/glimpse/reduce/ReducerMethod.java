@@ -48,6 +48,15 @@ public record ReducerMethod(String name, String summary, List<ParamDef> params, 
         return param(Budget.Kind.COUNT.param()) != null;
     }
 
+    /**
+     * True when the method ranks tokens by the encoder's attention maps; these methods all take
+     * {@code score=cls|received}. Encoders record attention only when a stage will read it, since recording it
+     * costs encode time.
+     */
+    public boolean readsAttention() {
+        return param(AttentionScores.SCORE_PARAM) != null;
+    }
+
     /** Help text: the summary and one line per parameter. */
     public String describe() {
         return name + " - " + summary + params.stream().map(p -> "\n  " + p.describe()).collect(Collectors.joining());

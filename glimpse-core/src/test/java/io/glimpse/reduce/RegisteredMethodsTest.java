@@ -48,6 +48,24 @@ class RegisteredMethodsTest {
         }
     }
 
+    /** readsAttention is what decides whether an encoder records maps, so it must match what each method needs. */
+    @Test
+    void exactlyTheMethodsThatReadAttentionFailWithoutIt() {
+        TokenSet in = frames(2, 16, 16, 3);
+        for (ReducerMethod m : Reducers.registry().methods()) {
+            String spec = m.budgeted() ? m.name() + ":k=8" : m.name();
+            Reducer r = Reducers.create(spec);
+            if (m.readsAttention()) {
+                assertThatThrownBy(() -> r.apply(in, ReduceContext.defaults())).as(spec)
+                        .hasMessageContaining("attention map");
+            } else {
+                assertThat(r.apply(in, ReduceContext.defaults()).size()).as(spec).isPositive();
+            }
+        }
+        assertThat(Pipeline.of("tome:keep=0.5 > matryoshka").readsAttention()).isFalse();
+        assertThat(Pipeline.of("tome:keep=0.5 > visionzip:k=8").readsAttention()).isTrue();
+    }
+
     @Test
     void canonicalSpecsOfTheAttentionAndQuantizerMethods() {
         assertThat(spec("fastv:score=CLS,k=32")).isEqualTo("fastv:k=32,score=cls");
