@@ -116,8 +116,10 @@ public final class VqTokenCluster implements Reducer {
      * Fits every size in [lo, hi] on the subsample and keeps the elbow's size. A fit's distortion over n tokens is
      * n times the mean over tokens of the distance to their centroid; an evenly spaced subsample of m tokens (spread
      * over every frame and position) gives each cluster about its share of members, so its fits find the same
-     * centroids up to O(1/√m) noise and its curve is the full curve scaled by m/n, which leaves the elbow in place.
-     * Only clusters of fewer than about n/m tokens can be missed, and k = 12..32 codes of ~47k tokens are far larger.
+     * centroids up to O(1/√m) noise and its curve is the full curve scaled by m/n, which leaves a clear elbow in
+     * place. Only clusters of fewer than about n/m tokens can be missed; k = 12..32 codes of ~47k tokens are far
+     * larger. A curve without a clear elbow has its largest second difference set by k-means++'s draws, on all
+     * tokens as on the subsample.
      */
     private Fit adaptive(float[] unit, double[] weight, int d, int lo, int hi, long seed) {
         int n = weight.length;
@@ -168,7 +170,7 @@ public final class VqTokenCluster implements Reducer {
      * k-means stops once the Frobenius norm of its centroids' move falls below this, VQToken's tol (its centroids
      * are the unnormalized means of unit tokens; these are their normalized directions).
      */
-    static final double TOL = 1e-4;
+    private static final double TOL = 1e-4;
 
     /**
      * Weighted spherical k-means for several codebook sizes, size k starting from the first k seeds (one centroid
