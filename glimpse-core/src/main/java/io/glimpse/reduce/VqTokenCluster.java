@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Compresses all tokens into a small codebook by cosine k-means, k at the elbow of the distortion curve; the output's
- * origin is the token hash (grid position → code): VQToken (Zhang et al., NeurIPS 2025).
- * Parameters: {@code k} or {@code keep} fix the size, else it adapts in [{@code mink}, {@code maxk}] (12..32);
- * {@code iters} (100); k-means++ seeded from the context. VQToken's code takes argmax(second difference)+4 and codes
- * are means of normalized tokens; here k is at the largest second difference and each code is the size-weighted
- * mean of its members' embeddings, anchored at the member nearest its centroid.
+ * Compresses all tokens into a small codebook by cosine k-means (VQToken, Zhang et al., NeurIPS 2025): origin holds
+ * the token hash (grid position → code); codes are size-weighted member means, anchored at the member nearest.
+ * Size: {@code k}/{@code keep}, else the elbow (largest second difference; VQToken: argmax+4) of the distortion over
+ * [{@code mink}, {@code maxk}] (12..32). k-means++ (context seed), ≤ {@code iters} (100), stops at moves < 1e-4.
+ * Unlike VQToken, for speed, the elbow is read on {@code sample} (8192; 0 = all, VQToken's way) evenly spaced tokens,
+ * then k is fit on all: distortion is a per-token mean, which an even subsample estimates to O(1/√sample).
  */
 public final class VqTokenCluster implements Reducer {
     public static final String NAME = "vqtoken";
@@ -21,29 +21,36 @@ public final class VqTokenCluster implements Reducer {
     public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
             "VQToken: cosine k-means codebook with adaptive (elbow) size; origin holds the token hash",
             spec -> new VqTokenCluster(spec.explicitBudget().orElse(null), spec.integer("mink"), spec.integer("maxk"),
-                    spec.integer("iters")),
+                    spec.integer("iters"), spec.integer("sample")),
             ParamDef.keep(null),
             ParamDef.count(),
             ParamDef.integer("mink", 1, 1 << 20, 12, "smallest adaptive codebook size"),
             ParamDef.integer("maxk", 1, 1 << 20, 32, "largest adaptive codebook size"),
-            ParamDef.integer("iters", 1, 10_000, 100, "most k-means iterations"));
+            ParamDef.integer("iters", 1, 10_000, 100, "most k-means iterations"),
+            ParamDef.integer("sample", 0, Integer.MAX_VALUE, 8192,
+                    "tokens the adaptive size is chosen on (0 = all, as VQToken)"));
 
     private final Budget budget;
     private final int minK;
     private final int maxK;
     private final int iters;
+    private final int sample;
 
-    /** @param budget a fixed codebook size, or null to choose it adaptively in [minK, maxK] */
-    public VqTokenCluster(Budget budget, int minK, int maxK, int iters) {
-        if (minK < 1 || maxK < minK || iters < 1 || (budget != null && budget.kind() == Budget.Kind.REMOVE)) {
-            throw new IllegalArgumentException(NAME + ": needs 1 ≤ mink ≤ maxk, iters ≥ 1, and keep= or k= (not r=);"
-                    + " got mink="
-                    + minK + ", maxk=" + maxK + ", iters=" + iters);
+    /**
+     * @param budget a fixed codebook size, or null to choose it adaptively in [minK, maxK]
+     * @param sample most tokens the adaptive size is chosen on (raised to maxK if below), or 0 for all of them
+     */
+    public VqTokenCluster(Budget budget, int minK, int maxK, int iters, int sample) {
+        if (minK < 1 || maxK < minK || iters < 1 || sample < 0
+                || (budget != null && budget.kind() == Budget.Kind.REMOVE)) {
+            throw new IllegalArgumentException(NAME + ": needs 1 ≤ mink ≤ maxk, iters ≥ 1, sample ≥ 0, and keep= or"
+                    + " k= (not r=); got mink=" + minK + ", maxk=" + maxK + ", iters=" + iters + ", sample=" + sample);
         }
         this.budget = budget;
         this.minK = minK;
         this.maxK = maxK;
         this.iters = iters;
+        this.sample = sample;
     }
 
     @Override
@@ -62,8 +69,7 @@ public final class VqTokenCluster implements Reducer {
         }
         Fit fit;
         if (budget != null) {
-            int k = budget.target(n, NAME);
-            fit = kMeans(unit, weight, d, seeds(unit, d, n, k, ctx.seed()), new int[] {k}, iters)[0];
+            fit = fit(unit, weight, d, budget.target(n, NAME), ctx.seed());
         } else {
             if (n == 0) {
                 throw new IllegalArgumentException(NAME + ": received no tokens");
@@ -102,15 +108,41 @@ public final class VqTokenCluster implements Reducer {
         return out;
     }
 
+    private Fit fit(float[] unit, double[] weight, int d, int k, long seed) {
+        return kMeans(unit, weight, d, seeds(unit, d, weight.length, k, seed), new int[] {k}, iters)[0];
+    }
+
+    /**
+     * Fits every size in [lo, hi] on the subsample and keeps the elbow's size. A fit's distortion over n tokens is
+     * n times the mean over tokens of the distance to their centroid; an evenly spaced subsample of m tokens (spread
+     * over every frame and position) gives each cluster about its share of members, so its fits find the same
+     * centroids up to O(1/√m) noise and its curve is the full curve scaled by m/n, which leaves a clear elbow in
+     * place. Only clusters of fewer than about n/m tokens can be missed; k = 12..32 codes of ~47k tokens are far
+     * larger. A curve without a clear elbow has its largest second difference set by k-means++'s draws, on all
+     * tokens as on the subsample.
+     */
     private Fit adaptive(float[] unit, double[] weight, int d, int lo, int hi, long seed) {
+        int n = weight.length;
+        int m = sample == 0 ? n : Math.min(n, Math.max(sample, hi));
+        float[] subUnit = unit;
+        double[] subWeight = weight;
+        if (m < n) {
+            int[] rows = new int[m];
+            subWeight = new double[m];
+            for (int i = 0; i < m; i++) {
+                rows[i] = (int) ((2L * i + 1) * n / (2L * m));
+                subWeight[i] = weight[rows[i]];
+            }
+            subUnit = Similarity.gather(unit, d, rows);
+        }
         // k-means++ picks its seeds one after another from one random stream, so the seeds of a smaller k are a
         // prefix of those of the largest: seeding once serves every candidate size.
-        int[] seeds = seeds(unit, d, weight.length, hi, seed);
+        int[] seeds = seeds(subUnit, d, m, hi, seed);
         int[] sizes = new int[hi - lo + 1];
         for (int k = lo; k <= hi; k++) {
             sizes[k - lo] = k;
         }
-        Fit[] fits = kMeans(unit, weight, d, seeds, sizes, iters);
+        Fit[] fits = kMeans(subUnit, subWeight, d, seeds, sizes, iters);
         int best = 0;
         double bestCurvature = Double.NEGATIVE_INFINITY;
         for (int i = 1; i + 1 < fits.length; i++) {
@@ -120,7 +152,8 @@ public final class VqTokenCluster implements Reducer {
                 best = i;
             }
         }
-        return fits[best];
+        // On all tokens the chosen fit is already the one a refit would give (same seeds prefix, same iterations).
+        return m == n ? fits[best] : fit(unit, weight, d, sizes[best], seed);
     }
 
     /** Centroids (k×d, unit length or zero), each token's cluster, and the weighted cosine distortion. */
@@ -134,13 +167,20 @@ public final class VqTokenCluster implements Reducer {
     private static final double COS_SLACK = 1e-4;
 
     /**
+     * k-means stops once the Frobenius norm of its centroids' move falls below this, VQToken's tol (its centroids
+     * are the unnormalized means of unit tokens; these are their normalized directions).
+     */
+    private static final double TOL = 1e-4;
+
+    /**
      * Weighted spherical k-means for several codebook sizes, size k starting from the first k seeds (one centroid
      * each). The sizes run in lockstep so that one GEMM per iteration assigns the tokens for all of them (a GEMM
      * against a single small codebook is too narrow to run fast); each stops on its own once its assignment stops
-     * changing, or after {@code iters}. Tokens whose nearest centroid provably cannot have changed are left out
-     * of the GEMM (Hamerly's bounds, "Making k-means even faster", SDM 2010, on the chord distance √(2−2cos)
-     * between unit vectors): after the first iterations most are. Every cluster is kept non-empty: an emptied
-     * cluster takes the point farthest from its centroid among clusters of two or more.
+     * changing or its centroids move less than {@link #TOL} in all (VQToken's stop rule), or after {@code iters}.
+     * Tokens whose nearest centroid provably cannot have changed are left out of the GEMM (Hamerly's bounds, "Making
+     * k-means even faster", SDM 2010, on the chord distance √(2−2cos) between unit vectors): after the first
+     * iterations most are. Every cluster is kept non-empty: an emptied cluster takes the point farthest from its
+     * centroid among clusters of two or more.
      */
     static Fit[] kMeans(float[] unit, double[] weight, int d, int[] seeds, int[] sizes, int iters) {
         int n = weight.length;
@@ -186,7 +226,9 @@ public final class VqTokenCluster implements Reducer {
                         r.upper[t] = Double.POSITIVE_INFINITY;
                     }
                 }
-                r.updateCentroids(unit, weight, zeroRow, d, old);
+                if (r.updateCentroids(unit, weight, zeroRow, d, old) < TOL) {
+                    r.converged = true;
+                }
             }
             active.removeIf(r -> r.converged);
         }
@@ -255,8 +297,10 @@ public final class VqTokenCluster implements Reducer {
          * updated by the tokens that moved instead of summed afresh (after the first iterations few tokens move;
          * the two differ only in double rounding). A cluster of zero rows keeps its centroid, as a zero sum does.
          * Then widens every token's bounds by how far the centroids moved from {@code old}.
+         *
+         * @return the Frobenius norm of the centroids' move
          */
-        void updateCentroids(float[] unit, double[] weight, boolean[] zeroRow, int d, float[] old) {
+        double updateCentroids(float[] unit, double[] weight, boolean[] zeroRow, int d, float[] old) {
             boolean[] dirty = new boolean[k];
             for (int t = 0; t < assign.length; t++) {
                 int from = fitted[t];
@@ -292,12 +336,14 @@ public final class VqTokenCluster implements Reducer {
             fitted = assign.clone();
             double[] drift = new double[k];
             double maxDrift = 0;
+            double moved = 0;
             for (int c = 0; c < k; c++) {
                 double ss = 0;
                 for (int j = 0; j < d; j++) {
                     double diff = (double) centroids[c * d + j] - old[c * d + j];
                     ss += diff * diff;
                 }
+                moved += ss;
                 drift[c] = ss == 0 ? 0 : Math.sqrt(ss) * (1 + 1e-9);
                 maxDrift = Math.max(maxDrift, drift[c]);
             }
@@ -305,6 +351,7 @@ public final class VqTokenCluster implements Reducer {
                 upper[t] += drift[assign[t]];
                 lower[t] -= maxDrift;
             }
+            return Math.sqrt(moved);
         }
 
         private void move(float[] unit, int t, double w, int cluster, int d) {

@@ -1,8 +1,10 @@
 package io.glimpse.reduce;
 
 import io.glimpse.tokens.TokenSet;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +61,78 @@ class VqTokenClusterTest {
         for (int j = 6 * 4; j < grid.length; j++) {
             assertThat(grid[j]).isZero();
         }
+    }
+
+    @Provide
+    Arbitrary<TokenSet> tokens() {
+        return Fixtures.tokenSets();
+    }
+
+    /** A subsample that would hold every token is no subsample: the result is VQToken's full procedure exactly. */
+    @Property(tries = 80)
+    void sampleOfAtLeastEveryTokenIsTheFullProcedure(@ForAll("tokens") TokenSet in,
+                                                     @ForAll @IntRange(min = 0, max = 40) int extra,
+                                                     @ForAll long seed) {
+        ReduceContext ctx = new ReduceContext(seed, Map.of(), null);
+        TokenSet full = Reducers.create("vqtoken:mink=2,maxk=6,iters=20,sample=0").apply(in, ctx);
+        TokenSet sampled = Reducers.create("vqtoken:mink=2,maxk=6,iters=20,sample=" + (in.size() + extra))
+                .apply(in, ctx);
+        assertThat(sampled).isEqualTo(full);
+        assertThat(sampled.origin()).containsExactly(full.origin());
+        assertThat(sampled.embeddingsView()).containsExactly(full.embeddingsView());
+    }
+
+    /** Sizes chosen on a subsample (raised to maxk when smaller) still give a valid codebook of an adaptive size. */
+    @Property(tries = 80)
+    void subsampledSizeKeepsTheInvariants(@ForAll("tokens") TokenSet in,
+                                          @ForAll @IntRange(min = 1, max = 64) int sample, @ForAll long seed) {
+        ReduceContext ctx = new ReduceContext(seed, Map.of(), null);
+        Reducer reducer = Reducers.create("vqtoken:mink=2,maxk=4,iters=20,sample=" + sample);
+        TokenSet out = reducer.apply(in, ctx);
+        assertThat(out.size()).isBetween(Math.min(2, in.size()), Math.min(4, in.size()));
+        Fixtures.checkInvariants(in, out, reducer, ctx);
+    }
+
+    /**
+     * 20 well separated directions, 4000 tokens in random order: the elbow read on 600 evenly spaced tokens is the
+     * elbow of the full procedure, at 20, and the codebook fit on all tokens gives one code per direction.
+     */
+    @Test
+    void subsampleFindsTheSameElbowAsAllTokens() {
+        int clusters = 20;
+        int d = 48;
+        Random rnd = new Random(11);
+        float[][] centre = new float[clusters][d];
+        for (float[] c : centre) {
+            for (int j = 0; j < d; j++) {
+                c[j] = (float) rnd.nextGaussian();
+            }
+        }
+        int frames = 10;
+        int side = 20;
+        int n = frames * side * side;
+        int[] truth = new int[n];
+        float[][] rows = new float[n][d];
+        for (int t = 0; t < n; t++) {
+            truth[t] = rnd.nextInt(clusters);
+            for (int j = 0; j < d; j++) {
+                rows[t][j] = centre[truth[t]][j] + (float) rnd.nextGaussian() * 0.02f;
+            }
+        }
+        TokenSet in = Fixtures.grid(frames, side, side, rows);
+        TokenSet full = Reducers.create("vqtoken:sample=0").apply(in, CTX);
+        TokenSet sampled = Reducers.create("vqtoken:sample=600").apply(in, CTX);
+        assertThat(full.size()).isEqualTo(clusters);
+        assertThat(sampled.size()).isEqualTo(clusters);
+        int[] codeOf = new int[clusters];
+        Arrays.fill(codeOf, -1);
+        for (int p = 0; p < n; p++) {
+            if (codeOf[truth[p]] < 0) {
+                codeOf[truth[p]] = sampled.origin(p);
+            }
+            assertThat(sampled.origin(p)).as("patch %d", p).isEqualTo(codeOf[truth[p]]);
+        }
+        assertThat(Arrays.stream(codeOf).distinct().count()).isEqualTo(clusters);
     }
 
     /**
