@@ -142,20 +142,9 @@ class VqTokenClusterTest {
     @Property(tries = 40)
     void sizesFittedTogetherMatchEachFittedAlone(@ForAll @IntRange(min = 1, max = 120) int n,
                                                  @ForAll @IntRange(min = 2, max = 12) int d, @ForAll long seed) {
-        Random rnd = new Random(seed);
-        float[] unit = new float[n * d];
-        double[] weight = new double[n];
-        for (int t = 0; t < n; t++) {
-            double ss = 0;
-            for (int j = 0; j < d; j++) {
-                unit[t * d + j] = (float) rnd.nextGaussian() + (j == t % 3 ? 2f : 0f);
-                ss += unit[t * d + j] * unit[t * d + j];
-            }
-            for (int j = 0; j < d; j++) {
-                unit[t * d + j] /= (float) Math.sqrt(ss);
-            }
-            weight[t] = 1 + rnd.nextInt(3);
-        }
+        Weighted in = weighted(new Random(seed), n, d, 3, 2f);
+        float[] unit = in.unit();
+        double[] weight = in.weight();
         int hi = Math.min(n, 9);
         int[] seeds = VqTokenCluster.seeds(unit, d, n, hi, seed);
         assertThat(VqTokenCluster.seeds(unit, d, n, Math.min(n, 4), seed))
@@ -182,20 +171,9 @@ class VqTokenClusterTest {
                                                            @ForAll @IntRange(min = 2, max = 10) int d,
                                                            @ForAll @IntRange(min = 1, max = 8) int kRaw,
                                                            @ForAll long seed) {
-        Random rnd = new Random(seed);
-        float[] unit = new float[n * d];
-        double[] weight = new double[n];
-        for (int t = 0; t < n; t++) {
-            double ss = 0;
-            for (int j = 0; j < d; j++) {
-                unit[t * d + j] = (float) rnd.nextGaussian() + (j == t % 4 ? 1.5f : 0f);
-                ss += unit[t * d + j] * unit[t * d + j];
-            }
-            for (int j = 0; j < d; j++) {
-                unit[t * d + j] /= (float) Math.sqrt(ss);
-            }
-            weight[t] = 1 + rnd.nextInt(3);
-        }
+        Weighted in = weighted(new Random(seed), n, d, 4, 1.5f);
+        float[] unit = in.unit();
+        double[] weight = in.weight();
         int k = Math.min(kRaw, n);
         int[] sizes = new int[k];
         for (int i = 0; i < k; i++) {
@@ -232,5 +210,26 @@ class VqTokenClusterTest {
             s += (double) unit[t * d + j] * centroids[c * d + j];
         }
         return s;
+    }
+
+    /** Unit rows, n × d, in loose groups: row t leans towards axis t mod groups by {@code lean}; weights 1..3. */
+    private record Weighted(float[] unit, double[] weight) {
+    }
+
+    private static Weighted weighted(Random rnd, int n, int d, int groups, float lean) {
+        float[] unit = new float[n * d];
+        double[] weight = new double[n];
+        for (int t = 0; t < n; t++) {
+            double ss = 0;
+            for (int j = 0; j < d; j++) {
+                unit[t * d + j] = (float) rnd.nextGaussian() + (j == t % groups ? lean : 0f);
+                ss += unit[t * d + j] * unit[t * d + j];
+            }
+            for (int j = 0; j < d; j++) {
+                unit[t * d + j] /= (float) Math.sqrt(ss);
+            }
+            weight[t] = 1 + rnd.nextInt(3);
+        }
+        return new Weighted(unit, weight);
     }
 }
