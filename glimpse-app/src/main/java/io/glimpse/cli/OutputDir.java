@@ -1,39 +1,87 @@
 package io.glimpse.cli;
 
+import io.glimpse.io.BadInputException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * An output directory filled under a temporary name and moved into place only when complete, so a failed run
  * leaves nothing behind and a successful one replaces the previous output whole.
+ *
+ * <p>Only a directory this class wrote may be replaced: it carries a {@link #MARKER} file and holds nothing but
+ * names the command writes. An existing directory that is not ours (the folder holding the input video, the
+ * working directory, a user's folder) is refused before any work starts, because replacing it would delete files
+ * Glimpse did not create.
  */
 final class OutputDir implements AutoCloseable {
+    /** Written into every output directory; its presence is what makes a directory replaceable. */
+    static final String MARKER = ".glimpse-output";
+
     private final Path target;
     private final Path staging;
+    private final Predicate<String> ours;
     private boolean committed;
 
-    private OutputDir(Path target, Path staging) {
+    private OutputDir(Path target, Path staging, Predicate<String> ours) {
         this.target = target;
         this.staging = staging;
+        this.ours = ours;
     }
 
-    static OutputDir stage(Path target) throws IOException {
+    /**
+     * Checks that {@code target} is absent, empty or an earlier output of ours, and opens a staging folder beside it.
+     *
+     * @param ours the file names the command writes into the directory; anything else makes the directory foreign
+     */
+    static OutputDir stage(Path target, Predicate<String> ours) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
-        if (Files.exists(abs) && !Files.isDirectory(abs)) {
-            throw new IllegalArgumentException(target + ": exists and is not a directory");
-        }
+        Predicate<String> owned = name -> name.equals(MARKER) || ours.test(name);
+        checkReplaceable(target, abs, owned);
         Files.createDirectories(abs.getParent());
         Path staging = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".partial-");
         // Temporary directories are private; the finished output is an ordinary directory others may read.
         if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        return new OutputDir(abs, staging);
+        Files.writeString(staging.resolve(MARKER), "written by glimpse; this folder is replaced whole on the next run\n");
+        return new OutputDir(abs, staging, owned);
+    }
+
+    private static void checkReplaceable(Path given, Path abs, Predicate<String> owned) throws IOException {
+        if (abs.getParent() == null) {
+            throw new BadInputException(given + ": refusing to write output into the filesystem root");
+        }
+        if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isSymbolicLink(abs) || !Files.isDirectory(abs)) {
+            throw new BadInputException(given + ": exists and is not a directory; choose another --out");
+        }
+        List<String> names;
+        try (Stream<Path> s = Files.list(abs)) {
+            names = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        if (!names.contains(MARKER)) {
+            throw new BadInputException(given + ": is a folder Glimpse did not create and it is not empty; "
+                    + "choose a new or empty --out folder");
+        }
+        for (String n : names) {
+            if (!owned.test(n) || Files.isDirectory(abs.resolve(n), LinkOption.NOFOLLOW_LINKS)) {
+                throw new BadInputException(given + ": holds " + n + ", which Glimpse did not write; "
+                        + "move it away or choose another --out folder");
+            }
+        }
     }
 
     Path resolve(String name) {
@@ -44,33 +92,43 @@ final class OutputDir implements AutoCloseable {
         return target;
     }
 
+    /** Moves the finished output into place; an earlier output of ours is moved aside first and removed after. */
     void commit() throws IOException {
-        if (Files.exists(target)) {
-            deleteTree(target);
+        checkReplaceable(target, target, ours);
+        Path old = null;
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+            Files.delete(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
+        if (old != null) {
+            deleteOwned(old);
+        }
     }
 
     @Override
     public void close() throws IOException {
         if (!committed) {
-            deleteTree(staging);
+            deleteOwned(staging);
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
+    /** Deletes a folder of ours: its files (only names we write) and then the folder itself. */
+    private void deleteOwned(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (ours.test(p.getFileName().toString()) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
-            });
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
+        Files.delete(root);
     }
 }

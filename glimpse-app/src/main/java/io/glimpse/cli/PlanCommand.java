@@ -54,7 +54,8 @@ public final class PlanCommand implements Callable<Integer> {
     String reduce;
 
     @Option(names = {"-o", "--out"}, defaultValue = "glimpse-plan", paramLabel = "DIR",
-            description = "Output directory, replaced whole when the plan succeeds (default: ${DEFAULT-VALUE}).")
+            description = "Output directory (default: ${DEFAULT-VALUE}). It must be new, empty or an earlier plan "
+                    + "output, which is replaced whole when the plan succeeds; any other folder is refused.")
     Path out;
 
     @CommandLine.Spec
@@ -89,7 +90,7 @@ public final class PlanCommand implements Callable<Integer> {
     /** Runs the job into a staged directory and reports where its outputs are. Shared with {@code demo}. */
     static Path run(Path video, PlanJob.Options options, Path out, CommandLine cl) throws Exception {
         PlanJob.Result result;
-        try (OutputDir dir = OutputDir.stage(out); Progress progress = Progress.start("plan", 1)) {
+        try (OutputDir dir = OutputDir.stage(out, PlanOutputs::isOutputName); Progress progress = Progress.start("plan", 1)) {
             result = PlanJob.run(video, options, new PlanJob.Listener() {
                 @Override
                 public void total(long frames) {

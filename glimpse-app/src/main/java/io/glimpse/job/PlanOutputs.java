@@ -45,6 +45,13 @@ public final class PlanOutputs {
         return n;
     }
 
+    private static final java.util.regex.Pattern FRAME_FILE = java.util.regex.Pattern.compile("frame_\\d{4,}\\.png");
+
+    /** Whether {@code name} is one of the files {@link #write} puts into a plan folder. */
+    public static boolean isOutputName(String name) {
+        return name.equals(PLAN_JSON) || name.equals(TOKENS) || name.equals(REPORT) || FRAME_FILE.matcher(name).matches();
+    }
+
     public static String frameFile(int i) {
         return String.format(Locale.ROOT, "frame_%04d.png", i);
     }
