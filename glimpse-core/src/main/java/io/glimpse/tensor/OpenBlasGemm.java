@@ -125,7 +125,9 @@ final class OpenBlasGemm implements Gemm {
     private void block(int m, int n, int k, float[] a, int aOffset, BSource b, float[] c, int cOffset,
                        int r0, int r1, int j0, int j1) {
         int width = j1 - j0;
-        int cols = b instanceof NativeMatrix ? width : (int) Math.max(1, Math.min(width, tileFloats / k));
+        // The same column tiles for a prepared B as for a copied one: sgemm's rounding depends on the tile width
+        // (OpenBLAS hands a one-column product to gemv), and a prepared matrix must give the unprepared bits.
+        int cols = (int) Math.max(1, Math.min(width, tileFloats / k));
         int rows = (int) Math.max(1, Math.min(r1 - r0, tileFloats / Math.max(k, cols)));
         Scratch s = SCRATCH.get();
         FloatPointer pa = s.a((long) rows * k);
