@@ -1,20 +1,20 @@
 package io.glimpse.cli;
 
 import io.glimpse.image.RgbImage;
+import io.glimpse.io.BadInputException;
 import io.glimpse.io.JsonFiles;
 import io.glimpse.job.PlanJob;
-import io.glimpse.job.QueryScorer;
-import io.glimpse.lm.AimLayerPruner;
-import io.glimpse.lm.FastVLayerPruner;
+import io.glimpse.clip.QueryScorer;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.RotaryLayout;
 import io.glimpse.lm.Sampler;
-import io.glimpse.lm.ToDreLayerPruner;
+import io.glimpse.lm.prune.LayerPruners;
+import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoSource;
-import io.glimpse.model.Ask;
-import io.glimpse.model.LlavaModel;
+import io.glimpse.llava.Ask;
+import io.glimpse.llava.LlavaModel;
 import io.glimpse.plan.Plan;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
@@ -154,12 +154,12 @@ public final class AskCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--positions " + positions + " and --llm-prune do not combine "
                     + "(the scheme tells visual rows apart by position, which pruning changes)");
         }
-        Ask.LlmPruning pruning = llmPrune == null ? null : switch (llmPrune) {
-            case "fastv" -> (layers, start, count) -> FastVLayerPruner.defaults(start, count);
-            case "aim" -> AimLayerPruner::defaults;
-            case "todre" -> ToDreLayerPruner::defaults;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--llm-prune must be fastv, aim or todre, got '" + llmPrune + "'");
-        };
+        PrunerMethod pruning;
+        try {
+            pruning = llmPrune == null ? null : LayerPruners.method(llmPrune);
+        } catch (BadInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--llm-prune: " + e.getMessage());
+        }
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null && !planning) {
             pipeline = pipeline.withFinalBudget(budget);

@@ -5,7 +5,7 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.Softmax;
 import io.glimpse.tensor.VectorOps;
-import io.glimpse.tokens.AttentionMask;
+import io.glimpse.lm.AttentionMask;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -233,7 +233,7 @@ public final class DecoderModel {
     /**
      * As {@link #forward(KvCache, float[], int[], int, LayerPruner)}, with {@code mask} (null = causal) deciding which
      * of the call's rows each row attends to; every row also sees all cached slots. A frame-wise block-causal mask
-     * (TC-LLaVA, {@link io.glimpse.tokens.AttentionMasks#frameBlockCausal}) is opt-in: checkpoints not fine-tuned for
+     * (TC-LLaVA, {@link io.glimpse.lm.AttentionMasks#frameBlockCausal}) is opt-in: checkpoints not fine-tuned for
      * it see attention they were never trained on. Pruned rows leave the mask with their keys.
      */
     public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows, LayerPruner pruner, AttentionMask mask) {

@@ -3,6 +3,7 @@ package io.glimpse.vision;
 import io.glimpse.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glimpse.image.Resampler;
 import io.glimpse.image.Resize;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
@@ -27,12 +28,6 @@ import java.util.Arrays;
 public record ImageProcessor(String type, boolean pad, int shortestEdge, int resizeH, int resizeW, int cropH, int cropW,
                              double rescaleFactor, boolean rescale, float[] mean, float[] std, boolean normalize,
                              Resampler resampler) {
-
-    /** The resampling step: PIL's BICUBIC, which {@code io.glimpse.image.Resize} reproduces bit for bit. */
-    @FunctionalInterface
-    public interface Resampler {
-        RgbImage resize(RgbImage image, int width, int height);
-    }
 
     private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
     private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
