@@ -225,8 +225,15 @@ final class BenchAskCommand implements Callable<Integer> {
     }
 
     private Ask.Request request(List<RgbImage> video, Entry e, int maxTokens) {
-        return new Ask.Request(List.of(), video, PROMPT, e.pipeline(), PositionPolicy.RECOMPACT, maxTokens, Sampler.greedy(),
-                e.pruning());
+        Ask.Request.Builder b = Ask.Request.video(video, PROMPT).positions(PositionPolicy.RECOMPACT).maxTokens(maxTokens)
+                .sampler(Sampler.greedy());
+        if (e.pipeline() != null) {
+            b.reduce(e.pipeline());
+        }
+        if (e.pruning() != null) {
+            b.llmPruning(e.pruning());
+        }
+        return b.build();
     }
 
     /** One run of {@code e}, merged into {@code best} (null before the first): the best of each time and rate. */

@@ -1,6 +1,8 @@
 package io.glimpse.clip;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.Checkpoint;
+import io.glimpse.io.JsonFiles;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.TensorData;
 import io.glimpse.vision.TensorLoader;
@@ -62,7 +64,9 @@ public final class DualEncoder {
         if (!Files.isRegularFile(configFile)) {
             throw new BadInputException(dir + ": no config.json");
         }
-        return new DualEncoder(VisionTower.load(dir), TextTower.load(dir), Checkpoint.open(dir), configFile);
+        Checkpoint ckpt = Checkpoint.open(dir);
+        JsonNode root = JsonFiles.readObject(configFile);
+        return new DualEncoder(VisionTower.load(ckpt, root, configFile), TextTower.load(ckpt, root, configFile), ckpt, configFile);
     }
 
     public VisionTower vision() {

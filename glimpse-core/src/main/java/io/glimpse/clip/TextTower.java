@@ -100,7 +100,11 @@ public final class TextTower {
     /** Loads the text tower of a CLIP checkpoint folder. */
     public static TextTower load(Path dir) throws IOException {
         Path configFile = dir.resolve("config.json");
-        JsonNode root = JsonFiles.readObject(configFile);
+        return load(Checkpoint.open(dir), JsonFiles.readObject(configFile), configFile);
+    }
+
+    /** The text tower of an opened checkpoint whose config.json ({@code root}, read from {@code configFile}) describes it. */
+    public static TextTower load(Checkpoint ckpt, JsonNode root, Path configFile) {
         JsonNode cfg = root.has("text_config") ? root.get("text_config")
                 : root.has("text_config_dict") ? root.get("text_config_dict") : root;
         String type = cfg.path("model_type").asText(root.path("model_type").asText(""));
@@ -109,7 +113,7 @@ public final class TextTower {
             throw new BadInputException(configFile + ": text model_type '" + type
                     + "' is not supported (known: clip_text_model, siglip_text_model)");
         }
-        return new TextTower(cfg, siglip, configFile, Checkpoint.open(dir));
+        return new TextTower(cfg, siglip, configFile, ckpt);
     }
 
     /** Width of {@link Output#pooled}: the hidden size for CLIP, the head's projection size for SigLIP. */

@@ -17,6 +17,8 @@ import io.glimpse.vision.EncodedFrames;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -30,50 +32,136 @@ public final class Ask {
     }
 
     /**
-     * An opt-in rotary scheme (Vista-LLaMA, TC-LLaVA) made once the visual block's first position id and each visual
-     * row's frame are known.
+     * One question: images (one placeholder each) or video frames, the prompt, and how to treat the visual tokens.
+     * Built by {@link #images} or {@link #video}; every option has a default.
      */
-    @FunctionalInterface
-    public interface Rotary {
-        RotaryLayout create(int visualStart, int[] frameOfRow);
-    }
+    public static final class Request {
+        private final List<RgbImage> images;
+        private final List<RgbImage> video;
+        private final String prompt;
+        private final Optional<Pipeline> pipeline;
+        private final Positions positions;
+        private final int maxTokens;
+        private final Sampler sampler;
+        private final Optional<PrunerFactory> llmPruning;
 
-    /**
-     * @param images     images, one placeholder each (empty when asking about a video)
-     * @param video      video frames, or empty
-     * @param pipeline   reduction applied to each image's and to the video's tokens, or null
-     * @param positions  position ids of reduced visual tokens
-     * @param maxTokens  generation limit
-     * @param llmPruning pruning inside the decoder, or null; needs exactly one image or a video
-     * @param rotary     opt-in rotary scheme, or null; needs one visual block, re-compacted positions and no llmPruning
-     */
-    public record Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
-                          PositionPolicy positions, int maxTokens, Sampler sampler, PrunerFactory llmPruning, Rotary rotary) {
-        public Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
-                       PositionPolicy positions, int maxTokens, Sampler sampler) {
-            this(images, video, prompt, pipeline, positions, maxTokens, sampler, null, null);
-        }
-
-        public Request(List<RgbImage> images, List<RgbImage> video, String prompt, Pipeline pipeline,
-                       PositionPolicy positions, int maxTokens, Sampler sampler, PrunerFactory llmPruning) {
-            this(images, video, prompt, pipeline, positions, maxTokens, sampler, llmPruning, null);
-        }
-
-        public Request {
-            images = List.copyOf(images);
-            video = List.copyOf(video);
+        private Request(Builder b) {
+            images = List.copyOf(b.images);
+            video = List.copyOf(b.video);
+            prompt = b.prompt;
+            pipeline = Optional.ofNullable(b.pipeline);
+            positions = b.positions;
+            maxTokens = b.maxTokens;
+            sampler = b.sampler;
+            llmPruning = Optional.ofNullable(b.llmPruning);
             if (images.isEmpty() == video.isEmpty()) {
                 throw new IllegalArgumentException("give images or video frames, not " + (images.isEmpty() ? "neither" : "both"));
             }
             if (maxTokens < 1) {
                 throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
             }
-            if (llmPruning != null && images.size() > 1) {
+            if (llmPruning.isPresent() && images.size() > 1) {
                 throw new IllegalArgumentException("in-LLM pruning takes one visual block, got " + images.size() + " images");
             }
-            if (rotary != null && (images.size() > 1 || llmPruning != null || positions != PositionPolicy.RECOMPACT)) {
-                throw new IllegalArgumentException("a rotary scheme needs one visual block, re-compacted positions and no "
-                        + "in-LLM pruning");
+            if (positions.rotatesVisualRows() && (images.size() > 1 || llmPruning.isPresent())) {
+                throw new IllegalArgumentException("a rotary scheme needs one visual block and no in-LLM pruning");
+            }
+        }
+
+        /** A question about images, one placeholder each. */
+        public static Builder images(List<RgbImage> images, String prompt) {
+            return new Builder(images, List.of(), prompt);
+        }
+
+        /** A question about one video's frames, in order. */
+        public static Builder video(List<RgbImage> frames, String prompt) {
+            return new Builder(List.of(), frames, prompt);
+        }
+
+        public List<RgbImage> images() {
+            return images;
+        }
+
+        public List<RgbImage> video() {
+            return video;
+        }
+
+        public String prompt() {
+            return prompt;
+        }
+
+        /** The reduction applied to each image's and to the video's tokens, before the projector. */
+        public Optional<Pipeline> pipeline() {
+            return pipeline;
+        }
+
+        public Positions positions() {
+            return positions;
+        }
+
+        public int maxTokens() {
+            return maxTokens;
+        }
+
+        public Sampler sampler() {
+            return sampler;
+        }
+
+        /** Pruning inside the decoder (one image or a video). */
+        public Optional<PrunerFactory> llmPruning() {
+            return llmPruning;
+        }
+
+        /** Options of a {@link Request}; defaults: no reduction, re-compacted positions, 256 tokens, greedy. */
+        public static final class Builder {
+            private final List<RgbImage> images;
+            private final List<RgbImage> video;
+            private final String prompt;
+            private Pipeline pipeline;
+            private Positions positions = Positions.RECOMPACT;
+            private int maxTokens = 256;
+            private Sampler sampler = Sampler.greedy();
+            private PrunerFactory llmPruning;
+
+            private Builder(List<RgbImage> images, List<RgbImage> video, String prompt) {
+                this.images = images;
+                this.video = video;
+                this.prompt = Objects.requireNonNull(prompt, "prompt");
+            }
+
+            public Builder reduce(Pipeline pipeline) {
+                this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+                return this;
+            }
+
+            public Builder positions(Positions positions) {
+                this.positions = Objects.requireNonNull(positions, "positions");
+                return this;
+            }
+
+            /** Plain RoPE with reduced tokens placed by {@code policy}. */
+            public Builder positions(PositionPolicy policy) {
+                return positions(new Positions.Rope(policy));
+            }
+
+            public Builder maxTokens(int maxTokens) {
+                this.maxTokens = maxTokens;
+                return this;
+            }
+
+            public Builder sampler(Sampler sampler) {
+                this.sampler = Objects.requireNonNull(sampler, "sampler");
+                return this;
+            }
+
+            public Builder llmPruning(PrunerFactory pruning) {
+                this.llmPruning = Objects.requireNonNull(pruning, "pruning");
+                return this;
+            }
+
+            /** @throws IllegalArgumentException for combinations the turn cannot run */
+            public Request build() {
+                return new Request(this);
             }
         }
     }
@@ -113,7 +201,7 @@ public final class Ask {
                 : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
         List<EncodedFrames> encoded = new ArrayList<>();
         for (List<RgbImage> frames : inputs) {
-            encoded.add(model.encode(frames, request.pipeline() != null && request.pipeline().readsAttention()));
+            encoded.add(model.encode(frames, request.pipeline().map(Pipeline::readsAttention).orElse(false)));
         }
         long afterEncode = System.nanoTime();
         List<StageReport> stages = new ArrayList<>();
@@ -124,26 +212,27 @@ public final class Ask {
             EncodedFrames e = encoded.get(i);
             TokenSet tokens = e.tokens();
             encoderTokens += tokens.size();
-            if (request.pipeline() != null) {
-                Pipeline.Result r = request.pipeline().run(tokens, new ReduceContext(0, e.attention(), null));
+            if (request.pipeline().isPresent()) {
+                Pipeline.Result r = request.pipeline().get().run(tokens, new ReduceContext(0, e.attention(), null));
                 stages.addAll(r.stages());
                 tokens = r.tokens();
             }
-            boolean reduced = request.pipeline() != null;
-            blocks.add(video ? model.videoBlock(tokens, reduced, request.positions())
-                    : model.imageBlock(tokens, crops.get(i), reduced, request.positions()));
+            boolean reduced = request.pipeline().isPresent();
+            PositionPolicy policy = request.positions().policy();
+            blocks.add(video ? model.videoBlock(tokens, reduced, policy)
+                    : model.imageBlock(tokens, crops.get(i), reduced, policy));
             rowFrames = frameOfRows(tokens, blocks.get(blocks.size() - 1).positions().length, reduced);
         }
         long afterReduce = System.nanoTime();
         LlavaModel.Prompt prompt = model.assemble(ids, blocks);
-        RotaryLayout layout = request.rotary() == null ? null : request.rotary().create(model.firstPlaceholder(ids), rowFrames);
+        RotaryLayout layout = request.positions().rotary(model.firstPlaceholder(ids), rowFrames).orElse(null);
         KvCache cache = model.decoder().newCache(prompt.ids().length + request.maxTokens(), layout);
         int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
         LayerPruner pruner = null;
-        if (request.llmPruning() != null) {
+        if (request.llmPruning().isPresent()) {
             int first = model.firstPlaceholder(ids);
             // The video's trailing image_newline is not a visual token to rank.
-            pruner = request.llmPruning().create(model.decoder().config().layers(), first, visualRows - (video ? 1 : 0));
+            pruner = request.llmPruning().get().create(model.decoder().config().layers(), first, visualRows - (video ? 1 : 0));
         }
         float[] logits = model.decoder().forward(cache, prompt.inputs(), prompt.positions(), 1, pruner,
                 layout == null ? null : layout.promptMask(prompt.ids().length));

@@ -48,6 +48,7 @@ public final class LlavaModel implements AutoCloseable {
     private static final List<String> PROJECTOR_PREFIXES = List.of("multi_modal_projector.", "model.multi_modal_projector.");
     private static final List<String> NEWLINE_NAMES = List.of("image_newline", "model.image_newline");
 
+    private final LlavaCheckpoint.Family family;
     private final VisionTower tower;
     private final ImageProcessor processor;
     private final DecoderModel decoder;
@@ -107,14 +108,15 @@ public final class LlavaModel implements AutoCloseable {
     public record Prompt(int[] ids, float[] inputs, int[] positions) {
     }
 
-    private LlavaModel(String modelType, VisionTower tower, ImageProcessor processor, DecoderModel decoder,
+    private LlavaModel(LlavaCheckpoint.Family family, VisionTower tower, ImageProcessor processor, DecoderModel decoder,
                        TextTokenizer tokenizer, float[][] projector, float[] newline, AnyresGrid anyres, int imageToken,
                        int videoToken) {
         this.tower = tower;
         this.processor = processor;
         this.decoder = decoder;
         this.tokenizer = tokenizer;
-        this.template = ChatTemplate.forModelType(modelType);
+        this.family = family;
+        this.template = ChatTemplate.forModelType(family.modelType());
         this.w1 = projector[0];
         this.b1 = projector[1];
         this.w2 = projector[2];
@@ -127,31 +129,27 @@ public final class LlavaModel implements AutoCloseable {
 
     /** Loads config.json, the safetensors weights, tokenizer.json and preprocessor_config.json of a folder. */
     public static LlavaModel load(Path dir) throws IOException {
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new BadInputException(dir + ": no config.json");
-        }
-        JsonNode root = JsonFiles.readObject(configFile);
-        if (!root.has("vision_config") || !root.has("text_config")) {
-            throw new BadInputException(configFile + ": not a LLaVA config (needs vision_config and text_config)");
-        }
-        String type = root.path("model_type").asText("");
-        if (!type.equals("llava") && !type.equals("llava_onevision")) {
-            throw new BadInputException(configFile + ": model_type '" + type + "' is not llava or llava_onevision");
-        }
+        return load(LlavaCheckpoint.read(dir));
+    }
+
+    /** Loads the weights and tokenizer of a checkpoint whose JSON files are read. */
+    public static LlavaModel load(LlavaCheckpoint checkpoint) throws IOException {
+        Path dir = checkpoint.dir();
+        Path configFile = checkpoint.configFile();
+        JsonNode root = checkpoint.config();
+        boolean oneVision = checkpoint.family() == LlavaCheckpoint.Family.ONEVISION;
         String act = root.path("projector_hidden_act").asText("gelu");
         if (Activation.byName(act) != Activation.GELU_ERF) {
             throw new BadInputException(configFile + ": projector_hidden_act '" + act + "' is not supported (gelu)");
         }
-        VisionTower tower = VisionTower.load(dir);
+        Checkpoint ckpt = Checkpoint.open(dir);
+        VisionTower tower = VisionTower.load(ckpt, root, configFile);
         if (tower.config().hasCls() && !tower.config().dropCls()) {
             throw new BadInputException(configFile + ": vision_feature_select_strategy 'full' with a CLS tower is not supported");
         }
-        DecoderModel decoder = DecoderModel.load(dir);
-        Path processorFile = dir.resolve("preprocessor_config.json");
-        ImageProcessor processor = ImageProcessor.read(processorFile);
-        AnyresGrid anyres = type.equals("llava_onevision") ? anyres(root, configFile, processorFile, tower) : null;
-        Checkpoint ckpt = Checkpoint.open(dir);
+        DecoderModel decoder = DecoderModel.load(ckpt, root, configFile);
+        ImageProcessor processor = ImageProcessor.parse(checkpoint.preprocessor(), checkpoint.preprocessorFile());
+        AnyresGrid anyres = oneVision ? anyres(checkpoint, tower) : null;
         String p = PROJECTOR_PREFIXES.stream().filter(x -> ckpt.has(x + "linear_1.weight")).findFirst()
                 .orElseThrow(() -> new BadInputException(ckpt.anyFile() + ": no projector (looked for "
                         + PROJECTOR_PREFIXES.stream().map(x -> x + "linear_1.weight").toList() + ")"));
@@ -160,7 +158,7 @@ public final class LlavaModel implements AutoCloseable {
         float[][] projector = {ckpt.floats(p + "linear_1.weight", configFile, d, in), ckpt.floats(p + "linear_1.bias", configFile, d),
                 ckpt.floats(p + "linear_2.weight", configFile, d, d), ckpt.floats(p + "linear_2.bias", configFile, d)};
         String nl = NEWLINE_NAMES.stream().filter(ckpt::has).findFirst().orElse(null);
-        if (nl == null && type.equals("llava_onevision")) {
+        if (nl == null && oneVision) {
             throw new BadInputException(ckpt.anyFile() + ": missing tensor 'image_newline' (looked for " + NEWLINE_NAMES + ")");
         }
         float[] newline = nl == null ? null : ckpt.floats(nl, configFile, d);
@@ -168,7 +166,7 @@ public final class LlavaModel implements AutoCloseable {
         try {
             int image = tokenId(root, tokenizer, "<image>", "image_token_index", "image_token_id");
             int video = tokenId(root, tokenizer, "<video>", "video_token_index", "video_token_id");
-            return new LlavaModel(type, tower, processor, decoder, tokenizer, projector, newline, anyres, image, video);
+            return new LlavaModel(checkpoint.family(), tower, processor, decoder, tokenizer, projector, newline, anyres, image, video);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -180,11 +178,14 @@ public final class LlavaModel implements AutoCloseable {
      * the processor's image_grid_pinpoints must not contradict: transformers tiles by the processor's and unpacks by
      * the model's.
      */
-    private static AnyresGrid anyres(JsonNode root, Path configFile, Path processorFile, VisionTower tower) throws IOException {
+    private static AnyresGrid anyres(LlavaCheckpoint checkpoint, VisionTower tower) {
+        JsonNode root = checkpoint.config();
+        Path configFile = checkpoint.configFile();
+        Path processorFile = checkpoint.preprocessorFile();
         int tile = tower.config().imageSize();
         List<int[]> pinpoints = root.has("image_grid_pinpoints") ? pinpoints(root.get("image_grid_pinpoints"), configFile)
                 : AnyresGrid.defaultPinpoints(tile);
-        JsonNode pre = JsonFiles.readObject(processorFile);
+        JsonNode pre = checkpoint.preprocessor();
         if (pre.has("image_grid_pinpoints")) {
             List<int[]> other = pinpoints(pre.get("image_grid_pinpoints"), processorFile);
             if (other.size() != pinpoints.size() || IntStream.range(0, other.size())
@@ -221,6 +222,10 @@ public final class LlavaModel implements AutoCloseable {
             }
         }
         return tokenizer.id(text);
+    }
+
+    public LlavaCheckpoint.Family family() {
+        return family;
     }
 
     public DecoderModel decoder() {

@@ -41,11 +41,19 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
 
     /** Reads preprocessor_config.json, resampling with {@link Resize}'s Pillow-exact BICUBIC. */
     public static ImageProcessor read(Path file) throws IOException {
-        return read(file, (image, width, height) -> Resize.resize(image, width, height, Resize.Filter.BICUBIC));
+        return parse(JsonFiles.readObject(file), file);
     }
 
     public static ImageProcessor read(Path file, Resampler resampler) throws IOException {
-        JsonNode root = JsonFiles.readObject(file);
+        return parse(JsonFiles.readObject(file), file, resampler);
+    }
+
+    /** A preprocessor_config.json object read from {@code file} (named in errors), with Pillow-exact BICUBIC. */
+    public static ImageProcessor parse(JsonNode root, Path file) {
+        return parse(root, file, (image, width, height) -> Resize.resize(image, width, height, Resize.Filter.BICUBIC));
+    }
+
+    public static ImageProcessor parse(JsonNode root, Path file, Resampler resampler) {
         String type = root.path("image_processor_type").asText("");
         boolean oneVision = type.equals("LlavaOnevisionImageProcessor");
         boolean siglip = type.equals("SiglipImageProcessor");

@@ -41,8 +41,8 @@ class AskTest {
     @Test
     void unreducedAnswerIsTheGoldenContinuationStreamedAsItsText() throws IOException {
         StringBuilder streamed = new StringBuilder();
-        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(LlavaModelTest.landscape()), List.of(), "What is this?", null,
-                PositionPolicy.KEEP_ORIGINAL, 8, Sampler.greedy()), streamed::append);
+        Ask.Answer a = Ask.run(model, Ask.Request.images(List.of(LlavaModelTest.landscape()), "What is this?")
+                .positions(PositionPolicy.KEEP_ORIGINAL).maxTokens(8).sampler(Sampler.greedy()).build(), streamed::append);
         int[] expected = golden.tensors().get("prompt.greedy").toInts();
         assertThat(a.tokens()).containsExactly(expected);
         assertThat(streamed.toString()).isEqualTo(model.tokenizer().decode(expected, true));
@@ -55,8 +55,8 @@ class AskTest {
 
     @Test
     void reductionRunsBeforeTheProjectorSoTheDecoderSeesFewerRows() throws IOException {
-        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(LlavaModelTest.landscape()), List.of(), "What is this?",
-                Pipeline.of("kcenter:k=5"), PositionPolicy.RECOMPACT, 3, Sampler.greedy()), s -> { });
+        Ask.Answer a = Ask.run(model, Ask.Request.images(List.of(LlavaModelTest.landscape()), "What is this?")
+                .reduce(Pipeline.of("kcenter:k=5")).positions(PositionPolicy.RECOMPACT).maxTokens(3).build(), s -> { });
         assertThat(a.stats().encoderTokens()).isEqualTo(16);
         assertThat(a.stats().stages()).singleElement().satisfies(s -> {
             assertThat(s.tokensIn()).isEqualTo(16);
@@ -70,8 +70,8 @@ class AskTest {
     void aReductionThatKeepsEveryTokenLeavesTheGoldenAnswerUnderBothPolicies() throws IOException {
         int[] expected = golden.tensors().get("prompt.greedy").toInts();
         for (PositionPolicy policy : PositionPolicy.values()) {
-            Ask.Answer a = Ask.run(model, new Ask.Request(List.of(LlavaModelTest.landscape()), List.of(), "What is this?",
-                    Pipeline.of("kcenter:k=16"), policy, 8, Sampler.greedy()), s -> { });
+            Ask.Answer a = Ask.run(model, Ask.Request.images(List.of(LlavaModelTest.landscape()), "What is this?")
+                    .reduce(Pipeline.of("kcenter:k=16")).positions(policy).maxTokens(8).build(), s -> { });
             assertThat(a.stats().visualRows()).isEqualTo(16);
             assertThat(a.tokens()).as(policy.name()).containsExactly(expected);
         }
@@ -79,22 +79,23 @@ class AskTest {
 
     @Test
     void fastVInsideTheDecoderDropsHalfTheVisualRowsFromLayerTwoOn() throws IOException {
-        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(LlavaModelTest.landscape()), List.of(), "What is this?", null,
-                PositionPolicy.KEEP_ORIGINAL, 3, Sampler.greedy(), (layers, start, count) -> {
+        Ask.Answer a = Ask.run(model, Ask.Request.images(List.of(LlavaModelTest.landscape()), "What is this?")
+                .positions(PositionPolicy.KEEP_ORIGINAL).maxTokens(3).llmPruning((layers, start, count) -> {
                     assertThat(count).isEqualTo(16);
                     assertThat(start).isEqualTo(IntStream.range(0, 99).filter(i -> golden.tensors().get("prompt.ids").toInts()[i]
                             == model.imageToken()).findFirst().orElseThrow());
                     return FastVLayerPruner.defaults(start, count);
-                }), s -> { });
+                }).build(), s -> { });
         assertThat(a.stats().visualRows()).isEqualTo(16);
         assertThat(a.stats().visualRowsAtLastLayer()).isEqualTo(8);
     }
 
     @Test
     void fastVKeepingEveryVisualRowLeavesTheGoldenAnswer() throws IOException {
-        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(LlavaModelTest.landscape()), List.of(), "What is this?", null,
-                PositionPolicy.KEEP_ORIGINAL, 8, Sampler.greedy(),
-                (layers, start, count) -> new FastVLayerPruner(2, start, count, count, PositionPolicy.KEEP_ORIGINAL)), s -> { });
+        Ask.Answer a = Ask.run(model, Ask.Request.images(List.of(LlavaModelTest.landscape()), "What is this?")
+                .positions(PositionPolicy.KEEP_ORIGINAL).maxTokens(8)
+                .llmPruning((layers, start, count) -> new FastVLayerPruner(2, start, count, count, PositionPolicy.KEEP_ORIGINAL))
+                .build(), s -> { });
         assertThat(a.stats().visualRowsAtLastLayer()).isEqualTo(16);
         assertThat(a.tokens()).containsExactly(golden.tensors().get("prompt.greedy").toInts());
     }
@@ -143,7 +144,7 @@ class AskTest {
                 .hasMessageContaining("1 image/video placeholders for 2 inputs");
         assertThatThrownBy(() -> model.videoBlock(all, false, PositionPolicy.KEEP_ORIGINAL))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("image_newline");
-        assertThatThrownBy(() -> new Ask.Request(List.of(), List.of(), "q", null, PositionPolicy.RECOMPACT, 4, Sampler.greedy()))
+        assertThatThrownBy(() -> Ask.Request.images(List.of(), "q").maxTokens(4).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

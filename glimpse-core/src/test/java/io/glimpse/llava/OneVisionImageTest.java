@@ -105,8 +105,8 @@ class OneVisionImageTest {
         float[] tail = golden.tensors().get("prompt.tail_logits").toFloats();
         assertClose(Arrays.copyOfRange(logits, logits.length - tail.length, logits.length), tail, "logits after the image");
 
-        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(wide), List.of(), "What is this?", null, PositionPolicy.KEEP_ORIGINAL,
-                8, Sampler.greedy()), s -> { });
+        Ask.Answer a = Ask.run(model, Ask.Request.images(List.of(wide), "What is this?").positions(PositionPolicy.KEEP_ORIGINAL)
+                .maxTokens(8).sampler(Sampler.greedy()).build(), s -> { });
         assertThat(a.tokens()).containsExactly(tensor("prompt.greedy"));
         assertThat(a.stats().encoderTokens()).isEqualTo(7 * 49);
         assertThat(a.stats().visualRows()).isEqualTo(193);
@@ -142,8 +142,8 @@ class OneVisionImageTest {
         float[] newline = golden.tensors().get("wide.features").toFloats();
         // The golden's first map row ends in image_newline: row 49 + 17.
         assertThat(Arrays.copyOfRange(b.rows(), 49 * d, 50 * d)).containsExactly(Arrays.copyOfRange(newline, 66 * d, 67 * d));
-        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(wide, tall), List.of(), "Compare.", null,
-                PositionPolicy.KEEP_ORIGINAL, 1, Sampler.greedy()), s -> { });
+        Ask.Answer a = Ask.run(model, Ask.Request.images(List.of(wide, tall), "Compare.")
+                .positions(PositionPolicy.KEEP_ORIGINAL).maxTokens(1).sampler(Sampler.greedy()).build(), s -> { });
         assertThat(a.stats().visualRows()).isEqualTo(100);
     }
 

@@ -66,8 +66,8 @@ class OneVisionVideoTest {
         float[] logits = model.decoder().forward(cache, p.inputs(), p.positions(), p.ids().length);
         assertClose(logits, golden.tensors().get("prompt.logits").toFloats(), "logits");
 
-        Ask.Answer a = Ask.run(model, new Ask.Request(List.of(), frames, "What happens?", null, PositionPolicy.KEEP_ORIGINAL,
-                8, Sampler.greedy()), s -> { });
+        Ask.Answer a = Ask.run(model, Ask.Request.video(frames, "What happens?").positions(PositionPolicy.KEEP_ORIGINAL)
+                .maxTokens(8).sampler(Sampler.greedy()).build(), s -> { });
         assertThat(a.tokens()).containsExactly(golden.tensors().get("prompt.greedy").toInts());
         assertThat(a.stats().visualRows()).isEqualTo(33);
     }
