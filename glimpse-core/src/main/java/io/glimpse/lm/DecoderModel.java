@@ -1,5 +1,6 @@
 package io.glimpse.lm;
 
+import io.glimpse.tensor.MatVec;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.Checkpoint;
 import io.glimpse.io.JsonFiles;
