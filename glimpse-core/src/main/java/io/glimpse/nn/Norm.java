@@ -32,8 +32,8 @@ public sealed interface Norm {
         }
     }
 
-    /** RMSNorm of Llama and Qwen2: w · (x / √(mean(x²) + eps)). */
-    record Rms(float[] weight, double eps) implements Norm {
+    /** RMSNorm of Llama and Qwen2: w · (x / √(mean(x²) + eps)), mean(x²) + eps in float as the configs store eps. */
+    record Rms(float[] weight, float eps) implements Norm {
         @Override
         public void apply(float[] x, int rows, float[] out) {
             VectorOps ops = VectorOps.get();

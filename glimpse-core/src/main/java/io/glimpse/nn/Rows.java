@@ -57,4 +57,19 @@ public final class Rows {
         }
         return out;
     }
+
+    /** The arrays one after the other, as a fused weight (q, k, v; gate, up) is laid out. */
+    public static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] part : parts) {
+            n += part.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
+    }
 }

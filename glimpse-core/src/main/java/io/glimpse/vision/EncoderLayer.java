@@ -2,6 +2,7 @@ package io.glimpse.vision;
 
 import io.glimpse.nn.Linear;
 import io.glimpse.nn.Norm;
+import io.glimpse.nn.Rows;
 
 /**
  * Weights of one pre-norm transformer layer of CLIP/SigLIP towers (HF names {@code layer_norm1}, {@code self_attn.
@@ -12,9 +13,9 @@ import io.glimpse.nn.Norm;
 public record EncoderLayer(Norm ln1, Linear qkv, Linear out, Norm ln2, Linear fc1, Linear fc2) {
 
     public static EncoderLayer load(TensorLoader l, String p, int d, int inter, double eps) {
-        float[] qkvW = concat(l.load(p + "self_attn.q_proj.weight", d, d), l.load(p + "self_attn.k_proj.weight", d, d),
+        float[] qkvW = Rows.concat(l.load(p + "self_attn.q_proj.weight", d, d), l.load(p + "self_attn.k_proj.weight", d, d),
                 l.load(p + "self_attn.v_proj.weight", d, d));
-        float[] qkvB = concat(l.load(p + "self_attn.q_proj.bias", d), l.load(p + "self_attn.k_proj.bias", d),
+        float[] qkvB = Rows.concat(l.load(p + "self_attn.q_proj.bias", d), l.load(p + "self_attn.k_proj.bias", d),
                 l.load(p + "self_attn.v_proj.bias", d));
         return new EncoderLayer(new Norm.Layer(l.load(p + "layer_norm1.weight", d), l.load(p + "layer_norm1.bias", d), eps),
                 Linear.prepared(qkvW, 3 * d, d, qkvB),
@@ -22,19 +23,5 @@ public record EncoderLayer(Norm ln1, Linear qkv, Linear out, Norm ln2, Linear fc
                 new Norm.Layer(l.load(p + "layer_norm2.weight", d), l.load(p + "layer_norm2.bias", d), eps),
                 Linear.prepared(l.load(p + "mlp.fc1.weight", inter, d), inter, d, l.load(p + "mlp.fc1.bias", inter)),
                 Linear.prepared(l.load(p + "mlp.fc2.weight", d, inter), d, inter, l.load(p + "mlp.fc2.bias", d)));
-    }
-
-    private static float[] concat(float[]... parts) {
-        int n = 0;
-        for (float[] p : parts) {
-            n += p.length;
-        }
-        float[] out = new float[n];
-        int o = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, o, p.length);
-            o += p.length;
-        }
-        return out;
     }
 }
