@@ -41,7 +41,7 @@ public final class BipartiteMerge implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        Similarity.requireFinite(in, NAME);
+        ReduceChecks.requireFinite(NAME, in);
         int target = budget.target(in.size(), NAME);
         int guarded = Math.min(protect, in.size());
         if (target < guarded) {

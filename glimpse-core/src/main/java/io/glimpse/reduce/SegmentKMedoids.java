@@ -73,7 +73,7 @@ public final class SegmentKMedoids implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        Similarity.requireFinite(in, NAME);
+        ReduceChecks.requireFinite(NAME, in);
         int total = budget.target(in.size(), NAME);
         List<int[]> segments = segments(in);
         int[] sizes = segments.stream().mapToInt(s -> s.length).toArray();
