@@ -2,6 +2,7 @@ package io.glimpse.cli;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.JsonFiles;
+import io.glimpse.job.EncodeJob;
 import io.glimpse.job.PlanJob;
 import io.glimpse.job.QueryScorer;
 import io.glimpse.lm.AimLayerPruner;
@@ -125,8 +126,8 @@ public final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (frames < 1 || frames > EncodeCommand.MAX_FRAMES) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + EncodeCommand.MAX_FRAMES + "]");
+        if (frames < 1 || frames > EncodeJob.MAX_FRAMES) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + EncodeJob.MAX_FRAMES + "]");
         }
         if (maxTokens < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-tokens must be positive");

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.ServiceLoader;
 
 /**
  * The {@code glimpse} command. Exit codes: 0 ok, 1 usage error, 2 bad input, 3 internal error.
@@ -16,8 +17,7 @@ import java.nio.file.NoSuchFileException;
                 + "encodes them and reduces the visual tokens.",
         subcommands = {PlanCommand.class, DemoCommand.class, EncodeCommand.class, SimilarityCommand.class, AskCommand.class,
                 ReduceCommand.class, CompareCommand.class,
-                MethodsCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                MethodsCommand.class})
 public final class GlimpseCli implements Runnable {
     public static final int OK = 0;
     public static final int USAGE = 1;
@@ -34,6 +34,10 @@ public final class GlimpseCli implements Runnable {
     /** Runs the CLI with the given streams and returns the exit code (used by tests in-process). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new GlimpseCli());
+        for (CommandExtension e : ServiceLoader.load(CommandExtension.class)) {
+            cl.addSubcommand(e.command());
+        }
+        cl.addSubcommand(new CommandLine.HelpCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {

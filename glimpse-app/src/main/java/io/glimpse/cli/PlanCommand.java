@@ -109,7 +109,7 @@ public final class PlanCommand implements Callable<Integer> {
             cl.getErr().println("glimpse: warning: " + w);
         }
         if (result.reduction() != null) {
-            ReduceCommand.printStages(cl.getOut(), result.reduction());
+            Console.stages(cl.getOut(), result.reduction().stages());
         }
         cl.getOut().printf(java.util.Locale.ROOT, "%d frames, %d of %d %s tokens, %d scenes, %d visual tokens; wrote %s%n",
                 result.plan().frames().size(), result.plan().totalCost(), result.plan().budget(), result.plan().target(),

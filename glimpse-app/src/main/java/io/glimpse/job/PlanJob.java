@@ -73,6 +73,17 @@ public final class PlanJob {
 
     /** Progress of the job in sampled frames over both passes. */
     public interface Listener {
+        /** Ignores the progress. */
+        Listener QUIET = new Listener() {
+            @Override
+            public void total(long frames) {
+            }
+
+            @Override
+            public void done(long frames) {
+            }
+        };
+
         void total(long frames);
 
         void done(long frames);
