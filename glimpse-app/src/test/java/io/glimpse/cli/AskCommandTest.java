@@ -1,5 +1,6 @@
 package io.glimpse.cli;
 
+import io.glimpse.testkit.Fixtures;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.media.SyntheticVideo;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ask command on the tiny LLaVA-1.5 checkpoint of glimpse-core's fixtures (goldens from PyTorch). */
 class AskCommandTest {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("");
     static final Path MODEL = FIXTURES.resolve("llava/llava15");
     static final String IMAGE = FIXTURES.resolve("vision/landscape.png").toString();
     static final Path ONEVISION = FIXTURES.resolve("llava/onevision");

@@ -1,5 +1,6 @@
 package io.glimpse.cli;
 
+import io.glimpse.testkit.Fixtures;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.io.TensorData;
 import io.glimpse.tokens.TokenFile;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The encode command against goldens that PyTorch computed for the tiny checkpoints in glimpse-core's fixtures. */
 class EncodeCommandTest {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures/vision").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("vision");
 
     @TempDir
     Path dir;

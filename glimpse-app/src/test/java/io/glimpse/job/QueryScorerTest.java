@@ -1,5 +1,6 @@
 package io.glimpse.job;
 
+import io.glimpse.testkit.Fixtures;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.media.FrameSize;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /** Frame relevance against the PyTorch goldens of the tiny CLIP fixture (image and text embeddings). */
 public class QueryScorerTest {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures/vision").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("vision");
     static final Path TOKENIZER = Path.of("src/test/resources/fixtures/similarity/tokenizer.json").toAbsolutePath();
 
     @TempDir
