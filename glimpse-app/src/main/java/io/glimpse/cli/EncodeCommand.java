@@ -1,6 +1,7 @@
 package io.glimpse.cli;
 
 import io.glimpse.job.EncodeJob;
+import io.glimpse.report.TextReport;
 import io.glimpse.reduce.Pipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +59,7 @@ public final class EncodeCommand implements Callable<Integer> {
                 Console.warnings(spec.commandLine()));
         PrintWriter o = spec.commandLine().getOut();
         if (r.reduction() != null) {
-            Console.stages(o, r.reduction().stages());
+            TextReport.stages(o, r.reduction().stages());
         }
         o.printf(Locale.ROOT, "%d frames encoded in %.1f ms, %d tokens of dimension %d; wrote %s%n",
                 r.frames(), r.encodeNanos() / 1e6, r.tokens().size(), r.tokens().dim(), out);

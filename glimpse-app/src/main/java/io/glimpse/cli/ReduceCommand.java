@@ -1,6 +1,7 @@
 package io.glimpse.cli;
 
 import io.glimpse.job.ReduceJob;
+import io.glimpse.report.TextReport;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.tokens.Fidelity;
 import picocli.CommandLine;
@@ -39,7 +40,7 @@ public final class ReduceCommand implements Callable<Integer> {
         Pipeline p = Pipeline.of(pipeline);
         ReduceJob.Reduced r = ReduceJob.reduce(input.input(spec.commandLine()), budget == null ? p : p.withFinalBudget(budget), out);
         PrintWriter w = spec.commandLine().getOut();
-        Console.stages(w, r.result().stages());
+        TextReport.stages(w, r.result().stages());
         Fidelity f = r.fidelity();
         w.printf(Locale.ROOT, "%d -> %d tokens, mean cos %.4f, worst %.4f, %d patches dropped; wrote %s%n",
                 r.original().size(), r.result().tokens().size(), f.meanCosine(), f.worstCosine(), f.dropped(), out);

@@ -8,6 +8,7 @@ import io.glimpse.plan.PlanMethod;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -41,7 +42,7 @@ public final class PlanBench {
         Timing job = null;
         for (int i = 0; i < o.repeat(); i++) {
             decode = Timing.of(() -> frames[0] = reader.each(video, Sampling.fps(o.fps()), f -> { })).min(decode);
-            job = Timing.of(() -> last[0] = PlanJob.run(video, options, PlanJob.Listener.QUIET)).min(job);
+            job = Timing.of(() -> last[0] = plan(video, options)).min(job);
         }
         out.printf(Locale.ROOT, "video: %s, %dx%d, %.1f min, %d frames sampled at %.2f fps%n", video.getFileName(),
                 width, o.height(), o.minutes(), frames[0], o.fps());
@@ -49,5 +50,14 @@ public final class PlanBench {
         out.printf(Locale.ROOT, "decode + describe + plan + encode: %8.2f s  (%d frames chosen, %d tokens)%n",
                 job.wall(), last[0].plan().frames().size(), last[0].plan().totalCost());
         out.printf(Locale.ROOT, "ratio plan/decode                : %8.2f%n", job.wall() / decode.wall());
+    }
+
+    /** The job; its options have no query, whose checkpoint is the only file it reads besides the video. */
+    private static PlanJob.Result plan(Path video, PlanJob.Options options) {
+        try {
+            return PlanJob.run(video, options, PlanJob.Listener.QUIET);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,159 @@
+package io.glimpse.job;
+
+import io.glimpse.image.RgbImage;
+import io.glimpse.io.BadInputException;
+import io.glimpse.lm.AimLayerPruner;
+import io.glimpse.lm.FastVLayerPruner;
+import io.glimpse.lm.PositionPolicy;
+import io.glimpse.lm.RotaryLayout;
+import io.glimpse.lm.Sampler;
+import io.glimpse.lm.ToDreLayerPruner;
+import io.glimpse.media.Sampling;
+import io.glimpse.model.Ask;
+import io.glimpse.model.LlavaModel;
+import io.glimpse.plan.PlanMethod;
+import io.glimpse.reduce.Pipeline;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * A question about images or a video answered by a LLaVA checkpoint, from files to streamed text: the use case behind
+ * {@code glimpse ask}. It decodes the frames (or plans them under the checkpoint's own cost model), turns the typed
+ * options into the runtime's position scheme, in-decoder pruner and sampler, and runs {@link Ask}.
+ */
+public final class AskJob {
+    /** Position ids of the visual rows, and the opt-in rotary schemes over them. */
+    public enum Positions {
+        /** Kept tokens keep their original patch positions. */
+        KEEP,
+        /** Kept tokens are numbered consecutively. */
+        RECOMPACT,
+        /** Vista-LLaMA: text scores visual keys without rotary embedding; re-compacts. */
+        VISTA,
+        /** TC-LLaVA: rotation by n + gamma · temporal id, frame-block-causal mask; re-compacts. */
+        TCLAVA;
+
+        /** The command-line spelling. */
+        public String spelling() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the scheme tells visual rows apart by position, which in-decoder pruning would change. */
+        public boolean rotary() {
+            return this == VISTA || this == TCLAVA;
+        }
+    }
+
+    /** What the question is about. */
+    public sealed interface Visual permits Images, EvenFrames, PlannedFrames {
+    }
+
+    /** Image files, one placeholder each. */
+    public record Images(List<Path> files) implements Visual {
+    }
+
+    /** {@code count} frames of a video, evenly spaced. */
+    public record EvenFrames(Path video, int count) implements Visual {
+    }
+
+    /**
+     * The frames of a video that a plan chooses under {@code budget} tokens of the checkpoint's cost model.
+     *
+     * @param dedup  planning drops frames repeating the last kept one above this rescaled cosine, or null
+     * @param scorer CLIP or SigLIP folder that scores candidate frames against the prompt, or null
+     */
+    public record PlannedFrames(Path video, int budget, PlanMethod method, double fps, Double dedup, Path scorer)
+            implements Visual {
+    }
+
+    /**
+     * @param reduce      reduction of the visual tokens before the projector, or null
+     * @param tcGamma     TC-LLaVA's weight of the temporal id (used by {@link Positions#TCLAVA})
+     * @param llmPrune    in-decoder pruner by name (see {@link #pruners()}), or null
+     * @param temperature 0 for greedy decoding
+     */
+    public record Options(Path model, Visual visual, String prompt, Pipeline reduce, Positions positions, double tcGamma,
+                          String llmPrune, int maxTokens, double temperature, double topP, long seed) {
+    }
+
+    /**
+     * @param stats counts and timings of the answer
+     * @param plan  the plan that chose the frames, or null when none did
+     */
+    public record Result(Ask.Stats stats, PlanJob.Selection plan) {
+    }
+
+    private AskJob() {
+    }
+
+    /** The names {@link Options#llmPrune()} takes. */
+    public static List<String> pruners() {
+        return List.of("fastv", "aim", "todre");
+    }
+
+    /** Answers, passing text to {@code text} as soon as it is final and warnings (one line each) to {@code warnings}. */
+    public static Result run(Options o, Consumer<String> text, Consumer<String> warnings) throws IOException {
+        Sampler sampler = o.temperature() == 0 ? Sampler.greedy() : Sampler.sampling(o.temperature(), o.topP(), o.seed());
+        FrameReader reader = new FrameReader(warnings);
+        try (LlavaModel llava = LlavaModel.load(o.model())) {
+            List<RgbImage> images = new ArrayList<>();
+            List<RgbImage> video = List.of();
+            PlanJob.Selection plan = null;
+            switch (o.visual()) {
+                case Images i -> i.files().forEach(f -> images.add(reader.first(f)));
+                case EvenFrames e -> video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
+                case PlannedFrames p -> {
+                    plan = plan(p, costModel(o.model()), o.prompt(), warnings);
+                    video = plan.frames().stream().map(PlanJob.ChosenFrame::image).toList();
+                }
+            }
+            Ask.Request request = new Ask.Request(images, video, o.prompt(), o.reduce(), policy(o.positions()), o.maxTokens(),
+                    sampler, pruner(o.llmPrune()), rotary(o.positions(), o.tcGamma()));
+            return new Result(Ask.run(llava, request, text).stats(), plan);
+        }
+    }
+
+    /** The cost model the plan counts tokens with: the one of the checkpoint's family. */
+    private static String costModel(Path model) throws IOException {
+        String type = io.glimpse.io.JsonFiles.readObject(model.resolve("config.json")).path("model_type").asText("");
+        return type.equals("llava_onevision") ? "llava-onevision" : "llava-1.5";
+    }
+
+    private static PlanJob.Selection plan(PlannedFrames p, String target, String prompt, Consumer<String> warnings)
+            throws IOException {
+        PlanJob.Options options = new PlanJob.Options(p.budget(), target, p.method(), p.fps(), null,
+                p.scorer() == null ? null : new PlanJob.Query(p.scorer(), prompt), p.dedup());
+        PlanJob.Selection s = PlanJob.select(p.video(), options, PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
+        s.warnings().forEach(warnings);
+        if (s.frames().isEmpty()) {
+            throw new BadInputException(p.video() + ": the plan chose no frames");
+        }
+        return s;
+    }
+
+    private static PositionPolicy policy(Positions p) {
+        return p == Positions.KEEP ? PositionPolicy.KEEP_ORIGINAL : PositionPolicy.RECOMPACT;
+    }
+
+    private static Ask.Rotary rotary(Positions p, double gamma) {
+        return switch (p) {
+            case VISTA -> (start, frameOfRow) -> RotaryLayout.vista(start, frameOfRow.length);
+            case TCLAVA -> (start, frameOfRow) -> RotaryLayout.tcLlava(gamma, start, frameOfRow);
+            case KEEP, RECOMPACT -> null;
+        };
+    }
+
+    private static Ask.LlmPruning pruner(String name) {
+        return name == null ? null : switch (name) {
+            case "fastv" -> (layers, start, count) -> FastVLayerPruner.defaults(start, count);
+            case "aim" -> AimLayerPruner::defaults;
+            case "todre" -> ToDreLayerPruner::defaults;
+            default -> throw new BadInputException("unknown in-decoder pruner '" + name + "'; valid: " + String.join(", ", pruners()));
+        };
+    }
+}
