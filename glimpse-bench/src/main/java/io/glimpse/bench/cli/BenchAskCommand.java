@@ -8,7 +8,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code glimpse bench ask}: see {@link AskBench}. */
@@ -42,9 +41,8 @@ final class BenchAskCommand implements Callable<Integer> {
     @Option(names = "--tiny", description = "A tiny model (hidden 64-72, 2 vision and 3 decoder layers, 112 px) to check the command in seconds.")
     boolean tiny;
 
-    @Option(names = "--cache", defaultValue = "${sys:java.io.tmpdir}/glimpse-bench",
-            description = "Where the random checkpoint is kept between runs (default: ${DEFAULT-VALUE}).")
-    Path cache;
+    @CommandLine.Mixin
+    CacheOption cache = new CacheOption();
 
     @Option(names = "--gemv-only", description = "Only the memory bandwidths and the decoder's matrix-vector products "
             + "(seconds; run once per -Dglimpse.gemm backend to compare them).")
@@ -69,7 +67,7 @@ final class BenchAskCommand implements Callable<Integer> {
         if (gemvOnly) {
             AskBench.products(shape, spec.commandLine().getOut());
         } else {
-            AskBench.run(new AskBench.Options(shape, tiny, frames, tokens, repeat, keep, seed, cache),
+            AskBench.run(new AskBench.Options(shape, tiny, frames, tokens, repeat, keep, seed, cache.dir),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         return GlimpseCli.OK;

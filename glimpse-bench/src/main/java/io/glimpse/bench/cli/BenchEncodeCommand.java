@@ -8,7 +8,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,9 +33,8 @@ final class BenchEncodeCommand implements Callable<Integer> {
     @Option(names = "--tiny", description = "Tiny towers (hidden 64-72, 2 layers, 112 px) instead of the real sizes, to check the command.")
     boolean tiny;
 
-    @Option(names = "--cache", defaultValue = "${sys:java.io.tmpdir}/glimpse-bench",
-            description = "Where the random checkpoints are kept between runs (default: ${DEFAULT-VALUE}).")
-    Path cache;
+    @CommandLine.Mixin
+    CacheOption cache = new CacheOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,7 +57,7 @@ final class BenchEncodeCommand implements Callable<Integer> {
             case "f32" -> DType.F32;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--dtype must be bf16 or f32, got '" + dtype + "'");
         };
-        EncodeBench.run(new EncodeBench.Options(towers, repeat, type, seed, cache), spec.commandLine().getOut(),
+        EncodeBench.run(new EncodeBench.Options(towers, repeat, type, seed, cache.dir), spec.commandLine().getOut(),
                 spec.commandLine().getErr());
         return GlimpseCli.OK;
     }

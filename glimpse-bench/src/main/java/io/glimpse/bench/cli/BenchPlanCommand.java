@@ -6,7 +6,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code glimpse bench plan}: see {@link PlanBench}. */
@@ -31,9 +30,8 @@ final class BenchPlanCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "1", description = "Sampling rate (default: ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--cache", defaultValue = "${sys:java.io.tmpdir}/glimpse-bench",
-            description = "Where the generated video is kept between runs (default: ${DEFAULT-VALUE}).")
-    Path cache;
+    @CommandLine.Mixin
+    CacheOption cache = new CacheOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,7 +41,7 @@ final class BenchPlanCommand implements Callable<Integer> {
         if (repeat < 1 || minutes <= 0 || height < 16 || height % 2 != 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need --repeat ≥ 1, --minutes > 0, an even --height ≥ 16");
         }
-        PlanBench.run(new PlanBench.Options(minutes, height, repeat, budget, target, fps, cache), spec.commandLine().getOut());
+        PlanBench.run(new PlanBench.Options(minutes, height, repeat, budget, target, fps, cache.dir), spec.commandLine().getOut());
         return GlimpseCli.OK;
     }
 }
