@@ -127,7 +127,7 @@ public final class AskCommand implements Callable<Integer> {
         if (!(Double.isFinite(tcGamma) && tcGamma >= 0)) {
             throw new CommandLine.ParameterException(cl, "--tc-gamma must be finite and non-negative");
         }
-        if (scheme.rotary() && llmPrune != null) {
+        if (scheme.rotatesVisualRows() && llmPrune != null) {
             throw new CommandLine.ParameterException(cl, "--positions " + positions + " and --llm-prune do not combine "
                     + "(the scheme tells visual rows apart by position, which pruning changes)");
         }
@@ -135,7 +135,7 @@ public final class AskCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--llm-prune must be one of " + String.join(", ", AskJob.pruners())
                     + ", got '" + llmPrune + "'");
         }
-        if ((scheme.rotary() || llmPrune != null) && input.images != null && input.images.size() > 1) {
+        if ((scheme.rotatesVisualRows() || llmPrune != null) && input.images != null && input.images.size() > 1) {
             throw new CommandLine.ParameterException(cl, "--llm-prune and --positions " + positions + " take one --image or a --video");
         }
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);

@@ -2,15 +2,12 @@ package io.glimpse.job;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
-import io.glimpse.lm.AimLayerPruner;
-import io.glimpse.lm.FastVLayerPruner;
-import io.glimpse.lm.PositionPolicy;
-import io.glimpse.lm.RotaryLayout;
+import io.glimpse.llava.Ask;
+import io.glimpse.llava.LlavaModel;
 import io.glimpse.lm.Sampler;
-import io.glimpse.lm.ToDreLayerPruner;
+import io.glimpse.lm.prune.LayerPruners;
+import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.Sampling;
-import io.glimpse.model.Ask;
-import io.glimpse.model.LlavaModel;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.reduce.Pipeline;
 
@@ -27,16 +24,12 @@ import java.util.function.Consumer;
  * options into the runtime's position scheme, in-decoder pruner and sampler, and runs {@link Ask}.
  */
 public final class AskJob {
-    /** Position ids of the visual rows, and the opt-in rotary schemes over them. */
+    /**
+     * The position scheme of the visual rows by its command-line name; {@link io.glimpse.llava.Positions} says what
+     * each does.
+     */
     public enum Positions {
-        /** Kept tokens keep their original patch positions. */
-        KEEP,
-        /** Kept tokens are numbered consecutively. */
-        RECOMPACT,
-        /** Vista-LLaMA: text scores visual keys without rotary embedding; re-compacts. */
-        VISTA,
-        /** TC-LLaVA: rotation by n + gamma · temporal id, frame-block-causal mask; re-compacts. */
-        TCLAVA;
+        KEEP, RECOMPACT, VISTA, TCLAVA;
 
         /** The command-line spelling. */
         public String spelling() {
@@ -44,8 +37,13 @@ public final class AskJob {
         }
 
         /** Whether the scheme tells visual rows apart by position, which in-decoder pruning would change. */
-        public boolean rotary() {
-            return this == VISTA || this == TCLAVA;
+        public boolean rotatesVisualRows() {
+            return scheme(1).rotatesVisualRows();
+        }
+
+        /** The runtime's scheme; {@code gamma} is TC-LLaVA's weight of the temporal id. */
+        io.glimpse.llava.Positions scheme(double gamma) {
+            return io.glimpse.llava.Positions.parse(spelling(), gamma);
         }
     }
 
@@ -91,9 +89,9 @@ public final class AskJob {
     private AskJob() {
     }
 
-    /** The names {@link Options#llmPrune()} takes. */
+    /** The names {@link Options#llmPrune()} takes: the in-decoder pruners of {@link LayerPruners}. */
     public static List<String> pruners() {
-        return List.of("fastv", "aim", "todre");
+        return LayerPruners.methods().stream().map(PrunerMethod::name).toList();
     }
 
     /** Answers, passing text to {@code text} as soon as it is final and warnings (one line each) to {@code warnings}. */
@@ -108,20 +106,20 @@ public final class AskJob {
                 case Images i -> i.files().forEach(f -> images.add(reader.first(f)));
                 case EvenFrames e -> video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
                 case PlannedFrames p -> {
-                    plan = plan(p, costModel(o.model()), o.prompt(), warnings);
+                    plan = plan(p, llava.family().costModel(), o.prompt(), warnings);
                     video = plan.frames().stream().map(PlanJob.ChosenFrame::image).toList();
                 }
             }
-            Ask.Request request = new Ask.Request(images, video, o.prompt(), o.reduce(), policy(o.positions()), o.maxTokens(),
-                    sampler, pruner(o.llmPrune()), rotary(o.positions(), o.tcGamma()));
-            return new Result(Ask.run(llava, request, text).stats(), plan);
+            Ask.Request.Builder request = video.isEmpty() ? Ask.Request.images(images, o.prompt()) : Ask.Request.video(video, o.prompt());
+            request.positions(o.positions().scheme(o.tcGamma())).maxTokens(o.maxTokens()).sampler(sampler);
+            if (o.reduce() != null) {
+                request.reduce(o.reduce());
+            }
+            if (o.llmPrune() != null) {
+                request.llmPruning(LayerPruners.method(o.llmPrune()));
+            }
+            return new Result(Ask.run(llava, request.build(), text).stats(), plan);
         }
-    }
-
-    /** The cost model the plan counts tokens with: the one of the checkpoint's family. */
-    private static String costModel(Path model) throws IOException {
-        String type = io.glimpse.io.JsonFiles.readObject(model.resolve("config.json")).path("model_type").asText("");
-        return type.equals("llava_onevision") ? "llava-onevision" : "llava-1.5";
     }
 
     private static PlanJob.Selection plan(PlannedFrames p, String target, String prompt, Consumer<String> warnings)
@@ -134,26 +132,5 @@ public final class AskJob {
             throw new BadInputException(p.video() + ": the plan chose no frames");
         }
         return s;
-    }
-
-    private static PositionPolicy policy(Positions p) {
-        return p == Positions.KEEP ? PositionPolicy.KEEP_ORIGINAL : PositionPolicy.RECOMPACT;
-    }
-
-    private static Ask.Rotary rotary(Positions p, double gamma) {
-        return switch (p) {
-            case VISTA -> (start, frameOfRow) -> RotaryLayout.vista(start, frameOfRow.length);
-            case TCLAVA -> (start, frameOfRow) -> RotaryLayout.tcLlava(gamma, start, frameOfRow);
-            case KEEP, RECOMPACT -> null;
-        };
-    }
-
-    private static Ask.LlmPruning pruner(String name) {
-        return name == null ? null : switch (name) {
-            case "fastv" -> (layers, start, count) -> FastVLayerPruner.defaults(start, count);
-            case "aim" -> AimLayerPruner::defaults;
-            case "todre" -> ToDreLayerPruner::defaults;
-            default -> throw new BadInputException("unknown in-decoder pruner '" + name + "'; valid: " + String.join(", ", pruners()));
-        };
     }
 }

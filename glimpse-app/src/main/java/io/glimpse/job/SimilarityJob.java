@@ -1,9 +1,9 @@
 package io.glimpse.job;
 
+import io.glimpse.clip.DualEncoder;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.lm.TextTokenizer;
-import io.glimpse.vision.DualEncoder;
 import io.glimpse.vision.ImageProcessor;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.glimpse.report;
 
-import io.glimpse.model.Ask;
+import io.glimpse.llava.Ask;
 import io.glimpse.plan.Plan;
 import io.glimpse.plan.PlannedFrame;
 import io.glimpse.reduce.StageReport;

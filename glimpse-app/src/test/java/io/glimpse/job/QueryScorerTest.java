@@ -1,11 +1,12 @@
 package io.glimpse.job;
 
-import io.glimpse.testkit.Fixtures;
+import io.glimpse.clip.QueryScorer;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoSource;
+import io.glimpse.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,12 +3,11 @@ package io.glimpse.bench.run;
 import io.glimpse.bench.fixture.ModelShapes;
 import io.glimpse.bench.fixture.RandomCheckpoint;
 import io.glimpse.image.RgbImage;
-import io.glimpse.lm.FastVLayerPruner;
-import io.glimpse.lm.PositionPolicy;
-import io.glimpse.lm.Sampler;
+import io.glimpse.llava.Ask;
+import io.glimpse.llava.LlavaModel;
+import io.glimpse.lm.prune.LayerPruners;
+import io.glimpse.lm.prune.PrunerFactory;
 import io.glimpse.media.SyntheticVideo;
-import io.glimpse.model.Ask;
-import io.glimpse.model.LlavaModel;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.tensor.Gemm;
 
@@ -45,7 +44,7 @@ public final class AskBench {
     }
 
     /** One configuration of the table: a reduction before the decoder, pruning inside it, or neither. */
-    record Entry(String label, Pipeline pipeline, Ask.LlmPruning pruning) {
+    record Entry(String label, Pipeline pipeline, PrunerFactory pruning) {
     }
 
     /** Best timings of one entry over the repeats, with the counts of its last run. */
@@ -134,13 +133,20 @@ public final class AskBench {
                 "matryoshka:kernel=" + M3_KERNEL)) {
             entries.add(new Entry(reduce, Pipeline.of(reduce), null));
         }
-        entries.add(new Entry("llm fastv (K=2, keep 1/2)", null, (layers, start, count) -> FastVLayerPruner.defaults(start, count)));
+        entries.add(new Entry("llm fastv (K=2, keep 1/2)", null, LayerPruners.method("fastv")));
         return entries;
     }
 
+    /** Greedy, re-compacted positions. */
     private static Ask.Request request(List<RgbImage> video, Entry e, int maxTokens) {
-        return new Ask.Request(List.of(), video, PROMPT, e.pipeline(), PositionPolicy.RECOMPACT, maxTokens, Sampler.greedy(),
-                e.pruning());
+        Ask.Request.Builder b = Ask.Request.video(video, PROMPT).maxTokens(maxTokens);
+        if (e.pipeline() != null) {
+            b.reduce(e.pipeline());
+        }
+        if (e.pruning() != null) {
+            b.llmPruning(e.pruning());
+        }
+        return b.build();
     }
 
     private static Row measure(LlavaModel llava, List<RgbImage> video, Entry e, int tokens) {
