@@ -1,8 +1,8 @@
 package io.glimpse.cli;
 
 import io.glimpse.job.EncodeJob;
-import io.glimpse.report.TextReport;
 import io.glimpse.reduce.Pipeline;
+import io.glimpse.report.TextReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

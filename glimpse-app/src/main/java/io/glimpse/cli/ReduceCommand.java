@@ -1,8 +1,8 @@
 package io.glimpse.cli;
 
 import io.glimpse.job.ReduceJob;
-import io.glimpse.report.TextReport;
 import io.glimpse.reduce.Pipeline;
+import io.glimpse.report.TextReport;
 import io.glimpse.tokens.Fidelity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -13,7 +13,6 @@ import io.glimpse.reduce.Pipeline;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -99,11 +98,11 @@ public final class AskJob {
         Sampler sampler = o.temperature() == 0 ? Sampler.greedy() : Sampler.sampling(o.temperature(), o.topP(), o.seed());
         FrameReader reader = new FrameReader(warnings);
         try (LlavaModel llava = LlavaModel.load(o.model())) {
-            List<RgbImage> images = new ArrayList<>();
+            List<RgbImage> images = List.of();
             List<RgbImage> video = List.of();
             PlanJob.Selection plan = null;
             switch (o.visual()) {
-                case Images i -> i.files().forEach(f -> images.add(reader.first(f)));
+                case Images i -> images = i.files().stream().map(reader::first).toList();
                 case EvenFrames e -> video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
                 case PlannedFrames p -> {
                     plan = plan(p, llava.family().costModel(), o.prompt(), warnings);

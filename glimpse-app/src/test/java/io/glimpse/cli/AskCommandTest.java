@@ -1,9 +1,9 @@
 package io.glimpse.cli;
 
-import io.glimpse.testkit.Fixtures;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.media.SyntheticVideo;
+import io.glimpse.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,8 @@
 package io.glimpse.cli;
 
-import io.glimpse.testkit.Fixtures;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.io.TensorData;
+import io.glimpse.testkit.Fixtures;
 import io.glimpse.tokens.TokenFile;
 import io.glimpse.tokens.TokenSet;
 import org.junit.jupiter.api.Test;
