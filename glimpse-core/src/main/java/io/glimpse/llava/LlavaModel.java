@@ -15,7 +15,7 @@ import io.glimpse.nn.Linear;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.nn.Activation;
 import io.glimpse.vision.EncodeOptions;
-import io.glimpse.vision.EncodedFrames;
+import io.glimpse.tokens.VisualTokens;
 import io.glimpse.vision.ImageProcessor;
 import io.glimpse.vision.VisionTower;
 
@@ -246,7 +246,7 @@ public final class LlavaModel implements AutoCloseable {
      * Encoder-space tokens of images or video frames (one frame each, in order) at the configured feature layer,
      * without CLS; with {@code attention}, every block's attention vectors too, for reducers that score by them.
      */
-    public EncodedFrames encode(List<RgbImage> frames, boolean attention) {
+    public VisualTokens encode(List<RgbImage> frames, boolean attention) {
         EncodeOptions options = EncodeOptions.defaults();
         if (attention) {
             options = options.withAttention(IntStream.rangeClosed(1, tower.config().layers()).boxed().collect(Collectors.toSet()), false);

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
@@ -23,7 +24,7 @@ final class ContextualMerge {
      *
      * @param budget null to keep the schedule's counts per frame
      */
-    static TokenSet run(String method, TokenSet in, ReduceContext ctx, int[] dominant, int[] contextual, String[] keys,
+    static TokenSet run(String method, TokenSet in, ReduceContext ctx, int[] dominant, int[] contextual, AttentionMaps.Key[] keys,
                         Budget budget) {
         ReduceChecks.requireTokens(method, in);
         ReduceChecks.requireFinite(method, in);

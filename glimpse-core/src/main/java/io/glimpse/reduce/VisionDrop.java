@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class VisionDrop implements Reducer {
 
     private final int[] dominant;
     private final int[] contextual;
-    private final String[] keys;
+    private final AttentionMaps.Key[] keys;
     private final Budget budget;
 
     /**
@@ -91,7 +92,7 @@ public final class VisionDrop implements Reducer {
         }
         this.dominant = dominant.clone();
         this.contextual = contextual.clone();
-        this.keys = new String[layers.length];
+        this.keys = new AttentionMaps.Key[layers.length];
         for (int s = 0; s < layers.length; s++) {
             keys[s] = AttentionScores.key(score, layers[s]);
         }

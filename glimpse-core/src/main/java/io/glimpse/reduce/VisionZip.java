@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 
 /**
@@ -34,7 +35,7 @@ public final class VisionZip implements Reducer {
     private final int dominant;
     private final int contextual;
     private final Budget budget;
-    private final String key;
+    private final AttentionMaps.Key key;
 
     /** @param budget null to keep dominant + contextual tokens per frame, else the total to keep in their ratio */
     public VisionZip(int dominant, int contextual, Budget budget, String score, int layer) {
@@ -58,13 +59,13 @@ public final class VisionZip implements Reducer {
     }
 
     /** The attention map this instance reads. */
-    public String attentionKey() {
+    public AttentionMaps.Key attentionKey() {
         return key;
     }
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        return ContextualMerge.run(NAME, in, ctx, new int[] {dominant}, new int[] {contextual}, new String[] {key},
+        return ContextualMerge.run(NAME, in, ctx, new int[] {dominant}, new int[] {contextual}, new AttentionMaps.Key[] {key},
                 budget);
     }
 }
