@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 
@@ -61,17 +62,17 @@ public final class AttentionScores {
         float[] map = ctx.attention().get(key);
         int patches = in.patchCount();
         if (map == null) {
-            throw new IllegalArgumentException(method + ": needs attention map '" + key + "' of length " + patches
+            throw new BadInputException(method + ": needs attention map '" + key + "' of length " + patches
                     + " (one value per original patch); the context has " + ctx.attention());
         }
         if (map.length != patches) {
-            throw new IllegalArgumentException(method + ": attention map '" + key + "' has length " + map.length
+            throw new BadInputException(method + ": attention map '" + key + "' has length " + map.length
                     + ", expected " + patches + " (one value per original patch)");
         }
         double[] sum = new double[in.size()];
         for (int p = 0; p < patches; p++) {
             if (!Float.isFinite(map[p])) {
-                throw new IllegalArgumentException(method + ": attention map '" + key + "' holds " + map[p]
+                throw new BadInputException(method + ": attention map '" + key + "' holds " + map[p]
                         + " at patch " + p);
             }
             int t = in.origin(p);

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ final class ContextualMerge {
         int[][] byFrame = ReduceChecks.tokensByFrame(in);
         for (int f = 0; f < byFrame.length; f++) {
             if (byFrame[f].length > 0 && byFrame[f].length < dominant[f] + contextual[f]) {
-                throw new IllegalArgumentException(method + ": keeps " + dominant[f] + " dominant + " + contextual[f]
+                throw new BadInputException(method + ": keeps " + dominant[f] + " dominant + " + contextual[f]
                         + " contextual tokens in frame " + f + " but it has only " + byFrame[f].length + " tokens");
             }
         }

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ public final class VisionDrop implements Reducer {
                     spec.choice("score"), spec.integer("layer"), budget);
         }
         if (spec.isSet("stages") || spec.isSet("stagekeep")) {
-            throw new IllegalArgumentException(NAME + ": stages and stagekeep shape a schedule from single counts; "
+            throw new BadInputException(NAME + ": stages and stagekeep shape a schedule from single counts; "
                     + "with per-stage lists leave them out");
         }
         int[] layers = new int[dominant.length];
@@ -77,16 +78,16 @@ public final class VisionDrop implements Reducer {
      */
     public VisionDrop(int[] dominant, int[] contextual, String score, int[] layers, Budget budget) {
         if (dominant.length == 0 || dominant.length != contextual.length || dominant.length != layers.length) {
-            throw new IllegalArgumentException(NAME + ": dominant, contextual and layers need one entry per stage, got "
+            throw new BadInputException(NAME + ": dominant, contextual and layers need one entry per stage, got "
                     + dominant.length + ", " + contextual.length + " and " + layers.length);
         }
         for (int s = 0; s < dominant.length; s++) {
             if (dominant[s] < 0 || contextual[s] < 0 || dominant[s] + contextual[s] < 1) {
-                throw new IllegalArgumentException(NAME + ": stage " + s + " needs dominant, contextual >= 0 with a "
+                throw new BadInputException(NAME + ": stage " + s + " needs dominant, contextual >= 0 with a "
                         + "positive sum, got " + dominant[s] + " and " + contextual[s]);
             }
             if (s > 0 && dominant[s] + contextual[s] > dominant[s - 1] + contextual[s - 1]) {
-                throw new IllegalArgumentException(NAME + ": stage " + s + " keeps " + (dominant[s] + contextual[s])
+                throw new BadInputException(NAME + ": stage " + s + " keeps " + (dominant[s] + contextual[s])
                         + " tokens, more than stage " + (s - 1) + "'s " + (dominant[s - 1] + contextual[s - 1]));
             }
         }
@@ -121,7 +122,7 @@ public final class VisionDrop implements Reducer {
     public static VisionDrop geometric(int dominant, int contextual, int stages, double stageKeep, String score,
                                        int layer, Budget budget) {
         if (stages < 1 || !(stageKeep > 0 && stageKeep <= 1)) {
-            throw new IllegalArgumentException(NAME + ": need stages >= 1 and stageKeep in (0, 1], got " + stages
+            throw new BadInputException(NAME + ": need stages >= 1 and stageKeep in (0, 1], got " + stages
                     + " and " + stageKeep);
         }
         int[] d = new int[stages];

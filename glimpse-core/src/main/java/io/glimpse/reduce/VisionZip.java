@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 
@@ -40,7 +41,7 @@ public final class VisionZip implements Reducer {
     /** @param budget null to keep dominant + contextual tokens per frame, else the total to keep in their ratio */
     public VisionZip(int dominant, int contextual, Budget budget, String score, int layer) {
         if (dominant < 0 || contextual < 0 || dominant + contextual < 1) {
-            throw new IllegalArgumentException(NAME + ": dominant and contextual must be >= 0 with a positive sum, got "
+            throw new BadInputException(NAME + ": dominant and contextual must be >= 0 with a positive sum, got "
                     + dominant + " and " + contextual);
         }
         this.dominant = dominant;
