@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
 
 /**
  * A CLIP or SigLIP vision transformer loaded from a Hugging Face checkpoint folder, computing what
- * transformers' CLIPVisionTransformer / SiglipVisionTransformer compute in float32 (research/model-formats.md
- * §2.3, §3.1): patch embedding as one GEMM over flattened patches, CLS and position embeddings, pre-layernorm
+ * transformers' CLIPVisionTransformer / SiglipVisionTransformer compute in float32 (transformers
+ * {@code models/clip/modeling_clip.py}, {@code models/siglip/modeling_siglip.py}): patch embedding as one GEMM over flattened patches, CLS and position embeddings, pre-layernorm
  * (CLIP), pre-norm residual layers with unmasked multi-head attention (softmax in float32) and the configured MLP
  * activation, optional post-layernorm. Hidden states are numbered as HF's {@code hidden_states}; only the layers
  * the request needs are run.

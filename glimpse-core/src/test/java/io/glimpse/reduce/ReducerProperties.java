@@ -16,7 +16,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN.md §3 invariants for every method of this package, on random token sets built through the spec. */
+/** The {@link TokenSetInvariants} for every method of this package, on random token sets built through the spec. */
 class ReducerProperties {
     private static final ReduceContext CTX = ReduceContext.defaults();
 
