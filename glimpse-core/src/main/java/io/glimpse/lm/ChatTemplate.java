@@ -1,5 +1,7 @@
 package io.glimpse.lm;
 
+import io.glimpse.io.BadInputException;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -66,7 +68,7 @@ public enum ChatTemplate {
             case LLAVA_1_5 -> {
                 for (ChatMessage m : messages) {
                     if (m.videos() > 0) {
-                        throw new IllegalArgumentException("LLaVA-1.5 takes images, not videos");
+                        throw new BadInputException("LLaVA-1.5 takes images, not videos");
                     }
                     if (!m.role().equals("system")) {
                         s.append(m.role().toUpperCase(Locale.ROOT)).append(": ");
