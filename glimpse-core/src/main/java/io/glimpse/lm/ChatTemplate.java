@@ -1,6 +1,7 @@
 package io.glimpse.lm;
 
 import io.glimpse.io.BadInputException;
+
 import java.util.List;
 import java.util.Locale;
 
