@@ -265,7 +265,8 @@ public final class SyntheticVideo {
         return (int) (m <= range ? m : 2.0 * range - m);
     }
 
-    private static byte[] hsv(double h, double s, double v) {
+    /** An sRGB colour from hue, saturation and value, each in [0, 1]. */
+    static byte[] hsv(double h, double s, double v) {
         double c = v * s;
         double hp = h * 6;
         double x = c * (1 - Math.abs(hp % 2 - 1));
