@@ -3,8 +3,8 @@ package io.glimpse.plan;
 /**
  * What a frame looks like region by region, so frames can be compared where they differ rather than on average
  * (two shots of one palette have nearly the same mean descriptor): a coarse grid of cell descriptors, each the
- * mean of the PatchStats descriptors of a block of patches re-normalised to unit length (a black cell stays all
- * zeros), and the frame's luma level and colour spread.
+ * mean of the raw PatchStats statistics (OKLab colour, edge orientations) of a block of patches, scaled so that
+ * Euclidean distance between cells measures visible change, and the frame's luma level and colour spread.
  *
  * @param rows       cell rows
  * @param cols       cell columns

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Entry point: thin the candidates to the requested fps, drop near-repeats when asked ({@link TemporalDedup}),
- * segment scenes (adaptive {@link SceneSegmentation}),
+ * Entry point: thin the candidates to the requested fps, drop near-repeats when asked ({@link TemporalDedup}, by
+ * the share of patches changed when frames carry a {@link FrameLook}), segment scenes ({@link #scenes}),
  * choose frames with the requested method, and return a {@link Plan} that never exceeds the budget.
  * A budget below the cheapest single frame the target can be sent (smallest rung of the cost ladder) is an
  * error naming that cost.
@@ -20,7 +20,9 @@ public final class Planner {
         int[] sampled = sample(candidates, request.fps());
         List<Candidate> frames = pick(candidates, sampled);
         if (request.dedup() != null) {
-            int[] kept = new TemporalDedup(request.dedup()).keep(frames);
+            boolean looks = frames.stream().allMatch(c -> c.look() != null);
+            int[] kept = (looks ? TemporalDedup.byChange(request.dedup()) : new TemporalDedup(request.dedup()))
+                    .keep(frames);
             for (int k = 0; k < kept.length; k++) {
                 kept[k] = sampled[kept[k]];
             }
@@ -33,7 +35,7 @@ public final class Planner {
                     + " frame for " + model.name() + ": " + cheapest.cost() + " tokens at " + cheapest.width() + "x"
                     + cheapest.height());
         }
-        Scenes scenes = SceneSegmentation.adaptive().segment(frames);
+        Scenes scenes = scenes(frames);
         List<PlannedFrame> picked = switch (request.method()) {
             case UNIFORM -> new UniformSample().select(frames, scenes, model, request.budget());
             case SCENES -> new SceneRepresentatives().select(frames, scenes, model, request.budget());
@@ -54,6 +56,15 @@ public final class Planner {
             cuts.add(t);
         }
         return new Plan(request.method().id(), model.name(), request.budget(), total, request.fps(), out, cuts);
+    }
+
+    /**
+     * The scenes plans are made of: {@link PatchSceneDetection} when every frame carries a {@link FrameLook},
+     * else the descriptor-based adaptive {@link SceneSegmentation}.
+     */
+    public static Scenes scenes(List<Candidate> frames) {
+        return frames.stream().allMatch(c -> c.look() != null) ? PatchSceneDetection.defaults().segment(frames)
+                : SceneSegmentation.adaptive().segment(frames);
     }
 
     private static void checkCandidates(List<Candidate> candidates, PlanRequest request) {

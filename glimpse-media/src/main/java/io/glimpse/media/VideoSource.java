@@ -411,7 +411,11 @@ public final class VideoSource implements AutoCloseable {
         @Override
         public boolean hasNext() {
             if (next == null && !finished) {
-                next = sampling instanceof Sampling.All ? advanceAll() : advance();
+                next = switch (sampling) {
+                    case Sampling.All a -> advanceAll();
+                    case Sampling.Spans sp -> advanceSpans(sp);
+                    default -> advance();
+                };
                 finished = next == null;
                 if (finished) {
                     release();
@@ -440,6 +444,38 @@ public final class VideoSource implements AutoCloseable {
             RgbImage out = size.apply(upright(frame));
             frame.release();
             return out;
+        }
+
+        /** The next decoded frame inside a span; frames before a span far ahead are skipped by seeking. */
+        private RgbImage advanceSpans(Sampling.Spans spans) {
+            double tol = 0.5 * tick;
+            while (targetIndex < spans.from().length) {
+                double from = spans.from()[targetIndex] - tol;
+                double to = spans.to()[targetIndex] + tol;
+                Decoded frame = pending != null ? pending : decodeNext();
+                pending = null;
+                if (frame == null) {
+                    noteEnd();
+                    return null;
+                }
+                if (frame.timestamp() > to) {
+                    targetIndex++;
+                    pending = frame;
+                    continue;
+                }
+                if (frame.timestamp() < from || frame.timestamp() <= emittedUntil) {
+                    frame.release();
+                    if (seekable && from - frame.timestamp() > SEEK_AHEAD_SECONDS) {
+                        seekable = seekTo(from);
+                    }
+                    continue;
+                }
+                emittedUntil = frame.timestamp();
+                RgbImage out = size.apply(upright(frame));
+                frame.release();
+                return out;
+            }
+            return null;
         }
 
         private RgbImage advance() {

@@ -1,0 +1,53 @@
+package io.glimpse.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.glimpse.media.SceneSuite;
+import io.glimpse.media.SyntheticVideo;
+import io.glimpse.plan.PlanMethod;
+import io.glimpse.plan.PlannedFrame;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlanJobTest {
+    private static final PlanJob.Listener QUIET = new PlanJob.Listener() {
+        @Override
+        public void total(long frames) {
+        }
+
+        @Override
+        public void done(long frames) {
+        }
+    };
+
+    @TempDir
+    Path dir;
+
+    /** Cuts at 2.3 s and 4.6 s, sampled at 1 fps: found at 3 s and 5 s, then moved to the exact frames. */
+    @Test
+    void cutTimesInThePlanAreFrameAccurate() throws Exception {
+        SyntheticVideo video = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(192, 108, 10, 3, 2.3, 4));
+        Path file = video.write(dir.resolve("cuts.mp4"));
+        PlanJob.Selection s = PlanJob.select(file, new PlanJob.Options(3000, "llava-1.5", PlanMethod.SCENES, 1.0,
+                null, null, null), QUIET);
+        assertThat(s.plan().cuts()).hasSize(2);
+        assertThat(s.plan().cuts().get(0)).isCloseTo(2.3, within(1e-6));
+        assertThat(s.plan().cuts().get(1)).isCloseTo(4.6, within(1e-6));
+    }
+
+    /** A still shot with a small object crossing it: dedup by change keeps the frames where it moves. */
+    @Test
+    void dedupKeepsAnObjectMovingThroughAStillShot() throws Exception {
+        SceneSuite.Clip walker = SceneSuite.write(dir).stream().filter(c -> c.name().equals("moving-object-0"))
+                .findFirst().orElseThrow();
+        PlanJob.Selection s = PlanJob.select(walker.file(), new PlanJob.Options(100000, "llava-1.5",
+                PlanMethod.UNIFORM, 1.0, null, null, io.glimpse.plan.TemporalDedup.DEFAULT_MIN_CHANGED), QUIET);
+        List<PlannedFrame> frames = s.plan().frames();
+        // The object is on screen from the first second to the last: every sampled second shows it elsewhere.
+        assertThat(frames.size()).isGreaterThanOrEqualTo(s.candidates() - 1);
+        assertThat(frames.get(frames.size() - 1).timestamp()).isGreaterThan(walker.durationSeconds() - 2);
+    }
+}
