@@ -36,6 +36,16 @@ public final class Planner {
                     + cheapest.height());
         }
         Scenes scenes = scenes(frames);
+        int[] shown = shown(frames, scenes);
+        if (shown.length < frames.size()) {
+            scenes = keep(scenes, shown);
+            int[] remapped = new int[shown.length];
+            for (int k = 0; k < shown.length; k++) {
+                remapped[k] = sampled[shown[k]];
+            }
+            sampled = remapped;
+            frames = pick(candidates, sampled);
+        }
         List<PlannedFrame> picked = switch (request.method()) {
             case UNIFORM -> new UniformSample().select(frames, scenes, model, request.budget());
             case SCENES -> new SceneRepresentatives().select(frames, scenes, model, request.budget());
@@ -65,6 +75,43 @@ public final class Planner {
     public static Scenes scenes(List<Candidate> frames) {
         return frames.stream().allMatch(c -> c.look() != null) ? PatchSceneDetection.defaults().segment(frames)
                 : SceneSegmentation.adaptive().segment(frames);
+    }
+
+    /**
+     * Indices of the frames a plan may choose: a blank frame (black, near-uniform) or a frame of a fade (darker than
+     * half the scene's brightest shown frame) is set aside when its scene has a frame that is neither, so no
+     * method can pick a leader or the bottom of a fade while the scene has something better to show.
+     */
+    static int[] shown(List<Candidate> frames, Scenes scenes) {
+        List<Integer> out = new ArrayList<>();
+        for (int s = 0; s < scenes.count(); s++) {
+            double brightest = 0;
+            for (int i = scenes.start(s); i < scenes.end(s); i++) {
+                FrameLook look = frames.get(i).look();
+                brightest = look == null || look.blank() ? brightest : Math.max(brightest, look.brightness());
+            }
+            for (int i = scenes.start(s); i < scenes.end(s); i++) {
+                FrameLook look = frames.get(i).look();
+                boolean washedOut = look != null && (look.blank() || look.brightness() < 0.5 * brightest);
+                if (!washedOut || brightest == 0) {
+                    out.add(i);
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The scenes of the frames at the given indices (every scene keeps at least one), cut times unchanged. */
+    private static Scenes keep(Scenes scenes, int[] kept) {
+        int[] sceneOf = new int[kept.length];
+        int[] cuts = new int[scenes.cuts().length];
+        for (int k = 0; k < kept.length; k++) {
+            sceneOf[k] = scenes.sceneOf()[kept[k]];
+            if (k > 0 && sceneOf[k] != sceneOf[k - 1]) {
+                cuts[sceneOf[k] - 1] = k;
+            }
+        }
+        return new Scenes(sceneOf, cuts, scenes.cutTimes().clone());
     }
 
     private static void checkCandidates(List<Candidate> candidates, PlanRequest request) {
