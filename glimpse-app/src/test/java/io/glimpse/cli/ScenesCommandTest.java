@@ -1,6 +1,6 @@
 package io.glimpse.cli;
 
-import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glimpse.media.SyntheticVideo;
@@ -28,7 +28,7 @@ class ScenesCommandTest {
         Path edl = dir.resolve("cuts.edl");
         Path stats = dir.resolve("stats.csv");
         Path images = dir.resolve("images");
-        PlanCommandTest.Run r = glimpse("scenes", video.toString(), "--fps", "1", "--list", list.toString(), "--edl",
+        InProcess.Run r = glimpse("scenes", video.toString(), "--fps", "1", "--list", list.toString(), "--edl",
                 edl.toString(), "--stats", stats.toString(), "--images", "2", "-o", images.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("scene 2: 00:00:02.300 - 00:00:04.600 (frames 23-45)");
@@ -62,13 +62,13 @@ class ScenesCommandTest {
     @Test
     void existingFilesAndBadOptionsAreRefusedWithExitTwo() throws Exception {
         Path mine = Files.writeString(dir.resolve("notes.csv"), "my own notes\n");
-        PlanCommandTest.Run r = glimpse("scenes", video.toString(), "--list", mine.toString());
+        InProcess.Run r = glimpse("scenes", video.toString(), "--list", mine.toString());
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err().strip()).doesNotContain("\n").contains("notes.csv").contains("exists");
         assertThat(Files.readString(mine)).isEqualTo("my own notes\n");
         for (String[] bad : List.of(new String[] {"--method", "histogram"}, new String[] {"--threshold", "2"},
                 new String[] {"--fps", "0"}, new String[] {"--method", "tdc", "--threshold", "0.5"})) {
-            PlanCommandTest.Run run = glimpse(args(bad));
+            InProcess.Run run = glimpse(args(bad));
             assertThat(run.code()).as(String.join(" ", bad)).isEqualTo(GlimpseCli.BAD_INPUT);
             assertThat(run.err().strip()).as(String.join(" ", bad)).doesNotContain("\n");
         }

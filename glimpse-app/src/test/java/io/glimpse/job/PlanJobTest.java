@@ -13,16 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlanJobTest {
-    private static final PlanJob.Listener QUIET = new PlanJob.Listener() {
-        @Override
-        public void total(long frames) {
-        }
-
-        @Override
-        public void done(long frames) {
-        }
-    };
-
     @TempDir
     Path dir;
 
@@ -32,7 +22,7 @@ class PlanJobTest {
         SyntheticVideo video = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(192, 108, 10, 3, 2.3, 4));
         Path file = video.write(dir.resolve("cuts.mp4"));
         PlanJob.Selection s = PlanJob.select(file, new PlanJob.Options(3000, "llava-1.5", PlanMethod.SCENES, 1.0,
-                null, null, null), QUIET);
+                null, null, null), PlanJob.Listener.QUIET, PlanJob.Pixels.PLANNED);
         assertThat(s.plan().cuts()).hasSize(2);
         assertThat(s.plan().cuts().get(0)).isCloseTo(2.3, within(1e-6));
         assertThat(s.plan().cuts().get(1)).isCloseTo(4.6, within(1e-6));
@@ -44,7 +34,8 @@ class PlanJobTest {
         SceneSuite.Clip walker = SceneSuite.write(dir).stream().filter(c -> c.name().equals("moving-object-0"))
                 .findFirst().orElseThrow();
         PlanJob.Selection s = PlanJob.select(walker.file(), new PlanJob.Options(100000, "llava-1.5",
-                PlanMethod.UNIFORM, 1.0, null, null, io.glimpse.plan.TemporalDedup.DEFAULT_MIN_CHANGED), QUIET);
+                PlanMethod.UNIFORM, 1.0, null, null, io.glimpse.plan.TemporalDedup.DEFAULT_MIN_CHANGED), PlanJob.Listener.QUIET,
+                PlanJob.Pixels.PLANNED);
         List<PlannedFrame> frames = s.plan().frames();
         // The object is on screen from the first second to the last: every sampled second shows it elsewhere.
         assertThat(frames.size()).isGreaterThanOrEqualTo(s.candidates() - 1);
