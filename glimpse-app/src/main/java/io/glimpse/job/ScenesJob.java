@@ -1,5 +1,6 @@
 package io.glimpse.job;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.image.RgbImage;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
@@ -38,7 +39,7 @@ public final class ScenesJob {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("unknown scene method '" + s + "'; valid methods: content, adaptive, tdc");
+            throw new BadInputException("unknown scene method '" + s + "'; valid methods: content, adaptive, tdc");
         }
     }
 
@@ -50,16 +51,16 @@ public final class ScenesJob {
     public record Options(Double fps, Double threshold, Method method, int images) {
         public Options {
             if (fps != null && !(fps > 0 && Double.isFinite(fps))) {
-                throw new IllegalArgumentException("sampling fps must be finite and positive, got " + fps);
+                throw new BadInputException("sampling fps must be finite and positive, got " + fps);
             }
             if (threshold != null && !(threshold > 0 && threshold <= 1)) {
-                throw new IllegalArgumentException("scene threshold is a share of patches in (0, 1], got " + threshold);
+                throw new BadInputException("scene threshold is a share of patches in (0, 1], got " + threshold);
             }
             if (threshold != null && method == Method.TDC) {
-                throw new IllegalArgumentException("--threshold applies to the content and adaptive methods, not tdc");
+                throw new BadInputException("--threshold applies to the content and adaptive methods, not tdc");
             }
             if (images < 0) {
-                throw new IllegalArgumentException("images per scene must be at least 0, got " + images);
+                throw new BadInputException("images per scene must be at least 0, got " + images);
             }
         }
     }

@@ -41,4 +41,33 @@ class PlanJobTest {
         assertThat(frames.size()).isGreaterThanOrEqualTo(s.candidates() - 1);
         assertThat(frames.get(frames.size() - 1).timestamp()).isGreaterThan(walker.durationSeconds() - 2);
     }
+
+    /** Leaders and fades through black: no method picks a black or faded frame while its scene has a better one. */
+    @Test
+    void noMethodChoosesABlankOrFadedFrame() throws Exception {
+        List<SceneSuite.Clip> clips = SceneSuite.write(dir).stream()
+                .filter(c -> c.name().startsWith("black-leader") || c.name().startsWith("fade-black")).toList();
+        for (SceneSuite.Clip clip : clips) {
+            for (PlanMethod method : PlanMethod.values()) {
+                PlanJob.Selection s = PlanJob.select(clip.file(), new PlanJob.Options(100000, "llava-1.5", method, 4.0,
+                        null, null, null), PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
+                for (PlanJob.ChosenFrame f : s.frames()) {
+                    assertThat(f.planned().timestamp()).as("%s %s", clip.name(), method)
+                            .isGreaterThanOrEqualTo(clip.leaderEnd());
+                    assertThat(meanLuma(f.image())).as("%s %s at %.2f s", clip.name(), method, f.planned().timestamp())
+                            .isGreaterThan(0.25);
+                }
+            }
+        }
+    }
+
+    /** The shots of the suite have mean luma 0.4-0.7; a leader is 0, a fade frame below half its shot's. */
+    private static double meanLuma(io.glimpse.image.RgbImage img) {
+        byte[] rgb = img.rgb();
+        double sum = 0;
+        for (int i = 0; i < rgb.length; i += 3) {
+            sum += 0.299 * (rgb[i] & 0xff) + 0.587 * (rgb[i + 1] & 0xff) + 0.114 * (rgb[i + 2] & 0xff);
+        }
+        return sum / (rgb.length / 3) / 255;
+    }
 }

@@ -1,5 +1,6 @@
 package io.glimpse.plan;
 
+import io.glimpse.io.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ public final class Planner {
         }
         Rung cheapest = cheapest(frames, model);
         if (request.budget() < cheapest.cost()) {
-            throw new IllegalArgumentException("budget of " + request.budget() + " tokens is below the cheapest"
+            throw new BadInputException("budget of " + request.budget() + " tokens is below the cheapest"
                     + " frame for " + model.name() + ": " + cheapest.cost() + " tokens at " + cheapest.width() + "x"
                     + cheapest.height());
         }

@@ -1,5 +1,6 @@
 package io.glimpse.plan;
 
+import io.glimpse.io.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,10 +37,10 @@ public final class TemporalDedup {
 
     private TemporalDedup(double threshold, double minChanged) {
         if (!(threshold >= 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("dedup threshold must be in [0,1], got " + threshold);
+            throw new BadInputException("dedup threshold must be in [0,1], got " + threshold);
         }
         if (!(minChanged >= 0 && minChanged <= 1)) {
-            throw new IllegalArgumentException("dedup threshold (share of patches that must change) must be in"
+            throw new BadInputException("dedup threshold (share of patches that must change) must be in"
                     + " [0,1], got " + minChanged);
         }
         this.threshold = threshold;
