@@ -31,10 +31,12 @@ import java.util.Map;
 /**
  * Video → plan → chosen frames → token set: the main job behind {@code glimpse plan}.
  *
- * <p>Two streaming passes over the video, so memory does not grow with its length: the first samples at the
- * plan's fps, describes each frame with PatchStats at a reduced size and keeps only the frame descriptors; the
- * planner then chooses frames and sizes; the second pass decodes the same samples again and keeps only the chosen
- * ones, resized to their planned size and encoded into the plan's token set.
+ * <p>Streaming passes over the video, so memory does not grow with its length: the first samples at the plan's
+ * fps (by presentation time: the frame on screen at each instant), describes each frame at a reduced size and
+ * keeps only its frame descriptor and coarse {@link io.glimpse.plan.FrameLook} ({@link FrameDescriber}); the
+ * planner then finds scenes and chooses frames and sizes; a short pass decodes the frames between the two samples
+ * around each cut to put it on the exact frame ({@link #exactCuts}); the last pass decodes the chosen samples
+ * again, resized to their planned size and encoded into the plan's token set.
  */
 public final class PlanJob {
     /** Frames are described for planning at this longest side; enough for scene and duplicate detection. */

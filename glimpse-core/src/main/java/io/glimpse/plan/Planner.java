@@ -9,7 +9,9 @@ import java.util.List;
  * the share of patches changed when frames carry a {@link FrameLook}), segment scenes ({@link #scenes}),
  * choose frames with the requested method, and return a {@link Plan} that never exceeds the budget.
  * A budget below the cheapest single frame the target can be sent (smallest rung of the cost ladder) is an
- * error naming that cost.
+ * error naming that cost. Blank and faded frames are set aside while their scene has a better one ({@link #shown}).
+ * Without a query, uniform, clips and quota leave no stretch of the video without a chosen frame longer than
+ * 2 × duration / units (units: frames, or clips for key clips; PlanCoverageProperties checks it over durations).
  */
 public final class Planner {
     private Planner() {
