@@ -100,7 +100,8 @@ class SceneSuiteTest {
                 filter.start();
                 Frame frame;
                 while ((frame = grabber.grabImage()) != null) {
-                    filter.push(frame);
+                    // The grabber reuses its frame; the fps filter may still hold the last one when the next arrives.
+                    filter.push(frame.clone());
                     pull(filter, cuts);
                 }
                 filter.push(null);

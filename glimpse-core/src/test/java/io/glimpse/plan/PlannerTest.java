@@ -92,7 +92,7 @@ class PlannerTest {
         // 895 left buy the cheapest size (255) for three of them, equal in relevance, so taken in bisection order
         // of time: 4, 2, 6.
         assertThat(p.frames()).extracting(PlannedFrame::source).containsExactly(2, 4, 5, 6);
-        assertThat(p.frames()).extracting(PlannedFrame::cost).containsExactly(255, 255, 255, 1105);
+        assertThat(p.frames()).extracting(PlannedFrame::cost).containsExactly(255, 255, 1105, 255);
         assertThat(p.method()).isEqualTo("quota");
     }
 
