@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** The targets a budget can be counted in, by name (DESIGN.md §4). */
+/** The targets a budget can be counted in, by name: a budget is a token count in the target model's own tokens. */
 public final class CostModels {
     private static final Map<String, Supplier<CostModel>> BY_NAME = registry();
 

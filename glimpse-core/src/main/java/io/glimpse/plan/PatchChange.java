@@ -5,9 +5,10 @@ package io.glimpse.plan;
  * dedup threshold. A cell of one frame is unchanged when a cell of the other within {@code radius} cells of the
  * same position has a descriptor within {@code tolerance} of it (Euclidean); the search keeps a camera pan, which moves content rather than replacing it, from counting as change.
  * The share is taken both ways and the larger kept, so content that appears and content that vanishes count
- * alike. Same position, not a frame vector: EVS and B-VLLM compare the tokens of one position over time
- * (anchors.md §4.1, algorithms.md §9); PySceneDetect's content detector likewise scores change per pixel, not on
- * a frame average (scenedetect/detectors/content_detector.py).
+ * alike. Same position, not a frame vector: vLLM's Efficient Video Sampling (vllm-project/vllm) and B-VLLM
+ * (zhuqiangLu/B-VLLM) compare the tokens of one position over time; PySceneDetect's content detector likewise
+ * scores change per pixel, not on a frame average (Breakthrough/PySceneDetect,
+ * scenedetect/detectors/content_detector.py).
  */
 final class PatchChange {
     private PatchChange() {

@@ -119,7 +119,7 @@ public final class Planner {
 
     private static void checkCandidates(List<Candidate> candidates, PlanRequest request) {
         if (candidates.isEmpty()) {
-            throw new IllegalArgumentException("no candidate frames to plan from");
+            throw new BadInputException("no candidate frames to plan from");
         }
         int dim = candidates.get(0).descriptor().length;
         for (int i = 0; i < candidates.size(); i++) {

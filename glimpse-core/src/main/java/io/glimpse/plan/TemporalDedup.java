@@ -5,19 +5,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Drops frames that barely differ from the frame kept before them, keeping the first of every run (vLLM EVS
- * always keeps the first frame; anchors.md §4.1). Comparing with the last kept frame rather than the previous one
- * stops slow drift from being dropped wholesale.
+ * Drops frames that barely differ from the frame kept before them, keeping the first of every run (vLLM's
+ * Efficient Video Sampling, vllm-project/vllm, also always keeps the first frame). Comparing with the last kept
+ * frame rather than the previous one stops slow drift from being dropped wholesale.
  *
  * <p>By what changed ({@link #byChange}), for frames with a {@link FrameLook}: a frame is kept when at least
  * minChanged of its cells changed since the last kept frame ({@link PatchChange#share} with the scene detector's
- * radius and tolerance). EVS and B-VLLM decide on the tokens of one position over time, not on a frame vector
- * (anchors.md §4.1, algorithms.md §9); a frame average hides a person walking through a still shot, a share of
- * positions does not. Default minChanged 0.02: on a 16×9 grid three cells, about what a walking person covers.
+ * radius and tolerance). EVS and B-VLLM decide on the tokens of one position over time, not on a frame vector; a
+ * frame average hides a person walking through a still shot, a share of positions does not. Default minChanged
+ * 0.02: on a 16×9 grid three cells, about what a walking person covers.
  *
  * <p>By descriptor similarity, for frames without one: B-VLLM's ordered-merge rule, s = (1 + cos)/2 of the frame
  * descriptors, and a frame merges into the earlier kept frame when s > threshold (zhuqiangLu/B-VLLM
- * {@code merge_temporal}; algorithms.md §9). Default threshold 0.75 (B-VLLM), i.e. cos > 0.5.
+ * {@code merge_temporal}). Default threshold 0.75 (B-VLLM), i.e. cos > 0.5.
  */
 public final class TemporalDedup {
     public static final double DEFAULT_THRESHOLD = 0.75;
