@@ -84,8 +84,14 @@ public final class PatchStats {
         return patchSize;
     }
 
-    /** Descriptors of one image. */
-    public record Frame(FrameInfo info, float[] patches, float[] descriptor) {
+    /**
+     * Descriptors of one image.
+     *
+     * @param raw the per-patch statistics before weighting and normalisation ({@link #rawFeatures} layout), in
+     *            their own units (OKLab for colour), for comparing patches by how far apart they are rather than
+     *            by direction
+     */
+    public record Frame(FrameInfo info, float[] patches, float[] descriptor, float[] raw) {
     }
 
     /**
@@ -128,6 +134,7 @@ public final class PatchStats {
     public Frame describe(RgbImage image) {
         Planes planes = planes(image);
         float[] patches = rawFeatures(planes);
+        float[] raw = patches.clone();
         int count = planes.gridH * planes.gridW;
         float[] mean = new float[DIM];
         for (int p = 0; p < count; p++) {
@@ -147,7 +154,7 @@ public final class PatchStats {
         }
         normalize(frame, 0, FRAME_DIM);
         FrameInfo info = new FrameInfo(image.timestamp(), planes.gridH, planes.gridW, image.width(), image.height(), 0, -1);
-        return new Frame(info, patches, frame);
+        return new Frame(info, patches, frame, raw);
     }
 
     /**
