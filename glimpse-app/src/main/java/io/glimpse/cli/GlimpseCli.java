@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.ServiceLoader;
 
 /**
  * The {@code glimpse} command. Exit codes: 0 ok, 1 usage error, 2 bad input, 3 internal error.
@@ -34,6 +35,9 @@ public final class GlimpseCli implements Runnable {
     /** Runs the CLI with the given streams and returns the exit code (used by tests in-process). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new GlimpseCli());
+        for (CommandExtension e : ServiceLoader.load(CommandExtension.class)) {
+            cl.addSubcommand(e.command());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
