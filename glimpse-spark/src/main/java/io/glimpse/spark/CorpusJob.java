@@ -34,11 +34,11 @@ import java.util.Set;
  *
  * <p>Exactly once: every file is hashed first, and a video whose hash is already in either dataset (or a file already
  * recorded as unreadable) is skipped, as is a second copy of the same content within the run. The rest run one video
- * per Spark task, so a failed attempt redoes only that video and progress counts videos. Rows reach the table only
- * through Spark's file commit protocol (algorithm 1: task output stays under {@code _temporary} until the job
- * commits), so a run killed at any point leaves no visible rows of its own and the next run redoes exactly what is
- * missing. The task results are cached and counted before writing, so the two writes read them rather than decoding
- * the videos again, and a video lands in errors or videos, never both.
+ * per Spark task, so a failed attempt redoes only that video and progress counts videos. They are committed in
+ * batches, each through Spark's file commit protocol (algorithm 1: task output stays under {@code _temporary} until
+ * the job commits), so a run killed at any point leaves only whole batches visible and the next run redoes exactly
+ * what is missing. A batch's results are cached and counted before writing, so its two appends read them rather than
+ * decoding the videos again, and a video lands in errors or videos, never both.
  */
 public final class CorpusJob {
     /** Rows per Parquet file written, at most; a run writes at least one file per dataset. */
@@ -65,8 +65,9 @@ public final class CorpusJob {
     /**
      * @param in    directory of videos or a list file, any Hadoop path
      * @param table the table's folder: absent, empty, or an earlier run's output
+     * @param batch videos per commit: a run killed midway loses at most this many videos' work
      */
-    public static Summary run(SparkSession spark, String in, String table, VideoTask task, Progress progress)
+    public static Summary run(SparkSession spark, String in, String table, VideoTask task, int batch, Progress progress)
             throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         // Algorithm 2 moves each task's files into place at task commit, where a killed job leaves them visible.
@@ -106,11 +107,6 @@ public final class CorpusJob {
         }
 
         LongAccumulator done = jsc.sc().longAccumulator("videos");
-        JavaRDD<Row> rows = jsc.parallelize(todo, todo.size()).map(f -> {
-            Outcome o = task.run(f);
-            done.add(1);
-            return CorpusTables.outcome(o);
-        });
         SparkListener listener = new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {
@@ -118,17 +114,30 @@ public final class CorpusJob {
             }
         };
         spark.sparkContext().addSparkListener(listener);
-        Dataset<Row> outcomes = spark.createDataFrame(rows, CorpusTables.OUTCOME).persist(StorageLevel.MEMORY_AND_DISK());
+        long compressed = 0;
+        long failed = 0;
         try {
-            outcomes.count();
-            spark.sparkContext().removeSparkListener(listener);
-            long failed = append(outcomes, CorpusTables.ERRORS, errors, run);
-            long compressed = append(outcomes, CorpusTables.VIDEOS, videos, run);
-            return new Summary(run, paths.size(), skipped, duplicates, compressed, failed);
+            for (int from = 0; from < todo.size(); from += batch) {
+                List<VideoFile> part = new ArrayList<>(todo.subList(from, Math.min(todo.size(), from + batch)));
+                JavaRDD<Row> rows = jsc.parallelize(part, part.size()).map(f -> {
+                    Outcome o = task.run(f);
+                    done.add(1);
+                    return CorpusTables.outcome(o);
+                });
+                Dataset<Row> outcomes = spark.createDataFrame(rows, CorpusTables.OUTCOME)
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    outcomes.count();
+                    failed += append(outcomes, CorpusTables.ERRORS, errors, run);
+                    compressed += append(outcomes, CorpusTables.VIDEOS, videos, run);
+                } finally {
+                    outcomes.unpersist();
+                }
+            }
         } finally {
             spark.sparkContext().removeSparkListener(listener);
-            outcomes.unpersist();
         }
+        return new Summary(run, paths.size(), skipped, duplicates, compressed, failed);
     }
 
     private static long append(Dataset<Row> outcomes, String side, String path, String run) {

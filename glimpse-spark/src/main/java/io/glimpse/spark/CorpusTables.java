@@ -12,7 +12,10 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -84,15 +87,16 @@ public final class CorpusTables {
         TokenSet t = r.delivered();
         return RowFactory.create(c.file().id(), c.file().path(), c.file().size(), r.video().durationSeconds(),
                 r.video().width(), r.video().height(), plan(r.plan(), r.candidates()), c.tokenFile(), t.dim(),
-                t.tokenFrames(), t.rows(), t.cols(), t.sizes(), t.origin(),
-                RowFactory.create(r.tokens().size(), t.size(), r.reduction() == null ? List.of()
-                        : r.reduction().stages().stream().map(CorpusTables::stage).toList(), c.millis()),
-                r.warnings());
+                seq(t.tokenFrames()), seq(t.rows()), seq(t.cols()), seq(t.sizes()), seq(t.origin()),
+                RowFactory.create(r.tokens().size(), t.size(), seq(r.reduction() == null ? List.<Row>of()
+                        : r.reduction().stages().stream().map(CorpusTables::stage).toList()), c.millis()),
+                seq(r.warnings()));
     }
 
     private static Row plan(Plan p, int candidates) {
         List<Row> frames = p.frames().stream().map(CorpusTables::frame).toList();
-        return RowFactory.create(p.method(), p.target(), p.budget(), p.totalCost(), p.fps(), candidates, p.cuts(), frames);
+        return RowFactory.create(p.method(), p.target(), p.budget(), p.totalCost(), p.fps(), candidates, seq(p.cuts()),
+                seq(frames));
     }
 
     private static Row frame(PlannedFrame f) {
@@ -101,6 +105,15 @@ public final class CorpusTables {
 
     private static Row stage(StageReport s) {
         return RowFactory.create(s.stage(), s.tokensIn(), s.tokensOut(), s.nanos() / 1e6);
+    }
+
+    /** Rows hold arrays as Scala sequences. */
+    private static <T> Seq<T> seq(List<T> values) {
+        return CollectionConverters.asScala(values).toList();
+    }
+
+    private static Seq<Integer> seq(int[] values) {
+        return seq(Arrays.stream(values).boxed().toList());
     }
 
     private static StructType struct(StructField... fields) {

@@ -53,6 +53,10 @@ public final class CorpusCommand implements Callable<Integer> {
     @Option(names = "--reduce", paramLabel = "SPEC", description = "Reduction pipeline for each plan's tokens (see 'glimpse methods').")
     String reduce;
 
+    @Option(names = "--batch", defaultValue = "500", paramLabel = "N",
+            description = "Videos per commit to the table; a killed run loses at most this many (default: ${DEFAULT-VALUE}).")
+    int batch;
+
     @Option(names = "--progress", defaultValue = "10", paramLabel = "N",
             description = "Print a progress line every N videos (default: ${DEFAULT-VALUE}).")
     int progress;
@@ -62,15 +66,16 @@ public final class CorpusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (progress < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--progress must be at least 1, got " + progress);
+        if (progress < 1 || batch < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--progress and --batch must be at least 1, got "
+                    + progress + " and " + batch);
         }
         CorpusOptions options = new CorpusOptions(budget, CostModels.forName(target).name(), method, fps, dedup, reduce);
         options.planOptions(); // a bad method, budget or pipeline is refused before Spark starts
         try (SparkSession spark = session(master)) {
             CorpusJob.Summary s = CorpusJob.run(spark, in, out,
                     new CompressVideo(options, HadoopConf.of(spark.sparkContext().hadoopConfiguration())),
-                    new ProgressLine(spec.commandLine().getErr(), progress));
+                    batch, new ProgressLine(spec.commandLine().getErr(), progress));
             spec.commandLine().getOut().printf(Locale.ROOT, "%d files: %d videos compressed, %d errors, %d already in the "
                             + "table, %d duplicate content; run %s appended to %s%n", s.listed(), s.compressed(),
                     s.failed(), s.skipped(), s.duplicates(), s.run(), out);
