@@ -15,15 +15,6 @@ import java.nio.file.Path;
  * (undecodable, unreadable, a plan that cannot be made) becomes a {@link Outcome.Failed} line.
  */
 public record CompressVideo(CorpusOptions options, HadoopConf conf) implements VideoTask {
-    private static final PlanJob.Listener QUIET = new PlanJob.Listener() {
-        @Override
-        public void total(long frames) {
-        }
-
-        @Override
-        public void done(long frames) {
-        }
-    };
 
     @Override
     public Outcome run(VideoFile file) {
@@ -32,7 +23,7 @@ public record CompressVideo(CorpusOptions options, HadoopConf conf) implements V
         }
         try (LocalFile local = LocalFile.of(file.path(), conf)) {
             long start = System.nanoTime();
-            PlanJob.Result result = PlanJob.run(local.path(), options.planOptions(), QUIET);
+            PlanJob.Result result = PlanJob.run(local.path(), options.planOptions(), PlanJob.Listener.QUIET);
             double millis = (System.nanoTime() - start) / 1e6;
             return new Outcome.Compressed(file, result, tokenFile(result), millis);
         } catch (BadInputException e) {

@@ -30,15 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CorpusJobTest {
-    private static final PlanJob.Listener QUIET = new PlanJob.Listener() {
-        @Override
-        public void total(long frames) {
-        }
-
-        @Override
-        public void done(long frames) {
-        }
-    };
 
     /** Two cores; a task may fail once and is then retried (local[N,F] is local mode's spark.task.maxFailures). */
     static SparkSession spark;
@@ -85,7 +76,7 @@ class CorpusJobTest {
         assertThat(byFile.keySet()).containsExactlyInAnyOrderElementsOf(TestCorpus.videos());
         for (Path video : TestCorpus.videos()) {
             Row row = byFile.get(video);
-            PlanJob.Result expected = PlanJob.run(video, TestCorpus.OPTIONS.planOptions(), QUIET);
+            PlanJob.Result expected = PlanJob.run(video, TestCorpus.OPTIONS.planOptions(), PlanJob.Listener.QUIET);
             assertThat(plan(row.getStruct(row.fieldIndex("plan")))).as(video.toString()).isEqualTo(expected.plan());
             assertThat(row.<Integer>getAs("width")).isEqualTo(expected.video().width());
             TokenSet tokens = tokens(row.getAs("tokens"));

@@ -28,6 +28,8 @@ final class TestCorpus {
         if (dir == null) {
             try {
                 dir = write(Files.createTempDirectory("glimpse-corpus-test-"));
+                Path written = dir;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(written)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -46,6 +48,14 @@ final class TestCorpus {
 
     private static String name(int i) {
         return String.format("v%02d.mp4", i);
+    }
+
+    private static void delete(Path d) {
+        try (var files = Files.walk(d)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // the temp folder stays; nothing else depends on it
+        }
     }
 
     private static Path write(Path d) throws IOException {
