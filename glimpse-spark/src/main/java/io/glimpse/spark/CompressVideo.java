@@ -22,15 +22,25 @@ public record CompressVideo(CorpusOptions options, HadoopConf conf) implements V
             return new Outcome.Failed(file, file.unreadable());
         }
         try (LocalFile local = LocalFile.of(file.path(), conf)) {
-            long start = System.nanoTime();
-            PlanJob.Result result = PlanJob.run(local.path(), options.planOptions(), PlanJob.Listener.QUIET);
-            double millis = (System.nanoTime() - start) / 1e6;
-            return new Outcome.Compressed(file, result, tokenFile(result), millis);
-        } catch (BadInputException e) {
-            return new Outcome.Failed(file, file.path() + ": " + firstLine(e));
-        } catch (Exception e) {
-            return new Outcome.Failed(file, file.path() + ": " + e.getClass().getSimpleName() + ": " + firstLine(e));
+            try {
+                long start = System.nanoTime();
+                PlanJob.Result result = PlanJob.run(local.path(), options.planOptions(), PlanJob.Listener.QUIET);
+                double millis = (System.nanoTime() - start) / 1e6;
+                return new Outcome.Compressed(file, result, tokenFile(result), millis);
+            } catch (Exception e) {
+                return new Outcome.Failed(file, errorLine(file, local.path(), e));
+            }
+        } catch (IOException e) {
+            return new Outcome.Failed(file, file.path() + ": cannot be read: " + firstLine(e));
         }
+    }
+
+    /** The corpus path, then the problem; messages that name the local copy name it once, by the corpus path. */
+    private static String errorLine(VideoFile file, Path local, Exception e) {
+        String m = firstLine(e);
+        String prefix = local + ": ";
+        String what = m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+        return file.path() + ": " + (e instanceof BadInputException ? what : e.getClass().getSimpleName() + ": " + what);
     }
 
     private static String firstLine(Exception e) {

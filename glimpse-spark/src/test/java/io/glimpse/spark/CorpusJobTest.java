@@ -95,7 +95,9 @@ class CorpusJobTest {
         for (Row e : errors) {
             String path = e.getAs("path");
             assertThat(TestCorpus.CORRUPT).anyMatch(path::endsWith);
-            assertThat(e.<String>getAs("error")).startsWith(path).doesNotContain("\n");
+            String error = e.getAs("error");
+            assertThat(error).startsWith(path + ": ").doesNotContain("\n");
+            assertThat(error.substring(path.length())).as("names the file once").doesNotContain(Path.of(URI.create(path)).toString());
             assertThat(e.<String>getAs("video_id")).hasSize(64);
         }
 
