@@ -127,9 +127,11 @@ public final class CorpusJob {
                 Dataset<Row> outcomes = spark.createDataFrame(rows, CorpusTables.OUTCOME)
                         .persist(StorageLevel.MEMORY_AND_DISK());
                 try {
-                    outcomes.count();
-                    failed += append(outcomes, CorpusTables.ERRORS, errors, run);
-                    compressed += append(outcomes, CorpusTables.VIDEOS, videos, run);
+                    // One pass fills the cache and counts both sides (count of a column skips its nulls).
+                    Row counts = outcomes.agg(functions.count(CorpusTables.VIDEOS), functions.count(CorpusTables.ERRORS))
+                            .first();
+                    failed += append(outcomes, CorpusTables.ERRORS, counts.getLong(1), errors, run);
+                    compressed += append(outcomes, CorpusTables.VIDEOS, counts.getLong(0), videos, run);
                 } finally {
                     outcomes.unpersist();
                 }
@@ -140,11 +142,10 @@ public final class CorpusJob {
         return new Summary(run, paths.size(), skipped, duplicates, compressed, failed);
     }
 
-    private static long append(Dataset<Row> outcomes, String side, String path, String run) {
-        Dataset<Row> rows = outcomes.where(functions.col(side).isNotNull()).select(side + ".*");
-        long n = rows.count();
+    private static long append(Dataset<Row> outcomes, String side, long n, String path, String run) {
         if (n > 0) {
-            rows.withColumn(CorpusTables.RUN, functions.lit(run)).coalesce((int) ((n + ROWS_PER_FILE - 1) / ROWS_PER_FILE))
+            outcomes.where(functions.col(side).isNotNull()).select(side + ".*")
+                    .withColumn(CorpusTables.RUN, functions.lit(run)).coalesce((int) ((n + ROWS_PER_FILE - 1) / ROWS_PER_FILE))
                     .write().mode(SaveMode.Append).partitionBy(CorpusTables.RUN).parquet(path);
         }
         return n;

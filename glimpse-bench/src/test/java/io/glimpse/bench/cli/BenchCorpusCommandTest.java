@@ -23,11 +23,11 @@ class BenchCorpusCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("corpus: 3 videos of 2 s at 90p");
         String num = "\\d+\\.\\d+";
-        assertThat(r.out().lines().filter(l -> l.matches(".*one video after another.*: +" + num + " s +" + num
-                + " videos/min"))).hasSize(1);
-        assertThat(r.out().lines().filter(l -> l.matches("corpus job on local\\[2\\] +: +" + num + " s +" + num
-                + " videos/min"))).hasSize(1);
-        assertThat(r.out().lines().filter(l -> l.matches("ratio corpus/loop +: +" + num))).hasSize(1);
+        String times = " +" + num + " s \\(cpu +" + num + " s\\) +" + num + " videos/min";
+        assertThat(r.out().lines().filter(l -> l.matches(".*one video after another.*:" + times))).hasSize(1);
+        assertThat(r.out().lines().filter(l -> l.matches("corpus job on local\\[2\\] +:" + times))).hasSize(1);
+        assertThat(r.out().lines().filter(l -> l.matches("ratio corpus/loop +: +" + num
+                + " +\\(cpu time loop/corpus (" + num + "|n/a)\\)"))).hasSize(1);
         try (Stream<Path> s = Files.list(cache)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("corpus-3x2s-90p");
         }
