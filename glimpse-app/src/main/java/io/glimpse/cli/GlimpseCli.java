@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
         description = "Lets vision-language models see more with fewer tokens: plans frames under a token budget, "
                 + "encodes them and reduces the visual tokens.",
         subcommands = {PlanCommand.class, DemoCommand.class, EncodeCommand.class, SimilarityCommand.class, AskCommand.class,
+                ServeCommand.class,
                 ReduceCommand.class, CompareCommand.class,
                 MethodsCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
