@@ -74,6 +74,7 @@ final class ChatRoute {
     }
 
     private void complete(Context ctx, ChatEngine.Conversation c, CompletionJson json, long deadline) {
+        ClientWatch client = new ClientWatch(ctx);
         ChatEngine.Answer a;
         try {
             a = engine.run(c, new ChatEngine.Sink() {
@@ -83,10 +84,13 @@ final class ChatRoute {
 
                 @Override
                 public String halt() {
-                    return System.nanoTime() > deadline ? "timeout" : null;
+                    return client.gone() ? "client" : System.nanoTime() > deadline ? "timeout" : null;
                 }
             });
         } catch (ChatEngine.Halted e) {
+            if (e.getMessage().equals("client")) {
+                return;
+            }
             throw timedOut();
         }
         record(a.stats());
@@ -100,6 +104,7 @@ final class ChatRoute {
     /** Server-sent events; the stream opens at the first text, so errors before it are still plain 4xx responses. */
     private void stream(Context ctx, ChatEngine.Conversation c, CompletionJson json, boolean usage, long deadline) {
         Events events = new Events(ctx);
+        ClientWatch client = new ClientWatch(ctx);
         ChatEngine.Answer a;
         try {
             a = engine.run(c, new ChatEngine.Sink() {
@@ -110,10 +115,13 @@ final class ChatRoute {
 
                 @Override
                 public String halt() {
-                    return events.gone() ? "client" : System.nanoTime() > deadline ? "timeout" : null;
+                    return events.gone() || client.gone() ? "client" : System.nanoTime() > deadline ? "timeout" : null;
                 }
             });
         } catch (ChatEngine.Halted e) {
+            if (e.getMessage().equals("client")) {
+                return;
+            }
             if (!events.open()) {
                 throw timedOut();
             }
