@@ -2,7 +2,6 @@ package io.glimpse.server;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
-import io.glimpse.io.JsonFiles;
 import io.glimpse.job.PlanJob;
 import io.glimpse.lm.ChatMessage;
 import io.glimpse.lm.Generation;
@@ -10,11 +9,13 @@ import io.glimpse.lm.KvCache;
 import io.glimpse.lm.LayerPruner;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
+import io.glimpse.lm.prune.LayerPruners;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoInfo;
 import io.glimpse.media.VideoSource;
-import io.glimpse.model.LlavaModel;
+import io.glimpse.llava.LlavaCheckpoint;
+import io.glimpse.llava.LlavaModel;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.tokens.TokenSet;
@@ -119,11 +120,9 @@ public final class ChatEngine implements AutoCloseable {
 
     /** Loads the checkpoint folder once; requests then share it. */
     public static ChatEngine load(Path dir, ServeOptions limits) throws IOException {
-        String type = JsonFiles.readObject(dir.resolve("config.json")).path("model_type").asText("");
         LlavaModel model = LlavaModel.load(dir);
         Path name = dir.toAbsolutePath().normalize().getFileName();
-        return new ChatEngine(model, name == null ? "glimpse" : name.toString(),
-                type.equals("llava_onevision") ? "llava-onevision" : "llava-1.5", limits);
+        return new ChatEngine(model, name == null ? "glimpse" : name.toString(), model.family().costModel(), limits);
     }
 
     /** The model's name in /v1/models and responses: the checkpoint folder's name. */
@@ -179,7 +178,7 @@ public final class ChatEngine implements AutoCloseable {
         int capacity = rows + c.maxTokens();
 
         halt(sink);
-        LayerPruner pruner = g.llmPruning() == null ? null : LlmPruning.create(g.llmPruning(),
+        LayerPruner pruner = g.llmPruning() == null ? null : LayerPruners.method(g.llmPruning()).create(
                 model.decoder().config().layers(), model.firstPlaceholder(ids), visualRows - (video ? 1 : 0));
         PrefixCache.Hit hit = pruner == null ? prefixes.longest(keys, prompt.positions(), rows - 1) : null;
         int reused = hit == null ? 0 : hit.rows();
@@ -248,7 +247,7 @@ public final class ChatEngine implements AutoCloseable {
         if (images > 0 && video) {
             throw ApiException.invalid("messages", "a conversation takes images or videos, not both");
         }
-        if (video && planTarget.equals("llava-1.5")) {
+        if (video && model.family() == LlavaCheckpoint.Family.LLAVA_15) {
             throw ApiException.invalid("messages", "LLaVA-1.5 takes images, not videos");
         }
         if (g.llmPruning() != null && parts.size() != 1) {

@@ -3,6 +3,7 @@ package io.glimpse.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.BadInputException;
 import io.glimpse.lm.PositionPolicy;
+import io.glimpse.lm.prune.LayerPruners;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
 import io.glimpse.reduce.Pipeline;
@@ -72,8 +73,12 @@ public record GlimpseParams(Integer frames, Integer budget, Boolean plan, String
                 throw ApiException.invalid(path + ".reduce", path + ".reduce: " + e.getMessage());
             }
         }
-        if (llmPruning != null && !LlmPruning.NAMES.contains(llmPruning)) {
-            throw ApiException.invalid(path + ".llm_pruning", path + ".llm_pruning must be one of " + LlmPruning.NAMES);
+        if (llmPruning != null) {
+            try {
+                LayerPruners.method(llmPruning);
+            } catch (BadInputException e) {
+                throw ApiException.invalid(path + ".llm_pruning", path + ".llm_pruning: " + e.getMessage());
+            }
         }
         if (positions != null && !positions.equals("keep") && !positions.equals("recompact")) {
             throw ApiException.invalid(path + ".positions", path + ".positions must be keep or recompact");
