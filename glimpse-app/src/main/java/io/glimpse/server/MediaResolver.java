@@ -130,7 +130,8 @@ final class MediaResolver {
         }
         byte[] data;
         try {
-            data = Base64.getMimeDecoder().decode(url.substring(comma + 1));
+            // Strict alphabet (the MIME decoder skips stray characters); line breaks some encoders add are dropped first.
+            data = Base64.getDecoder().decode(url.substring(comma + 1).replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(param, param + ": the data: URL's base64 is malformed or truncated");
         }
