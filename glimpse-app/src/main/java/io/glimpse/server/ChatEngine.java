@@ -2,6 +2,7 @@ package io.glimpse.server;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.job.FrameReader;
 import io.glimpse.job.PlanJob;
 import io.glimpse.lm.ChatMessage;
 import io.glimpse.lm.Generation;
@@ -10,7 +11,6 @@ import io.glimpse.lm.LayerPruner;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
 import io.glimpse.lm.prune.LayerPruners;
-import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoInfo;
 import io.glimpse.media.VideoSource;
@@ -29,7 +29,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -299,40 +298,20 @@ public final class ChatEngine implements AutoCloseable {
             }
             if (p.media().kind() == MediaKind.VIDEO && g.plans()) {
                 PlanJob.Selection s = PlanJob.select(file, new PlanJob.Options(g.budget(), planTarget, g.methodOrDefault(),
-                        g.fpsOrDefault(), null, null, g.dedup()), new PlanJob.Listener() {
-                    @Override
-                    public void total(long frames) {
-                    }
-
-                    @Override
-                    public void done(long frames) {
-                    }
-                });
+                        g.fpsOrDefault(), null, null, g.dedup()), PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
                 if (s.frames().isEmpty() || s.frames().size() > limits.maxFrames()) {
                     throw ApiException.invalid("glimpse.budget", "the plan chose " + s.frames().size() + " frames; "
                             + "at least 1 and at most --max-frames " + limits.maxFrames() + " may go to the model");
                 }
                 return s.frames().stream().map(PlanJob.ChosenFrame::image).toList();
             }
-            return decode(file, Sampling.count(p.media().kind() == MediaKind.IMAGE ? 1 : g.framesOrDefault()));
-        } catch (BadInputException | IllegalArgumentException | IllegalStateException e) {
+            FrameReader reader = new FrameReader(w -> { });
+            return p.media().kind() == MediaKind.IMAGE ? List.of(reader.first(file))
+                    : reader.read(file, Sampling.count(g.framesOrDefault()), g.framesOrDefault(), "");
+        } catch (IOException | BadInputException | IllegalArgumentException | IllegalStateException e) {
             String why = e.getMessage() == null ? "cannot be decoded" : e.getMessage().replace(file.toString(), "the media");
             throw ApiException.invalid(p.param(), p.param() + ": " + why);
         }
-    }
-
-    private static List<RgbImage> decode(Path file, Sampling sampling) {
-        List<RgbImage> frames = new ArrayList<>();
-        try (VideoSource src = VideoSource.open(file)) {
-            Iterator<RgbImage> it = src.frames(sampling, FrameSize.original());
-            while (it.hasNext()) {
-                frames.add(it.next());
-            }
-        }
-        if (frames.isEmpty()) {
-            throw new BadInputException(file + ": no frames decoded");
-        }
-        return frames;
     }
 
     /** One key per prompt row: a text row's token id, a visual row's block hash mixed with its index (sign bit set). */

@@ -108,16 +108,8 @@ final class PlanRoute {
                 q.fps() == null ? PlanRequest.DEFAULT_FPS : q.fps(), null, null, q.dedup());
         PlanJob.Selection s;
         try {
-            s = PlanJob.select(video.file(), o, new PlanJob.Listener() {
-                @Override
-                public void total(long frames) {
-                }
-
-                @Override
-                public void done(long frames) {
-                }
-            });
-        } catch (BadInputException | IllegalArgumentException e) {
+            s = PlanJob.select(video.file(), o, PlanJob.Listener.QUIET, PlanJob.Pixels.PLANNED);
+        } catch (IOException | BadInputException | IllegalArgumentException e) {
             throw ApiException.invalid("video", "video: cannot be planned: " + e.getMessage().replace(video.file().toString(), "the video"));
         }
         if (s.frames().size() > options.maxFrames()) {

@@ -1,6 +1,7 @@
 package io.glimpse.server;
 
 import io.glimpse.job.ServeJob;
+import io.glimpse.testkit.Fixtures;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
 
 /** A server on 127.0.0.1 at a free port for tests, with plain HTTP helpers. */
 final class LiveServer implements AutoCloseable {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("");
     static final Path LLAVA15 = FIXTURES.resolve("llava/llava15");
     static final Path ONEVISION = FIXTURES.resolve("llava/onevision");
     static final Path IMAGE = FIXTURES.resolve("vision/landscape.png");

@@ -1,5 +1,6 @@
 package io.glimpse.server;
 
+import io.glimpse.testkit.Fixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Paths and URLs a request may not use are refused with a 400 naming the field; what is allowed resolves inside. */
 class MediaResolverTest {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("");
     static final Path PNG = FIXTURES.resolve("vision/landscape.png");
 
     @TempDir

@@ -48,7 +48,23 @@ class KvCachePrefixTest {
         m.forward(cache, m.embed(new int[] {1, 2, 3}), range(0, 3), 1);
         assertThatThrownBy(() -> cache.prefix(4, 4, 8)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> cache.prefix(3, 3, 2)).isInstanceOf(IllegalArgumentException.class);
-        cache.length[1] = 2;
-        assertThatThrownBy(() -> cache.prefix(2, 2, 8)).isInstanceOf(IllegalStateException.class);
+        // Dropping the last row before layer 1 leaves layer 0 one token longer than the rest.
+        KvCache pruned = m.newCache(8);
+        m.forward(pruned, m.embed(new int[] {1, 2, 3}), range(0, 3), 1, new LayerPruner() {
+            @Override
+            public boolean actsBefore(int layer) {
+                return layer == 1;
+            }
+
+            @Override
+            public int[] keep(int layer, LayerAttention attention) {
+                return new int[] {0, 1};
+            }
+        }, null);
+        assertThat(pruned.length(0)).isEqualTo(3);
+        assertThat(pruned.length(1)).isEqualTo(2);
+        assertThatThrownBy(() -> pruned.prefix(2, 2, 8)).isInstanceOf(IllegalStateException.class);
+        KvCache vista = m.newCache(8, RotaryLayout.vista(1, 1));
+        assertThatThrownBy(() -> vista.prefix(0, 0, 8)).isInstanceOf(IllegalStateException.class);
     }
 }
