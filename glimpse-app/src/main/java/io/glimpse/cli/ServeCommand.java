@@ -1,6 +1,5 @@
 package io.glimpse.cli;
 
-import io.glimpse.job.ServeJob;
 import io.glimpse.server.GlimpseParams;
 import io.glimpse.server.GlimpseServer;
 import io.glimpse.server.ServeOptions;
@@ -123,7 +122,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (!InetAddress.getByName(host).isLoopbackAddress() && apiKey == null) {
             cl.getErr().println("glimpse: warning: serving on " + host + " without --api-key: anyone who reaches it may use it");
         }
-        GlimpseServer server = ServeJob.start(model, options);
+        GlimpseServer server = GlimpseServer.open(model, options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

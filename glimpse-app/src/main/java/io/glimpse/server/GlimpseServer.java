@@ -76,6 +76,24 @@ public final class GlimpseServer implements AutoCloseable {
     }
 
     /**
+     * Loads the model once (when given) and starts serving: the entry of {@code glimpse serve}.
+     *
+     * @param model checkpoint folder, or null to serve planning only
+     * @return the running server; closing it stops it and releases the model
+     */
+    public static GlimpseServer open(Path model, ServeOptions options) throws IOException {
+        ChatEngine engine = model == null ? null : ChatEngine.load(model, options);
+        try {
+            return start(options, engine);
+        } catch (IOException | RuntimeException e) {
+            if (engine != null) {
+                engine.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Starts a server, which then owns {@code engine} (closed with it); with a null engine only /v1/plan, /health,
      * /v1/models and /metrics answer.
      */

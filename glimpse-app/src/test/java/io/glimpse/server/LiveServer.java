@@ -1,6 +1,5 @@
 package io.glimpse.server;
 
-import io.glimpse.job.ServeJob;
 import io.glimpse.testkit.Fixtures;
 
 import java.io.IOException;
@@ -25,7 +24,7 @@ final class LiveServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     LiveServer(Path model, ServeOptions options) throws IOException {
-        server = ServeJob.start(model, options);
+        server = GlimpseServer.open(model, options);
     }
 
     /** Defaults as {@code glimpse serve} has them, on a free loopback port, allowing the fixtures folder. */
