@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * {@code POST /v1/chat/completions}: parse, resolve media, wait for a generation slot, answer as one JSON object or as
@@ -77,16 +79,7 @@ final class ChatRoute {
         ClientWatch client = new ClientWatch(ctx);
         ChatEngine.Answer a;
         try {
-            a = engine.run(c, new ChatEngine.Sink() {
-                @Override
-                public void text(String text) {
-                }
-
-                @Override
-                public String halt() {
-                    return client.gone() ? "client" : System.nanoTime() > deadline ? "timeout" : null;
-                }
-            });
+            a = engine.run(c, sink(text -> { }, client::gone, deadline));
         } catch (ChatEngine.Halted e) {
             if (e.getMessage().equals("client")) {
                 return;
@@ -95,6 +88,21 @@ final class ChatRoute {
         }
         record(a.stats());
         ctx.contentType("application/json").result(Json.write(json.completion(a)));
+    }
+
+    /** Text goes to {@code text}; generation halts when the client is {@code gone} or the deadline has passed. */
+    private static ChatEngine.Sink sink(Consumer<String> text, BooleanSupplier gone, long deadline) {
+        return new ChatEngine.Sink() {
+            @Override
+            public void text(String t) {
+                text.accept(t);
+            }
+
+            @Override
+            public String halt() {
+                return gone.getAsBoolean() ? "client" : System.nanoTime() > deadline ? "timeout" : null;
+            }
+        };
     }
 
     private ApiException timedOut() {
@@ -107,17 +115,8 @@ final class ChatRoute {
         ClientWatch client = new ClientWatch(ctx);
         ChatEngine.Answer a;
         try {
-            a = engine.run(c, new ChatEngine.Sink() {
-                @Override
-                public void text(String text) {
-                    events.send(json.chunk(text, events.opening(), null));
-                }
-
-                @Override
-                public String halt() {
-                    return events.gone() || client.gone() ? "client" : System.nanoTime() > deadline ? "timeout" : null;
-                }
-            });
+            a = engine.run(c, sink(text -> events.send(json.chunk(text, events.opening(), null)),
+                    () -> events.gone() || client.gone(), deadline));
         } catch (ChatEngine.Halted e) {
             if (e.getMessage().equals("client")) {
                 return;

@@ -114,7 +114,11 @@ final class MediaResolver {
         if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
             throw ApiException.invalid(param, param + ": not a readable file");
         }
-        return new Media(kind, real, sha256(real), false);
+        try {
+            return new Media(kind, real, sha256(real), false);
+        } catch (UncheckedIOException e) {
+            throw ApiException.invalid(param, param + ": the file cannot be read");
+        }
     }
 
     private Media dataUrl(String url, MediaKind kind, String param) {
