@@ -1,11 +1,14 @@
 package io.glimpse.lm;
 
+import io.glimpse.io.BadInputException;
+
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The chat templates of the supported checkpoints, as string builders equal to their Jinja originals
- * (research/model-formats.md §6.2): DJL tokenizers do not render Jinja.
+ * (the {@code chat_template} of each model's tokenizer_config.json on the Hugging Face hub,
+ * e.g. llava-hf/llava-1.5-7b-hf and llava-hf/llava-onevision-qwen2-0.5b-ov-hf): DJL tokenizers do not render Jinja.
  */
 public enum ChatTemplate {
     /**
@@ -65,7 +68,7 @@ public enum ChatTemplate {
             case LLAVA_1_5 -> {
                 for (ChatMessage m : messages) {
                     if (m.videos() > 0) {
-                        throw new IllegalArgumentException("LLaVA-1.5 takes images, not videos");
+                        throw new BadInputException("LLaVA-1.5 takes images, not videos");
                     }
                     if (!m.role().equals("system")) {
                         s.append(m.role().toUpperCase(Locale.ROOT)).append(": ");
