@@ -19,7 +19,7 @@ import io.glimpse.llava.LlavaModel;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.tokens.TokenSet;
-import io.glimpse.vision.EncodedFrames;
+import io.glimpse.tokens.VisualTokens;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -276,7 +276,7 @@ public final class ChatEngine implements AutoCloseable {
         List<RgbImage> frames = frames(p, g);
         boolean attention = pipeline != null && pipeline.readsAttention();
         LlavaModel.ImageCrops crops = m.kind() == MediaKind.IMAGE ? model.crops(frames.getFirst(), images) : null;
-        EncodedFrames e = model.encode(crops == null ? frames : crops.crops(), attention);
+        VisualTokens e = model.encode(crops == null ? frames : crops.crops(), attention);
         TokenSet tokens = e.tokens();
         if (pipeline != null) {
             tokens = pipeline.run(tokens, new ReduceContext(0, e.attention(), null)).tokens();
@@ -308,7 +308,7 @@ public final class ChatEngine implements AutoCloseable {
             FrameReader reader = new FrameReader(w -> { });
             return p.media().kind() == MediaKind.IMAGE ? List.of(reader.first(file))
                     : reader.read(file, Sampling.count(g.framesOrDefault()), g.framesOrDefault(), "");
-        } catch (IOException | BadInputException | IllegalArgumentException | IllegalStateException e) {
+        } catch (IOException | BadInputException | IllegalStateException e) {
             String why = e.getMessage() == null ? "cannot be decoded" : e.getMessage().replace(file.toString(), "the media");
             throw ApiException.invalid(p.param(), p.param() + ": " + why);
         }

@@ -69,7 +69,7 @@ public record GlimpseParams(Integer frames, Integer budget, Boolean plan, String
         if (reduce != null) {
             try {
                 Pipeline.of(reduce);
-            } catch (IllegalArgumentException | BadInputException e) {
+            } catch (BadInputException e) {
                 throw ApiException.invalid(path + ".reduce", path + ".reduce: " + e.getMessage());
             }
         }

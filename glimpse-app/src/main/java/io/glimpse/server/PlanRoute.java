@@ -109,7 +109,7 @@ final class PlanRoute {
         PlanJob.Selection s;
         try {
             s = PlanJob.select(video.file(), o, PlanJob.Listener.QUIET, PlanJob.Pixels.PLANNED);
-        } catch (IOException | BadInputException | IllegalArgumentException e) {
+        } catch (IOException | BadInputException e) {
             throw ApiException.invalid("video", "video: cannot be planned: " + e.getMessage().replace(video.file().toString(), "the video"));
         }
         if (s.frames().size() > options.maxFrames()) {
