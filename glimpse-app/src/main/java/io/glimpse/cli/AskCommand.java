@@ -1,20 +1,19 @@
 package io.glimpse.cli;
 
 import io.glimpse.image.RgbImage;
-import io.glimpse.io.JsonFiles;
+import io.glimpse.io.BadInputException;
 import io.glimpse.job.PlanJob;
-import io.glimpse.job.QueryScorer;
-import io.glimpse.lm.AimLayerPruner;
-import io.glimpse.lm.FastVLayerPruner;
-import io.glimpse.lm.PositionPolicy;
-import io.glimpse.lm.RotaryLayout;
+import io.glimpse.clip.QueryScorer;
 import io.glimpse.lm.Sampler;
-import io.glimpse.lm.ToDreLayerPruner;
+import io.glimpse.lm.prune.LayerPruners;
+import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoSource;
-import io.glimpse.model.Ask;
-import io.glimpse.model.LlavaModel;
+import io.glimpse.llava.Ask;
+import io.glimpse.llava.LlavaCheckpoint;
+import io.glimpse.llava.LlavaModel;
+import io.glimpse.llava.Positions;
 import io.glimpse.plan.Plan;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
@@ -136,30 +135,24 @@ public final class AskCommand implements Callable<Integer> {
         if (budget != null && reduce == null && !planning) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--budget needs --reduce or a --video to plan");
         }
-        PositionPolicy policy = switch (positions) {
-            case "keep" -> PositionPolicy.KEEP_ORIGINAL;
-            case "recompact", "vista", "tclava" -> PositionPolicy.RECOMPACT;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+        if (!Positions.NAMES.contains(positions)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--positions must be keep, recompact, vista or tclava, got '" + positions + "'");
-        };
+        }
         if (!(Double.isFinite(tcGamma) && tcGamma >= 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tc-gamma must be finite and non-negative");
         }
-        Ask.Rotary rotary = switch (positions) {
-            case "vista" -> (start, frameOfRow) -> RotaryLayout.vista(start, frameOfRow.length);
-            case "tclava" -> (start, frameOfRow) -> RotaryLayout.tcLlava(tcGamma, start, frameOfRow);
-            default -> null;
-        };
-        if (rotary != null && llmPrune != null) {
+        Positions scheme = Positions.parse(positions, tcGamma);
+        if (scheme.rotatesVisualRows() && llmPrune != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--positions " + positions + " and --llm-prune do not combine "
                     + "(the scheme tells visual rows apart by position, which pruning changes)");
         }
-        Ask.LlmPruning pruning = llmPrune == null ? null : switch (llmPrune) {
-            case "fastv" -> (layers, start, count) -> FastVLayerPruner.defaults(start, count);
-            case "aim" -> AimLayerPruner::defaults;
-            case "todre" -> ToDreLayerPruner::defaults;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--llm-prune must be fastv, aim or todre, got '" + llmPrune + "'");
-        };
+        PrunerMethod pruning;
+        try {
+            pruning = llmPrune == null ? null : LayerPruners.method(llmPrune);
+        } catch (BadInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--llm-prune: " + e.getMessage());
+        }
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null && !planning) {
             pipeline = pipeline.withFinalBudget(budget);
@@ -173,11 +166,19 @@ public final class AskCommand implements Callable<Integer> {
                     images.addAll(decode(image, Sampling.count(1)));
                 }
             }
-            PlanJob.Selection selection = planning ? planFrames(planOptions()) : null;
+            PlanJob.Selection selection = planning ? planFrames(planOptions(llava.family())) : null;
             List<RgbImage> video = input.video == null ? List.of()
                     : planning ? selection.frames().stream().map(PlanJob.ChosenFrame::image).toList()
                     : decode(input.video, Sampling.count(frames));
-            Ask.Answer a = Ask.run(llava, new Ask.Request(images, video, prompt, pipeline, policy, maxTokens, sampler, pruning, rotary), text -> {
+            Ask.Request.Builder request = video.isEmpty() ? Ask.Request.images(images, prompt) : Ask.Request.video(video, prompt);
+            request.positions(scheme).maxTokens(maxTokens).sampler(sampler);
+            if (pipeline != null) {
+                request.reduce(pipeline);
+            }
+            if (pruning != null) {
+                request.llmPruning(pruning);
+            }
+            Ask.Answer a = Ask.run(llava, request.build(), text -> {
                 out.print(text);
                 out.flush();
             });
@@ -215,10 +216,8 @@ public final class AskCommand implements Callable<Integer> {
     }
 
     /** Plan options for the checkpoint's cost model; bad values fail here, before any decoding. */
-    private PlanJob.Options planOptions() throws java.io.IOException {
-        String type = JsonFiles.readObject(model.resolve("config.json")).path("model_type").asText("");
-        String target = type.equals("llava_onevision") ? "llava-onevision" : "llava-1.5";
-        PlanJob.Options options = new PlanJob.Options(budget, target, method == null ? PlanRequest.DEFAULT_METHOD : PlanMethod.parse(method),
+    private PlanJob.Options planOptions(LlavaCheckpoint.Family family) throws java.io.IOException {
+        PlanJob.Options options = new PlanJob.Options(budget, family.costModel(), method == null ? PlanRequest.DEFAULT_METHOD : PlanMethod.parse(method),
                 fps == null ? PlanRequest.DEFAULT_FPS : fps, null, queryAware ? QueryScorer.load(scorer, prompt) : null, dedup);
         options.request();
         return options;

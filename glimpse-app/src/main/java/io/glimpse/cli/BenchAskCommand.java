@@ -9,13 +9,14 @@ import io.glimpse.io.JsonFiles;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.io.TensorData;
 import io.glimpse.lm.DecoderConfig;
-import io.glimpse.lm.FastVLayerPruner;
+import io.glimpse.lm.prune.LayerPruners;
+import io.glimpse.lm.prune.PrunerFactory;
 import io.glimpse.lm.MatVec;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
 import io.glimpse.media.SyntheticVideo;
-import io.glimpse.model.Ask;
-import io.glimpse.model.LlavaModel;
+import io.glimpse.llava.Ask;
+import io.glimpse.llava.LlavaModel;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.VectorOps;
@@ -131,7 +132,7 @@ final class BenchAskCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** One configuration of the table: a reduction before the decoder, pruning inside it, or neither. */
-    record Entry(String label, Pipeline pipeline, Ask.LlmPruning pruning) {
+    record Entry(String label, Pipeline pipeline, PrunerFactory pruning) {
     }
 
     /** Best timings of one entry over the repeats, with the counts of its last run. */
@@ -219,13 +220,20 @@ final class BenchAskCommand implements Callable<Integer> {
                 "matryoshka:kernel=" + M3_KERNEL)) {
             entries.add(new Entry(reduce, Pipeline.of(reduce), null));
         }
-        entries.add(new Entry("llm fastv (K=2, keep 1/2)", null, (layers, start, count) -> FastVLayerPruner.defaults(start, count)));
+        entries.add(new Entry("llm fastv (K=2, keep 1/2)", null, LayerPruners.method("fastv")));
         return entries;
     }
 
     private Ask.Request request(List<RgbImage> video, Entry e, int maxTokens) {
-        return new Ask.Request(List.of(), video, PROMPT, e.pipeline(), PositionPolicy.RECOMPACT, maxTokens, Sampler.greedy(),
-                e.pruning());
+        Ask.Request.Builder b = Ask.Request.video(video, PROMPT).positions(PositionPolicy.RECOMPACT).maxTokens(maxTokens)
+                .sampler(Sampler.greedy());
+        if (e.pipeline() != null) {
+            b.reduce(e.pipeline());
+        }
+        if (e.pruning() != null) {
+            b.llmPruning(e.pruning());
+        }
+        return b.build();
     }
 
     /** One run of {@code e}, merged into {@code best} (null before the first): the best of each time and rate. */

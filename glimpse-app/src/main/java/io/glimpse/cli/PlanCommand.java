@@ -2,7 +2,7 @@ package io.glimpse.cli;
 
 import io.glimpse.job.PlanJob;
 import io.glimpse.job.PlanOutputs;
-import io.glimpse.job.QueryScorer;
+import io.glimpse.clip.QueryScorer;
 import io.glimpse.plan.CostModels;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.reduce.Pipeline;

@@ -5,7 +5,7 @@ import io.glimpse.lm.TextTokenizer;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoSource;
-import io.glimpse.vision.DualEncoder;
+import io.glimpse.clip.DualEncoder;
 import io.glimpse.vision.ImageProcessor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

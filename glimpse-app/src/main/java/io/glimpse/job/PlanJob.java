@@ -1,5 +1,6 @@
 package io.glimpse.job;
 
+import io.glimpse.clip.QueryScorer;
 import io.glimpse.image.Resize;
 import io.glimpse.image.RgbImage;
 import io.glimpse.media.FrameSize;

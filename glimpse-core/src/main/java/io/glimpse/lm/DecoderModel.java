@@ -1,11 +1,12 @@
 package io.glimpse.lm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.Checkpoint;
+import io.glimpse.io.JsonFiles;
 import io.glimpse.io.BadInputException;
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.Softmax;
 import io.glimpse.tensor.VectorOps;
-import io.glimpse.tokens.AttentionMask;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -62,8 +63,13 @@ public final class DecoderModel {
 
     /** Loads config.json and the safetensors weights of a checkpoint folder. */
     public static DecoderModel load(Path dir) throws IOException {
-        DecoderConfig config = DecoderConfig.read(dir.resolve("config.json"));
-        return load(config, new Weights(Checkpoint.open(dir), dir.resolve("config.json")));
+        Path configFile = dir.resolve("config.json");
+        return load(Checkpoint.open(dir), JsonFiles.readObject(configFile), configFile);
+    }
+
+    /** The decoder of an opened checkpoint whose config.json ({@code root}, read from {@code configFile}) describes it. */
+    public static DecoderModel load(Checkpoint ckpt, JsonNode root, Path configFile) {
+        return load(DecoderConfig.of(root, configFile), new Weights(ckpt, configFile));
     }
 
     private static DecoderModel load(DecoderConfig c, Weights t) {
@@ -233,7 +239,7 @@ public final class DecoderModel {
     /**
      * As {@link #forward(KvCache, float[], int[], int, LayerPruner)}, with {@code mask} (null = causal) deciding which
      * of the call's rows each row attends to; every row also sees all cached slots. A frame-wise block-causal mask
-     * (TC-LLaVA, {@link io.glimpse.tokens.AttentionMasks#frameBlockCausal}) is opt-in: checkpoints not fine-tuned for
+     * (TC-LLaVA, {@link io.glimpse.lm.AttentionMasks#frameBlockCausal}) is opt-in: checkpoints not fine-tuned for
      * it see attention they were never trained on. Pruned rows leave the mask with their keys.
      */
     public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows, LayerPruner pruner, AttentionMask mask) {

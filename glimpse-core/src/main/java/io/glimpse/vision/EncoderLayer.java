@@ -8,10 +8,10 @@ import io.glimpse.tensor.Gemm;
  * [3D×D] matrix so the projections are a single GEMM. The four weight matrices are prepared once for the GEMM
  * backend, which then reads them without copying them on every product.
  */
-record EncoderLayer(float[] ln1W, float[] ln1B, Gemm.Prepared qkvW, float[] qkvB, Gemm.Prepared outW, float[] outB,
+public record EncoderLayer(float[] ln1W, float[] ln1B, Gemm.Prepared qkvW, float[] qkvB, Gemm.Prepared outW, float[] outB,
                     float[] ln2W, float[] ln2B, Gemm.Prepared fc1W, float[] fc1B, Gemm.Prepared fc2W, float[] fc2B) {
 
-    static EncoderLayer load(TensorLoader l, String p, int d, int inter) {
+    public static EncoderLayer load(TensorLoader l, String p, int d, int inter) {
         Gemm gemm = Gemm.get();
         float[] qkvW = concat(l.load(p + "self_attn.q_proj.weight", d, d), l.load(p + "self_attn.k_proj.weight", d, d),
                 l.load(p + "self_attn.v_proj.weight", d, d));

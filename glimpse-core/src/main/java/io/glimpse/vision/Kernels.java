@@ -7,7 +7,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /** Row-wise kernels of the transformer layers in float on the vector kernels; blocks of rows run in parallel. */
-final class Kernels {
+public final class Kernels {
     private static final VectorOps OPS = VectorOps.get();
 
     private Kernels() {
@@ -18,7 +18,7 @@ final class Kernels {
      * Float arithmetic on the vector kernels with two passes (mean, then squared deviations), as torch's CPU kernel
      * does in float; blocks of rows run in parallel.
      */
-    static void layerNorm(float[] x, int n, int d, float[] weight, float[] bias, double eps) {
+    public static void layerNorm(float[] x, int n, int d, float[] weight, float[] bias, double eps) {
         rowBlocks(n, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int o = r * d;

@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
  * with the configured activation. Heads and rows run in parallel; every output element is computed by one thread
  * in a fixed order, so results do not depend on scheduling.
  */
-final class Transformer {
+public final class Transformer {
     private final Gemm gemm = Gemm.get();
     private final int d;
     private final int heads;
@@ -18,7 +18,7 @@ final class Transformer {
     private final Activation act;
     private final double eps;
 
-    Transformer(int d, int heads, int inter, Activation act, double eps) {
+    public Transformer(int d, int heads, int inter, Activation act, double eps) {
         this.d = d;
         this.heads = heads;
         this.inter = inter;
@@ -27,14 +27,14 @@ final class Transformer {
     }
 
     /** Output of the attention half of a layer: the residual sum, and the head-mean keys when asked (ToMe's metric). */
-    record Block(float[] h, float[] keyMean) {
+    public record Block(float[] h, float[] keyMean) {
     }
 
     /**
      * h = x + out_proj(attention(layer_norm1(x))), unmasked or causal; {@code size} (may be null) adds ToMe's
      * log-size bias to the keys; also returns the head-mean keys when ToMe will merge after it.
      */
-    Block attention(EncoderLayer lw, float[] x, int t, float[] size, boolean causal, AttentionHook hook, boolean wantKeys) {
+    public Block attention(EncoderLayer lw, float[] x, int t, float[] size, boolean causal, AttentionHook hook, boolean wantKeys) {
         int dh = d / heads;
         float[] ln = x.clone();
         Kernels.layerNorm(ln, t, d, lw.ln1W(), lw.ln1B(), eps);
@@ -96,7 +96,7 @@ final class Transformer {
     }
 
     /** x = h + fc2(act(fc1(layer_norm2(h)))). */
-    float[] mlp(EncoderLayer lw, float[] h, int t) {
+    public float[] mlp(EncoderLayer lw, float[] h, int t) {
         float[] ln = h.clone();
         Kernels.layerNorm(ln, t, d, lw.ln2W(), lw.ln2B(), eps);
         float[] mid = new float[t * inter];

@@ -73,7 +73,8 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         return parse(root, file);
     }
 
-    static VisionConfig parse(JsonNode root, Path file) {
+    /** The vision fields of a config.json object read from {@code file} (named in errors). */
+    public static VisionConfig parse(JsonNode root, Path file) {
         JsonNode archs = root.get("architectures");
         String arch = archs != null && archs.isArray() && archs.size() > 0 ? archs.get(0).asText()
                 : root.path("model_type").asText("");

@@ -1,6 +1,8 @@
 package io.glimpse.vision;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.Checkpoint;
+import io.glimpse.io.JsonFiles;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.tensor.Gemm;
@@ -44,8 +46,13 @@ public final class VisionTower {
         if (!Files.isRegularFile(configFile)) {
             throw new BadInputException(dir + ": no config.json");
         }
-        VisionConfig cfg = VisionConfig.read(configFile);
-        return new VisionTower(cfg, new VisionWeights(cfg, Checkpoint.open(dir), configFile));
+        return load(Checkpoint.open(dir), JsonFiles.readObject(configFile), configFile);
+    }
+
+    /** The tower of an opened checkpoint whose config.json ({@code root}, read from {@code configFile}) describes it. */
+    public static VisionTower load(Checkpoint ckpt, JsonNode root, Path configFile) {
+        VisionConfig cfg = VisionConfig.parse(root, configFile);
+        return new VisionTower(cfg, new VisionWeights(cfg, ckpt, configFile));
     }
 
     public VisionConfig config() {

@@ -1,6 +1,7 @@
 package io.glimpse.lm;
 
-import io.glimpse.tokens.AttentionMasks;
+import io.glimpse.lm.prune.FastVLayerPruner;
+import io.glimpse.lm.AttentionMasks;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
