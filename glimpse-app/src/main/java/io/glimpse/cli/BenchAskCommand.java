@@ -11,7 +11,7 @@ import io.glimpse.io.TensorData;
 import io.glimpse.lm.DecoderConfig;
 import io.glimpse.lm.prune.LayerPruners;
 import io.glimpse.lm.prune.PrunerFactory;
-import io.glimpse.lm.MatVec;
+import io.glimpse.tensor.MatVec;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
 import io.glimpse.media.SyntheticVideo;

@@ -4,10 +4,10 @@ import io.glimpse.io.JsonFiles;
 import io.glimpse.io.Checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.BadInputException;
-import io.glimpse.vision.Activation;
+import io.glimpse.nn.Activation;
 import io.glimpse.vision.ConfigFields;
 import io.glimpse.vision.EncoderLayer;
-import io.glimpse.vision.Kernels;
+import io.glimpse.nn.Norm;
 import io.glimpse.vision.TensorLoader;
 import io.glimpse.vision.Transformer;
 
@@ -81,7 +81,7 @@ public final class TextTower {
         posEmb = l.load("embeddings.position_embedding.weight", maxPositions, d);
         layers = new EncoderLayer[nLayers];
         for (int i = 0; i < nLayers; i++) {
-            layers[i] = EncoderLayer.load(l, "encoder.layers." + i + ".", d, inter);
+            layers[i] = EncoderLayer.load(l, "encoder.layers." + i + ".", d, inter, eps);
         }
         finalLnW = l.load("final_layer_norm.weight", d);
         finalLnB = l.load("final_layer_norm.bias", d);
@@ -94,7 +94,7 @@ public final class TextTower {
                         + nLayers + " layers (config " + configFile + ")");
             }
         }
-        transformer = new Transformer(d, heads, inter, act, eps);
+        transformer = new Transformer(d, heads, inter, act);
     }
 
     /** Loads the text tower of a CLIP checkpoint folder. */
@@ -173,7 +173,7 @@ public final class TextTower {
             x = transformer.mlp(lw, transformer.attention(lw, x, t, null, !siglip, null, false).h(), t);
             hidden.add(x.clone());
         }
-        Kernels.layerNorm(x, t, d, finalLnW, finalLnB, eps);
+        new Norm.Layer(finalLnW, finalLnB, eps).apply(x, t, x);
         float[] pooled = Arrays.copyOfRange(x, pool * d, pool * d + d);
         if (siglip) {
             float[] projected = new float[projection];

@@ -11,9 +11,9 @@ import io.glimpse.lm.ChatTemplate;
 import io.glimpse.lm.DecoderModel;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.TextTokenizer;
-import io.glimpse.tensor.Gemm;
+import io.glimpse.nn.Linear;
 import io.glimpse.tokens.TokenSet;
-import io.glimpse.vision.Activation;
+import io.glimpse.nn.Activation;
 import io.glimpse.vision.EncodeOptions;
 import io.glimpse.vision.EncodedFrames;
 import io.glimpse.vision.ImageProcessor;
@@ -54,15 +54,13 @@ public final class LlavaModel implements AutoCloseable {
     private final DecoderModel decoder;
     private final TextTokenizer tokenizer;
     private final ChatTemplate template;
-    private final float[] w1;
-    private final float[] b1;
-    private final float[] w2;
-    private final float[] b2;
+    /** multi_modal_projector: linear_1, exact-erf GELU, linear_2. */
+    private final Linear linear1;
+    private final Linear linear2;
     private final float[] newline;
     private final AnyresGrid anyres;
     private final int imageToken;
     private final int videoToken;
-    private final Gemm gemm = Gemm.get();
 
     /** How an image's projected rows become its block. */
     public enum Packing {
@@ -109,7 +107,7 @@ public final class LlavaModel implements AutoCloseable {
     }
 
     private LlavaModel(LlavaCheckpoint.Family family, VisionTower tower, ImageProcessor processor, DecoderModel decoder,
-                       TextTokenizer tokenizer, float[][] projector, float[] newline, AnyresGrid anyres, int imageToken,
+                       TextTokenizer tokenizer, Linear[] projector, float[] newline, AnyresGrid anyres, int imageToken,
                        int videoToken) {
         this.tower = tower;
         this.processor = processor;
@@ -117,10 +115,8 @@ public final class LlavaModel implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.family = family;
         this.template = ChatTemplate.forModelType(family.modelType());
-        this.w1 = projector[0];
-        this.b1 = projector[1];
-        this.w2 = projector[2];
-        this.b2 = projector[3];
+        this.linear1 = projector[0];
+        this.linear2 = projector[1];
         this.newline = newline;
         this.anyres = anyres;
         this.imageToken = imageToken;
@@ -155,8 +151,9 @@ public final class LlavaModel implements AutoCloseable {
                         + PROJECTOR_PREFIXES.stream().map(x -> x + "linear_1.weight").toList() + ")"));
         int in = tower.config().hiddenSize() * tower.config().featureLayers().size();
         int d = decoder.config().hiddenSize();
-        float[][] projector = {ckpt.floats(p + "linear_1.weight", configFile, d, in), ckpt.floats(p + "linear_1.bias", configFile, d),
-                ckpt.floats(p + "linear_2.weight", configFile, d, d), ckpt.floats(p + "linear_2.bias", configFile, d)};
+        Linear[] projector = {
+                Linear.prepared(ckpt.floats(p + "linear_1.weight", configFile, d, in), d, in, ckpt.floats(p + "linear_1.bias", configFile, d)),
+                Linear.prepared(ckpt.floats(p + "linear_2.weight", configFile, d, d), d, d, ckpt.floats(p + "linear_2.bias", configFile, d))};
         String nl = NEWLINE_NAMES.stream().filter(ckpt::has).findFirst().orElse(null);
         if (nl == null && oneVision) {
             throw new BadInputException(ckpt.anyFile() + ": missing tensor 'image_newline' (looked for " + NEWLINE_NAMES + ")");
@@ -259,26 +256,12 @@ public final class LlavaModel implements AutoCloseable {
 
     /** The projector applied to every token: rows [tokens × decoder hidden]. */
     public float[] project(TokenSet tokens) {
-        int in = w1.length / b1.length;
-        if (tokens.dim() != in) {
-            throw new IllegalArgumentException("tokens have dimension " + tokens.dim() + ", the projector takes " + in);
+        if (tokens.dim() != linear1.in()) {
+            throw new IllegalArgumentException("tokens have dimension " + tokens.dim() + ", the projector takes " + linear1.in());
         }
-        int n = tokens.size();
-        int d = b1.length;
-        float[] h = new float[n * d];
-        gemm.multiplyTransposed(n, d, in, tokens.embeddingsView(), 0, w1, 0, h, 0);
-        addBias(h, b1);
+        float[] h = linear1.apply(tokens.embeddingsView(), tokens.size());
         Activation.GELU_ERF.applyInPlace(h, 0, h.length);
-        float[] out = new float[n * d];
-        gemm.multiplyTransposed(n, d, d, h, 0, w2, 0, out, 0);
-        addBias(out, b2);
-        return out;
-    }
-
-    private static void addBias(float[] rows, float[] bias) {
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] += bias[i % bias.length];
-        }
+        return linear2.apply(h, tokens.size());
     }
 
     /**

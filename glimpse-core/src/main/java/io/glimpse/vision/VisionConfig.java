@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.nn.Activation;
 import io.glimpse.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.BadInputException;

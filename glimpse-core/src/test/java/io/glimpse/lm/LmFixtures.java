@@ -1,6 +1,8 @@
 package io.glimpse.lm;
 
 import io.glimpse.io.SafeTensors;
+import io.glimpse.nn.Linear;
+import io.glimpse.nn.Norm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,6 +63,61 @@ public final class LmFixtures {
     public static LayerAttention lastRowAttention(float[] mean, int past, int[] originalRows) {
         int[] causal = new int[originalRows.length];
         java.util.Arrays.setAll(causal, r -> r + 1);
-        return new LayerAttention(null, new KvCache(1, 1, 2, 16), 1, null, 0, 1, 1, past, originalRows, causal, mean);
+        return new LayerAttention(new KvCache(1, 1, 2, 16), 1, null, 0, 1, 1, past, originalRows, causal, mean);
+    }
+
+    /**
+     * A decoder of the given shape with seeded random weights (uniform, scaled by fan-in; norms at 1; tied head), for
+     * tests that need a decoder of a shape no fixture has.
+     */
+    public static DecoderModel randomDecoder(DecoderConfig c, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int d = c.hiddenSize();
+        int q = c.heads() * c.headDim();
+        int qkv = q + 2 * c.kvHeads() * c.headDim();
+        int inter = c.intermediateSize();
+        DecoderWeights.Layer[] layers = new DecoderWeights.Layer[c.layers()];
+        for (int i = 0; i < layers.length; i++) {
+            float[] inputNorm = ones(d);
+            float[] qkvW = uniform(random, qkv * d, d);
+            float[] qkvB = c.qkvBias() ? uniform(random, qkv, d) : null;
+            float[] oW = uniform(random, d * q, q);
+            float[] oB = c.oBias() ? uniform(random, d, q) : null;
+            float[] postNorm = ones(d);
+            float[] gateUpW = uniform(random, 2 * inter * d, d);
+            float[] gateUpB = c.mlpBias() ? uniform(random, 2 * inter, d) : null;
+            float[] downW = uniform(random, d * inter, inter);
+            float[] downB = c.mlpBias() ? uniform(random, d, inter) : null;
+            layers[i] = new DecoderWeights.Layer(new Norm.Rms(inputNorm, c.rmsNormEps()), Linear.streamed(qkvW, qkv, d, qkvB),
+                    Linear.streamed(oW, d, q, oB), new Norm.Rms(postNorm, c.rmsNormEps()),
+                    Linear.streamed(gateUpW, 2 * inter, d, gateUpB), Linear.streamed(downW, d, inter, downB));
+        }
+        float[] embeddings = uniform(random, Math.multiplyExact(c.vocabSize(), d), 1);
+        return new DecoderModel(c, new DecoderWeights(embeddings, Linear.streamed(embeddings, c.vocabSize(), d, null),
+                new Norm.Rms(ones(d), c.rmsNormEps()), layers));
+    }
+
+    /** Consecutive position ids for {@code count} tokens that follow what the cache holds. */
+    public static int[] nextPositions(KvCache cache, int count) {
+        int[] p = new int[count];
+        for (int i = 0; i < count; i++) {
+            p[i] = cache.nextPosition() + i;
+        }
+        return p;
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
+    private static float[] uniform(java.util.SplittableRandom random, int n, int fanIn) {
+        float bound = (float) Math.sqrt(3.0 / fanIn);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) random.nextDouble(-bound, bound);
+        }
+        return a;
     }
 }

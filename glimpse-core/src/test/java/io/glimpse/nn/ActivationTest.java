@@ -1,4 +1,4 @@
-package io.glimpse.vision;
+package io.glimpse.nn;
 
 import org.junit.jupiter.api.Test;
 

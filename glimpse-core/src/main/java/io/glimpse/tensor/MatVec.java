@@ -1,6 +1,4 @@
-package io.glimpse.lm;
-
-import io.glimpse.tensor.VectorOps;
+package io.glimpse.tensor;
 
 import java.util.stream.IntStream;
 

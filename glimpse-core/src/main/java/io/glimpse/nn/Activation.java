@@ -1,4 +1,4 @@
-package io.glimpse.vision;
+package io.glimpse.nn;
 
 import io.glimpse.tensor.VectorOps;
 
@@ -7,6 +7,7 @@ import java.util.Arrays;
 /**
  * The MLP activations of HF vision towers and projectors (transformers/activations.py ACT2FN). {@link #apply}
  * evaluates each in double and rounds once to float, so its only error against PyTorch is that final rounding.
+ * The decoders' gated SiLU is {@link #swiGlu}.
  */
 public enum Activation {
     /** CLIP's {@code quick_gelu}: x·σ(1.702x). */
@@ -69,6 +70,24 @@ public enum Activation {
                 for (int i = from; i < to; i++) {
                     a[i] = apply(a[i]);
                 }
+            }
+        }
+    }
+
+    /**
+     * The SwiGLU of Llama/Qwen2 MLPs, silu(gate)·up, for rows laid out [gate (inter) | up (inter)]: out [rows × inter].
+     * The exponential runs on the vector kernels in float, as the decoder's reference does.
+     */
+    public static void swiGlu(float[] gateUp, int rows, int inter, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int g = r * 2 * inter;
+            int a = r * inter;
+            for (int i = 0; i < inter; i++) {
+                out[a + i] = -gateUp[g + i];
+            }
+            OPS.expShifted(out, a, inter, 0f);
+            for (int i = 0; i < inter; i++) {
+                out[a + i] = gateUp[g + i] / (1f + out[a + i]) * gateUp[g + inter + i];
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.glimpse.vision;
+package io.glimpse.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class KernelsTest {
+class RowsAndNormTest {
     @ParameterizedTest
     @CsvSource({"1,1", "3,7", "17,13", "5,64", "64,5", "577,33", "2,1031"})
     void biasAndResidualAreAddedInTorchOrderOnEveryRow(int n, int d) {
@@ -31,7 +31,8 @@ class KernelsTest {
                 expected[r * d + k] = withBias + residual[r * d + k];
             }
         }
-        Kernels.addBiasAndResidual(x, n, d, bias, residual);
+        Rows.addBias(x, 0, n, d, bias);
+        Rows.addResidual(x, residual, n, d);
         assertThat(x).containsExactly(expected);
     }
 
@@ -66,7 +67,7 @@ class KernelsTest {
                 expected[r * d + k] = (float) ((x[r * d + k] - mean) * inv * w[k] + b[k]);
             }
         }
-        Kernels.layerNorm(x, n, d, w, b, 1e-5);
+        new Norm.Layer(w, b, 1e-5).apply(x, n, x);
         for (int i = 0; i < x.length; i++) {
             assertThat(x[i]).as("element %d", i).isCloseTo(expected[i], within(2e-5f * (1 + Math.abs(expected[i]))));
         }
@@ -76,7 +77,7 @@ class KernelsTest {
     @ValueSource(ints = {0, 1, 2, 3, 7, 577, 1001})
     void rowBlocksCoverEveryRowOnceInContiguousBlocks(int n) {
         AtomicIntegerArray seen = new AtomicIntegerArray(n);
-        Kernels.rowBlocks(n, (r0, r1) -> {
+        Rows.blocks(n, (r0, r1) -> {
             assertThat(r0).isLessThanOrEqualTo(r1);
             for (int r = r0; r < r1; r++) {
                 seen.incrementAndGet(r);
