@@ -143,7 +143,7 @@ public final class LlavaModel implements AutoCloseable {
         if (tower.config().hasCls() && !tower.config().dropCls()) {
             throw new BadInputException(configFile + ": vision_feature_select_strategy 'full' with a CLS tower is not supported");
         }
-        DecoderModel decoder = DecoderModel.load(ckpt, root, configFile);
+        DecoderModel decoder = DecoderModel.load(ckpt, root, configFile, null);
         ImageProcessor processor = ImageProcessor.parse(checkpoint.preprocessor(), checkpoint.preprocessorFile());
         AnyresGrid anyres = oneVision ? anyres(checkpoint, tower) : null;
         String p = PROJECTOR_PREFIXES.stream().filter(x -> ckpt.has(x + "linear_1.weight")).findFirst()

@@ -10,6 +10,15 @@ public final class Rope {
     private final float[] invFreq;
 
     public Rope(DecoderConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * As {@link #Rope(DecoderConfig)}, each inverse frequency then divided by its factor when {@code factors} is given:
+     * llama.cpp's form of Llama-3 scaling, which GGUF files carry as a rope_freqs tensor (conversion/llama.py
+     * generate_extra_tensors) instead of the config fields.
+     */
+    public Rope(DecoderConfig config, float[] factors) {
         int half = config.headDim() / 2;
         invFreq = new float[half];
         for (int i = 0; i < half; i++) {
@@ -18,6 +27,14 @@ public final class Rope {
         }
         if (config.ropeScaling() != null) {
             scaleLlama3(invFreq, config.ropeScaling());
+        }
+        if (factors != null) {
+            if (factors.length != half) {
+                throw new IllegalArgumentException(factors.length + " rope factors for " + half + " frequencies");
+            }
+            for (int i = 0; i < half; i++) {
+                invFreq[i] /= factors[i];
+            }
         }
     }
 

@@ -19,13 +19,32 @@ public final class Parallel {
         this.threads = threads;
     }
 
-    /** Every core, on the JVM's common pool. */
-    public static Parallel common() {
-        return COMMON;
+    /**
+     * The pool the calling code runs in: the one {@link #run} entered, else every core on the JVM's common pool. So
+     * {@code --threads N} reaches every loop of a job, OpenBLAS's Java-side split included, by running the job inside.
+     */
+    public static Parallel current() {
+        ForkJoinPool p = java.util.concurrent.ForkJoinTask.inForkJoinPool() ? java.util.concurrent.ForkJoinTask.getPool() : null;
+        return p == null || p == ForkJoinPool.commonPool() ? COMMON : new Parallel(p, p.getParallelism());
+    }
+
+    /** Runs {@code job} with every parallel loop inside it on this pool's threads. */
+    public <T> T run(java.util.concurrent.Callable<T> job) throws Exception {
+        if (pool == ForkJoinPool.commonPool()) {
+            return job.call();
+        }
+        try {
+            return pool.submit(job).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
     }
 
     /**
-     * A pool of its own with {@code threads} workers (1 runs on the caller).
+     * A pool of its own with {@code threads} workers.
      *
      * @throws IllegalArgumentException unless {@code threads} is positive
      */
@@ -36,7 +55,7 @@ public final class Parallel {
         if (threads == COMMON.threads) {
             return COMMON;
         }
-        return new Parallel(threads == 1 ? null : new ForkJoinPool(threads), threads);
+        return new Parallel(new ForkJoinPool(threads), threads);
     }
 
     public int threads() {
@@ -55,7 +74,7 @@ public final class Parallel {
      */
     public void forRanges(int n, int minPart, Range body) {
         int parts = Math.min(threads, Math.max(1, n / Math.max(1, minPart)));
-        if (parts == 1 || pool == null) {
+        if (parts == 1) {
             if (n > 0) {
                 body.run(0, n);
             }

@@ -46,7 +46,7 @@ class WeightMatrixTest {
             for (long panel : new long[] {WeightMatrix.PANEL_FLOATS, 5L * cols}) {
                 for (Parallel pool : new Parallel[] {Parallel.of(1), Parallel.of(3)}) {
                     float[] y = new float[m * rows];
-                    WeightProducts.multiplyTransposed(w, pool, new NaiveGemm(), m, x, y, panel);
+                    WeightProducts.multiplyTransposed(WeightStack.of(w), pool, new NaiveGemm(), m, x, 0, y, 0, panel);
                     for (int i = 0; i < y.length; i++) {
                         assertThat((double) y[i]).as("m=%d panel=%d element %d", m, panel, i).isCloseTo(ref[i],
                                 org.assertj.core.data.Offset.offset(1e-4 * Math.sqrt(cols)));
@@ -54,6 +54,35 @@ class WeightMatrixTest {
                 }
             }
         }
+    }
+
+    @Test
+    void stackedPartsInDifferentFormatsWriteTheirOwnColumnsAtOffsets() {
+        Random rnd = new Random(3);
+        WeightMatrix a = WeightQuantizer.quantize(gaussian(rnd, 40 * 64), 40, 64, WeightFormat.Q4_0);
+        WeightMatrix b = WeightQuantizer.quantize(gaussian(rnd, 300 * 64), 300, 64, WeightFormat.BF16);
+        WeightStack stack = WeightStack.of(a, b);
+        for (int m : new int[] {1, 2, 4}) {
+            float[] x = gaussian(rnd, 3 + m * 64);
+            float[] y = new float[5 + m * 340];
+            WeightProducts.multiplyTransposed(stack, Parallel.of(2), new NaiveGemm(), m, x, 3, y, 5, 7L * 64);
+            float[] xs = java.util.Arrays.copyOfRange(x, 3, x.length);
+            double[] ya = reference(a, m, xs);
+            double[] yb = reference(b, m, xs);
+            for (int r = 0; r < m; r++) {
+                for (int j = 0; j < 340; j++) {
+                    double want = j < 40 ? ya[r * 40 + j] : yb[r * 300 + j - 40];
+                    assertThat((double) y[5 + r * 340 + j]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-3));
+                }
+            }
+            assertThat(y[0]).isZero();
+        }
+    }
+
+    @Test
+    void jobsRunOnThePoolTheyAreGiven() throws Exception {
+        assertThat(Parallel.of(3).run(() -> Parallel.current().threads())).isEqualTo(3);
+        assertThat(Parallel.current().threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test

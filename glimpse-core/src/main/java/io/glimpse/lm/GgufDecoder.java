@@ -1,0 +1,183 @@
+package io.glimpse.lm;
+
+import io.glimpse.io.BadInputException;
+import io.glimpse.io.GgufFile;
+import io.glimpse.io.GgufTensor;
+import io.glimpse.nn.Linear;
+import io.glimpse.nn.Norm;
+import io.glimpse.nn.Rows;
+import io.glimpse.tensor.WeightFormat;
+import io.glimpse.tensor.WeightMatrix;
+import io.glimpse.tensor.WeightQuantizer;
+import io.glimpse.tensor.WeightStack;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A Qwen2 or Llama decoder from a GGUF file, in llama.cpp's names and keys (gguf-py constants.py, conversion/llama.py):
+ * {@code {arch}.embedding_length}, {@code .block_count}, {@code .feed_forward_length}, {@code .attention.head_count[_kv]},
+ * {@code .attention.layer_norm_rms_epsilon}, {@code .rope.freq_base}; tensors {@code token_embd}, {@code blk.N.attn_*},
+ * {@code blk.N.ffn_*}, {@code output_norm}, {@code output} (absent when tied) and {@code rope_freqs} (Llama-3 scaling as
+ * frequency divisors). Biases are read when present (Qwen2's q/k/v).
+ *
+ * <p>For arch {@code llama} the converter permuted the rows of q and k so that llama.cpp's interleaved RoPE applies
+ * (pairs (2i, 2i+1) per head); their rows are put back in Hugging Face order at load, so the same rotate-half RoPE
+ * serves both sources. Matrices stay as stored unless a format is asked for.
+ */
+final class GgufDecoder {
+    private GgufDecoder() {
+    }
+
+    static DecoderConfig config(GgufFile g) {
+        String arch = g.string("general.architecture");
+        if (!arch.equals("llama") && !arch.equals("qwen2")) {
+            throw new BadInputException(g.file() + ": general.architecture '" + arch + "' is not a supported decoder (llama, qwen2)");
+        }
+        String scaling = g.string(arch + ".rope.scaling.type", "none");
+        if (!scaling.equals("none")) {
+            throw new BadInputException(g.file() + ": " + arch + ".rope.scaling.type '" + scaling + "' is not supported (none)");
+        }
+        int hidden = positive(g, arch + ".embedding_length", -1);
+        int heads = positive(g, arch + ".attention.head_count", -1);
+        int headDim = positive(g, arch + ".attention.key_length", hidden / Math.max(1, heads));
+        int ropeDims = positive(g, arch + ".rope.dimension_count", headDim);
+        if (ropeDims != headDim) {
+            throw new BadInputException(g.file() + ": " + arch + ".rope.dimension_count " + ropeDims + " is not the head size "
+                    + headDim + " (partial rotary is not supported)");
+        }
+        long[] embd = g.tensor("token_embd.weight").shape();
+        if (embd.length != 2 || embd[0] > Integer.MAX_VALUE) {
+            throw new BadInputException(g.file() + ": token_embd.weight has shape " + Arrays.toString(embd));
+        }
+        try {
+            return new DecoderConfig(arch, (int) embd[0], hidden, positive(g, arch + ".feed_forward_length", -1),
+                    positive(g, arch + ".block_count", -1), heads, positive(g, arch + ".attention.head_count_kv", heads), headDim,
+                    (float) g.number(arch + ".attention.layer_norm_rms_epsilon"), g.number(arch + ".rope.freq_base", 10000.0),
+                    null, !g.has("output.weight"), g.has("blk.0.attn_q.bias"), g.has("blk.0.attn_output.bias"),
+                    g.has("blk.0.ffn_gate.bias"));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(g.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int positive(GgufFile g, String key, int absent) {
+        long v = absent < 0 ? g.integer(key) : g.integer(key, absent);
+        if (v <= 0 || v > Integer.MAX_VALUE) {
+            throw new BadInputException(g.file() + ": " + key + " = " + v + " is not a positive int");
+        }
+        return (int) v;
+    }
+
+    static DecoderWeights weights(DecoderConfig c, GgufFile g, WeightFormat format) {
+        int d = c.hiddenSize();
+        int q = c.heads() * c.headDim();
+        int kv = c.kvHeads() * c.headDim();
+        int inter = c.intermediateSize();
+        float eps = c.rmsNormEps();
+        boolean llama = c.modelType().equals("llama");
+        Loader t = new Loader(g, format);
+        WeightMatrix embeddings = t.matrix("token_embd.weight", c.vocabSize(), d);
+        WeightMatrix head = g.has("output.weight") ? t.matrix("output.weight", c.vocabSize(), d) : embeddings;
+        List<DecoderWeights.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            String b = "blk." + i + ".";
+            WeightMatrix wq = t.matrix(b + "attn_q.weight", q, d);
+            WeightMatrix wk = t.matrix(b + "attn_k.weight", kv, d);
+            if (llama) {
+                wq = wq.reorderRows(hfOrder(c.heads(), c.headDim()));
+                wk = wk.reorderRows(hfOrder(c.kvHeads(), c.headDim()));
+            }
+            layers.add(new DecoderWeights.Layer(
+                    new Norm.Rms(t.vector(b + "attn_norm.weight", d), eps),
+                    Linear.stored(WeightStack.of(wq, wk, t.matrix(b + "attn_v.weight", kv, d)),
+                            c.qkvBias() ? Rows.concat(qBias(t, b, q, llama, c), kBias(t, b, kv, llama, c),
+                                    t.vector(b + "attn_v.bias", kv)) : null),
+                    Linear.stored(WeightStack.of(t.matrix(b + "attn_output.weight", d, q)), c.oBias() ? t.vector(b + "attn_output.bias", d) : null),
+                    new Norm.Rms(t.vector(b + "ffn_norm.weight", d), eps),
+                    Linear.stored(WeightStack.of(t.matrix(b + "ffn_gate.weight", inter, d), t.matrix(b + "ffn_up.weight", inter, d)),
+                            c.mlpBias() ? Rows.concat(t.vector(b + "ffn_gate.bias", inter), t.vector(b + "ffn_up.bias", inter)) : null),
+                    Linear.stored(WeightStack.of(t.matrix(b + "ffn_down.weight", d, inter)),
+                            c.mlpBias() ? t.vector(b + "ffn_down.bias", d) : null)));
+        }
+        float[] factors = g.has("rope_freqs.weight") ? t.vector("rope_freqs.weight", c.headDim() / 2) : null;
+        return new DecoderWeights(embeddings, Linear.stored(WeightStack.of(head), null), new Norm.Rms(t.vector("output_norm.weight", d), eps),
+                layers.toArray(new DecoderWeights.Layer[0]), factors);
+    }
+
+    private static float[] qBias(Loader t, String b, int n, boolean llama, DecoderConfig c) {
+        float[] v = t.vector(b + "attn_q.bias", n);
+        return llama ? permuted(v, hfOrder(c.heads(), c.headDim())) : v;
+    }
+
+    private static float[] kBias(Loader t, String b, int n, boolean llama, DecoderConfig c) {
+        float[] v = t.vector(b + "attn_k.bias", n);
+        return llama ? permuted(v, hfOrder(c.kvHeads(), c.headDim())) : v;
+    }
+
+    private static float[] permuted(float[] v, int[] order) {
+        float[] out = new float[order.length];
+        for (int j = 0; j < order.length; j++) {
+            out[j] = v[order[j]];
+        }
+        return out;
+    }
+
+    /**
+     * For each Hugging Face row h·dh + s·dh/2 + i, the GGUF row h·dh + 2i + s it was moved to: the inverse of
+     * convert_hf_to_gguf's permute (reshape [heads, 2, dh/2, ·], swap axes 1 and 2).
+     */
+    static int[] hfOrder(int heads, int headDim) {
+        int half = headDim / 2;
+        int[] order = new int[heads * headDim];
+        for (int h = 0; h < heads; h++) {
+            for (int s = 0; s < 2; s++) {
+                for (int i = 0; i < half; i++) {
+                    order[h * headDim + s * half + i] = h * headDim + 2 * i + s;
+                }
+            }
+        }
+        return order;
+    }
+
+    /** Tensors of the file, checked against the shapes its metadata implies. */
+    private record Loader(GgufFile g, WeightFormat format) {
+        private GgufTensor tensor(String name, long... shape) {
+            GgufTensor t = g.tensor(name);
+            if (!Arrays.equals(t.shape(), shape)) {
+                throw new BadInputException(g.file() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                        + " but the metadata implies " + Arrays.toString(shape));
+            }
+            return t;
+        }
+
+        private WeightMatrix stored(String name, GgufTensor t, int rows, int cols) {
+            WeightFormat f = WeightFormat.parse(t.type().name());
+            if (f == null) {
+                throw new BadInputException(g.file() + ": tensor '" + name + "' is " + t.type() + ", not a supported type "
+                        + Arrays.toString(WeightFormat.values()));
+            }
+            return WeightMatrix.of(f, rows, cols, t.data());
+        }
+
+        WeightMatrix matrix(String name, int rows, int cols) {
+            WeightMatrix w = stored(name, tensor(name, rows, cols), rows, cols);
+            return format == null ? w : WeightQuantizer.convert(w, format);
+        }
+
+        float[] vector(String name, int n) {
+            WeightMatrix w = stored(name, tensor(name, n), 1, n);
+            if (w.format().blockSize() != 1) {
+                throw new BadInputException(g.file() + ": tensor '" + name + "' is " + w.format() + "; vectors must be F32, F16 or BF16");
+            }
+            float[] v = w.toFloats();
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new BadInputException(g.file() + ": tensor '" + name + "' holds " + v[i] + " at element " + i);
+                }
+            }
+            return v;
+        }
+    }
+}
