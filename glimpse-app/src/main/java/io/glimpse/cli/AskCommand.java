@@ -1,25 +1,11 @@
 package io.glimpse.cli;
 
-import io.glimpse.image.RgbImage;
-import io.glimpse.io.BadInputException;
-import io.glimpse.job.PlanJob;
-import io.glimpse.clip.QueryScorer;
-import io.glimpse.lm.Sampler;
-import io.glimpse.lm.prune.LayerPruners;
-import io.glimpse.lm.prune.PrunerMethod;
-import io.glimpse.media.FrameSize;
-import io.glimpse.media.Sampling;
-import io.glimpse.media.VideoSource;
-import io.glimpse.llava.Ask;
-import io.glimpse.llava.LlavaCheckpoint;
-import io.glimpse.llava.LlavaModel;
-import io.glimpse.llava.Positions;
-import io.glimpse.plan.Plan;
+import io.glimpse.job.AskJob;
+import io.glimpse.job.EncodeJob;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
-import io.glimpse.plan.PlannedFrame;
 import io.glimpse.reduce.Pipeline;
-import io.glimpse.reduce.StageReport;
+import io.glimpse.report.TextReport;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,9 +14,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code glimpse ask --model DIR (--image F… | --video F) PROMPT}: a streamed answer from a LLaVA checkpoint. */
@@ -124,71 +109,55 @@ public final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (frames < 1 || frames > EncodeCommand.MAX_FRAMES) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + EncodeCommand.MAX_FRAMES + "]");
+        CommandLine cl = spec.commandLine();
+        if (frames < 1 || frames > EncodeJob.MAX_FRAMES) {
+            throw new CommandLine.ParameterException(cl, "--frames must be in [1, " + EncodeJob.MAX_FRAMES + "]");
         }
         if (maxTokens < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-tokens must be positive");
+            throw new CommandLine.ParameterException(cl, "--max-tokens must be positive");
         }
         boolean planning = plan || (budget != null && reduce == null && input.video != null);
         checkPlanOptions(planning);
         if (budget != null && reduce == null && !planning) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--budget needs --reduce or a --video to plan");
+            throw new CommandLine.ParameterException(cl, "--budget needs --reduce or a --video to plan");
         }
-        if (!Positions.NAMES.contains(positions)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--positions must be keep, recompact, vista or tclava, got '" + positions + "'");
-        }
+        AskJob.Positions scheme = Arrays.stream(AskJob.Positions.values()).filter(p -> p.spelling().equals(positions))
+                .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--positions must be keep, recompact, "
+                        + "vista or tclava, got '" + positions + "'"));
         if (!(Double.isFinite(tcGamma) && tcGamma >= 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--tc-gamma must be finite and non-negative");
+            throw new CommandLine.ParameterException(cl, "--tc-gamma must be finite and non-negative");
         }
-        Positions scheme = Positions.parse(positions, tcGamma);
         if (scheme.rotatesVisualRows() && llmPrune != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--positions " + positions + " and --llm-prune do not combine "
+            throw new CommandLine.ParameterException(cl, "--positions " + positions + " and --llm-prune do not combine "
                     + "(the scheme tells visual rows apart by position, which pruning changes)");
         }
-        PrunerMethod pruning;
-        try {
-            pruning = llmPrune == null ? null : LayerPruners.method(llmPrune);
-        } catch (BadInputException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--llm-prune: " + e.getMessage());
+        if (llmPrune != null && !AskJob.pruners().contains(llmPrune)) {
+            throw new CommandLine.ParameterException(cl, "--llm-prune must be one of " + String.join(", ", AskJob.pruners())
+                    + ", got '" + llmPrune + "'");
+        }
+        if ((scheme.rotatesVisualRows() || llmPrune != null) && input.images != null && input.images.size() > 1) {
+            throw new CommandLine.ParameterException(cl, "--llm-prune and --positions " + positions + " take one --image or a --video");
         }
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null && !planning) {
             pipeline = pipeline.withFinalBudget(budget);
         }
-        Sampler sampler = temperature == 0 ? Sampler.greedy() : Sampler.sampling(temperature, topP, seed);
-        PrintWriter out = spec.commandLine().getOut();
-        try (LlavaModel llava = LlavaModel.load(model)) {
-            List<RgbImage> images = new ArrayList<>();
-            if (input.images != null) {
-                for (Path image : input.images) {
-                    images.addAll(decode(image, Sampling.count(1)));
-                }
+        AskJob.Visual visual = input.images != null ? new AskJob.Images(input.images)
+                : planning ? new AskJob.PlannedFrames(input.video, budget, method == null ? PlanRequest.DEFAULT_METHOD
+                        : PlanMethod.parse(method), fps == null ? PlanRequest.DEFAULT_FPS : fps, dedup, scorer)
+                : new AskJob.EvenFrames(input.video, frames);
+        PrintWriter out = cl.getOut();
+        AskJob.Result r = AskJob.run(new AskJob.Options(model, visual, prompt, pipeline, scheme, tcGamma, llmPrune, maxTokens,
+                temperature, topP, seed), text -> {
+                    out.print(text);
+                    out.flush();
+                }, Console.warnings(cl));
+        out.println();
+        if (stats) {
+            if (r.plan() != null) {
+                TextReport.plan(cl.getErr(), r.plan().plan(), r.plan().candidates());
             }
-            PlanJob.Selection selection = planning ? planFrames(planOptions(llava.family())) : null;
-            List<RgbImage> video = input.video == null ? List.of()
-                    : planning ? selection.frames().stream().map(PlanJob.ChosenFrame::image).toList()
-                    : decode(input.video, Sampling.count(frames));
-            Ask.Request.Builder request = video.isEmpty() ? Ask.Request.images(images, prompt) : Ask.Request.video(video, prompt);
-            request.positions(scheme).maxTokens(maxTokens).sampler(sampler);
-            if (pipeline != null) {
-                request.reduce(pipeline);
-            }
-            if (pruning != null) {
-                request.llmPruning(pruning);
-            }
-            Ask.Answer a = Ask.run(llava, request.build(), text -> {
-                out.print(text);
-                out.flush();
-            });
-            out.println();
-            if (stats) {
-                if (selection != null) {
-                    printPlan(spec.commandLine().getErr(), selection);
-                }
-                printStats(spec.commandLine().getErr(), a.stats());
-            }
+            TextReport.answer(cl.getErr(), r.stats());
         }
         return GlimpseCli.OK;
     }
@@ -213,68 +182,5 @@ public final class AskCommand implements Callable<Integer> {
         if (queryAware != (scorer != null)) {
             throw new CommandLine.ParameterException(cl, "--query-aware and --scorer DIR go together (the LLaVA checkpoint has no text tower to score frames)");
         }
-    }
-
-    /** Plan options for the checkpoint's cost model; bad values fail here, before any decoding. */
-    private PlanJob.Options planOptions(LlavaCheckpoint.Family family) throws java.io.IOException {
-        PlanJob.Options options = new PlanJob.Options(budget, family.costModel(), method == null ? PlanRequest.DEFAULT_METHOD : PlanMethod.parse(method),
-                fps == null ? PlanRequest.DEFAULT_FPS : fps, null, queryAware ? QueryScorer.load(scorer, prompt) : null, dedup);
-        options.request();
-        return options;
-    }
-
-    private PlanJob.Selection planFrames(PlanJob.Options options) {
-        PlanJob.Selection s = PlanJob.select(input.video, options, new PlanJob.Listener() {
-            @Override
-            public void total(long frames) {
-            }
-
-            @Override
-            public void done(long frames) {
-            }
-        });
-        s.warnings().forEach(w -> spec.commandLine().getErr().println("glimpse: warning: " + w));
-        if (s.frames().isEmpty()) {
-            throw new IllegalArgumentException(input.video + ": the plan chose no frames");
-        }
-        return s;
-    }
-
-    static void printPlan(PrintWriter w, PlanJob.Selection s) {
-        Plan p = s.plan();
-        w.printf(Locale.ROOT, "plan: %d of %d candidate frames, %d of %d %s tokens%n", p.frames().size(), s.candidates(),
-                p.totalCost(), p.budget(), p.target());
-        for (PlannedFrame f : p.frames()) {
-            w.printf(Locale.ROOT, "  frame at %8.2f s  scene %d  clip %d  %dx%d  %d tokens%n", f.timestamp(), f.scene(), f.clip(),
-                    f.width(), f.height(), f.cost());
-        }
-    }
-
-    private List<RgbImage> decode(Path file, Sampling sampling) {
-        List<RgbImage> images = new ArrayList<>();
-        try (VideoSource src = VideoSource.open(file)) {
-            var it = src.frames(sampling, FrameSize.original());
-            while (it.hasNext()) {
-                images.add(it.next());
-            }
-            src.warnings().forEach(w -> spec.commandLine().getErr().println("glimpse: warning: " + w));
-        }
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no frames decoded");
-        }
-        return images;
-    }
-
-    static void printStats(PrintWriter w, Ask.Stats s) {
-        w.printf(Locale.ROOT, "visual tokens: %d from the encoder%n", s.encoderTokens());
-        for (StageReport r : s.stages()) {
-            w.printf(Locale.ROOT, "  %-36s %7d -> %7d tokens  %9.2f ms%n", r.stage(), r.tokensIn(), r.tokensOut(), r.nanos() / 1e6);
-        }
-        w.printf(Locale.ROOT, "visual rows to the decoder: %d (prompt %d rows), %d at its last layer%n", s.visualRows(),
-                s.promptRows(), s.visualRowsAtLastLayer());
-        w.printf(Locale.ROOT, "encode %.1f ms, reduce %.1f ms, prefill %.1f ms, time to first token %.1f ms%n",
-                s.encodeNanos() / 1e6, s.reduceNanos() / 1e6, s.prefillNanos() / 1e6, s.firstTokenNanos() / 1e6);
-        w.printf(Locale.ROOT, "decode: %d tokens, %.2f tokens/s%n", s.generated(), s.decodeTokensPerSecond());
-        w.flush();
     }
 }

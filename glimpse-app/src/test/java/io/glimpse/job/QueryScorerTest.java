@@ -6,6 +6,7 @@ import io.glimpse.io.SafeTensors;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoSource;
+import io.glimpse.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /** Frame relevance against the PyTorch goldens of the tiny CLIP fixture (image and text embeddings). */
 public class QueryScorerTest {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures/vision").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("vision");
     static final Path TOKENIZER = Path.of("src/test/resources/fixtures/similarity/tokenizer.json").toAbsolutePath();
 
     @TempDir

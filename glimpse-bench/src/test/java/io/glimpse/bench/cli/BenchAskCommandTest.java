@@ -1,6 +1,10 @@
-package io.glimpse.cli;
+package io.glimpse.bench.cli;
 
-import io.glimpse.lm.DecoderConfig;
+import io.glimpse.bench.fixture.ByteLevelTokenizer;
+import io.glimpse.bench.fixture.ModelShapes;
+import io.glimpse.bench.run.DecodeProducts;
+import io.glimpse.cli.GlimpseCli;
+import io.glimpse.cli.InProcess;
 import io.glimpse.lm.TextTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -25,7 +29,7 @@ class BenchAskCommandTest {
 
     @Test
     void tinyRunTablesEveryPipelineWithRatiosOfItsOwnTimes() {
-        PlanCommandTest.Run r = glimpse("bench", "ask", "--tiny", "--frames", "2", "--tokens", "3", "--cache", cache.toString());
+        InProcess.Run r = glimpse("bench", "ask", "--tiny", "--frames", "2", "--tokens", "3", "--cache", cache.toString());
         assertThat(r.code()).as(r.err()).isZero();
         Matcher floorLine = Pattern.compile("floor " + NUM + " tokens/s").matcher(r.out());
         assertThat(floorLine.find()).as(r.out()).isTrue();
@@ -77,14 +81,13 @@ class BenchAskCommandTest {
     @Test
     void weightBytesPerDecodedTokenCountQwen2HalfBillionInFloat32() {
         // Qwen2-0.5B: 494,032,768 parameters, the tied embedding read once as the head; the embedding lookup is one row.
-        DecoderConfig c = BenchAskCommand.FULL.decoder();
-        assertThat(BenchAskCommand.decodeWeightBytes(c)).isEqualTo(4L * 494_032_768);
+        assertThat(DecodeProducts.weightBytes(ModelShapes.ONEVISION_0_5B.decoder())).isEqualTo(4L * 494_032_768);
     }
 
     @Test
     void theGeneratedTokenizerEncodesChatMlWithTheRealSpecialIds() throws Exception {
         Path file = cache.resolve("tokenizer.json");
-        Files.writeString(file, BenchAskCommand.tokenizerJson(151643));
+        Files.writeString(file, ByteLevelTokenizer.json(151643));
         try (TextTokenizer t = TextTokenizer.load(file)) {
             assertThat(t.size()).isEqualTo(151648);
             assertThat(t.encode("<|im_start|>user\n<video>\nHi<|im_end|>", false))
@@ -94,7 +97,7 @@ class BenchAskCommandTest {
 
     @Test
     void gemvOnlyPrintsBandwidthsAndEveryWeightShapeOfTheFullDecoder() {
-        PlanCommandTest.Run r = glimpse("bench", "ask", "--gemv-only", "--layers", "1", "--cache", cache.toString());
+        InProcess.Run r = glimpse("bench", "ask", "--gemv-only", "--layers", "1", "--cache", cache.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("memory bandwidth: read " + NUM + " GB/s").contains("weights read per token 604.2 MB");
         for (String shape : List.of("q/k/v      1152 x 896", "o           896 x 896", "gate/up    9728 x 896", "down        896 x 4864",

@@ -1,5 +1,10 @@
-package io.glimpse.cli;
+package io.glimpse.bench.cli;
 
+import io.glimpse.bench.fixture.ModelShapes;
+import io.glimpse.bench.fixture.RandomCheckpoint;
+import io.glimpse.cli.GlimpseCli;
+import io.glimpse.cli.InProcess;
+import io.glimpse.io.DType;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.vision.VisionConfig;
 import org.junit.jupiter.api.Test;
@@ -10,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code glimpse bench encode} on tiny towers: output lines and the checkpoints it writes, never the timings. */
@@ -20,7 +25,7 @@ class BenchEncodeCommandTest {
 
     @Test
     void tinyRunPrintsThroughputRatioAndToMeLinesForBothTowers() {
-        PlanCommandTest.Run r = glimpse("bench", "encode", "--tiny", "--repeat", "1", "--cache", cache.toString());
+        InProcess.Run r = glimpse("bench", "encode", "--tiny", "--repeat", "1", "--cache", cache.toString());
         assertThat(r.code()).as(r.err()).isZero();
         for (String model : List.of("clip-tiny", "siglip-tiny")) {
             assertThat(r.out()).contains(model + ": ");
@@ -44,7 +49,7 @@ class BenchEncodeCommandTest {
     void flopCountOfTheClipTowerAddsTheForwardsGemms() {
         // CLIP-L/14-336: 576 patches + CLS, patch GEMM 576x1024x588; per layer q/k/v 577x3072x1024, out 577x1024x1024,
         // QK^T and AV 2x577x577x1024 over 16 heads, MLP 2x577x4096x1024; each multiply-add is two FLOPs.
-        RandomTower clip = new RandomTower("c", true, 1024, 24, 16, 4096, 336, 14, "quick_gelu");
+        ModelShapes.Tower clip = ModelShapes.CLIP_L_336;
         long perLayer = 2L * 577 * 3072 * 1024 + 2L * 577 * 1024 * 1024 + 4L * 577 * 577 * 1024 + 4L * 577 * 4096 * 1024;
         assertThat(clip.flops()).isEqualTo(2L * 576 * 1024 * 588 + 24 * perLayer);
         assertThat(clip.flops() / 1e9).isBetween(380.0, 385.0);
@@ -52,8 +57,8 @@ class BenchEncodeCommandTest {
 
     @Test
     void theCheckpointLoadsAsTheShapeAskedAndIsReusedFromTheCache() throws Exception {
-        RandomTower siglip = new RandomTower("s", false, 72, 2, 4, 144, 112, 14, "gelu_pytorch_tanh");
-        Path dir = siglip.materialize(cache, io.glimpse.io.DType.BF16, 3);
+        ModelShapes.Tower siglip = new ModelShapes.Tower("s", false, 72, 2, 4, 144, 112, 14, "gelu_pytorch_tanh");
+        Path dir = RandomCheckpoint.tower(siglip, cache, DType.BF16, 3);
         VisionConfig cfg = VisionConfig.read(dir.resolve("config.json"));
         assertThat(cfg.family()).isEqualTo(VisionConfig.Family.SIGLIP);
         assertThat(cfg.hiddenSize()).isEqualTo(72);
@@ -62,13 +67,13 @@ class BenchEncodeCommandTest {
         assertThat(dir.resolve("preprocessor_config.json")).isRegularFile();
         var before = Files.getLastModifiedTime(dir.resolve("model.safetensors"));
         byte[] bytes = Files.readAllBytes(dir.resolve("model.safetensors"));
-        Path again = siglip.materialize(cache, io.glimpse.io.DType.BF16, 3);
+        Path again = RandomCheckpoint.tower(siglip, cache, DType.BF16, 3);
         assertThat(again).isEqualTo(dir);
         assertThat(Files.getLastModifiedTime(again.resolve("model.safetensors"))).isEqualTo(before);
         try (Stream<Path> s = Files.list(cache)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".partial"));
         }
-        Path other = siglip.materialize(cache.resolve("other"), io.glimpse.io.DType.BF16, 3);
+        Path other = RandomCheckpoint.tower(siglip, cache.resolve("other"), DType.BF16, 3);
         assertThat(Files.readAllBytes(other.resolve("model.safetensors"))).isEqualTo(bytes);
         assertThat(SafeTensors.read(other.resolve("model.safetensors")).tensors()).containsKey("vision_model.encoder.layers.1.mlp.fc2.weight");
     }
@@ -76,8 +81,8 @@ class BenchEncodeCommandTest {
     @Test
     void anImageSizeNotAMultipleOfThePatchLeavesTheLastPixelsOut() throws Exception {
         // SigLIP-so400m's 384 px at patch 14: the conv floors to 27x27 patches; here 60 px at 14 gives 4x4.
-        RandomTower odd = new RandomTower("odd", false, 32, 1, 2, 64, 60, 14, "gelu_pytorch_tanh");
-        io.glimpse.vision.VisionTower tower = io.glimpse.vision.VisionTower.load(odd.materialize(cache, io.glimpse.io.DType.F32, 5));
+        ModelShapes.Tower odd = new ModelShapes.Tower("odd", false, 32, 1, 2, 64, 60, 14, "gelu_pytorch_tanh");
+        io.glimpse.vision.VisionTower tower = io.glimpse.vision.VisionTower.load(RandomCheckpoint.tower(odd, cache, DType.F32, 5));
         assertThat(tower.config().patches()).isEqualTo(16);
         float[] pixels = new float[3 * 60 * 60];
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
@@ -104,7 +109,7 @@ class BenchEncodeCommandTest {
 
     @Test
     void unknownModelIsAUsageError() {
-        PlanCommandTest.Run r = glimpse("bench", "encode", "--tiny", "--models", "vit", "--cache", cache.toString());
+        InProcess.Run r = glimpse("bench", "encode", "--tiny", "--models", "vit", "--cache", cache.toString());
         assertThat(r.code()).isEqualTo(GlimpseCli.USAGE);
         assertThat(r.err()).contains("unknown model 'vit'");
     }
