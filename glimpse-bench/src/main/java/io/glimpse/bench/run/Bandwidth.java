@@ -1,6 +1,6 @@
 package io.glimpse.bench.run;
 
-import io.glimpse.lm.MatVec;
+import io.glimpse.tensor.MatVec;
 import io.glimpse.tensor.VectorOps;
 
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package io.glimpse.bench.run;
 
 import io.glimpse.lm.DecoderConfig;
-import io.glimpse.lm.MatVec;
+import io.glimpse.tensor.MatVec;
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.VectorOps;
 
