@@ -3,6 +3,7 @@ package io.glimpse.lm;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.GgufFile;
 import io.glimpse.io.GgufTensor;
+import io.glimpse.io.GgufValue;
 import io.glimpse.nn.Linear;
 import io.glimpse.nn.Norm;
 import io.glimpse.nn.Rows;
@@ -13,7 +14,9 @@ import io.glimpse.tensor.WeightStack;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Qwen2 or Llama decoder from a GGUF file, in llama.cpp's names and keys (gguf-py constants.py, conversion/llama.py):
@@ -26,11 +29,66 @@ import java.util.List;
  * (pairs (2i, 2i+1) per head); their rows are put back in Hugging Face order at load, so the same rotate-half RoPE
  * serves both sources. Matrices stay as stored unless a format is asked for.
  */
-final class GgufDecoder {
+public final class GgufDecoder {
     private GgufDecoder() {
     }
 
-    static DecoderConfig config(GgufFile g) {
+    /** The metadata a decoder of shape {@code c} is described by in GGUF, the keys {@link #config} reads. */
+    public static Map<String, GgufValue> metadata(DecoderConfig c) {
+        String a = c.modelType();
+        Map<String, GgufValue> m = new LinkedHashMap<>();
+        m.put("general.architecture", GgufValue.string(a));
+        m.put(a + ".context_length", GgufValue.u32(32768));
+        m.put(a + ".embedding_length", GgufValue.u32(c.hiddenSize()));
+        m.put(a + ".block_count", GgufValue.u32(c.layers()));
+        m.put(a + ".feed_forward_length", GgufValue.u32(c.intermediateSize()));
+        m.put(a + ".attention.head_count", GgufValue.u32(c.heads()));
+        m.put(a + ".attention.head_count_kv", GgufValue.u32(c.kvHeads()));
+        m.put(a + ".attention.key_length", GgufValue.u32(c.headDim()));
+        m.put(a + ".attention.value_length", GgufValue.u32(c.headDim()));
+        m.put(a + ".attention.layer_norm_rms_epsilon", GgufValue.f32(c.rmsNormEps()));
+        m.put(a + ".rope.freq_base", GgufValue.f32((float) c.ropeTheta()));
+        m.put(a + ".rope.dimension_count", GgufValue.u32(c.headDim()));
+        return m;
+    }
+
+    /**
+     * The tensors of a decoder of shape {@code c} in file order, each with its PyTorch shape ([rows, cols] for
+     * matrices, [n] for norms and biases), the names {@link #weights} reads.
+     */
+    public static Map<String, long[]> tensorShapes(DecoderConfig c) {
+        int d = c.hiddenSize();
+        int q = c.heads() * c.headDim();
+        int kv = c.kvHeads() * c.headDim();
+        int inter = c.intermediateSize();
+        Map<String, long[]> t = new LinkedHashMap<>();
+        t.put("token_embd.weight", new long[] {c.vocabSize(), d});
+        for (int i = 0; i < c.layers(); i++) {
+            String b = "blk." + i + ".";
+            t.put(b + "attn_norm.weight", new long[] {d});
+            t.put(b + "attn_q.weight", new long[] {q, d});
+            t.put(b + "attn_k.weight", new long[] {kv, d});
+            t.put(b + "attn_v.weight", new long[] {kv, d});
+            if (c.qkvBias()) {
+                t.put(b + "attn_q.bias", new long[] {q});
+                t.put(b + "attn_k.bias", new long[] {kv});
+                t.put(b + "attn_v.bias", new long[] {kv});
+            }
+            t.put(b + "attn_output.weight", new long[] {d, q});
+            t.put(b + "ffn_norm.weight", new long[] {d});
+            t.put(b + "ffn_gate.weight", new long[] {inter, d});
+            t.put(b + "ffn_up.weight", new long[] {inter, d});
+            t.put(b + "ffn_down.weight", new long[] {d, inter});
+        }
+        t.put("output_norm.weight", new long[] {d});
+        if (!c.tieWordEmbeddings()) {
+            t.put("output.weight", new long[] {c.vocabSize(), d});
+        }
+        return t;
+    }
+
+    /** The decoder shape the file's metadata describes. */
+    public static DecoderConfig config(GgufFile g) {
         String arch = g.string("general.architecture");
         if (!arch.equals("llama") && !arch.equals("qwen2")) {
             throw new BadInputException(g.file() + ": general.architecture '" + arch + "' is not a supported decoder (llama, qwen2)");
