@@ -19,7 +19,7 @@ import java.nio.ByteOrder;
  *
  * <p>Quantized blocks are summed in f32 with the block's scale applied once per block, against f32 activations. The
  * int8-activation scheme of llama.cpp (quantize x per block, integer dot products) was not adopted here; see the note
- * in docs/decode.md.
+ * in docs/runtime.md.
  */
 final class PanamaWeightKernels implements WeightKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
