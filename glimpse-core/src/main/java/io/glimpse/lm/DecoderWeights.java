@@ -18,11 +18,9 @@ import java.util.List;
 /**
  * The weights of a Qwen2 or Llama decoder as its forward pass uses them: q, k and v stacked into one projection, gate
  * and up into another, every matrix a {@link Linear} over its weights as stored ({@link WeightStack}: views into the
- * mapped checkpoint in their own dtype, or converted once to the format asked for), so nothing is widened onto the
- * heap. Tensor names may carry any of the prefixes {@code model.}, {@code language_model.model.} or
- * {@code model.language_model.} (transformers' LlamaForCausalLM, LlavaForConditionalGeneration before and after its
- * 4.52 renaming); lm_head.weight is used when present, else the embeddings (tied). GGUF files load through
- * {@link GgufDecoder}.
+ * mapped file in their own format, or converted once to the format asked for), so nothing is widened onto the heap.
+ * One builder serves every file layout through a {@link Source}: safetensors checkpoints here ({@link #load}), GGUF
+ * files in {@link GgufDecoder}.
  *
  * @param embeddings  token embeddings [vocab × hidden], rows read one token at a time
  * @param ropeFactors per-frequency divisors of the rotary inverse frequencies (a GGUF rope_freqs tensor), or null
@@ -38,44 +36,66 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
     record Layer(Norm inputNorm, Linear qkv, Linear o, Norm postNorm, Linear gateUp, Linear down) {
     }
 
-    /**
-     * The decoder's tensors of {@code ckpt}, shaped by {@code c}, in {@code format} (null: as stored); missing or
-     * misshapen ones name {@code configFile}.
-     */
-    static DecoderWeights load(DecoderConfig c, Checkpoint ckpt, Path configFile, WeightFormat format) {
-        String[] layout = LAYOUTS.stream().filter(l -> ckpt.has(l[0] + "embed_tokens.weight")).findFirst()
-                .orElseThrow(() -> new BadInputException(ckpt.anyFile() + ": no decoder embeddings (looked for "
-                        + LAYOUTS.stream().map(l -> l[0] + "embed_tokens.weight").toList() + ")"));
-        String p = layout[0];
+    /** The tensors of one block by role. */
+    enum Part { INPUT_NORM, Q, K, V, O, POST_NORM, GATE, UP, DOWN }
+
+    /** A decoder's tensors by layer and role, whatever a file names them; shapes are checked against the asked ones. */
+    interface Source {
+        WeightMatrix embeddings(int vocab, int hidden);
+
+        /** The LM head, or null when it is tied to the embeddings. */
+        WeightMatrix head(int vocab, int hidden);
+
+        float[] finalNorm(int hidden);
+
+        WeightMatrix matrix(int layer, Part part, int rows, int cols);
+
+        /** A norm's weight ({@code bias} false) or a projection's bias. */
+        float[] vector(int layer, Part part, boolean bias, int n);
+
+        float[] ropeFactors(int half);
+    }
+
+    /** The decoder of shape {@code c} from {@code s}. */
+    static DecoderWeights build(DecoderConfig c, Source s) {
         int d = c.hiddenSize();
         int q = c.heads() * c.headDim();
         int kv = c.kvHeads() * c.headDim();
         int inter = c.intermediateSize();
         float eps = c.rmsNormEps();
-        Loader t = new Loader(ckpt, configFile, format);
-        WeightMatrix embeddings = t.matrix(p + "embed_tokens.weight", c.vocabSize(), d);
-        WeightMatrix head = ckpt.has(layout[1]) ? t.matrix(layout[1], c.vocabSize(), d) : embeddings;
-        // Grown one loaded layer at a time, so an absurd num_hidden_layers fails on a missing tensor, not an allocation.
+        WeightMatrix embeddings = s.embeddings(c.vocabSize(), d);
+        WeightMatrix head = s.head(c.vocabSize(), d);
+        // Grown one loaded layer at a time, so an absurd layer count fails on a missing tensor, not an allocation.
         List<Layer> loaded = new ArrayList<>();
         for (int i = 0; i < c.layers(); i++) {
-            String l = p + "layers." + i + ".";
-            String a = l + "self_attn.";
-            String m = l + "mlp.";
+            int l = i;
             loaded.add(new Layer(
-                    new Norm.Rms(t.floats(l + "input_layernorm.weight", d), eps),
-                    Linear.stored(WeightStack.of(t.matrix(a + "q_proj.weight", q, d), t.matrix(a + "k_proj.weight", kv, d),
-                                    t.matrix(a + "v_proj.weight", kv, d)),
-                            c.qkvBias() ? Rows.concat(t.floats(a + "q_proj.bias", q), t.floats(a + "k_proj.bias", kv),
-                                    t.floats(a + "v_proj.bias", kv)) : null),
-                    Linear.stored(WeightStack.of(t.matrix(a + "o_proj.weight", d, q)), c.oBias() ? t.floats(a + "o_proj.bias", d) : null),
-                    new Norm.Rms(t.floats(l + "post_attention_layernorm.weight", d), eps),
-                    Linear.stored(WeightStack.of(t.matrix(m + "gate_proj.weight", inter, d), t.matrix(m + "up_proj.weight", inter, d)),
-                            c.mlpBias() ? Rows.concat(t.floats(m + "gate_proj.bias", inter), t.floats(m + "up_proj.bias", inter)) : null),
-                    Linear.stored(WeightStack.of(t.matrix(m + "down_proj.weight", d, inter)),
-                            c.mlpBias() ? t.floats(m + "down_proj.bias", d) : null)));
+                    new Norm.Rms(s.vector(l, Part.INPUT_NORM, false, d), eps),
+                    Linear.stored(WeightStack.of(s.matrix(l, Part.Q, q, d), s.matrix(l, Part.K, kv, d), s.matrix(l, Part.V, kv, d)),
+                            c.qkvBias() ? Rows.concat(s.vector(l, Part.Q, true, q), s.vector(l, Part.K, true, kv),
+                                    s.vector(l, Part.V, true, kv)) : null),
+                    Linear.stored(WeightStack.of(s.matrix(l, Part.O, d, q)), c.oBias() ? s.vector(l, Part.O, true, d) : null),
+                    new Norm.Rms(s.vector(l, Part.POST_NORM, false, d), eps),
+                    Linear.stored(WeightStack.of(s.matrix(l, Part.GATE, inter, d), s.matrix(l, Part.UP, inter, d)),
+                            c.mlpBias() ? Rows.concat(s.vector(l, Part.GATE, true, inter), s.vector(l, Part.UP, true, inter)) : null),
+                    Linear.stored(WeightStack.of(s.matrix(l, Part.DOWN, d, inter)), c.mlpBias() ? s.vector(l, Part.DOWN, true, d) : null)));
         }
-        return new DecoderWeights(embeddings, Linear.stored(WeightStack.of(head), null),
-                new Norm.Rms(t.floats(p + "norm.weight", d), eps), loaded.toArray(new Layer[0]), null);
+        return new DecoderWeights(embeddings, Linear.stored(WeightStack.of(head == null ? embeddings : head), null),
+                new Norm.Rms(s.finalNorm(d), eps), loaded.toArray(new Layer[0]), s.ropeFactors(c.headDim() / 2));
+    }
+
+    /**
+     * The decoder's tensors of a safetensors checkpoint, shaped by {@code c}, in {@code format} (null: as stored); missing
+     * or misshapen ones name {@code configFile}. Tensor names may carry any of the prefixes {@code model.},
+     * {@code language_model.model.} or {@code model.language_model.} (transformers' LlamaForCausalLM,
+     * LlavaForConditionalGeneration before and after its 4.52 renaming); lm_head.weight is used when present, else the
+     * embeddings (tied).
+     */
+    static DecoderWeights load(DecoderConfig c, Checkpoint ckpt, Path configFile, WeightFormat format) {
+        String[] layout = LAYOUTS.stream().filter(l -> ckpt.has(l[0] + "embed_tokens.weight")).findFirst()
+                .orElseThrow(() -> new BadInputException(ckpt.anyFile() + ": no decoder embeddings (looked for "
+                        + LAYOUTS.stream().map(l -> l[0] + "embed_tokens.weight").toList() + ")"));
+        return build(c, new SafetensorsSource(ckpt, configFile, format, layout[0], layout[1]));
     }
 
     /** Bytes of every weight matrix (the embeddings once when tied), what one decoded token reads at most. */
@@ -87,13 +107,54 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
         return sum;
     }
 
-    /** The checkpoint with the config its shapes come from, so messages name both, and the format asked for. */
-    private record Loader(Checkpoint ckpt, Path config, WeightFormat format) {
-        float[] floats(String name, long... shape) {
-            return ckpt.floats(name, config, shape);
+    /** Hugging Face names: {@code layers.N.self_attn.q_proj.weight}, {@code layers.N.mlp.gate_proj.weight}, …. */
+    private record SafetensorsSource(Checkpoint ckpt, Path config, WeightFormat format, String prefix, String headName)
+            implements Source {
+        private static String name(int layer, Part part, String kind) {
+            return "layers." + layer + "." + switch (part) {
+                case INPUT_NORM -> "input_layernorm";
+                case POST_NORM -> "post_attention_layernorm";
+                case Q -> "self_attn.q_proj";
+                case K -> "self_attn.k_proj";
+                case V -> "self_attn.v_proj";
+                case O -> "self_attn.o_proj";
+                case GATE -> "mlp.gate_proj";
+                case UP -> "mlp.up_proj";
+                case DOWN -> "mlp.down_proj";
+            } + kind;
         }
 
-        WeightMatrix matrix(String name, int rows, int cols) {
+        @Override
+        public WeightMatrix embeddings(int vocab, int hidden) {
+            return matrix(prefix + "embed_tokens.weight", vocab, hidden);
+        }
+
+        @Override
+        public WeightMatrix head(int vocab, int hidden) {
+            return ckpt.has(headName) ? matrix(headName, vocab, hidden) : null;
+        }
+
+        @Override
+        public float[] finalNorm(int hidden) {
+            return ckpt.floats(prefix + "norm.weight", config, hidden);
+        }
+
+        @Override
+        public WeightMatrix matrix(int layer, Part part, int rows, int cols) {
+            return matrix(prefix + name(layer, part, ".weight"), rows, cols);
+        }
+
+        @Override
+        public float[] vector(int layer, Part part, boolean bias, int n) {
+            return ckpt.floats(prefix + name(layer, part, bias ? ".bias" : ".weight"), config, n);
+        }
+
+        @Override
+        public float[] ropeFactors(int half) {
+            return null;
+        }
+
+        private WeightMatrix matrix(String name, int rows, int cols) {
             TensorData t = ckpt.stored(name, config, rows, cols);
             WeightFormat stored = switch (t.dtype()) {
                 case F32 -> WeightFormat.F32;

@@ -4,18 +4,12 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.io.GgufFile;
 import io.glimpse.io.GgufTensor;
 import io.glimpse.io.GgufValue;
-import io.glimpse.nn.Linear;
-import io.glimpse.nn.Norm;
-import io.glimpse.nn.Rows;
 import io.glimpse.tensor.WeightFormat;
 import io.glimpse.tensor.WeightMatrix;
 import io.glimpse.tensor.WeightQuantizer;
-import io.glimpse.tensor.WeightStack;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -129,57 +123,7 @@ public final class GgufDecoder {
     }
 
     static DecoderWeights weights(DecoderConfig c, GgufFile g, WeightFormat format) {
-        int d = c.hiddenSize();
-        int q = c.heads() * c.headDim();
-        int kv = c.kvHeads() * c.headDim();
-        int inter = c.intermediateSize();
-        float eps = c.rmsNormEps();
-        boolean llama = c.modelType().equals("llama");
-        Loader t = new Loader(g, format);
-        WeightMatrix embeddings = t.matrix("token_embd.weight", c.vocabSize(), d);
-        WeightMatrix head = g.has("output.weight") ? t.matrix("output.weight", c.vocabSize(), d) : embeddings;
-        List<DecoderWeights.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < c.layers(); i++) {
-            String b = "blk." + i + ".";
-            WeightMatrix wq = t.matrix(b + "attn_q.weight", q, d);
-            WeightMatrix wk = t.matrix(b + "attn_k.weight", kv, d);
-            if (llama) {
-                wq = wq.reorderRows(hfOrder(c.heads(), c.headDim()));
-                wk = wk.reorderRows(hfOrder(c.kvHeads(), c.headDim()));
-            }
-            layers.add(new DecoderWeights.Layer(
-                    new Norm.Rms(t.vector(b + "attn_norm.weight", d), eps),
-                    Linear.stored(WeightStack.of(wq, wk, t.matrix(b + "attn_v.weight", kv, d)),
-                            c.qkvBias() ? Rows.concat(qBias(t, b, q, llama, c), kBias(t, b, kv, llama, c),
-                                    t.vector(b + "attn_v.bias", kv)) : null),
-                    Linear.stored(WeightStack.of(t.matrix(b + "attn_output.weight", d, q)), c.oBias() ? t.vector(b + "attn_output.bias", d) : null),
-                    new Norm.Rms(t.vector(b + "ffn_norm.weight", d), eps),
-                    Linear.stored(WeightStack.of(t.matrix(b + "ffn_gate.weight", inter, d), t.matrix(b + "ffn_up.weight", inter, d)),
-                            c.mlpBias() ? Rows.concat(t.vector(b + "ffn_gate.bias", inter), t.vector(b + "ffn_up.bias", inter)) : null),
-                    Linear.stored(WeightStack.of(t.matrix(b + "ffn_down.weight", d, inter)),
-                            c.mlpBias() ? t.vector(b + "ffn_down.bias", d) : null)));
-        }
-        float[] factors = g.has("rope_freqs.weight") ? t.vector("rope_freqs.weight", c.headDim() / 2) : null;
-        return new DecoderWeights(embeddings, Linear.stored(WeightStack.of(head), null), new Norm.Rms(t.vector("output_norm.weight", d), eps),
-                layers.toArray(new DecoderWeights.Layer[0]), factors);
-    }
-
-    private static float[] qBias(Loader t, String b, int n, boolean llama, DecoderConfig c) {
-        float[] v = t.vector(b + "attn_q.bias", n);
-        return llama ? permuted(v, hfOrder(c.heads(), c.headDim())) : v;
-    }
-
-    private static float[] kBias(Loader t, String b, int n, boolean llama, DecoderConfig c) {
-        float[] v = t.vector(b + "attn_k.bias", n);
-        return llama ? permuted(v, hfOrder(c.kvHeads(), c.headDim())) : v;
-    }
-
-    private static float[] permuted(float[] v, int[] order) {
-        float[] out = new float[order.length];
-        for (int j = 0; j < order.length; j++) {
-            out[j] = v[order[j]];
-        }
-        return out;
+        return DecoderWeights.build(c, new Source(g, format, c.modelType().equals("llama") ? c : null));
     }
 
     /**
@@ -199,8 +143,74 @@ public final class GgufDecoder {
         return order;
     }
 
-    /** Tensors of the file, checked against the shapes its metadata implies. */
-    private record Loader(GgufFile g, WeightFormat format) {
+    /**
+     * The file's tensors by role, checked against the shapes its metadata implies; for arch llama ({@code permuted}
+     * non-null) q and k rows and biases are put back in Hugging Face order.
+     */
+    private record Source(GgufFile g, WeightFormat format, DecoderConfig permuted) implements DecoderWeights.Source {
+        private static String name(int layer, DecoderWeights.Part part, String kind) {
+            return "blk." + layer + "." + switch (part) {
+                case INPUT_NORM -> "attn_norm";
+                case POST_NORM -> "ffn_norm";
+                case Q -> "attn_q";
+                case K -> "attn_k";
+                case V -> "attn_v";
+                case O -> "attn_output";
+                case GATE -> "ffn_gate";
+                case UP -> "ffn_up";
+                case DOWN -> "ffn_down";
+            } + kind;
+        }
+
+        /** The Hugging Face row order of a permuted part, or null. */
+        private int[] order(DecoderWeights.Part part) {
+            if (permuted == null || (part != DecoderWeights.Part.Q && part != DecoderWeights.Part.K)) {
+                return null;
+            }
+            return hfOrder(part == DecoderWeights.Part.Q ? permuted.heads() : permuted.kvHeads(), permuted.headDim());
+        }
+
+        @Override
+        public WeightMatrix embeddings(int vocab, int hidden) {
+            return matrix("token_embd.weight", vocab, hidden);
+        }
+
+        @Override
+        public WeightMatrix head(int vocab, int hidden) {
+            return g.has("output.weight") ? matrix("output.weight", vocab, hidden) : null;
+        }
+
+        @Override
+        public float[] finalNorm(int hidden) {
+            return vector("output_norm.weight", hidden);
+        }
+
+        @Override
+        public WeightMatrix matrix(int layer, DecoderWeights.Part part, int rows, int cols) {
+            WeightMatrix w = matrix(name(layer, part, ".weight"), rows, cols);
+            int[] order = order(part);
+            return order == null ? w : w.reorderRows(order);
+        }
+
+        @Override
+        public float[] vector(int layer, DecoderWeights.Part part, boolean bias, int n) {
+            float[] v = vector(name(layer, part, bias ? ".bias" : ".weight"), n);
+            int[] order = order(part);
+            if (order == null || !bias) {
+                return v;
+            }
+            float[] out = new float[n];
+            for (int j = 0; j < n; j++) {
+                out[j] = v[order[j]];
+            }
+            return out;
+        }
+
+        @Override
+        public float[] ropeFactors(int half) {
+            return g.has("rope_freqs.weight") ? vector("rope_freqs.weight", half) : null;
+        }
+
         private GgufTensor tensor(String name, long... shape) {
             GgufTensor t = g.tensor(name);
             if (!Arrays.equals(t.shape(), shape)) {
@@ -219,12 +229,12 @@ public final class GgufDecoder {
             return WeightMatrix.of(f, rows, cols, t.data());
         }
 
-        WeightMatrix matrix(String name, int rows, int cols) {
+        private WeightMatrix matrix(String name, int rows, int cols) {
             WeightMatrix w = stored(name, tensor(name, rows, cols), rows, cols);
             return format == null ? w : WeightQuantizer.convert(w, format);
         }
 
-        float[] vector(String name, int n) {
+        private float[] vector(String name, int n) {
             WeightMatrix w = stored(name, tensor(name, n), 1, n);
             if (w.format().blockSize() != 1) {
                 throw new BadInputException(g.file() + ": tensor '" + name + "' is " + w.format() + "; vectors must be F32, F16 or BF16");

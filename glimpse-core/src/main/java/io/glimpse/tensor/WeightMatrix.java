@@ -21,16 +21,19 @@ public sealed interface WeightMatrix {
 
     MemorySegment data();
 
-    WeightFormat format();
+    default WeightFormat format() {
+        return switch (this) {
+            case F32 m -> WeightFormat.F32;
+            case F16 m -> WeightFormat.F16;
+            case BF16 m -> WeightFormat.BF16;
+            case Q8_0 m -> WeightFormat.Q8_0;
+            case Q4_0 m -> WeightFormat.Q4_0;
+        };
+    }
 
     record F32(int rows, int cols, MemorySegment data) implements WeightMatrix {
         public F32 {
             check(WeightFormat.F32, rows, cols, data);
-        }
-
-        @Override
-        public WeightFormat format() {
-            return WeightFormat.F32;
         }
     }
 
@@ -38,21 +41,11 @@ public sealed interface WeightMatrix {
         public F16 {
             check(WeightFormat.F16, rows, cols, data);
         }
-
-        @Override
-        public WeightFormat format() {
-            return WeightFormat.F16;
-        }
     }
 
     record BF16(int rows, int cols, MemorySegment data) implements WeightMatrix {
         public BF16 {
             check(WeightFormat.BF16, rows, cols, data);
-        }
-
-        @Override
-        public WeightFormat format() {
-            return WeightFormat.BF16;
         }
     }
 
@@ -60,21 +53,11 @@ public sealed interface WeightMatrix {
         public Q8_0 {
             check(WeightFormat.Q8_0, rows, cols, data);
         }
-
-        @Override
-        public WeightFormat format() {
-            return WeightFormat.Q8_0;
-        }
     }
 
     record Q4_0(int rows, int cols, MemorySegment data) implements WeightMatrix {
         public Q4_0 {
             check(WeightFormat.Q4_0, rows, cols, data);
-        }
-
-        @Override
-        public WeightFormat format() {
-            return WeightFormat.Q4_0;
         }
     }
 
