@@ -45,7 +45,8 @@ public final class DecodeBench {
     public static void run(Options o, PrintWriter out) throws Exception {
         Parallel pool = Parallel.of(o.threads());
         Bandwidth bw = pool.run(Bandwidth::measure);
-        out.printf(Locale.ROOT, "threads %d, read bandwidth %.2f GB/s (in this run)%n", o.threads(), bw.read() / 1e9);
+        out.printf(Locale.ROOT, "threads %d, read bandwidth %.2f GB/s at the start (measured again before each model; "
+                + "the best so far sets the floor)%n", o.threads(), bw.read() / 1e9);
         out.printf(Locale.ROOT, "%-11s %-5s %9s %8s | %9s %6s %6s | %9s %6s %6s | %9s | %8s%n", "model", "type", "weights",
                 "load s", "tg" + o.tg(), "floor", "frac", "tg@" + o.context(), "floor", "frac", "pp" + o.pp(), "VmHWM");
         Files.createDirectories(o.cache());
@@ -55,7 +56,9 @@ public final class DecodeBench {
                 if (!Files.isRegularFile(file)) {
                     RandomGguf.write(file, s.config(), f, 7);
                 }
-                Row r = pool.run(() -> measure(file, o, bw.read()));
+                bw = bw.max(pool.run(Bandwidth::measure));
+                double read = bw.read();
+                Row r = pool.run(() -> measure(file, o, read));
                 out.printf(Locale.ROOT, "%-11s %-5s %7.2f GB %8.1f | %9.2f %6.2f %6.2f | %9.2f %6.2f %6.2f | %9.2f | %5.2f GB%n",
                         s.name(), f.cliName(), r.weightBytes / 1e9, r.loadSeconds, r.tg, r.tgFloor, r.tg / r.tgFloor,
                         r.tgCtx, r.ctxFloor, r.tgCtx / r.ctxFloor, r.pp, vmHwm() / 1e9);
