@@ -4,7 +4,7 @@ import io.glimpse.image.RgbImage;
 import io.glimpse.media.Sampling;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
-import io.glimpse.tokens.EncoderOutput;
+import io.glimpse.tokens.VisualTokens;
 import io.glimpse.tokens.TokenFile;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.vision.EncodeOptions;
@@ -58,7 +58,7 @@ public final class EncodeJob {
         Sampling sampling = o.frames() != null ? Sampling.count(o.frames()) : Sampling.fps(o.fps());
         List<RgbImage> images = new FrameReader(warnings).read(o.input(), sampling, MAX_FRAMES, "lower --fps or pass --frames N");
         long t0 = System.nanoTime();
-        EncoderOutput encoded = tower.encodeFrames(images, processor, options).encoderOutput();
+        VisualTokens encoded = tower.encodeFrames(images, processor, options);
         long encodeNanos = System.nanoTime() - t0;
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("encoder", tower.config().architecture());

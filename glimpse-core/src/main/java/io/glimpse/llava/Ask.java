@@ -13,7 +13,7 @@ import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.reduce.StageReport;
 import io.glimpse.tokens.TokenSet;
-import io.glimpse.vision.EncodedFrames;
+import io.glimpse.tokens.VisualTokens;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -199,7 +199,7 @@ public final class Ask {
         List<LlavaModel.ImageCrops> crops = request.images().stream().map(image -> model.crops(image, count)).toList();
         List<List<RgbImage>> inputs = video ? List.of(request.video())
                 : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
-        List<EncodedFrames> encoded = new ArrayList<>();
+        List<VisualTokens> encoded = new ArrayList<>();
         for (List<RgbImage> frames : inputs) {
             encoded.add(model.encode(frames, request.pipeline().map(Pipeline::readsAttention).orElse(false)));
         }
@@ -209,7 +209,7 @@ public final class Ask {
         int[] rowFrames = null;
         int encoderTokens = 0;
         for (int i = 0; i < encoded.size(); i++) {
-            EncodedFrames e = encoded.get(i);
+            VisualTokens e = encoded.get(i);
             TokenSet tokens = e.tokens();
             encoderTokens += tokens.size();
             if (request.pipeline().isPresent()) {

@@ -16,7 +16,7 @@ import io.glimpse.tensor.WeightFormat;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.nn.Activation;
 import io.glimpse.vision.EncodeOptions;
-import io.glimpse.vision.EncodedFrames;
+import io.glimpse.tokens.VisualTokens;
 import io.glimpse.vision.ImageProcessor;
 import io.glimpse.vision.VisionTower;
 
@@ -30,18 +30,20 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * A LLaVA-family model from one checkpoint folder (research/model-formats.md §4): the CLIP or SigLIP tower, the
- * {@code multi_modal_projector} (linear_1, exact-erf GELU, linear_2; §4.1) and the Qwen2/Llama decoder, with the
+ * A LLaVA-family model from one checkpoint folder (transformers {@code models/llava/modeling_llava.py},
+ * {@code models/llava_onevision/modeling_llava_onevision.py}): the CLIP or SigLIP tower, the
+ * {@code multi_modal_projector} (linear_1, exact-erf GELU, linear_2; {@code LlavaMultiModalProjector}) and the Qwen2/Llama decoder, with the
  * tokenizer, chat template and image processor stored beside them. Tensor names may use the older
  * {@code vision_tower.* / multi_modal_projector.* / language_model.*} layout or the newer {@code model.*} one.
  *
  * <p>Visual tokens stay a {@link TokenSet} in encoder space until {@link #imageBlock} / {@link #videoBlock}
  * project them, so a reduction pipeline can run on the tower's output before the decoder sees it. LLaVA-1.5
  * images: the processor's pad-to-square, features at vision_feature_layer without CLS, one projected row per
- * patch (§4.3). LLaVA-OneVision images: alone in a prompt, anyres tiling ({@link AnyresGrid}: base crop plus
- * tiles, the tiles' map unpadded, shrunk past anyres_max_N, a newline per row; §4.4); with other images, each
+ * patch. LLaVA-OneVision images: alone in a prompt, anyres tiling ({@link AnyresGrid}: base crop plus
+ * tiles, the tiles' map unpadded, shrunk past anyres_max_N, a newline per row); with other images, each
  * padded to a square with the mean colour, one crop and one newline. LLaVA-OneVision videos: every frame's full
- * SigLIP features, projected, pooled 2×2 bilinearly, then one image_newline after all frames (§4.5).
+ * SigLIP features, projected, pooled 2×2 bilinearly, then one image_newline after all frames
+ * ({@code LlavaOnevisionModel.get_video_features} and {@code apply_pooling}).
  *
  * <p>Immutable after loading; the tokenizer holds native memory, released by {@link #close}.
  */
@@ -255,7 +257,7 @@ public final class LlavaModel implements AutoCloseable {
      * Encoder-space tokens of images or video frames (one frame each, in order) at the configured feature layer,
      * without CLS; with {@code attention}, every block's attention vectors too, for reducers that score by them.
      */
-    public EncodedFrames encode(List<RgbImage> frames, boolean attention) {
+    public VisualTokens encode(List<RgbImage> frames, boolean attention) {
         EncodeOptions options = EncodeOptions.defaults();
         if (attention) {
             options = options.withAttention(IntStream.rangeClosed(1, tower.config().layers()).boxed().collect(Collectors.toSet()), false);

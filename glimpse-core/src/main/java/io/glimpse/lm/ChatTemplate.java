@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * The chat templates of the supported checkpoints, as string builders equal to their Jinja originals
- * (research/model-formats.md §6.2): DJL tokenizers do not render Jinja.
+ * (the {@code chat_template} of each model's tokenizer_config.json on the Hugging Face hub,
+ * e.g. llava-hf/llava-1.5-7b-hf and llava-hf/llava-onevision-qwen2-0.5b-ov-hf): DJL tokenizers do not render Jinja.
  */
 public enum ChatTemplate {
     /**

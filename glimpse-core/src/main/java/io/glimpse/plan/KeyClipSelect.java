@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Short clips of consecutive frames instead of isolated frames (F2C, arXiv 2510.02262, algorithms.md §7; its rule
+ * Short clips of consecutive frames instead of isolated frames (F2C, "From Frames to Clips", arXiv 2510.02262, no public code; its rule
  * is unpublished, this is a stated reconstruction). Scenes are cut into slots of clipLength frames, anchored at
  * the most relevant frame (query relevance, else closeness to the scene mean); slots are granted by anchor
  * relevance with a query, else in bisection order of time (F2C's diversity), scenes taking turns longest first;

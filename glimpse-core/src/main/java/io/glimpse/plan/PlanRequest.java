@@ -1,5 +1,6 @@
 package io.glimpse.plan;
 
+import io.glimpse.io.BadInputException;
 /**
  * What to plan for.
  *
@@ -20,16 +21,16 @@ public record PlanRequest(int budget, String target, PlanMethod method, double f
 
     public PlanRequest {
         if (budget < 1) {
-            throw new IllegalArgumentException("token budget must be at least 1, got " + budget);
+            throw new BadInputException("token budget must be at least 1, got " + budget);
         }
         if (target == null || method == null) {
             throw new IllegalArgumentException("a plan request needs a target and a method");
         }
         if (!(fps > 0) || Double.isInfinite(fps)) {
-            throw new IllegalArgumentException("sampling fps must be finite and positive, got " + fps);
+            throw new BadInputException("sampling fps must be finite and positive, got " + fps);
         }
         if (dedup != null && !(dedup >= 0 && dedup <= 1)) {
-            throw new IllegalArgumentException("dedup threshold must be in [0,1], got " + dedup);
+            throw new BadInputException("dedup threshold must be in [0,1], got " + dedup);
         }
         if (relevance != null) {
             for (double r : relevance) {

@@ -1,5 +1,6 @@
 package io.glimpse.plan;
 
+import io.glimpse.io.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +30,7 @@ public final class Planner {
         }
         Rung cheapest = cheapest(frames, model);
         if (request.budget() < cheapest.cost()) {
-            throw new IllegalArgumentException("budget of " + request.budget() + " tokens is below the cheapest"
+            throw new BadInputException("budget of " + request.budget() + " tokens is below the cheapest"
                     + " frame for " + model.name() + ": " + cheapest.cost() + " tokens at " + cheapest.width() + "x"
                     + cheapest.height());
         }
@@ -58,7 +59,7 @@ public final class Planner {
 
     private static void checkCandidates(List<Candidate> candidates, PlanRequest request) {
         if (candidates.isEmpty()) {
-            throw new IllegalArgumentException("no candidate frames to plan from");
+            throw new BadInputException("no candidate frames to plan from");
         }
         int dim = candidates.get(0).descriptor().length;
         for (int i = 0; i < candidates.size(); i++) {

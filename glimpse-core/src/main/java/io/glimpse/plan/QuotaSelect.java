@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Query-aware frame budgets (QuoTA, arXiv 2503.08689, algorithms.md §8/A7): {@link QuotaAllocation} gives each
+ * Query-aware frame budgets (QuoTA, arXiv 2503.08689; MAC-AutoML/QuoTA): {@link QuotaAllocation} gives each
  * frame a share of the budget from its query relevance, and each frame is sent at the largest size of its
  * {@link CostModel#ladder} that its share pays for; a share below the cheapest size drops the frame, as QuoTA's
  * n_t = 0 does. QuoTA then pools each frame to exactly n_t tokens; a planner can only choose among the sizes the

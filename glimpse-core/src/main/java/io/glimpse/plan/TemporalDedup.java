@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Drops frames that barely differ from the frame kept before them, keeping the first of every run (vLLM EVS
- * always keeps the first frame; anchors.md §4.1). Similarity is B-VLLM's ordered-merge one: cosine rescaled
+ * Drops frames that barely differ from the frame kept before them, keeping the first of every run (vLLM's
+ * Efficient Video Sampling, vllm-project/vllm, also always keeps the first frame). Similarity is B-VLLM's
+ * ordered-merge one: cosine rescaled
  * to [0,1], s = (1 + cos)/2, and a frame merges into the earlier kept frame when s > threshold
- * (zhuqiangLu/B-VLLM {@code merge_temporal}; algorithms.md §9). Default threshold 0.75 (B-VLLM), i.e. cos > 0.5;
+ * (zhuqiangLu/B-VLLM {@code merge_temporal}). Default threshold 0.75 (B-VLLM), i.e. cos > 0.5;
  * comparing with the last kept frame rather than the previous one stops slow drift from being dropped wholesale.
  */
 public final class TemporalDedup {

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 /**
@@ -42,7 +43,7 @@ public final class AdaptivePool implements Reducer {
         ReduceChecks.requireFinite(name(), in);
         for (int f = 0; f < in.frameCount(); f++) {
             if (in.frameInfo(f).gridH() < outH || in.frameInfo(f).gridW() < outW) {
-                throw new IllegalArgumentException(NAME + ": output grid " + outH + "x" + outW + " exceeds frame "
+                throw new BadInputException(NAME + ": output grid " + outH + "x" + outW + " exceeds frame "
                         + f + "'s " + in.frameInfo(f).gridH() + "x" + in.frameInfo(f).gridW() + " grid");
             }
         }

@@ -36,7 +36,7 @@ public final class AimFrameMerge implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        Similarity.requireFinite(in, NAME);
+        ReduceChecks.requireFinite(NAME, in);
         int total = budget.target(in.size(), NAME);
         int[] perFrame = new int[in.frameCount()];
         for (int t = 0; t < in.size(); t++) {

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.Arrays;
@@ -41,11 +42,11 @@ public final class BipartiteMerge implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        Similarity.requireFinite(in, NAME);
+        ReduceChecks.requireFinite(NAME, in);
         int target = budget.target(in.size(), NAME);
         int guarded = Math.min(protect, in.size());
         if (target < guarded) {
-            throw new IllegalArgumentException(NAME + ": budget of " + target + " tokens is below the " + guarded
+            throw new BadInputException(NAME + ": budget of " + target + " tokens is below the " + guarded
                     + " protected ones");
         }
         // Protected tokens come first in (frame,row,col) order and never merge, so they stay first every round.

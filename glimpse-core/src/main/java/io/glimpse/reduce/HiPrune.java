@@ -1,6 +1,7 @@
 package io.glimpse.reduce;
 
 import io.glimpse.tokens.FrameInfo;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
@@ -40,8 +41,8 @@ public final class HiPrune implements Reducer {
 
     private final Budget budget;
     private final double alpha;
-    private final String objectKey;
-    private final String deepKey;
+    private final AttentionMaps.Key objectKey;
+    private final AttentionMaps.Key deepKey;
     private final int[][] offsets;
 
     public HiPrune(Budget budget, double alpha, String score, int objectLayer, int deepLayer, int neighbourhood) {

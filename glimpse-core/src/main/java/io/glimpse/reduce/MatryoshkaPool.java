@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 /**
@@ -39,7 +40,7 @@ public final class MatryoshkaPool implements Reducer {
         ReduceChecks.requireFinite(name(), in);
         for (int f = 0; f < in.frameCount(); f++) {
             if (in.frameInfo(f).gridH() < kernel || in.frameInfo(f).gridW() < kernel) {
-                throw new IllegalArgumentException(NAME + ": kernel " + kernel + " exceeds frame " + f + "'s "
+                throw new BadInputException(NAME + ": kernel " + kernel + " exceeds frame " + f + "'s "
                         + in.frameInfo(f).gridH() + "x" + in.frameInfo(f).gridW() + " grid");
             }
         }

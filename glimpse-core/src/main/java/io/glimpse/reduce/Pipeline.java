@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class Pipeline {
      */
     public Pipeline withFinalBudget(int tokens) {
         if (tokens < 1) {
-            throw new IllegalArgumentException("final budget must be at least 1 token, got " + tokens);
+            throw new BadInputException("final budget must be at least 1 token, got " + tokens);
         }
         return new Pipeline(spec, tokens);
     }
@@ -124,12 +125,12 @@ public final class Pipeline {
                 seenFree = true;
             } else if (seenFree && s.explicitBudget().isPresent()
                     && s.explicitBudget().get().kind() != Budget.Kind.KEEP) {
-                throw new IllegalArgumentException("stage '" + s + "' fixes its own token count after a stage that "
+                throw new BadInputException("stage '" + s + "' fixes its own token count after a stage that "
                         + "shares the final budget; use keep= there or drop the final budget");
             }
         }
         if (!seenFree) {
-            throw new IllegalArgumentException("a final budget needs a stage without keep=, k= or r= to adjust; "
+            throw new BadInputException("a final budget needs a stage without keep=, k= or r= to adjust; "
                     + "every stage of '" + spec + "' fixes its own");
         }
     }

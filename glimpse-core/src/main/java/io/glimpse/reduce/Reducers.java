@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.reduce.quant.QuantizeRoundTrip;
 
 /**
@@ -46,7 +47,7 @@ public final class Reducers {
     public static Reducer create(String stageSpec) {
         PipelineSpec spec = PipelineSpec.parse(stageSpec);
         if (spec.stages().size() != 1) {
-            throw new IllegalArgumentException("expected one stage, got " + spec.stages().size() + " in "
+            throw new BadInputException("expected one stage, got " + spec.stages().size() + " in "
                     + ParamDef.quoted(stageSpec));
         }
         return spec.stages().get(0).create();

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The weight-free default encoder (DESIGN.md §7): each P×P patch becomes a small descriptor of colour,
+ * The weight-free default encoder: each P×P patch becomes a small descriptor of colour,
  * edge orientation and coarse luminance layout, good enough for scene detection, duplicate removal,
  * clustering and coverage, and needing no checkpoint.
  *

@@ -5,8 +5,10 @@ import io.glimpse.io.Checkpoint;
 import io.glimpse.io.JsonFiles;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
+import io.glimpse.tokens.VisualTokens;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +23,8 @@ import java.util.stream.IntStream;
 
 /**
  * A CLIP or SigLIP vision transformer loaded from a Hugging Face checkpoint folder, computing what
- * transformers' CLIPVisionTransformer / SiglipVisionTransformer compute in float32 (research/model-formats.md
- * §2.3, §3.1): patch embedding as one GEMM over flattened patches, CLS and position embeddings, pre-layernorm
+ * transformers' CLIPVisionTransformer / SiglipVisionTransformer compute in float32 (transformers
+ * {@code models/clip/modeling_clip.py}, {@code models/siglip/modeling_siglip.py}): patch embedding as one GEMM over flattened patches, CLS and position embeddings, pre-layernorm
  * (CLIP), pre-norm residual layers with unmasked multi-head attention (softmax in float32) and the configured MLP
  * activation, optional post-layernorm. Hidden states are numbered as HF's {@code hidden_states}; only the layers
  * the request needs are run.
@@ -105,7 +107,7 @@ public final class VisionTower {
             hidden.add(x.clone());
         }
         pick(picked, featureIdx, 0, x);
-        Map<String, float[]> attention = new LinkedHashMap<>();
+        Map<AttentionMaps.Key, float[]> attention = new LinkedHashMap<>();
         Map<Integer, float[]> full = new LinkedHashMap<>();
         int[] owner = new int[t];
         for (int i = 0; i < t; i++) {
@@ -119,9 +121,9 @@ public final class VisionTower {
             Transformer.Block b = layers.attention(w.layers[l], x, t, size, false, hook, merge);
             if (hook != null) {
                 if (first == 1) {
-                    attention.put("cls@" + block, perPatch(hook.cls(), owner, size, first));
+                    attention.put(new AttentionMaps.Key(AttentionMaps.Kind.CLS, block), perPatch(hook.cls(), owner, size, first));
                 }
-                attention.put("received@" + block, perPatch(hook.received(), owner, size, first));
+                attention.put(new AttentionMaps.Key(AttentionMaps.Kind.RECEIVED, block), perPatch(hook.received(), owner, size, first));
                 if (opt.fullAttention()) {
                     full.put(block, hook.full);
                 }
@@ -156,7 +158,7 @@ public final class VisionTower {
                 patchToken[i - first] = owner[i];
             }
         }
-        return new VisionOutput(tokens, d * picked.length, first == 1, features, hidden, attention, full, patchToken, sizes);
+        return new VisionOutput(tokens, d * picked.length, first == 1, features, hidden, AttentionMaps.of(attention), full, patchToken, sizes);
     }
 
     /**
@@ -213,12 +215,12 @@ public final class VisionTower {
     }
 
     /** Encodes images or video frames one after another into one multi-frame TokenSet (frame order kept). */
-    public EncodedFrames encodeFrames(List<RgbImage> images, ImageProcessor processor, EncodeOptions opt) {
-        List<EncodedImage> each = new ArrayList<>(images.size());
+    public VisualTokens encodeFrames(List<RgbImage> images, ImageProcessor processor, EncodeOptions opt) {
+        List<VisualTokens> each = new ArrayList<>(images.size());
         for (RgbImage image : images) {
-            each.add(encode(image, processor, opt));
+            each.add(encode(image, processor, opt).visual());
         }
-        return EncodedFrames.of(each);
+        return VisualTokens.ofFrames(each);
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.glimpse.bench.run;
 
 import io.glimpse.lm.DecoderConfig;
-import io.glimpse.tensor.MatVec;
 import io.glimpse.tensor.Gemm;
+import io.glimpse.tensor.MatVec;
 import io.glimpse.tensor.VectorOps;
 
 import java.io.PrintWriter;
