@@ -59,6 +59,9 @@ public final class DecodeBench {
                 bw = bw.max(pool.run(Bandwidth::measure));
                 double read = bw.read();
                 Row r = pool.run(() -> measure(file, o, read));
+                // The model's mapping is released when its segments are collected; without this every earlier
+                // model would stay resident in the peak of the next.
+                System.gc();
                 out.printf(Locale.ROOT, "%-11s %-5s %7.2f GB %8.1f | %9.2f %6.2f %6.2f | %9.2f %6.2f %6.2f | %9.2f | %5.2f GB%n",
                         s.name(), f.cliName(), r.weightBytes / 1e9, r.loadSeconds, r.tg, r.tgFloor, r.tg / r.tgFloor,
                         r.tgCtx, r.ctxFloor, r.tgCtx / r.ctxFloor, r.pp, vmHwm() / 1e9);
