@@ -1,5 +1,7 @@
 package io.glimpse.lm;
 
+import io.glimpse.io.BadInputException;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -43,7 +45,7 @@ public enum ChatTemplate {
      * The template a GGUF file's {@code tokenizer.chat_template} (Jinja) spells: ChatML with the default system prompt is
      * Qwen2-Instruct, ChatML without it LLaVA-OneVision's, {@code ASSISTANT:} turns LLaVA-1.5's.
      *
-     * @throws IllegalArgumentException for any other template
+     * @throws BadInputException for any other template
      */
     public static ChatTemplate recognize(String jinja) {
         if (jinja.contains("<|im_start|>")) {
@@ -52,7 +54,7 @@ public enum ChatTemplate {
         if (jinja.contains("ASSISTANT:")) {
             return LLAVA_1_5;
         }
-        throw new IllegalArgumentException("chat template is none of ChatML or LLaVA-1.5's USER:/ASSISTANT: turns");
+        throw new BadInputException("chat template is none of ChatML or LLaVA-1.5's USER:/ASSISTANT: turns");
     }
 
     /** Ids of the tokens that end an answer ({@code <|im_end|>}, {@code </s>}, …) that {@code tokenizer} has. */
@@ -82,7 +84,7 @@ public enum ChatTemplate {
             case LLAVA_1_5 -> {
                 for (ChatMessage m : messages) {
                     if (m.videos() > 0) {
-                        throw new IllegalArgumentException("LLaVA-1.5 takes images, not videos");
+                        throw new BadInputException("LLaVA-1.5 takes images, not videos");
                     }
                     if (!m.role().equals("system")) {
                         s.append(m.role().toUpperCase(Locale.ROOT)).append(": ");
