@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
         description = "Decode and prefill speed of random-weight decoders per stored format, beside the memory floor.")
 final class BenchDecodeCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", defaultValue = "qwen2-0.5b", paramLabel = "NAME",
-            description = "Decoder shapes: qwen2-0.5b, llama-7b (LLaVA-1.5-7B's decoder) (default: ${DEFAULT-VALUE}).")
+            description = "Decoder shapes: qwen2-0.5b, llama-7b (LLaVA-1.5-7B's decoder), tiny (to check the command) "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<String> models;
 
     @Option(names = "--weights", split = ",", defaultValue = "f32,f16,bf16,q8_0,q4_0", paramLabel = "FORMAT",
