@@ -78,12 +78,4 @@ public record GgufValue(Type type, Object value) {
     public static GgufValue i32s(int[] items) {
         return new GgufValue(Type.ARRAY, new Array(Type.INT32, java.util.Arrays.stream(items).mapToObj(i -> (Object) (long) i).toList()));
     }
-
-    public static GgufValue f32s(float[] items) {
-        Object[] boxed = new Object[items.length];
-        for (int i = 0; i < items.length; i++) {
-            boxed[i] = items[i];
-        }
-        return new GgufValue(Type.ARRAY, new Array(Type.FLOAT32, List.of(boxed)));
-    }
 }

@@ -36,11 +36,6 @@ public enum WeightFormat {
         return (long) cols / blockSize * blockBytes;
     }
 
-    /** Average bytes per weight, for memory floors. */
-    public double bytesPerWeight() {
-        return (double) blockBytes / blockSize;
-    }
-
     /** The lower-case name used on the command line ({@code q8_0}). */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);

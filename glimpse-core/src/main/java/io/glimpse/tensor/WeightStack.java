@@ -1,7 +1,6 @@
 package io.glimpse.tensor;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Weight matrices with the same number of columns stacked by rows into one operand [Σ rows × cols], each in its own
@@ -40,10 +39,6 @@ public final class WeightStack {
 
     public int cols() {
         return cols;
-    }
-
-    public List<WeightMatrix> parts() {
-        return List.of(parts);
     }
 
     /** Bytes one pass over every weight reads. */
