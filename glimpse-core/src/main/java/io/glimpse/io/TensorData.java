@@ -145,10 +145,10 @@ public record TensorData(String name, DType dtype, long[] shape, MemorySegment s
                 case I32 -> b.get(I32, at);
                 case U32 -> b.get(I32, at) & 0xffffffffL;
                 case I64, U64 -> b.get(I64, at);
-                default -> throw new IllegalArgumentException("tensor '" + name + "' is " + dtype + ", expected an integer dtype");
+                default -> throw new BadInputException("tensor '" + name + "' is " + dtype + ", expected an integer dtype");
             };
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("tensor '" + name + "' holds " + v + ", which does not fit in int");
+                throw new BadInputException("tensor '" + name + "' holds " + v + ", which does not fit in int");
             }
             out[i] = (int) v;
         }
