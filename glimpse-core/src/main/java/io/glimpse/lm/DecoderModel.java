@@ -33,7 +33,7 @@ public final class DecoderModel {
     DecoderModel(DecoderConfig config, DecoderWeights weights) {
         this.config = config;
         this.weights = weights;
-        this.rope = new Rope(config, weights.ropeFactors());
+        this.rope = new Rope(config, weights.ropeFactors(), weights.interleavedRope());
         this.attention = new DecoderAttention(config);
     }
 

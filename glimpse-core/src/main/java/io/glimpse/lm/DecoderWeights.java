@@ -23,9 +23,11 @@ import java.util.List;
  * files in {@link GgufDecoder}.
  *
  * @param embeddings  token embeddings [vocab × hidden], rows read one token at a time
- * @param ropeFactors per-frequency divisors of the rotary inverse frequencies (a GGUF rope_freqs tensor), or null
+ * @param ropeFactors     per-frequency divisors of the rotary inverse frequencies (a GGUF rope_freqs tensor), or null
+ * @param interleavedRope q and k rows in the order of interleaved RoPE pairs (GGUF arch llama; see {@link Rope})
  */
-record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Layer[] layers, float[] ropeFactors) {
+record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Layer[] layers, float[] ropeFactors,
+                      boolean interleavedRope) {
     /** Prefix of the decoder's tensors and the name of its head, by checkpoint layout. */
     private static final List<String[]> LAYOUTS = List.of(
             new String[] {"model.", "lm_head.weight"},
@@ -54,6 +56,9 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
         float[] vector(int layer, Part part, boolean bias, int n);
 
         float[] ropeFactors(int half);
+
+        /** Whether q and k rows are in interleaved-RoPE order. */
+        boolean interleavedRope();
     }
 
     /** The decoder of shape {@code c} from {@code s}. */
@@ -81,7 +86,7 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
                     Linear.stored(WeightStack.of(s.matrix(l, Part.DOWN, d, inter)), c.mlpBias() ? s.vector(l, Part.DOWN, true, d) : null)));
         }
         return new DecoderWeights(embeddings, Linear.stored(WeightStack.of(head == null ? embeddings : head), null),
-                new Norm.Rms(s.finalNorm(d), eps), loaded.toArray(new Layer[0]), s.ropeFactors(c.headDim() / 2));
+                new Norm.Rms(s.finalNorm(d), eps), loaded.toArray(new Layer[0]), s.ropeFactors(c.headDim() / 2), s.interleavedRope());
     }
 
     /**
@@ -152,6 +157,11 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
         @Override
         public float[] ropeFactors(int half) {
             return null;
+        }
+
+        @Override
+        public boolean interleavedRope() {
+            return false;
         }
 
         private WeightMatrix matrix(String name, int rows, int cols) {

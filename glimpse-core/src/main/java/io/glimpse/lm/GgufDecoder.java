@@ -20,8 +20,9 @@ import java.util.Map;
  * frequency divisors). Biases are read when present (Qwen2's q/k/v).
  *
  * <p>For arch {@code llama} the converter permuted the rows of q and k so that llama.cpp's interleaved RoPE applies
- * (pairs (2i, 2i+1) per head); their rows are put back in Hugging Face order at load, so the same rotate-half RoPE
- * serves both sources. Matrices stay as stored unless a format is asked for.
+ * (pairs (2i, 2i+1) per head); the weights stay as they are and the decoder rotates those pairs ({@link Rope}), which
+ * gives the attention of the Hugging Face layout without copying a matrix. Matrices stay as stored unless a format is
+ * asked for.
  */
 public final class GgufDecoder {
     private GgufDecoder() {
@@ -123,31 +124,11 @@ public final class GgufDecoder {
     }
 
     static DecoderWeights weights(DecoderConfig c, GgufFile g, WeightFormat format) {
-        return DecoderWeights.build(c, new Source(g, format, c.modelType().equals("llama") ? c : null));
+        return DecoderWeights.build(c, new Source(g, format, c.modelType().equals("llama")));
     }
 
-    /**
-     * For each Hugging Face row h·dh + s·dh/2 + i, the GGUF row h·dh + 2i + s it was moved to: the inverse of
-     * convert_hf_to_gguf's permute (reshape [heads, 2, dh/2, ·], swap axes 1 and 2).
-     */
-    static int[] hfOrder(int heads, int headDim) {
-        int half = headDim / 2;
-        int[] order = new int[heads * headDim];
-        for (int h = 0; h < heads; h++) {
-            for (int s = 0; s < 2; s++) {
-                for (int i = 0; i < half; i++) {
-                    order[h * headDim + s * half + i] = h * headDim + 2 * i + s;
-                }
-            }
-        }
-        return order;
-    }
-
-    /**
-     * The file's tensors by role, checked against the shapes its metadata implies; for arch llama ({@code permuted}
-     * non-null) q and k rows and biases are put back in Hugging Face order.
-     */
-    private record Source(GgufFile g, WeightFormat format, DecoderConfig permuted) implements DecoderWeights.Source {
+    /** The file's tensors by role, checked against the shapes its metadata implies. */
+    private record Source(GgufFile g, WeightFormat format, boolean interleavedRope) implements DecoderWeights.Source {
         private static String name(int layer, DecoderWeights.Part part, String kind) {
             return "blk." + layer + "." + switch (part) {
                 case INPUT_NORM -> "attn_norm";
@@ -160,14 +141,6 @@ public final class GgufDecoder {
                 case UP -> "ffn_up";
                 case DOWN -> "ffn_down";
             } + kind;
-        }
-
-        /** The Hugging Face row order of a permuted part, or null. */
-        private int[] order(DecoderWeights.Part part) {
-            if (permuted == null || (part != DecoderWeights.Part.Q && part != DecoderWeights.Part.K)) {
-                return null;
-            }
-            return hfOrder(part == DecoderWeights.Part.Q ? permuted.heads() : permuted.kvHeads(), permuted.headDim());
         }
 
         @Override
@@ -187,23 +160,12 @@ public final class GgufDecoder {
 
         @Override
         public WeightMatrix matrix(int layer, DecoderWeights.Part part, int rows, int cols) {
-            WeightMatrix w = matrix(name(layer, part, ".weight"), rows, cols);
-            int[] order = order(part);
-            return order == null ? w : w.reorderRows(order);
+            return matrix(name(layer, part, ".weight"), rows, cols);
         }
 
         @Override
         public float[] vector(int layer, DecoderWeights.Part part, boolean bias, int n) {
-            float[] v = vector(name(layer, part, bias ? ".bias" : ".weight"), n);
-            int[] order = order(part);
-            if (order == null || !bias) {
-                return v;
-            }
-            float[] out = new float[n];
-            for (int j = 0; j < n; j++) {
-                out[j] = v[order[j]];
-            }
-            return out;
+            return vector(name(layer, part, bias ? ".bias" : ".weight"), n);
         }
 
         @Override

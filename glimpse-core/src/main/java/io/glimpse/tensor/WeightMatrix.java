@@ -106,17 +106,6 @@ public sealed interface WeightMatrix {
         WeightKernels.get().dequantize(this, row0, count, out, offset);
     }
 
-    /** A copy in native memory whose row j is this matrix's row {@code order[j]}. */
-    default WeightMatrix reorderRows(int[] order) {
-        long rowBytes = rowBytes();
-        MemorySegment out = java.lang.foreign.Arena.ofAuto().allocate(Math.max(1, order.length * rowBytes), 64)
-                .asSlice(0, order.length * rowBytes);
-        for (int j = 0; j < order.length; j++) {
-            MemorySegment.copy(data(), order[j] * rowBytes, out, j * rowBytes, rowBytes);
-        }
-        return of(format(), order.length, cols(), out);
-    }
-
     /** Every weight as f32 ([rows × cols]). */
     default float[] toFloats() {
         float[] out = new float[Math.multiplyExact(rows(), cols())];

@@ -97,7 +97,7 @@ public final class LmFixtures {
         }
         float[] embeddings = uniform(random, Math.multiplyExact(c.vocabSize(), d), 1);
         return new DecoderModel(c, new DecoderWeights(new WeightMatrix.F32(c.vocabSize(), d, MemorySegment.ofArray(embeddings)),
-                Linear.streamed(embeddings, c.vocabSize(), d, null), new Norm.Rms(ones(d), c.rmsNormEps()), layers, null));
+                Linear.streamed(embeddings, c.vocabSize(), d, null), new Norm.Rms(ones(d), c.rmsNormEps()), layers, null, false));
     }
 
     /** Consecutive position ids for {@code count} tokens that follow what the cache holds. */
