@@ -12,6 +12,7 @@ import io.glimpse.lm.DecoderModel;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.nn.Linear;
+import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.nn.Activation;
 import io.glimpse.vision.EncodeOptions;
@@ -239,6 +240,11 @@ public final class LlavaModel implements AutoCloseable {
         return template;
     }
 
+    /** True when the vision tower has a CLS token (CLIP), whose attention reducers may rank by; SigLIP has none. */
+    public boolean towerHasCls() {
+        return tower.config().hasCls();
+    }
+
     /** Id of the image placeholder, or -1 when neither config nor tokenizer names one. */
     public int imageToken() {
         return imageToken;
@@ -315,42 +321,81 @@ public final class LlavaModel implements AutoCloseable {
     }
 
     /**
-     * A video's rows and the image_newline after them. Unreduced frames ({@code reduced} false) are pooled 2×2 to
-     * ⌈g/2⌉² rows each, consecutively placed, as OneVision does; a reduced set replaces that pooling, its rows
-     * placed by {@code policy}.
+     * A video's rows and the image_newline after them: {@link #decoderRows} of the tokens, placed consecutively
+     * when {@code reduced} is false and by {@code policy} when it is true.
      *
      * @throws IllegalStateException when the checkpoint has no image_newline
      */
     public Block videoBlock(TokenSet tokens, boolean reduced, PositionPolicy policy) {
+        return videoBlockOf(decoderRows(tokens), reduced, policy);
+    }
+
+    /**
+     * The rows of {@link #decoderRows}, then the image_newline.
+     *
+     * @throws IllegalStateException when the checkpoint has no image_newline
+     */
+    public Block videoBlockOf(TokenSet rows, boolean reduced, PositionPolicy policy) {
         if (newline == null) {
             throw new IllegalStateException("this checkpoint has no image_newline, so it takes no video");
         }
-        float[] projected = project(tokens);
-        int d = newline.length;
-        float[] rows;
-        int[] positions;
-        if (reduced) {
-            rows = projected;
-            positions = VisualPositions.of(policy, tokens, 0);
-        } else {
-            List<float[]> frames = new ArrayList<>();
-            int offset = 0;
-            for (int f = 0; f < tokens.frameCount(); f++) {
-                int h = tokens.frameInfo(f).gridH();
-                int w = tokens.frameInfo(f).gridW();
-                frames.add(BilinearPool.halve(Arrays.copyOfRange(projected, offset * d, (offset + h * w) * d), h, w, d));
-                offset += h * w;
-            }
-            rows = new float[frames.stream().mapToInt(a -> a.length).sum()];
-            int at = 0;
-            for (float[] a : frames) {
-                System.arraycopy(a, 0, rows, at, a.length);
-                at += a.length;
-            }
-            positions = new int[rows.length / d];
-            Arrays.setAll(positions, i -> i);
+        if (rows.dim() != newline.length) {
+            throw new IllegalArgumentException("rows have dimension " + rows.dim() + ", the decoder takes " + newline.length);
         }
-        return closedByNewline(rows, positions, reduced ? VisualPositions.span(policy, tokens) : positions.length);
+        int n = rows.size();
+        int[] positions = reduced ? VisualPositions.of(policy, rows, 0) : IntStream.range(0, n).toArray();
+        return closedByNewline(rows.embeddingsView(), positions, reduced ? VisualPositions.span(policy, rows) : n);
+    }
+
+    /**
+     * A video's tokens as the rows the model hands its decoder before the image_newline, as a token set in decoder
+     * space: tokens that still hold every patch in grid order are projected and pooled 2×2 to
+     * {@link #pooledSide ⌈h/2⌉×⌈w/2⌉} a frame, as OneVision does (their provenance is the pooled grid); a reduced
+     * set replaces that pooling, one projected row per token.
+     */
+    public TokenSet decoderRows(TokenSet tokens) {
+        float[] projected = project(tokens);
+        int d = decoder.config().hiddenSize();
+        if (!holdsEveryPatch(tokens)) {
+            return tokens.withEmbeddings(projected, d);
+        }
+        List<FrameInfo> pooledFrames = new ArrayList<>();
+        float[] rows = new float[videoRows(tokens) * d];
+        int offset = 0;
+        int at = 0;
+        for (FrameInfo f : tokens.frames()) {
+            float[] pooled = BilinearPool.halve(Arrays.copyOfRange(projected, offset * d, (offset + f.patches()) * d),
+                    f.gridH(), f.gridW(), d);
+            System.arraycopy(pooled, 0, rows, at, pooled.length);
+            at += pooled.length;
+            offset += f.patches();
+            pooledFrames.add(new FrameInfo(f.timestamp(), pooledSide(f.gridH()), pooledSide(f.gridW()), f.pixelW(),
+                    f.pixelH(), f.scene(), f.clip()));
+        }
+        return TokenSet.fromGrid(rows, d, pooledFrames);
+    }
+
+    /** Rows the model spends on a video's frames without reduction, the image_newline left out. */
+    public int videoRows(TokenSet tokens) {
+        return tokens.frames().stream().mapToInt(f -> pooledSide(f.gridH()) * pooledSide(f.gridW())).sum();
+    }
+
+    /** A grid side after OneVision's 2×2 bilinear pooling ({@code ceil(side/2)}). */
+    private static int pooledSide(int side) {
+        return (side + 1) / 2;
+    }
+
+    /** True when token t is patch t for every patch: nothing merged, dropped or reordered. */
+    private static boolean holdsEveryPatch(TokenSet tokens) {
+        if (tokens.size() != tokens.patchCount()) {
+            return false;
+        }
+        for (int p = 0; p < tokens.patchCount(); p++) {
+            if (tokens.origin(p) != p) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code rows} at {@code positions}, then image_newline at {@code span}, the block one position longer. */

@@ -15,7 +15,7 @@ public final class AdaptivePool implements Reducer {
     public static final int DEFAULT_OUT_H = 12;
     public static final int DEFAULT_OUT_W = 12;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "TokenFLEX-style adaptive average pooling of each frame's grid to rows x cols",
             spec -> new AdaptivePool(spec.integer("rows"), spec.integer("cols")),
             ParamDef.integer("rows", 1, Integer.MAX_VALUE, DEFAULT_OUT_H, "output grid rows per frame"),

@@ -14,7 +14,7 @@ import java.util.Arrays;
 public final class AimFrameMerge implements Reducer {
     public static final String NAME = "aim";
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "AIM per-frame iterative bipartite merging (halving rounds), frames never mixed",
             spec -> new AimFrameMerge(spec.budget()),
             ParamDef.keep(0.25),

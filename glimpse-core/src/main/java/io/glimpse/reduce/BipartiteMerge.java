@@ -16,7 +16,7 @@ import java.util.Arrays;
 public final class BipartiteMerge implements Reducer {
     public static final String NAME = "tome";
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "ToMe bipartite soft matching over all tokens, size-weighted merges, spatial order kept",
             spec -> new BipartiteMerge(spec.budget(), spec.integer("protect")),
             ParamDef.keep(0.5),

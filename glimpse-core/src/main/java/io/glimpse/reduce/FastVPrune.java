@@ -18,7 +18,7 @@ public final class FastVPrune implements Reducer {
     public static final String DEFAULT_SCORE = AttentionScores.RECEIVED;
     public static final int DEFAULT_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "FastV: keep the tokens that receive the most attention, over all frames",
             spec -> new FastVPrune(spec.budget(), spec.choice("score"), spec.integer("layer")),
             ParamDef.keep(DEFAULT_KEEP),

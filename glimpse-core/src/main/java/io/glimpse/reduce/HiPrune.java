@@ -25,7 +25,7 @@ public final class HiPrune implements Reducer {
     private static final int[][] FOUR = {{-1, 0}, {0, -1}, {0, 1}, {1, 0}};
     private static final int[][] EIGHT = {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}};
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "HiPrune: per frame, attention anchors plus their grid neighbours, then top deep-attention registers",
             spec -> new HiPrune(spec.budget(), spec.real("alpha"), spec.choice("score"), spec.integer("objectlayer"),
                     spec.integer("deeplayer"), Integer.parseInt(spec.choice("neighbours"))),

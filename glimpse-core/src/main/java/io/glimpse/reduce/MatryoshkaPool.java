@@ -14,7 +14,7 @@ public final class MatryoshkaPool implements Reducer {
     public static final String NAME = "matryoshka";
     public static final int DEFAULT_KERNEL = 2;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "M3 nested scales: average-pool each frame's grid with kernel = stride",
             spec -> new MatryoshkaPool(spec.integer("kernel")),
             ParamDef.integer("kernel", 1, Integer.MAX_VALUE, DEFAULT_KERNEL,

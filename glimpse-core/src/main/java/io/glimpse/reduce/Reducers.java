@@ -8,7 +8,7 @@ import io.glimpse.reduce.quant.QuantizeRoundTrip;
  * line in the list below:
  * <pre>{@code
  * public final class MyPrune implements Reducer {
- *     public static final ReducerMethod METHOD = ReducerMethod.of("myprune", "one-line summary",
+ *     public static final ReducerMethod METHOD = ReducerMethod.of("myprune", Site.POOLED, "one-line summary",
  *             spec -> new MyPrune(spec.budget(), spec.real("alpha")),
  *             ParamDef.keep(0.5), ParamDef.count(),
  *             ParamDef.real("alpha", 0, 1, 0.1, "what alpha weighs"));

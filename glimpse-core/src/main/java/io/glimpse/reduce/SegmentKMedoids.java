@@ -32,7 +32,7 @@ public final class SegmentKMedoids implements Reducer {
     /** Distance between token embeddings. */
     public enum Distance { EUCLIDEAN, COSINE }
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "CenterCLIP: per segment of consecutive frames, k-medoids (KKZ init) centres kept as tokens",
             spec -> new SegmentKMedoids(spec.budget(), spec.integer("frames"),
                     Clustering.valueOf(spec.choice("cluster").toUpperCase(Locale.ROOT)),

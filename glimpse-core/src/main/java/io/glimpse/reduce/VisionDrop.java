@@ -26,7 +26,7 @@ public final class VisionDrop implements Reducer {
     /** Per-stage shrink of the paper's schedule (48→35→26→19 is about ×0.73 a stage), for {@link #geometric}. */
     public static final double DEFAULT_STAGE_KEEP = 0.73;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "VisionDrop: VisionZip's dominant + contextual step repeated over a shrinking schedule of stages",
             VisionDrop::fromSpec,
             ParamDef.keep(null),

@@ -21,7 +21,7 @@ public final class VisionZip implements Reducer {
     public static final String DEFAULT_SCORE = AttentionScores.CLS;
     public static final int DEFAULT_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "VisionZip: per frame, top tokens by attention stay, the rest merge into a few contextual tokens",
             spec -> new VisionZip(spec.integer("dominant"), spec.integer("contextual"),
                     spec.explicitBudget().orElse(null), spec.choice("score"), spec.integer("layer")),

@@ -19,7 +19,7 @@ import java.util.Random;
 public final class VqTokenCluster implements Reducer {
     public static final String NAME = "vqtoken";
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "VQToken: cosine k-means codebook with adaptive (elbow) size; origin holds the token hash",
             spec -> new VqTokenCluster(spec.explicitBudget().orElse(null), spec.integer("mink"), spec.integer("maxk"),
                     spec.integer("iters"), spec.integer("sample")),

@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.image.RgbImage;
 import io.glimpse.tensor.VectorOps;
 import io.glimpse.tokens.FrameInfo;
@@ -67,7 +68,7 @@ public final class PatchStats {
      */
     public PatchStats(int patchSize) {
         if (patchSize < DCT_FREQUENCIES || patchSize > MAX_PATCH) {
-            throw new IllegalArgumentException("patch size must be in [" + DCT_FREQUENCIES + ", " + MAX_PATCH + "], got " + patchSize);
+            throw new BadInputException("patch size must be in [" + DCT_FREQUENCIES + ", " + MAX_PATCH + "], got " + patchSize);
         }
         this.patchSize = patchSize;
         this.basis = new float[DCT_FREQUENCIES * patchSize];
@@ -188,7 +189,7 @@ public final class PatchStats {
         int gridW = image.width() / patchSize;
         int gridH = image.height() / patchSize;
         if (gridW == 0 || gridH == 0) {
-            throw new IllegalArgumentException("image " + image.width() + "x" + image.height()
+            throw new BadInputException("image " + image.width() + "x" + image.height()
                     + " is smaller than one " + patchSize + "x" + patchSize + " patch");
         }
         int w = gridW * patchSize;
