@@ -204,7 +204,12 @@ public final class PlanJob {
             while (it.hasNext() && k < cuts.size()) {
                 RgbImage frame = it.next();
                 while (k < cuts.size() && frame.timestamp() > to[k] + 1e-6) {
+                    Candidate last = span.isEmpty() ? null : span.get(span.size() - 1);
                     settle(out, k++, span);
+                    // Cuts one sample apart share that sample: it ends one span and starts the next.
+                    if (last != null && k < cuts.size() && last.timestamp() >= from[k] - 1e-6) {
+                        span.add(last);
+                    }
                 }
                 if (k < cuts.size()) {
                     span.add(describer.describe(frame, frame.width(), frame.height()));
