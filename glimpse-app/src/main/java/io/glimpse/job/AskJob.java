@@ -64,7 +64,7 @@ public final class AskJob {
     /**
      * The frames of a video that a plan chooses under {@code budget} tokens of the checkpoint's cost model.
      *
-     * @param dedup  planning drops frames repeating the last kept one above this rescaled cosine, or null
+     * @param dedup  planning drops frames of which fewer than this share of patches changed since the last kept one, or null
      * @param scorer CLIP or SigLIP folder that scores candidate frames against the prompt, or null
      */
     public record PlannedFrames(Path video, int budget, PlanMethod method, double fps, Double dedup, Path scorer)
