@@ -1,6 +1,7 @@
 package io.glimpse.job;
 
 import io.glimpse.image.RgbImage;
+import io.glimpse.io.BadInputException;
 import io.glimpse.media.Sampling;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
@@ -49,6 +50,11 @@ public final class EncodeJob {
         ImageProcessor processor = ImageProcessor.read(o.model().resolve("preprocessor_config.json"));
         EncodeOptions options = EncodeOptions.defaults().withPostLayerNorm(o.postLayerNorm()).withTome(o.tome());
         if (o.layer() != null) {
+            int n = tower.config().layers();
+            if (o.layer() < -(n + 1) || o.layer() > n) {
+                throw new BadInputException(o.model() + ": --layer " + o.layer() + " is outside [-" + (n + 1) + ", " + n
+                        + "] (hidden_states of " + n + " layers)");
+            }
             options = options.withLayer(o.layer());
         }
         if (o.reduce() != null) {

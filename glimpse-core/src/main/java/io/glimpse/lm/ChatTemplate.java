@@ -36,7 +36,7 @@ public enum ChatTemplate {
             case "llava_onevision" -> LLAVA_ONEVISION;
             case "llava" -> LLAVA_1_5;
             case "qwen2" -> QWEN2_INSTRUCT;
-            default -> throw new IllegalArgumentException("no chat template for model_type '" + modelType
+            default -> throw new BadInputException("no chat template for model_type '" + modelType
                     + "' (llava_onevision, llava, qwen2)");
         };
     }
@@ -55,7 +55,7 @@ public enum ChatTemplate {
                 }
                 for (ChatMessage m : messages) {
                     if (this == QWEN2_INSTRUCT && (m.images() > 0 || m.videos() > 0)) {
-                        throw new IllegalArgumentException("the Qwen2-Instruct template has no image or video placeholders");
+                        throw new BadInputException("the Qwen2-Instruct template has no image or video placeholders");
                     }
                     s.append("<|im_start|>").append(m.role()).append('\n');
                     s.append("<image>\n".repeat(m.images())).append("<video>\n".repeat(m.videos()));

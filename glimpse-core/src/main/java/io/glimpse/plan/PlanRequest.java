@@ -12,7 +12,8 @@ import io.glimpse.io.BadInputException;
  * @param relevance per-candidate query relevance, or null without a query (used by {@link PlanMethod#CLIPS} and
  *                  {@link PlanMethod#QUOTA})
  * @param dedup     {@link TemporalDedup} threshold applied to the sampled frames before scenes are found, or null
- *                  to keep every sampled frame
+ *                  to keep every sampled frame: for frames with a {@link FrameLook} the share of patches that must
+ *                  change for a frame to be kept ({@link TemporalDedup#byChange}), else B-VLLM's similarity
  */
 public record PlanRequest(int budget, String target, PlanMethod method, double fps, double[] relevance,
                           Double dedup) {

@@ -181,7 +181,7 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         RgbImage img = pad ? padToSquare(image) : image;
         int[] size = resizedSize(img.width(), img.height());
         if ((long) size[0] * size[1] > MAX_PIXELS) {
-            throw new IllegalArgumentException("resizing a " + img.width() + "x" + img.height() + " image gives "
+            throw new BadInputException("resizing a " + img.width() + "x" + img.height() + " image gives "
                     + size[0] + "x" + size[1] + ", over " + MAX_PIXELS + " pixels");
         }
         if (size[0] != img.width() || size[1] != img.height()) {
@@ -193,7 +193,7 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         int w = img.width();
         if (cropH > 0) {
             if (cropH > h || cropW > w) {
-                throw new IllegalArgumentException("crop " + cropW + "x" + cropH + " is larger than the resized " + w + "x" + h
+                throw new BadInputException("crop " + cropW + "x" + cropH + " is larger than the resized " + w + "x" + h
                         + " image");
             }
             top = (h - cropH) / 2;

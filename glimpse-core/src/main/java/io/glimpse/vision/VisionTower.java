@@ -83,7 +83,7 @@ public final class VisionTower {
         int[] featureIdx = requested.stream().mapToInt(this::hiddenIndex).toArray();
         int featureIndex = Arrays.stream(featureIdx).max().orElseThrow();
         if (featureIdx.length > 1 && (opt.tomeR() > 0 || opt.postLayerNorm())) {
-            throw new IllegalArgumentException("several feature layers " + requested
+            throw new BadInputException("several feature layers " + requested
                     + " combine with neither in-encoder ToMe nor post-layernorm");
         }
         float[][] picked = new float[featureIdx.length][];
@@ -92,7 +92,7 @@ public final class VisionTower {
         for (int b : opt.attentionLayers()) {
             int block = b < 0 ? cfg.layers() + 1 + b : b;
             if (block < 1 || block > cfg.layers()) {
-                throw new IllegalArgumentException("attention block " + b + " is outside [1, " + cfg.layers() + "] (or [-"
+                throw new BadInputException("attention block " + b + " is outside [1, " + cfg.layers() + "] (or [-"
                         + cfg.layers() + ", -1] from the end)");
             }
             attnBlocks.add(block);
@@ -208,7 +208,7 @@ public final class VisionTower {
         int w = processor.outputWidth(image.width(), image.height());
         int h = processor.outputHeight(image.width(), image.height());
         if (w != s || h != s) {
-            throw new IllegalArgumentException("the image processor makes " + w + "x" + h + " images but the tower takes "
+            throw new BadInputException("the image processor makes " + w + "x" + h + " images but the tower takes "
                     + s + "x" + s);
         }
         return toTokens(forward(processor.process(image), opt), image.timestamp());
@@ -272,7 +272,7 @@ public final class VisionTower {
         int n = cfg.layers();
         int idx = layer < 0 ? n + 1 + layer : layer;
         if (idx < 0 || idx > n) {
-            throw new IllegalArgumentException("feature layer " + layer + " is outside [-" + (n + 1) + ", " + n + "] for "
+            throw new BadInputException("feature layer " + layer + " is outside [-" + (n + 1) + ", " + n + "] for "
                     + n + " layers");
         }
         return idx;

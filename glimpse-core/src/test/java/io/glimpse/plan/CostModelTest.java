@@ -84,7 +84,7 @@ class CostModelTest {
     @Test
     void unknownTargetListsTheValidOnes() {
         assertThatThrownBy(() -> CostModels.forName("gpt-5"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(io.glimpse.io.BadInputException.class)
                 .hasMessageContaining("gpt-5")
                 .hasMessageContaining("gpt-4o, gpt-4o-low, claude, gemini");
     }

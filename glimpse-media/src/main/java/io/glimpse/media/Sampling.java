@@ -26,6 +26,14 @@ public sealed interface Sampling {
         return new All();
     }
 
+    /**
+     * Every decoded frame whose timestamp lies in one of the spans [from[k], to[k]] (ascending, not overlapping),
+     * e.g. the frames between two samples a scene cut fell between; far-apart spans are reached by seeking.
+     */
+    static Sampling spans(double[] from, double[] to) {
+        return new Spans(from.clone(), to.clone());
+    }
+
     record Fps(double fps) implements Sampling {
         public Fps {
             if (!(fps > 0) || Double.isInfinite(fps)) {
@@ -54,5 +62,21 @@ public sealed interface Sampling {
     }
 
     record All() implements Sampling {
+    }
+
+    record Spans(double[] from, double[] to) implements Sampling {
+        public Spans {
+            if (from.length != to.length) {
+                throw new IllegalArgumentException("spans need as many ends as starts, got " + from.length + " and "
+                        + to.length);
+            }
+            for (int k = 0; k < from.length; k++) {
+                if (!Double.isFinite(from[k]) || !(to[k] >= from[k]) || !Double.isFinite(to[k])
+                        || (k > 0 && !(from[k] > to[k - 1]))) {
+                    throw new IllegalArgumentException("spans must be finite, ascending and apart, got "
+                            + java.util.Arrays.toString(from) + " to " + java.util.Arrays.toString(to));
+                }
+            }
+        }
     }
 }
