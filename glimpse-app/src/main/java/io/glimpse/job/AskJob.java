@@ -8,6 +8,7 @@ import io.glimpse.lm.Sampler;
 import io.glimpse.lm.prune.LayerPruners;
 import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.Sampling;
+import io.glimpse.plan.CostModel;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.reduce.Pipeline;
 
@@ -143,7 +144,7 @@ public final class AskJob {
                 case Images i -> images = i.files().stream().map(reader::first).toList();
                 case EvenFrames e -> video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
                 case PlannedFrames p -> {
-                    plan = plan(p, llava.family().costModel(), o.prompt(), warnings);
+                    plan = plan(p, llava.costModel(), o.prompt(), warnings);
                     video = plan.frames().stream().map(PlanJob.ChosenFrame::image).toList();
                 }
             }
@@ -159,11 +160,11 @@ public final class AskJob {
         }
     }
 
-    private static PlanJob.Selection plan(PlannedFrames p, String target, String prompt, Consumer<String> warnings)
+    private static PlanJob.Selection plan(PlannedFrames p, CostModel cost, String prompt, Consumer<String> warnings)
             throws IOException {
-        PlanJob.Options options = new PlanJob.Options(p.budget(), target, p.method(), p.fps(), null,
+        PlanJob.Options options = new PlanJob.Options(p.budget(), cost.name(), p.method(), p.fps(), null,
                 p.scorer() == null ? null : new PlanJob.Query(p.scorer(), prompt), p.dedup());
-        PlanJob.Selection s = PlanJob.select(p.video(), options, PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
+        PlanJob.Selection s = PlanJob.select(p.video(), options, cost, PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
         s.warnings().forEach(warnings);
         if (s.frames().isEmpty()) {
             throw new BadInputException(p.video() + ": the plan chose no frames");
