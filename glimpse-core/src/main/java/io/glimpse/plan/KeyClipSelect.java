@@ -123,10 +123,12 @@ public final class KeyClipSelect {
         return sorted;
     }
 
-    /** Slots in van der Corput order of their position (1/2, 1/4, 3/4, 1/8, ...): each new slot halves a gap. */
+    /** Slots in van der Corput order of their anchors' times (1/2, 1/4, 3/4, 1/8, ...): each new slot halves a gap. */
     private static List<int[]> bisection(List<int[]> slots) {
         List<int[]> order = new ArrayList<>(slots.size());
-        for (int idx : Bisection.order(slots.size())) {
+        double[] anchors = slots.stream().mapToDouble(slot -> slot[2]).toArray();
+        double length = slots.isEmpty() ? 0 : slots.get(slots.size() - 1)[1];
+        for (int idx : Bisection.byPosition(anchors, length)) {
             order.add(slots.get(idx));
         }
         return order;
