@@ -105,8 +105,10 @@ class AskCommandTest {
                 .contains("visual tokens: 98 from the encoder").contains("visual rows to the decoder: 33");
         assertThat(r.err().lines().filter(l -> l.startsWith("  frame at"))).hasSize(2);
 
-        // three still 2-second scenes: dedup leaves one frame of each for the generous budget
-        InProcess.Run dedup = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget",
+        // three held pictures, one per 2-second scene (a still camera): dedup leaves one frame of each
+        Path still = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(640, 360, 10, 3, 2.0, 5))
+                .writeAt(dir.resolve("still-scenes.mp4"), "mp4", 0, 2.0, 4.0, 5.9);
+        InProcess.Run dedup = glimpse("ask", "--model", ONEVISION.toString(), "--video", still.toString(), "--budget",
                 "2000", "--method", "uniform", "--dedup", "--max-tokens", "1", "--stats", "What happens?");
         assertThat(dedup.code()).as(dedup.err()).isZero();
         assertThat(dedup.err()).contains("plan: 3 of 6 candidate frames, 48 of 2000 llava-onevision tokens")
