@@ -86,7 +86,7 @@ public final class AskCommand implements Callable<Integer> {
     boolean queryAware;
 
     @Option(names = "--scorer", paramLabel = "DIR", description = "CLIP or SigLIP checkpoint folder with a text tower and "
-            + "tokenizer.json that scores frames for --query-aware.")
+            + "tokenizer.json or spiece.model that scores frames for --query-aware.")
     Path scorer;
 
     @Option(names = "--positions", defaultValue = "recompact", paramLabel = "POLICY",

@@ -47,7 +47,7 @@ public final class PlanCommand implements Callable<Integer> {
     String query;
 
     @Option(names = "--model", paramLabel = "DIR", description = "CLIP/SigLIP checkpoint folder with a text tower and "
-            + "tokenizer.json, for --query: frames are scored against the query and key clips anchor on the best.")
+            + "tokenizer.json or spiece.model, for --query: frames are scored against the query and key clips anchor on the best.")
     Path model;
 
     @Option(names = "--reduce", paramLabel = "SPEC", description = "Reduction pipeline for the plan's token set, e.g. \"tmerge > kcenter:keep=0.5\" (see 'glimpse methods').")
