@@ -47,6 +47,9 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (html != null) {
+            AtomicFiles.checkTarget(html);
+        }
         List<Pipeline> ps = new ArrayList<>();
         for (String text : split(pipelines)) {
             ps.add(Pipeline.of(text));

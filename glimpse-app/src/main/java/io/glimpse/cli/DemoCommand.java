@@ -1,5 +1,6 @@
 package io.glimpse.cli;
 
+import io.glimpse.io.Scratch;
 import io.glimpse.job.PlanJob;
 import io.glimpse.media.SyntheticVideo;
 import io.glimpse.plan.PlanMethod;
@@ -43,9 +44,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path video = out.resolve(String.format(java.util.Locale.ROOT, "sample-%ds.mp4", Math.round(seconds)));
         if (!Files.isRegularFile(video)) {
             spec.commandLine().getErr().println("glimpse: writing sample video " + video);
-            Path tmp = out.resolve(".sample.partial.mp4");
-            new SyntheticVideo(SyntheticVideo.Spec.varied(640, 360, 25, seconds, SEED)).write(tmp);
-            Files.move(tmp, video, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Path tmp = Scratch.file(video);
+            try {
+                new SyntheticVideo(SyntheticVideo.Spec.varied(640, 360, 25, seconds, SEED)).write(tmp);
+                Files.move(tmp, video, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+                Scratch.release(tmp);
+            }
         }
         Path report = PlanCommand.run(video, new PlanJob.Options(budget, target, PlanMethod.CLIPS, 1.0, null, null, null),
                 out.resolve("plan"), spec.commandLine());

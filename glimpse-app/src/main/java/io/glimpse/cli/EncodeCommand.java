@@ -1,5 +1,6 @@
 package io.glimpse.cli;
 
+import io.glimpse.io.AtomicFiles;
 import io.glimpse.image.RgbImage;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
@@ -68,6 +69,7 @@ public final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AtomicFiles.checkTarget(out);
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (frames != null && (frames < 1 || frames > MAX_FRAMES)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + MAX_FRAMES + "]");

@@ -102,7 +102,7 @@ public final class PlanCommand implements Callable<Integer> {
                     progress.step(frames);
                 }
             });
-            PlanOutputs.write(result, dir.resolve(""));
+            dir.fill(staging -> PlanOutputs.write(result, staging));
             dir.commit();
         }
         for (String w : result.warnings()) {

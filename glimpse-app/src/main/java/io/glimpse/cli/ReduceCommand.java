@@ -1,5 +1,6 @@
 package io.glimpse.cli;
 
+import io.glimpse.io.AtomicFiles;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.reduce.StageReport;
@@ -47,6 +48,7 @@ public final class ReduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AtomicFiles.checkTarget(out);
         Pipeline p = pipeline(pipeline, budget);
         EncoderOutput eo = input.read(in);
         Pipeline.Result r = p.run(eo.tokens(), new ReduceContext(seed, eo.attention(), null));
