@@ -204,35 +204,51 @@ final class OpenBlasGemm implements Gemm {
         return "OpenBLAS sgemm (" + THREADS + " threads)";
     }
 
-    /** One thread's native operand buffers, grown on demand and freed with the thread's last reference. */
+    /**
+     * One thread's native operand buffers, grown on demand and freed with the thread's last reference. Each buffer is
+     * handed out at a 64-byte-aligned position: OpenBLAS's AVX-512 kernels peel unaligned heads, so the same product
+     * summed in a different order (different bits) depending on where malloc happened to place the scratch.
+     */
     private static final class Scratch {
-        private FloatPointer a;
-        private FloatPointer b;
-        private FloatPointer c;
+        private static final int ALIGN_FLOATS = 16;
+        private Aligned a;
+        private Aligned b;
+        private Aligned c;
 
         FloatPointer a(long floats) {
-            a = fit(a, floats);
-            return a;
+            a = Aligned.fit(a, floats);
+            return a.view();
         }
 
         FloatPointer b(long floats) {
-            b = fit(b, floats);
-            return b;
+            b = Aligned.fit(b, floats);
+            return b.view();
         }
 
         FloatPointer c(long floats) {
-            c = fit(c, floats);
-            return c;
+            c = Aligned.fit(c, floats);
+            return c.view();
         }
 
-        private static FloatPointer fit(FloatPointer p, long floats) {
-            if (p != null && p.capacity() >= floats) {
-                return p;
+        /** A buffer and the first float of it that sits on a 64-byte boundary. */
+        private record Aligned(FloatPointer buffer, long first, long capacity) {
+            static Aligned fit(Aligned p, long floats) {
+                if (p != null && p.capacity >= floats) {
+                    return p;
+                }
+                if (p != null) {
+                    p.buffer.close();
+                }
+                FloatPointer buffer = new FloatPointer(floats + ALIGN_FLOATS);
+                long misalignedBytes = buffer.address() % (ALIGN_FLOATS * Float.BYTES);
+                long first = misalignedBytes == 0 ? 0 : (ALIGN_FLOATS * Float.BYTES - misalignedBytes) / Float.BYTES;
+                return new Aligned(buffer, first, floats);
             }
-            if (p != null) {
-                p.close();
+
+            /** A view whose position 0 is the aligned first float, so callers position relative to it. */
+            FloatPointer view() {
+                return buffer.getPointer(first).capacity(capacity);
             }
-            return new FloatPointer(floats);
         }
     }
 }
