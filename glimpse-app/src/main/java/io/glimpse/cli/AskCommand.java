@@ -74,7 +74,7 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--method", paramLabel = "M", description = "Planning method: uniform | scenes | clips | quota (default: clips).")
     String method;
 
-    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.75", paramLabel = "S",
+    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.75", paramLabel = "S", parameterConsumer = OptionalNumber.class,
             description = "Planning drops frames repeating the last kept one (rescaled cosine above S, default ${FALLBACK-VALUE}).")
     Double dedup;
 
@@ -182,6 +182,10 @@ public final class AskCommand implements Callable<Integer> {
                 out.flush();
             });
             out.println();
+            if (a.contextFull()) {
+                spec.commandLine().getErr().println("glimpse: note: stopped after " + a.tokens().length
+                        + " tokens: prompt and answer fill the model's context of " + llava.decoder().config().context() + " tokens");
+            }
             if (stats) {
                 if (selection != null) {
                     printPlan(spec.commandLine().getErr(), selection);

@@ -70,7 +70,7 @@ final class BenchAskCommand implements Callable<Integer> {
 
         DecoderConfig decoder() {
             return new DecoderConfig("qwen2", vocab, hidden, intermediate, layers, heads, kvHeads, hidden / heads, 1e-6f,
-                    1e6, null, true, true, false, false);
+                    1e6, null, true, true, false, false, 32768);
         }
 
         int grid() {

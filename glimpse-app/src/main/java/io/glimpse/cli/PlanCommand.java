@@ -38,7 +38,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "1", paramLabel = "F", description = "Candidate frames sampled per second (default: ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.75", paramLabel = "S",
+    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.75", paramLabel = "S", parameterConsumer = OptionalNumber.class,
             description = "Drop sampled frames whose rescaled cosine similarity (1+cos)/2 to the last kept frame "
                     + "exceeds S (default when given without a value: ${FALLBACK-VALUE}, B-VLLM's threshold).")
     Double dedup;

@@ -66,6 +66,9 @@ public final class SafeTensors {
     }
 
     public static SafeTensors read(Path file) throws IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new BadInputException(file + ": is a directory, not a safetensors file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < 8) {

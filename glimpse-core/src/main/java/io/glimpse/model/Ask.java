@@ -1,6 +1,7 @@
 package io.glimpse.model;
 
 import io.glimpse.image.RgbImage;
+import io.glimpse.io.BadInputException;
 import io.glimpse.lm.Generation;
 import io.glimpse.lm.KvCache;
 import io.glimpse.lm.LayerPruner;
@@ -104,7 +105,11 @@ public final class Ask {
         }
     }
 
-    public record Answer(int[] tokens, boolean stopped, Stats stats) {
+    /**
+     * @param stopped     generation ended at a stop token
+     * @param contextFull generation ended because prompt and answer filled the model's context (max_position_embeddings)
+     */
+    public record Answer(int[] tokens, boolean stopped, boolean contextFull, Stats stats) {
     }
 
     /** Answers {@code request}, passing text to {@code out} as soon as it is final. */
@@ -141,8 +146,15 @@ public final class Ask {
         }
         long afterReduce = System.nanoTime();
         LlavaModel.Prompt prompt = model.assemble(ids, blocks);
+        int context = model.decoder().config().context();
+        int room = context - prompt.ids().length;
+        if (room < 1) {
+            throw new BadInputException("the prompt is " + prompt.ids().length + " tokens and the model's context holds "
+                    + context + "; ask about fewer images or frames, or reduce their tokens");
+        }
+        int maxTokens = Math.min(request.maxTokens(), room);
         RotaryLayout layout = request.rotary() == null ? null : request.rotary().create(model.firstPlaceholder(ids), rowFrames);
-        KvCache cache = model.decoder().newCache(prompt.ids().length + request.maxTokens(), layout);
+        KvCache cache = model.decoder().newCache(prompt.ids().length + maxTokens, layout);
         int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
         LayerPruner pruner = null;
         if (request.llmPruning() != null) {
@@ -156,7 +168,7 @@ public final class Ask {
         long prefilled = System.nanoTime();
         TextStream text = new TextStream(model.tokenizer());
         long[] first = {0};
-        Generation g = Generation.run(model.decoder(), cache, logits, request.maxTokens(), request.sampler(),
+        Generation g = Generation.run(model.decoder(), cache, logits, maxTokens, request.sampler(),
                 model.tokenizer().size(), model.template().stopIds(model.tokenizer()), t -> {
                     if (first[0] == 0) {
                         first[0] = System.nanoTime();
@@ -169,7 +181,7 @@ public final class Ask {
         Stats stats = new Stats(encoderTokens, stages, visualRows, prompt.ids().length,
                 visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
                 prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt);
-        return new Answer(g.tokens(), g.stopped(), stats);
+        return new Answer(g.tokens(), g.stopped(), !g.stopped() && g.tokens().length == room, stats);
     }
 
     /**

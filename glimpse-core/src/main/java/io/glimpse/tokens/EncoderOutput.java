@@ -51,7 +51,7 @@ public record EncoderOutput(TokenSet tokens, Map<String, float[]> attention) {
                     + " holds no patches" + (dropCls ? " after dropping CLS" : ""));
         }
         int[] grid = grid(file, st, patches, gridH, gridW, dropCls);
-        float[] all = emb.toFloats();
+        float[] all = emb.requireFloating(file).toFloats();
         float[] kept = new float[frames * patches * d];
         int skip = dropCls ? 1 : 0;
         for (int f = 0; f < frames; f++) {
@@ -137,7 +137,7 @@ public record EncoderOutput(TokenSet tokens, Map<String, float[]> attention) {
                 continue;
             }
             String key = t.name().substring(ATTENTION_PREFIX.length());
-            float[] v = t.toFloats();
+            float[] v = t.requireFloating(file).toFloats();
             int perFrame = patches + (dropCls ? 1 : 0);
             if (v.length == (long) frames * perFrame && dropCls) {
                 float[] kept = new float[total];
