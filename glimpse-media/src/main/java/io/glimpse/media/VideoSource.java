@@ -157,6 +157,12 @@ public final class VideoSource implements AutoCloseable {
         try {
             Decoded first = source.decodeNext();
             source.pending = first == null ? null : source.upright(first);
+            if (source.pending != null && source.info.still() && "mjpeg".equals(grabber.getVideoCodecName())) {
+                RgbImage jpeg = StillJpeg.decode(file);
+                if (jpeg != null && jpeg.width() == grabber.getImageWidth() && jpeg.height() == grabber.getImageHeight()) {
+                    source.pending = source.turned(jpeg);
+                }
+            }
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -315,7 +321,11 @@ public final class VideoSource implements AutoCloseable {
 
     /** The decoded picture as RGB, turned the way the stream asks it to be displayed (phones film sideways). */
     private RgbImage upright(Decoded decoded) {
-        RgbImage img = converter.convert(decoded.picture(), decoded.timestamp());
+        return turned(converter.convert(decoded.picture(), decoded.timestamp()));
+    }
+
+    /** {@code img} as stored, turned upright by the display matrix. */
+    private RgbImage turned(RgbImage img) {
         if (quarterTurns == 0) {
             return img;
         }
