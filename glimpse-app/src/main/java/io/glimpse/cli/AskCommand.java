@@ -1,26 +1,11 @@
 package io.glimpse.cli;
 
-import io.glimpse.image.RgbImage;
-import io.glimpse.io.JsonFiles;
-import io.glimpse.job.PlanJob;
-import io.glimpse.job.QueryScorer;
-import io.glimpse.lm.AimLayerPruner;
-import io.glimpse.lm.FastVLayerPruner;
-import io.glimpse.lm.PositionPolicy;
-import io.glimpse.lm.RotaryLayout;
-import io.glimpse.lm.Sampler;
-import io.glimpse.lm.ToDreLayerPruner;
-import io.glimpse.media.FrameSize;
-import io.glimpse.media.Sampling;
-import io.glimpse.media.VideoSource;
-import io.glimpse.model.Ask;
-import io.glimpse.model.LlavaModel;
-import io.glimpse.plan.Plan;
+import io.glimpse.job.AskJob;
+import io.glimpse.job.EncodeJob;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
-import io.glimpse.plan.PlannedFrame;
 import io.glimpse.reduce.Pipeline;
-import io.glimpse.reduce.StageReport;
+import io.glimpse.report.TextReport;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -29,9 +14,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code glimpse ask --model DIR (--image F… | --video F) PROMPT}: a streamed answer from a LLaVA checkpoint. */
@@ -86,7 +70,7 @@ public final class AskCommand implements Callable<Integer> {
     boolean queryAware;
 
     @Option(names = "--scorer", paramLabel = "DIR", description = "CLIP or SigLIP checkpoint folder with a text tower and "
-            + "tokenizer.json or spiece.model that scores frames for --query-aware.")
+            + "tokenizer.json that scores frames for --query-aware.")
     Path scorer;
 
     @Option(names = "--positions", defaultValue = "recompact", paramLabel = "POLICY",
@@ -125,73 +109,55 @@ public final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (frames < 1 || frames > EncodeCommand.MAX_FRAMES) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + EncodeCommand.MAX_FRAMES + "]");
+        CommandLine cl = spec.commandLine();
+        if (frames < 1 || frames > EncodeJob.MAX_FRAMES) {
+            throw new CommandLine.ParameterException(cl, "--frames must be in [1, " + EncodeJob.MAX_FRAMES + "]");
         }
         if (maxTokens < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-tokens must be positive");
+            throw new CommandLine.ParameterException(cl, "--max-tokens must be positive");
         }
         boolean planning = plan || (budget != null && reduce == null && input.video != null);
         checkPlanOptions(planning);
         if (budget != null && reduce == null && !planning) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--budget needs --reduce or a --video to plan");
+            throw new CommandLine.ParameterException(cl, "--budget needs --reduce or a --video to plan");
         }
-        PositionPolicy policy = switch (positions) {
-            case "keep" -> PositionPolicy.KEEP_ORIGINAL;
-            case "recompact", "vista", "tclava" -> PositionPolicy.RECOMPACT;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--positions must be keep, recompact, vista or tclava, got '" + positions + "'");
-        };
+        AskJob.Positions scheme = Arrays.stream(AskJob.Positions.values()).filter(p -> p.spelling().equals(positions))
+                .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--positions must be keep, recompact, "
+                        + "vista or tclava, got '" + positions + "'"));
         if (!(Double.isFinite(tcGamma) && tcGamma >= 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--tc-gamma must be finite and non-negative");
+            throw new CommandLine.ParameterException(cl, "--tc-gamma must be finite and non-negative");
         }
-        Ask.Rotary rotary = switch (positions) {
-            case "vista" -> (start, frameOfRow) -> RotaryLayout.vista(start, frameOfRow.length);
-            case "tclava" -> (start, frameOfRow) -> RotaryLayout.tcLlava(tcGamma, start, frameOfRow);
-            default -> null;
-        };
-        if (rotary != null && llmPrune != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--positions " + positions + " and --llm-prune do not combine "
+        if (scheme.rotatesVisualRows() && llmPrune != null) {
+            throw new CommandLine.ParameterException(cl, "--positions " + positions + " and --llm-prune do not combine "
                     + "(the scheme tells visual rows apart by position, which pruning changes)");
         }
-        Ask.LlmPruning pruning = llmPrune == null ? null : switch (llmPrune) {
-            case "fastv" -> (layers, start, count) -> FastVLayerPruner.defaults(start, count);
-            case "aim" -> AimLayerPruner::defaults;
-            case "todre" -> ToDreLayerPruner::defaults;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--llm-prune must be fastv, aim or todre, got '" + llmPrune + "'");
-        };
+        if (llmPrune != null && !AskJob.pruners().contains(llmPrune)) {
+            throw new CommandLine.ParameterException(cl, "--llm-prune must be one of " + String.join(", ", AskJob.pruners())
+                    + ", got '" + llmPrune + "'");
+        }
+        if ((scheme.rotatesVisualRows() || llmPrune != null) && input.images != null && input.images.size() > 1) {
+            throw new CommandLine.ParameterException(cl, "--llm-prune and --positions " + positions + " take one --image or a --video");
+        }
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null && !planning) {
             pipeline = pipeline.withFinalBudget(budget);
         }
-        Sampler sampler = temperature == 0 ? Sampler.greedy() : Sampler.sampling(temperature, topP, seed);
-        PrintWriter out = spec.commandLine().getOut();
-        try (LlavaModel llava = LlavaModel.load(model)) {
-            List<RgbImage> images = new ArrayList<>();
-            if (input.images != null) {
-                for (Path image : input.images) {
-                    images.addAll(decode(image, Sampling.count(1)));
-                }
+        AskJob.Visual visual = input.images != null ? new AskJob.Images(input.images)
+                : planning ? new AskJob.PlannedFrames(input.video, budget, method == null ? PlanRequest.DEFAULT_METHOD
+                        : PlanMethod.parse(method), fps == null ? PlanRequest.DEFAULT_FPS : fps, dedup, scorer)
+                : new AskJob.EvenFrames(input.video, frames);
+        PrintWriter out = cl.getOut();
+        AskJob.Result r = AskJob.run(new AskJob.Options(model, visual, prompt, pipeline, scheme, tcGamma, llmPrune, maxTokens,
+                temperature, topP, seed), text -> {
+                    out.print(text);
+                    out.flush();
+                }, Console.warnings(cl));
+        out.println();
+        if (stats) {
+            if (r.plan() != null) {
+                TextReport.plan(cl.getErr(), r.plan().plan(), r.plan().candidates());
             }
-            PlanJob.Selection selection = planning ? planFrames(planOptions()) : null;
-            List<RgbImage> video = input.video == null ? List.of()
-                    : planning ? selection.frames().stream().map(PlanJob.ChosenFrame::image).toList()
-                    : decode(input.video, Sampling.count(frames));
-            Ask.Answer a = Ask.run(llava, new Ask.Request(images, video, prompt, pipeline, policy, maxTokens, sampler, pruning, rotary), text -> {
-                out.print(text);
-                out.flush();
-            });
-            out.println();
-            if (a.contextFull()) {
-                spec.commandLine().getErr().println("glimpse: note: stopped after " + a.tokens().length
-                        + " tokens: prompt and answer fill the model's context of " + llava.decoder().config().context() + " tokens");
-            }
-            if (stats) {
-                if (selection != null) {
-                    printPlan(spec.commandLine().getErr(), selection);
-                }
-                printStats(spec.commandLine().getErr(), a.stats());
-            }
+            TextReport.answer(cl.getErr(), r.stats());
         }
         return GlimpseCli.OK;
     }
@@ -216,70 +182,5 @@ public final class AskCommand implements Callable<Integer> {
         if (queryAware != (scorer != null)) {
             throw new CommandLine.ParameterException(cl, "--query-aware and --scorer DIR go together (the LLaVA checkpoint has no text tower to score frames)");
         }
-    }
-
-    /** Plan options for the checkpoint's cost model; bad values fail here, before any decoding. */
-    private PlanJob.Options planOptions() throws java.io.IOException {
-        String type = JsonFiles.readObject(model.resolve("config.json")).path("model_type").asText("");
-        String target = type.equals("llava_onevision") ? "llava-onevision" : "llava-1.5";
-        PlanJob.Options options = new PlanJob.Options(budget, target, method == null ? PlanRequest.DEFAULT_METHOD : PlanMethod.parse(method),
-                fps == null ? PlanRequest.DEFAULT_FPS : fps, null, queryAware ? QueryScorer.load(scorer, prompt) : null, dedup);
-        options.request();
-        return options;
-    }
-
-    private PlanJob.Selection planFrames(PlanJob.Options options) {
-        PlanJob.Selection s = PlanJob.select(input.video, options, new PlanJob.Listener() {
-            @Override
-            public void total(long frames) {
-            }
-
-            @Override
-            public void done(long frames) {
-            }
-        });
-        s.warnings().forEach(w -> spec.commandLine().getErr().println("glimpse: warning: " + w));
-        if (s.frames().isEmpty()) {
-            throw new IllegalArgumentException(input.video + ": the plan chose no frames");
-        }
-        return s;
-    }
-
-    static void printPlan(PrintWriter w, PlanJob.Selection s) {
-        Plan p = s.plan();
-        w.printf(Locale.ROOT, "plan: %d of %d candidate frames, %d of %d %s tokens%n", p.frames().size(), s.candidates(),
-                p.totalCost(), p.budget(), p.target());
-        for (PlannedFrame f : p.frames()) {
-            w.printf(Locale.ROOT, "  frame at %8.2f s  scene %d  clip %d  %dx%d  %d tokens%n", f.timestamp(), f.scene(), f.clip(),
-                    f.width(), f.height(), f.cost());
-        }
-    }
-
-    private List<RgbImage> decode(Path file, Sampling sampling) {
-        List<RgbImage> images = new ArrayList<>();
-        try (VideoSource src = VideoSource.open(file)) {
-            var it = src.frames(sampling, FrameSize.original());
-            while (it.hasNext()) {
-                images.add(it.next());
-            }
-            src.warnings().forEach(w -> spec.commandLine().getErr().println("glimpse: warning: " + w));
-        }
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no frames decoded");
-        }
-        return images;
-    }
-
-    static void printStats(PrintWriter w, Ask.Stats s) {
-        w.printf(Locale.ROOT, "visual tokens: %d from the encoder%n", s.encoderTokens());
-        for (StageReport r : s.stages()) {
-            w.printf(Locale.ROOT, "  %-36s %7d -> %7d tokens  %9.2f ms%n", r.stage(), r.tokensIn(), r.tokensOut(), r.nanos() / 1e6);
-        }
-        w.printf(Locale.ROOT, "visual rows to the decoder: %d (prompt %d rows), %d at its last layer%n", s.visualRows(),
-                s.promptRows(), s.visualRowsAtLastLayer());
-        w.printf(Locale.ROOT, "encode %.1f ms, reduce %.1f ms, prefill %.1f ms, time to first token %.1f ms%n",
-                s.encodeNanos() / 1e6, s.reduceNanos() / 1e6, s.prefillNanos() / 1e6, s.firstTokenNanos() / 1e6);
-        w.printf(Locale.ROOT, "decode: %d tokens, %.2f tokens/s%n", s.generated(), s.decodeTokensPerSecond());
-        w.flush();
     }
 }

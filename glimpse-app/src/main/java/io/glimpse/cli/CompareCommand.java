@@ -1,15 +1,11 @@
 package io.glimpse.cli;
 
-import io.glimpse.io.AtomicFiles;
+import io.glimpse.job.ReduceJob;
 import io.glimpse.reduce.Pipeline;
-import io.glimpse.reduce.ReduceContext;
-import io.glimpse.report.CompareReport;
-import io.glimpse.tokens.EncoderOutput;
 import io.glimpse.tokens.Fidelity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,8 +19,8 @@ import java.util.concurrent.Callable;
         description = {"Run several pipelines on the same tokens and compare tokens kept, reconstruction cosine "
                 + "(each original patch against the token that represents it), coverage radius and time."})
 public final class CompareCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IN", description = "safetensors file with the tokens")
-    Path in;
+    @CommandLine.Mixin
+    TokenInputOptions input = new TokenInputOptions();
 
     @Option(names = "--pipelines", required = true, paramLabel = "A,B,...",
             description = "Pipelines separated by ',' or ';' (a ',' followed by key=value continues the stage).")
@@ -36,44 +32,27 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--html-frames", defaultValue = "8", paramLabel = "N", description = "Frames shown per pipeline in the page (default: ${DEFAULT-VALUE}).")
     int htmlFrames;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @CommandLine.Mixin
-    TokenInputOptions input = new TokenInputOptions();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (html != null) {
-            AtomicFiles.checkTarget(html);
+        if (htmlFrames < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--html-frames must be at least 1");
         }
-        List<Pipeline> ps = new ArrayList<>();
-        for (String text : split(pipelines)) {
-            ps.add(Pipeline.of(text));
+        List<Pipeline> ps = split(pipelines).stream().map(Pipeline::of).toList();
+        if (ps.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pipelines names no pipeline");
         }
-        EncoderOutput eo = input.read(in);
-        ReduceContext ctx = new ReduceContext(seed, eo.attention(), null);
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "%-40s %8s %9s %9s %9s %9s %10s%n", "pipeline", "tokens", "dropped", "mean cos", "worst cos",
                 "radius", "ms");
-        List<CompareReport.Row> rows = new ArrayList<>();
-        for (Pipeline p : ps) {
-            long t0 = System.nanoTime();
-            Pipeline.Result r = p.run(eo.tokens(), ctx);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            Fidelity f = Fidelity.of(eo.tokens(), r.tokens());
-            w.printf(Locale.ROOT, "%-40s %8d %9d %9.4f %9.4f %9.4f %10.2f%n", p.spec(), f.tokens(), f.dropped(),
-                    f.meanCosine(), f.worstCosine(), f.coverageRadius(), ms);
-            rows.add(new CompareReport.Row(p.spec().toString(), r.tokens(), f, ms));
-        }
+        ReduceJob.compare(input.input(spec.commandLine()), ps, html, htmlFrames, c -> {
+            Fidelity f = c.fidelity();
+            w.printf(Locale.ROOT, "%-40s %8d %9d %9.4f %9.4f %9.4f %10.2f%n", c.pipeline().spec(), f.tokens(), f.dropped(),
+                    f.meanCosine(), f.worstCosine(), f.coverageRadius(), c.millis());
+        });
         if (html != null) {
-            if (htmlFrames < 1) {
-                throw new IllegalArgumentException("--html-frames must be at least 1");
-            }
-            AtomicFiles.writeString(html, CompareReport.render(in.getFileName().toString(), eo.tokens(), rows, htmlFrames));
             w.println("wrote " + html);
         }
         return GlimpseCli.OK;
@@ -107,9 +86,6 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         out.removeIf(String::isBlank);
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("--pipelines names no pipeline");
-        }
         return out;
     }
 }

@@ -1,15 +1,14 @@
 package io.glimpse.cli;
 
-import io.glimpse.io.Scratch;
 import io.glimpse.job.PlanJob;
-import io.glimpse.media.SyntheticVideo;
+import io.glimpse.job.SampleVideo;
 import io.glimpse.plan.PlanMethod;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code glimpse demo}: the main job on its embedded default, no input needed. */
@@ -40,19 +39,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(seconds >= 2 && seconds <= 3600)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be within [2, 3600], got " + seconds);
         }
-        Files.createDirectories(out);
-        Path video = out.resolve(String.format(java.util.Locale.ROOT, "sample-%ds.mp4", Math.round(seconds)));
-        if (!Files.isRegularFile(video)) {
-            spec.commandLine().getErr().println("glimpse: writing sample video " + video);
-            Path tmp = Scratch.file(video);
-            try {
-                new SyntheticVideo(SyntheticVideo.Spec.varied(640, 360, 25, seconds, SEED)).write(tmp);
-                Files.move(tmp, video, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-                Scratch.release(tmp);
-            }
-        }
+        Path video = out.resolve(String.format(Locale.ROOT, "sample-%ds.mp4", Math.round(seconds)));
+        SampleVideo.ensure(video, 640, 360, seconds, SEED, () -> spec.commandLine().getErr().println("glimpse: writing sample video " + video));
         Path report = PlanCommand.run(video, new PlanJob.Options(budget, target, PlanMethod.CLIPS, 1.0, null, null, null),
                 out.resolve("plan"), spec.commandLine());
         spec.commandLine().getOut().println("report: " + report);

@@ -1,33 +1,17 @@
 package io.glimpse.cli;
 
-import io.glimpse.io.AtomicFiles;
-import io.glimpse.image.RgbImage;
-import io.glimpse.media.FrameSize;
-import io.glimpse.media.Sampling;
-import io.glimpse.media.VideoSource;
+import io.glimpse.job.EncodeJob;
 import io.glimpse.reduce.Pipeline;
-import io.glimpse.reduce.ReduceContext;
-import io.glimpse.tokens.EncoderOutput;
-import io.glimpse.tokens.TokenFile;
-import io.glimpse.tokens.TokenSet;
-import io.glimpse.vision.EncodeOptions;
-import io.glimpse.vision.ImageProcessor;
-import io.glimpse.vision.VisionTower;
+import io.glimpse.report.TextReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /** {@code glimpse encode --model DIR INPUT}: visual tokens from a CLIP or SigLIP checkpoint. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
@@ -65,60 +49,20 @@ public final class EncodeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    static final int MAX_FRAMES = 512;
-
     @Override
     public Integer call() throws Exception {
-        AtomicFiles.checkTarget(out);
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
-        if (frames != null && (frames < 1 || frames > MAX_FRAMES)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + MAX_FRAMES + "]");
+        if (frames != null && (frames < 1 || frames > EncodeJob.MAX_FRAMES)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + EncodeJob.MAX_FRAMES + "]");
         }
-        VisionTower tower = VisionTower.load(model);
-        ImageProcessor processor = ImageProcessor.read(model.resolve("preprocessor_config.json"));
-        EncodeOptions options = EncodeOptions.defaults().withPostLayerNorm(postLayerNorm).withTome(tome);
-        if (layer != null) {
-            options = options.withLayer(layer);
+        EncodeJob.Result r = EncodeJob.run(new EncodeJob.Options(model, input, layer, postLayerNorm, tome, fps, frames, pipeline, out),
+                Console.warnings(spec.commandLine()));
+        PrintWriter o = spec.commandLine().getOut();
+        if (r.reduction() != null) {
+            TextReport.stages(o, r.reduction().stages());
         }
-        if (pipeline != null) {
-            Set<Integer> blocks = IntStream.rangeClosed(1, tower.config().layers()).boxed().collect(Collectors.toSet());
-            options = options.withAttention(blocks, false);
-        }
-        List<RgbImage> images = decode();
-        long t0 = System.nanoTime();
-        EncoderOutput encoded = tower.encodeFrames(images, processor, options).encoderOutput();
-        double encodeMs = (System.nanoTime() - t0) / 1e6;
-        TokenSet tokens = encoded.tokens();
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("encoder", tower.config().architecture());
-        meta.put("model", model.toAbsolutePath().normalize().getFileName().toString());
-        meta.put("source", input.getFileName().toString());
-        if (pipeline != null) {
-            Pipeline.Result r = pipeline.run(tokens, new ReduceContext(0, encoded.attention(), null));
-            ReduceCommand.printStages(spec.commandLine().getOut(), r);
-            tokens = r.tokens();
-            meta.put("pipeline", pipeline.spec().toString());
-        }
-        TokenFile.write(tokens, out, meta, encoded.attention());
-        spec.commandLine().getOut().printf(Locale.ROOT, "%d frames encoded in %.1f ms, %d tokens of dimension %d; wrote %s%n",
-                images.size(), encodeMs, tokens.size(), tokens.dim(), out);
+        o.printf(Locale.ROOT, "%d frames encoded in %.1f ms, %d tokens of dimension %d; wrote %s%n",
+                r.frames(), r.encodeNanos() / 1e6, r.tokens().size(), r.tokens().dim(), out);
         return GlimpseCli.OK;
-    }
-
-    private List<RgbImage> decode() {
-        List<RgbImage> images = new ArrayList<>();
-        try (VideoSource src = VideoSource.open(input)) {
-            Sampling sampling = frames != null ? Sampling.count(frames) : Sampling.fps(fps);
-            var it = src.frames(sampling, FrameSize.original());
-            while (it.hasNext()) {
-                if (images.size() == MAX_FRAMES) {
-                    throw new IllegalArgumentException(input + ": more than " + MAX_FRAMES + " frames at this sampling; "
-                            + "lower --fps or pass --frames N");
-                }
-                images.add(it.next());
-            }
-            src.warnings().forEach(w -> spec.commandLine().getErr().println("glimpse: warning: " + w));
-        }
-        return images;
     }
 }

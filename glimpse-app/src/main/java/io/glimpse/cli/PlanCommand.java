@@ -2,10 +2,10 @@ package io.glimpse.cli;
 
 import io.glimpse.job.PlanJob;
 import io.glimpse.job.PlanOutputs;
-import io.glimpse.job.QueryScorer;
 import io.glimpse.plan.CostModels;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.reduce.Pipeline;
+import io.glimpse.report.TextReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,7 +81,7 @@ public final class PlanCommand implements Callable<Integer> {
         PlanMethod planMethod = PlanMethod.parse(method);
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         PlanJob.Options options = new PlanJob.Options(budget, CostModels.forName(target).name(), planMethod, fps,
-                pipeline, query == null ? null : QueryScorer.load(model, query), dedup);
+                pipeline, query == null ? null : new PlanJob.Query(model, query), dedup);
         options.request(); // rejects a bad budget or fps before any decoding starts
         run(video, options, out, spec.commandLine());
         return GlimpseCli.OK;
@@ -109,7 +109,7 @@ public final class PlanCommand implements Callable<Integer> {
             cl.getErr().println("glimpse: warning: " + w);
         }
         if (result.reduction() != null) {
-            ReduceCommand.printStages(cl.getOut(), result.reduction());
+            TextReport.stages(cl.getOut(), result.reduction().stages());
         }
         cl.getOut().printf(java.util.Locale.ROOT, "%d frames, %d of %d %s tokens, %d scenes, %d visual tokens; wrote %s%n",
                 result.plan().frames().size(), result.plan().totalCost(), result.plan().budget(), result.plan().target(),

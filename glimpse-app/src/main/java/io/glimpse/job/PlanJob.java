@@ -1,5 +1,6 @@
 package io.glimpse.job;
 
+import io.glimpse.clip.QueryScorer;
 import io.glimpse.image.Resize;
 import io.glimpse.image.RgbImage;
 import io.glimpse.media.FrameSize;
@@ -18,6 +19,7 @@ import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.vision.PatchStats;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,14 +49,33 @@ public final class PlanJob {
      *               frames), or null
      * @param dedup  {@link io.glimpse.plan.TemporalDedup} threshold for near-repeat frames, or null to keep them
      */
-    public record Options(int budget, String target, PlanMethod method, double fps, Pipeline reduce, QueryScorer query,
+    public record Options(int budget, String target, PlanMethod method, double fps, Pipeline reduce, Query query,
                           Double dedup) {
         public PlanRequest request() {
             return new PlanRequest(budget, target, method, fps, null, dedup);
         }
     }
 
-    /** A planned frame with its pixels at the planned size. */
+    /**
+     * A text the frames should answer, scored under a dual encoder.
+     *
+     * @param scorer CLIP or SigLIP checkpoint folder with a text tower and tokenizer.json
+     */
+    public record Query(Path scorer, String text) {
+    }
+
+    /** The size of the chosen frames' pixels. */
+    public enum Pixels {
+        /** Resized to the plan's size for the frame: what the plan's own outputs show and encode. */
+        PLANNED,
+        /**
+         * As decoded, for a model whose own processor resamples them: resampling once, from the decoded frame, as the
+         * reference processors do.
+         */
+        DECODED
+    }
+
+    /** A planned frame with its pixels. */
     public record ChosenFrame(PlannedFrame planned, RgbImage image) {
     }
 
@@ -73,6 +94,17 @@ public final class PlanJob {
 
     /** Progress of the job in sampled frames over both passes. */
     public interface Listener {
+        /** Ignores the progress. */
+        Listener QUIET = new Listener() {
+            @Override
+            public void total(long frames) {
+            }
+
+            @Override
+            public void done(long frames) {
+            }
+        };
+
         void total(long frames);
 
         void done(long frames);
@@ -95,16 +127,17 @@ public final class PlanJob {
     public record Selection(VideoInfo video, Plan plan, List<ChosenFrame> frames, int candidates, List<String> warnings) {
     }
 
-    public static Result run(Path video, Options options, Listener listener) {
-        Selection s = select(video, options, listener);
+    public static Result run(Path video, Options options, Listener listener) throws IOException {
+        Selection s = select(video, options, listener, Pixels.PLANNED);
         TokenSet tokens = encode(s.frames(), patchSizeFor(options.target()));
         Pipeline.Result reduction = options.reduce() == null ? null : options.reduce().run(tokens, ReduceContext.defaults());
         return new Result(s.video(), s.plan(), s.frames(), tokens, reduction, s.candidates(), s.warnings());
     }
 
-    /** Both passes of {@link #run} up to the chosen frames at their planned sizes; {@code options.reduce()} is not used. */
-    public static Selection select(Path video, Options options, Listener listener) {
+    /** Both passes of {@link #run} up to the chosen frames; {@code options.reduce()} is not used. */
+    public static Selection select(Path video, Options options, Listener listener, Pixels pixels) throws IOException {
         PlanRequest request = options.request();
+        QueryScorer query = options.query() == null ? null : QueryScorer.load(options.query().scorer(), options.query().text());
         List<Candidate> candidates = new ArrayList<>();
         List<Double> relevance = new ArrayList<>();
         VideoInfo info;
@@ -120,23 +153,24 @@ public final class PlanJob {
                 RgbImage small = it.next();
                 candidates.add(new Candidate(small.timestamp(), info.width(), info.height(),
                         describer.describe(small).descriptor()));
-                if (options.query() != null) {
-                    relevance.add(options.query().score(small));
+                if (query != null) {
+                    relevance.add(query.score(small));
                 }
                 listener.done(++n);
             }
             warnings = src.warnings();
             listener.total(2 * n);
         }
-        if (options.query() != null) {
+        if (query != null) {
             request = request.withRelevance(relevance.stream().mapToDouble(Double::doubleValue).toArray());
         }
         Plan plan = Planner.plan(candidates, request);
-        List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), listener);
+        List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), pixels, listener);
         return new Selection(info, plan, chosen, candidates.size(), warnings);
     }
 
-    private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Listener listener) {
+    private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Pixels pixels,
+                                                  Listener listener) {
         double[] times = plan.frames().stream().mapToDouble(PlannedFrame::timestamp).toArray();
         List<ChosenFrame> out = new ArrayList<>(times.length);
         try (VideoSource src = VideoSource.open(video)) {
@@ -149,18 +183,18 @@ public final class PlanJob {
                 if (Math.abs(frame.timestamp() - p.timestamp()) > 1e-6) {
                     break;
                 }
-                out.add(new ChosenFrame(p, sized(frame, p.width(), p.height())));
+                out.add(new ChosenFrame(p, sized(frame, p, pixels)));
                 listener.done(candidates + (long) candidates * out.size() / times.length);
             }
         }
         if (out.size() != times.length) {
-            return decodeChosenSequentially(video, fps, plan);
+            return decodeChosenSequentially(video, fps, plan, pixels);
         }
         return out;
     }
 
     /** Fallback for containers whose seeking does not land on the frames the first pass saw (damaged files). */
-    private static List<ChosenFrame> decodeChosenSequentially(Path video, double fps, Plan plan) {
+    private static List<ChosenFrame> decodeChosenSequentially(Path video, double fps, Plan plan, Pixels pixels) {
         Map<Integer, PlannedFrame> wanted = new HashMap<>();
         for (PlannedFrame f : plan.frames()) {
             wanted.put(f.source(), f);
@@ -172,7 +206,7 @@ public final class PlanJob {
                 RgbImage frame = it.next();
                 PlannedFrame p = wanted.get(k);
                 if (p != null) {
-                    out.add(new ChosenFrame(p, sized(frame, p.width(), p.height())));
+                    out.add(new ChosenFrame(p, sized(frame, p, pixels)));
                 }
             }
         }
@@ -182,8 +216,10 @@ public final class PlanJob {
         return out;
     }
 
-    private static RgbImage sized(RgbImage frame, int width, int height) {
-        if (frame.width() == width && frame.height() == height) {
+    private static RgbImage sized(RgbImage frame, PlannedFrame p, Pixels pixels) {
+        int width = p.width();
+        int height = p.height();
+        if (pixels == Pixels.DECODED || (frame.width() == width && frame.height() == height)) {
             return frame;
         }
         boolean down = width <= frame.width() && height <= frame.height();

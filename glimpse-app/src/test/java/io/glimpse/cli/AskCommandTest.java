@@ -3,17 +3,18 @@ package io.glimpse.cli;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.media.SyntheticVideo;
+import io.glimpse.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
-import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ask command on the tiny LLaVA-1.5 checkpoint of glimpse-core's fixtures (goldens from PyTorch). */
 class AskCommandTest {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("");
     static final Path MODEL = FIXTURES.resolve("llava/llava15");
     static final String IMAGE = FIXTURES.resolve("vision/landscape.png").toString();
     static final Path ONEVISION = FIXTURES.resolve("llava/onevision");
@@ -28,7 +29,7 @@ class AskCommandTest {
         try (TextTokenizer tok = TextTokenizer.load(MODEL)) {
             expected = tok.decode(greedy, true);
         }
-        PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--max-tokens", "8", "What is this?");
+        InProcess.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--max-tokens", "8", "What is this?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(expected + System.lineSeparator());
     }
@@ -41,7 +42,7 @@ class AskCommandTest {
         try (TextTokenizer tok = TextTokenizer.load(ov)) {
             expected = tok.decode(greedy, true);
         }
-        PlanCommandTest.Run r = glimpse("ask", "--model", ov.toString(), "--image", FIXTURES.resolve("llava/wide.png").toString(),
+        InProcess.Run r = glimpse("ask", "--model", ov.toString(), "--image", FIXTURES.resolve("llava/wide.png").toString(),
                 "--max-tokens", "8", "--stats", "What is this?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(expected + System.lineSeparator());
@@ -51,7 +52,7 @@ class AskCommandTest {
 
     @Test
     void statsReportTheReductionStagesAndTimings() {
-        PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--reduce", "kcenter:k=5",
+        InProcess.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--reduce", "kcenter:k=5",
                 "--max-tokens", "3", "--stats", "What is this?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("visual tokens: 16 from the encoder").containsPattern("kcenter\\S*\\s+16 ->\\s+5 tokens")
@@ -60,7 +61,7 @@ class AskCommandTest {
 
     @Test
     void videoInputGoesThroughTheOneVisionPoolingAndNewline() {
-        PlanCommandTest.Run r = glimpse("ask", "--model", FIXTURES.resolve("llava/onevision").toString(), "--video", IMAGE,
+        InProcess.Run r = glimpse("ask", "--model", FIXTURES.resolve("llava/onevision").toString(), "--video", IMAGE,
                 "--frames", "1", "--max-tokens", "2", "--stats", "What happens?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("visual tokens: 49 from the encoder").contains("visual rows to the decoder: 17");
@@ -68,7 +69,7 @@ class AskCommandTest {
 
     @Test
     void fastVInsideTheDecoderShowsInTheStats() {
-        PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--llm-prune", "fastv",
+        InProcess.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--llm-prune", "fastv",
                 "--max-tokens", "2", "--stats", "What is this?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("visual rows to the decoder: 16").contains("8 at its last layer");
@@ -81,7 +82,7 @@ class AskCommandTest {
         Path video = plannedVideo();
         // 640x360 frames are planned at 384x216 for 196 llava-onevision tokens each, so 400 buys two; the fixture's
         // 56-px tower then gives 7x7 = 49 tokens a frame, pooled to 4x4 rows, plus the newline.
-        PlanCommandTest.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget", "400",
+        InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget", "400",
                 "--method", "uniform", "--max-tokens", "2", "--stats", "What happens?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("plan: 2 of 6 candidate frames, 392 of 400 llava-onevision tokens")
@@ -90,12 +91,12 @@ class AskCommandTest {
         assertThat(r.err().lines().filter(l -> l.startsWith("  frame at"))).hasSize(2);
 
         // three still 2-second scenes: dedup leaves one frame of each for the generous budget
-        PlanCommandTest.Run dedup = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget",
+        InProcess.Run dedup = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget",
                 "2000", "--method", "uniform", "--dedup", "--max-tokens", "1", "--stats", "What happens?");
         assertThat(dedup.code()).as(dedup.err()).isZero();
         assertThat(dedup.err()).contains("plan: 3 of 6 candidate frames, 588 of 2000 llava-onevision tokens");
 
-        PlanCommandTest.Run more = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--plan",
+        InProcess.Run more = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--plan",
                 "--budget", "800", "--fps", "2", "--reduce", "kcenter:k=20", "--max-tokens", "2", "--stats", "What happens?");
         assertThat(more.code()).as(more.err()).isZero();
         assertThat(more.err()).containsPattern("plan: 4 of 1[12] candidate frames, 784 of 800 llava-onevision tokens")
@@ -114,7 +115,7 @@ class AskCommandTest {
         assertThat(glimpse("ask", "--model", m, "--video", video.toString(), "--budget", "400", "--query-aware", "q").err())
                 .contains("--scorer");
         assertThat(glimpse("ask", "--model", m, "--image", IMAGE, "--budget", "4", "q").code()).isEqualTo(GlimpseCli.USAGE);
-        PlanCommandTest.Run badMethod = glimpse("ask", "--model", m, "--video", video.toString(), "--budget", "400", "--method", "best", "q");
+        InProcess.Run badMethod = glimpse("ask", "--model", m, "--video", video.toString(), "--budget", "400", "--method", "best", "q");
         assertThat(badMethod.code()).isNotZero();
         assertThat(badMethod.err()).contains("best");
     }
@@ -122,7 +123,7 @@ class AskCommandTest {
     @Test
     void queryAwarePlanningScoresFramesWithTheScorersTextTower() throws Exception {
         Path scorerDir = io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);
-        PlanCommandTest.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", plannedVideo().toString(), "--budget", "400",
+        InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", plannedVideo().toString(), "--budget", "400",
                 "--query-aware", "--scorer", scorerDir.toString(), "--max-tokens", "2", "--stats", "photo of mountains");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("plan: 2 of 6 candidate frames").contains("visual rows to the decoder: 33");
@@ -131,11 +132,11 @@ class AskCommandTest {
     @Test
     void optInRotarySchemesRunOnAVideoAndRefuseInLlmPruning() {
         for (String scheme : new String[] {"vista", "tclava"}) {
-            PlanCommandTest.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--frames", "1",
+            InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--frames", "1",
                     "--positions", scheme, "--tc-gamma", "0.5", "--max-tokens", "2", "--stats", "What happens?");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.err()).contains("visual rows to the decoder: 17");
-            PlanCommandTest.Run pruned = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--frames", "1",
+            InProcess.Run pruned = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--frames", "1",
                     "--positions", scheme, "--llm-prune", "fastv", "q");
             assertThat(pruned.code()).isEqualTo(GlimpseCli.USAGE);
             assertThat(pruned.err()).contains("do not combine");
@@ -154,21 +155,21 @@ class AskCommandTest {
 
     @Test
     void badModelFolderIsExitTwo() {
-        PlanCommandTest.Run r = glimpse("ask", "--model", dir.toString(), "--image", IMAGE, "What is this?");
+        InProcess.Run r = glimpse("ask", "--model", dir.toString(), "--image", IMAGE, "What is this?");
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err()).contains("config.json");
     }
 
     @Test
     void videoForALlava15CheckpointIsExitTwo() {
-        PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--video", IMAGE, "--frames", "1", "q");
+        InProcess.Run r = glimpse("ask", "--model", MODEL.toString(), "--video", IMAGE, "--frames", "1", "q");
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err()).contains("LLaVA-1.5 takes images, not videos");
     }
 
     @Test
     void imageAndVideoTogetherIsAUsageError() {
-        PlanCommandTest.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--video", IMAGE, "q");
+        InProcess.Run r = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--video", IMAGE, "q");
         assertThat(r.code()).isEqualTo(GlimpseCli.USAGE);
     }
 }

@@ -2,6 +2,7 @@ package io.glimpse.cli;
 
 import io.glimpse.io.SafeTensors;
 import io.glimpse.io.TensorData;
+import io.glimpse.testkit.Fixtures;
 import io.glimpse.tokens.TokenFile;
 import io.glimpse.tokens.TokenSet;
 import org.junit.jupiter.api.Test;
@@ -10,12 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The encode command against goldens that PyTorch computed for the tiny checkpoints in glimpse-core's fixtures. */
 class EncodeCommandTest {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures/vision").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("vision");
 
     @TempDir
     Path dir;
@@ -23,7 +24,7 @@ class EncodeCommandTest {
     @Test
     void clipFeaturesOfAnImageMatchTheGoldenHiddenStateWithoutCls() throws Exception {
         Path out = dir.resolve("clip.safetensors");
-        PlanCommandTest.Run r = glimpse("encode", "--model", FIXTURES.resolve("clip").toString(), "--layer", "2",
+        InProcess.Run r = glimpse("encode", "--model", FIXTURES.resolve("clip").toString(), "--layer", "2",
                 FIXTURES.resolve("landscape.png").toString(), "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         TokenSet t = TokenFile.read(out);
@@ -43,7 +44,7 @@ class EncodeCommandTest {
     @Test
     void encodeWithReductionUsesTheTowersAttention() throws Exception {
         Path out = dir.resolve("siglip.safetensors");
-        PlanCommandTest.Run r = glimpse("encode", "--model", FIXTURES.resolve("siglip").toString(),
+        InProcess.Run r = glimpse("encode", "--model", FIXTURES.resolve("siglip").toString(),
                 FIXTURES.resolve("landscape.png").toString(), "--reduce", "fastv:k=3,score=received,layer=2", "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         TokenSet t = TokenFile.read(out);
@@ -77,7 +78,7 @@ class EncodeCommandTest {
         byte[] weights = Files.readAllBytes(FIXTURES.resolve("clip/model.safetensors"));
         Files.write(model.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
         Path out = dir.resolve("never.safetensors");
-        PlanCommandTest.Run r = glimpse("encode", "--model", model.toString(), FIXTURES.resolve("landscape.png").toString(), "-o", out.toString());
+        InProcess.Run r = glimpse("encode", "--model", model.toString(), FIXTURES.resolve("landscape.png").toString(), "-o", out.toString());
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err()).contains("model.safetensors").doesNotContain("internal error");
         assertThat(out).doesNotExist();

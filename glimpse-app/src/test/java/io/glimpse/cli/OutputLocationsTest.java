@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -53,7 +53,7 @@ class OutputLocationsTest {
         return f;
     }
 
-    private PlanCommandTest.Run reduceTo(Path out) throws Exception {
+    private InProcess.Run reduceTo(Path out) throws Exception {
         return glimpse("reduce", tokens(2, 16, 8).toString(), "--pipeline", "tome:keep=0.5", "-o", out.toString());
     }
 
@@ -63,7 +63,7 @@ class OutputLocationsTest {
         }
     }
 
-    private static void assertBadInput(PlanCommandTest.Run r, Path given, String problem) {
+    private static void assertBadInput(InProcess.Run r, Path given, String problem) {
         assertThat(r.code()).as(r.err()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err().lines().toList()).hasSize(1);
         assertThat(r.err()).contains("writing " + given + ": ").contains(problem).doesNotContain(".part")
@@ -110,7 +110,7 @@ class OutputLocationsTest {
     void aFullDiskIsBadInputAndLeavesNoPartFile() throws Exception {
         Path small = tmpfs("small", "size=64k");
         Path out = small.resolve("out.safetensors");
-        PlanCommandTest.Run r = glimpse("reduce", tokens(8, 576, 64).toString(), "--pipeline", "tome:keep=0.9",
+        InProcess.Run r = glimpse("reduce", tokens(8, 576, 64).toString(), "--pipeline", "tome:keep=0.9",
                 "-o", out.toString());
         assertBadInput(r, out, "no space left on device");
         try (Stream<Path> s = Files.list(small)) {

@@ -36,8 +36,8 @@ class OutputSafetyTest {
         return v;
     }
 
-    private static PlanCommandTest.Run plan(Path video, String out) {
-        return PlanCommandTest.glimpse("plan", video.toString(), "--budget", "800", "--target", "gpt-4o", "--out", out);
+    private static InProcess.Run plan(Path video, String out) {
+        return InProcess.glimpse("plan", video.toString(), "--budget", "800", "--target", "gpt-4o", "--out", out);
     }
 
     private static List<String> names(Path folder) throws Exception {
@@ -51,7 +51,7 @@ class OutputSafetyTest {
         Path folder = dir.resolve("footage");
         Path video = videoIn(folder);
         Path canary = Files.writeString(folder.resolve("notes.txt"), "mine");
-        PlanCommandTest.Run r = plan(video, folder.toString());
+        InProcess.Run r = plan(video, folder.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err()).contains(folder.toString()).contains("did not create");
         assertThat(Files.readAllBytes(video)).isEqualTo(videoBytes);
@@ -66,7 +66,7 @@ class OutputSafetyTest {
         Path cwd = Path.of("").toAbsolutePath();
         List<String> before = names(cwd);
         for (String out : List.of(".", "", "./")) {
-            PlanCommandTest.Run r = plan(videoIn(dir.resolve("in")), out);
+            InProcess.Run r = plan(videoIn(dir.resolve("in")), out);
             assertThat(r.code()).as("--out '%s': %s", out, r.err()).isEqualTo(GlimpseCli.BAD_INPUT);
         }
         assertThat(names(cwd)).isEqualTo(before);
@@ -79,12 +79,12 @@ class OutputSafetyTest {
         assertThat(plan(video, out.toString()).code()).isZero();
         assertThat(names(out)).contains(OutputDir.MARKER, PlanOutputs.PLAN_JSON, PlanOutputs.TOKENS, PlanOutputs.REPORT);
         Files.writeString(out.resolve(PlanOutputs.PLAN_JSON), "stale");
-        PlanCommandTest.Run again = plan(video, out.toString());
+        InProcess.Run again = plan(video, out.toString());
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(Files.readString(out.resolve(PlanOutputs.PLAN_JSON))).isNotEqualTo("stale");
 
         Path canary = Files.writeString(out.resolve("my-edit.txt"), "keep me");
-        PlanCommandTest.Run refused = plan(video, out.toString());
+        InProcess.Run refused = plan(video, out.toString());
         assertThat(refused.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(refused.err()).contains("my-edit.txt");
         assertThat(Files.readString(canary)).isEqualTo("keep me");
@@ -98,7 +98,7 @@ class OutputSafetyTest {
         assertThat(plan(video, empty.toString()).code()).isZero();
         assertThat(names(empty)).contains(PlanOutputs.PLAN_JSON);
 
-        PlanCommandTest.Run onFile = plan(video, video.toString());
+        InProcess.Run onFile = plan(video, video.toString());
         assertThat(onFile.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(Files.readAllBytes(video)).isEqualTo(videoBytes);
     }

@@ -14,12 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PlanCommandTest {
@@ -30,16 +29,6 @@ class PlanCommandTest {
 
     @TempDir
     Path dir;
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run glimpse(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GlimpseCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void makeVideo() throws Exception {
@@ -52,7 +41,7 @@ class PlanCommandTest {
     @Test
     void planWritesAllFourOutputsAndTheyAgree() throws Exception {
         Path out = dir.resolve("plan");
-        Run r = glimpse("plan", video.toString(), "--budget", "2000", "--target", "gpt-4o", "--method", "clips", "--out", out.toString());
+        InProcess.Run r = glimpse("plan", video.toString(), "--budget", "2000", "--target", "gpt-4o", "--method", "clips", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode plan = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile());
         int total = plan.get("totalCost").asInt();
@@ -90,7 +79,7 @@ class PlanCommandTest {
     @Test
     void planReducesItsTokensAndTheReportShowsWhereTheyWent() throws Exception {
         Path out = dir.resolve("reduced");
-        Run r = glimpse("plan", video.toString(), "--budget", "1200", "--target", "llava-onevision", "--reduce",
+        InProcess.Run r = glimpse("plan", video.toString(), "--budget", "1200", "--target", "llava-onevision", "--reduce",
                 "tmerge > tome:keep=0.5", "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode plan = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile());
@@ -105,7 +94,7 @@ class PlanCommandTest {
         assertThat(HeadlessChromium.bodyData(dom, "images-loaded")).isEqualTo(String.valueOf(2 * frames));
 
         Path never = dir.resolve("never");
-        Run bad = glimpse("plan", video.toString(), "--budget", "1200", "--reduce", "tome:keep=2", "-o", never.toString());
+        InProcess.Run bad = glimpse("plan", video.toString(), "--budget", "1200", "--reduce", "tome:keep=2", "-o", never.toString());
         assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(bad.err()).contains("keep");
         assertThat(never).doesNotExist();
@@ -115,12 +104,12 @@ class PlanCommandTest {
     void aQueryWithADualEncoderPlansAndAMissingTokenizerIsBadInput() throws Exception {
         Path model = io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);
         Path out = dir.resolve("query");
-        Run r = glimpse("plan", video.toString(), "--budget", "1500", "--model", model.toString(), "--query",
+        InProcess.Run r = glimpse("plan", video.toString(), "--budget", "1500", "--model", model.toString(), "--query",
                 "photo of mountains", "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile()).get("frames")).isNotEmpty();
         Path quota = dir.resolve("quota");
-        Run q = glimpse("plan", video.toString(), "--budget", "1500", "--method", "quota", "--model", model.toString(),
+        InProcess.Run q = glimpse("plan", video.toString(), "--budget", "1500", "--method", "quota", "--model", model.toString(),
                 "--query", "photo of mountains", "-o", quota.toString());
         assertThat(q.code()).as(q.err()).isZero();
         JsonNode quotaPlan = new ObjectMapper().readTree(quota.resolve(PlanOutputs.PLAN_JSON).toFile());
@@ -129,7 +118,7 @@ class PlanCommandTest {
 
         Files.delete(model.resolve("tokenizer.json"));
         Path never = dir.resolve("never");
-        Run bad = glimpse("plan", video.toString(), "--budget", "1500", "--model", model.toString(), "--query", "x",
+        InProcess.Run bad = glimpse("plan", video.toString(), "--budget", "1500", "--model", model.toString(), "--query", "x",
                 "-o", never.toString());
         assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(bad.err()).contains("tokenizer.json");
@@ -139,7 +128,7 @@ class PlanCommandTest {
     @Test
     void dedupLeavesAboutOneFramePerStillScene() throws Exception {
         Path out = dir.resolve("dedup");
-        Run r = glimpse("plan", video.toString(), "--budget", "100000", "--method", "uniform", "--dedup", "-o",
+        InProcess.Run r = glimpse("plan", video.toString(), "--budget", "100000", "--method", "uniform", "--dedup", "-o",
                 out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode frames = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile()).get("frames");
@@ -150,7 +139,7 @@ class PlanCommandTest {
             scenes.add(synthetic.sceneOf((int) Math.round(f.get("timestamp").asDouble() * 10)));
         }
         assertThat(scenes).containsExactlyInAnyOrder(0, 1, 2, 3);
-        Run bad = glimpse("plan", video.toString(), "--budget", "1000", "--dedup", "1.5", "-o",
+        InProcess.Run bad = glimpse("plan", video.toString(), "--budget", "1000", "--dedup", "1.5", "-o",
                 dir.resolve("never").toString());
         assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(bad.err()).contains("dedup threshold");
@@ -162,7 +151,7 @@ class PlanCommandTest {
         for (String method : List.of("uniform", "scenes", "clips", "quota")) {
             for (String target : List.of("llava-onevision", "qwen2-vl", "claude")) {
                 Path out = dir.resolve(method + "-" + target);
-                Run r = glimpse("plan", video.toString(), "--budget", "1500", "--target", target, "--method", method, "-o", out.toString());
+                InProcess.Run r = glimpse("plan", video.toString(), "--budget", "1500", "--target", target, "--method", method, "-o", out.toString());
                 assertThat(r.code()).as(method + "/" + target + ": " + r.err()).isZero();
                 assertThat(out.resolve(PlanOutputs.PLAN_JSON)).exists();
             }
@@ -173,7 +162,7 @@ class PlanCommandTest {
     void aFileWithNoVideoStreamIsBadInputAndLeavesNoOutput() throws Exception {
         Path audio = SyntheticVideo.writeAudioOnly(dir.resolve("tone.m4a"), 2);
         Path out = dir.resolve("none");
-        Run r = glimpse("plan", audio.toString(), "--budget", "1000", "--out", out.toString());
+        InProcess.Run r = glimpse("plan", audio.toString(), "--budget", "1000", "--out", out.toString());
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err().strip()).contains(audio.toString()).contains("no video stream").doesNotContain("\n");
         assertThat(out).doesNotExist();
@@ -186,7 +175,7 @@ class PlanCommandTest {
     void garbageAndMissingFilesAreBadInput() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.mp4"), "this is not a video");
         assertThat(glimpse("plan", junk.toString(), "--budget", "1000", "-o", dir.resolve("a").toString()).code()).isEqualTo(2);
-        Run missing = glimpse("plan", dir.resolve("missing.mp4").toString(), "--budget", "1000", "-o", dir.resolve("b").toString());
+        InProcess.Run missing = glimpse("plan", dir.resolve("missing.mp4").toString(), "--budget", "1000", "-o", dir.resolve("b").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("missing.mp4");
         assertThat(dir.resolve("a")).doesNotExist();
@@ -196,7 +185,7 @@ class PlanCommandTest {
     void aTruncatedVideoStillGivesAPlanAndOneWarning() throws Exception {
         Path cut = SyntheticVideo.truncatedCopy(video, dir.resolve("cut.mp4"), 0.6);
         Path out = dir.resolve("cut-plan");
-        Run r = glimpse("plan", cut.toString(), "--budget", "1500", "-o", out.toString());
+        InProcess.Run r = glimpse("plan", cut.toString(), "--budget", "1500", "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("warning").contains("cut.mp4");
         JsonNode plan = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile());
@@ -209,10 +198,10 @@ class PlanCommandTest {
         assertThat(glimpse("plan", video.toString()).code()).as("missing --budget").isEqualTo(GlimpseCli.USAGE);
         assertThat(glimpse("plan", video.toString(), "--budget", "x").code()).isEqualTo(GlimpseCli.USAGE);
         assertThat(glimpse("plan", video.toString(), "--budget", "100", "--query", "a dog").err()).contains("--model");
-        Run unknownTarget = glimpse("plan", video.toString(), "--budget", "1000", "--target", "gpt-9", "-o", dir.resolve("t").toString());
+        InProcess.Run unknownTarget = glimpse("plan", video.toString(), "--budget", "1000", "--target", "gpt-9", "-o", dir.resolve("t").toString());
         assertThat(unknownTarget.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(unknownTarget.err()).contains("gpt-4o");
-        Run help = glimpse("plan", "--help");
+        InProcess.Run help = glimpse("plan", "--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("--budget").contains("--method");
         assertThat(glimpse("--help").out()).contains("plan").contains("demo");
@@ -220,7 +209,7 @@ class PlanCommandTest {
 
     @Test
     void aBudgetBelowTheCheapestFrameIsBadInput() {
-        Run r = glimpse("plan", video.toString(), "--budget", "10", "--target", "gpt-4o", "-o", dir.resolve("x").toString());
+        InProcess.Run r = glimpse("plan", video.toString(), "--budget", "10", "--target", "gpt-4o", "-o", dir.resolve("x").toString());
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err()).contains("budget");
         assertThat(dir.resolve("x")).doesNotExist();

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ReduceCommandTest {
@@ -54,7 +54,7 @@ class ReduceCommandTest {
     void reducesAFrameTensorAndWritesAValidTokenFile() throws Exception {
         Path in = encoderOutput("feats.safetensors", 3, 36, 8, Map.of());
         Path out = dir.resolve("out.safetensors");
-        PlanCommandTest.Run r = glimpse("reduce", in.toString(), "--pipeline", "tmerge:threshold=0.9 > tome:keep=0.5 > kcenter:k=10",
+        InProcess.Run r = glimpse("reduce", in.toString(), "--pipeline", "tmerge:threshold=0.9 > tome:keep=0.5 > kcenter:k=10",
                 "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         TokenSet t = TokenFile.read(out);
@@ -77,10 +77,10 @@ class ReduceCommandTest {
         }
         Path in = encoderOutput("vit.safetensors", 2, n, 4, Map.of(), TensorData.ofFloats("attention.received@23", cls, 2, n));
         Path out = dir.resolve("fastv.safetensors");
-        PlanCommandTest.Run noCls = glimpse("reduce", in.toString(), "-p", "fastv:k=4", "-o", out.toString());
+        InProcess.Run noCls = glimpse("reduce", in.toString(), "-p", "fastv:k=4", "-o", out.toString());
         assertThat(noCls.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(noCls.err()).contains("--drop-cls");
-        PlanCommandTest.Run r = glimpse("reduce", in.toString(), "-p", "fastv:k=4", "--drop-cls", "-o", out.toString());
+        InProcess.Run r = glimpse("reduce", in.toString(), "-p", "fastv:k=4", "--drop-cls", "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         TokenSet t = TokenFile.read(out);
         assertThat(t.size()).isEqualTo(4);
@@ -94,21 +94,21 @@ class ReduceCommandTest {
     void badInputFailsCleanlyWithoutOutput() throws Exception {
         Path in = encoderOutput("ok.safetensors", 1, 16, 4, Map.of());
         Path out = dir.resolve("never.safetensors");
-        PlanCommandTest.Run unknown = glimpse("reduce", in.toString(), "-p", "tome:keep=0.5 > magic:k=3", "-o", out.toString());
+        InProcess.Run unknown = glimpse("reduce", in.toString(), "-p", "tome:keep=0.5 > magic:k=3", "-o", out.toString());
         assertThat(unknown.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(unknown.err()).contains("magic").contains("kcenter").contains("tome");
-        PlanCommandTest.Run param = glimpse("reduce", in.toString(), "-p", "tome:speed=3", "-o", out.toString());
+        InProcess.Run param = glimpse("reduce", in.toString(), "-p", "tome:speed=3", "-o", out.toString());
         assertThat(param.err()).contains("speed").contains("keep");
-        PlanCommandTest.Run tooMany = glimpse("reduce", in.toString(), "-p", "kcenter:k=17", "-o", out.toString());
+        InProcess.Run tooMany = glimpse("reduce", in.toString(), "-p", "kcenter:k=17", "-o", out.toString());
         assertThat(tooMany.code()).isEqualTo(GlimpseCli.BAD_INPUT);
-        PlanCommandTest.Run grid = glimpse("reduce", in.toString(), "-p", "tome", "--grid", "3x5", "-o", out.toString());
+        InProcess.Run grid = glimpse("reduce", in.toString(), "-p", "tome", "--grid", "3x5", "-o", out.toString());
         assertThat(grid.err()).contains("3x5");
 
         float[] x = features(1, 16, 4, 1);
         x[7] = Float.NaN;
         Path nan = dir.resolve("nan.safetensors");
         SafeTensors.write(nan, List.of(TensorData.ofFloats("embeddings", x, 16, 4)), Map.of());
-        PlanCommandTest.Run bad = glimpse("reduce", nan.toString(), "-p", "tome", "-o", out.toString());
+        InProcess.Run bad = glimpse("reduce", nan.toString(), "-p", "tome", "-o", out.toString());
         assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(bad.err()).contains("nan.safetensors").contains("non-finite");
 
@@ -126,7 +126,7 @@ class ReduceCommandTest {
     void compareListsEveryPipelineAndItsHeatmapsRender() throws Exception {
         Path in = encoderOutput("cmp.safetensors", 2, 36, 8, Map.of("gridH", "6", "gridW", "6"));
         Path html = dir.resolve("compare.html");
-        PlanCommandTest.Run r = glimpse("compare", in.toString(), "--pipelines", "tome:keep=0.5,protect=0,kcenter:k=12;evs:rate=0.5",
+        InProcess.Run r = glimpse("compare", in.toString(), "--pipelines", "tome:keep=0.5,protect=0,kcenter:k=12;evs:rate=0.5",
                 "--html", html.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static io.glimpse.cli.EncodeCommandTest.FIXTURES;
-import static io.glimpse.cli.PlanCommandTest.glimpse;
+import static io.glimpse.cli.InProcess.glimpse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -46,7 +46,7 @@ class SimilarityCommandTest {
     @Test
     void clipLogitsOfTheLandscapeMatchTheGoldenForBothTexts() throws Exception {
         Path model = clipModel();
-        PlanCommandTest.Run r = glimpse("similarity", "--model", model.toString(), "--text", "photo of mountains",
+        InProcess.Run r = glimpse("similarity", "--model", model.toString(), "--text", "photo of mountains",
                 "--text", "Red car", FIXTURES.resolve("landscape.png").toString(), FIXTURES.resolve("portrait.png").toString());
         assertThat(r.code()).as(r.err()).isZero();
         float[] golden = SafeTensors.read(FIXTURES.resolve("clip/golden.safetensors")).tensors().get("clip.logits_per_image").toFloats();
@@ -78,7 +78,7 @@ class SimilarityCommandTest {
                  "resample": 3, "do_rescale": true, "rescale_factor": 0.00392156862745098, "do_normalize": true,
                  "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}""");
         Files.copy(TOKENIZER, model.resolve("tokenizer.json"));
-        PlanCommandTest.Run r = glimpse("similarity", "--model", model.toString(), "--text", "photo of mountains",
+        InProcess.Run r = glimpse("similarity", "--model", model.toString(), "--text", "photo of mountains",
                 FIXTURES.resolve("portrait.png").toString(), FIXTURES.resolve("landscape.png").toString());
         assertThat(r.code()).as(r.err()).isZero();
         // SigLIP pads to max_position_embeddings (8).
@@ -95,7 +95,7 @@ class SimilarityCommandTest {
     void aCheckpointWithoutTokenizerIsBadInput() throws Exception {
         Path model = clipModel();
         Files.delete(model.resolve("tokenizer.json"));
-        PlanCommandTest.Run r = glimpse("similarity", "--model", model.toString(), "--text", "red car",
+        InProcess.Run r = glimpse("similarity", "--model", model.toString(), "--text", "red car",
                 FIXTURES.resolve("landscape.png").toString());
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err()).contains("tokenizer.json");

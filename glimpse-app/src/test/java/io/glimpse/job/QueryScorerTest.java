@@ -1,10 +1,12 @@
 package io.glimpse.job;
 
+import io.glimpse.clip.QueryScorer;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.media.FrameSize;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoSource;
+import io.glimpse.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +18,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /** Frame relevance against the PyTorch goldens of the tiny CLIP fixture (image and text embeddings). */
 public class QueryScorerTest {
-    static final Path FIXTURES = Path.of("../glimpse-core/src/test/resources/fixtures/vision").toAbsolutePath().normalize();
+    static final Path FIXTURES = Fixtures.path("vision");
     static final Path TOKENIZER = Path.of("src/test/resources/fixtures/similarity/tokenizer.json").toAbsolutePath();
 
     @TempDir

@@ -1,5 +1,7 @@
 package io.glimpse.bench;
 
+import io.glimpse.bench.fixture.ModelShapes;
+
 import java.util.Locale;
 
 /**
@@ -12,20 +14,20 @@ import java.util.Locale;
  */
 enum VitModel {
     /** CLIP ViT-L/14 at 336 px as in LLaVA-1.5: 576 patches + CLS, D 1024, MLP 4096, 24 layers. */
-    CLIP_L_336(577, 1024, 4096, 24),
+    CLIP_L_336(ModelShapes.CLIP_L_336),
     /** SigLIP-so400m/14 at 384 px as in LLaVA-OneVision: 729 patches, D 1152, MLP 4304, 26 of its 27 layers. */
-    SIGLIP_SO400M(729, 1152, 4304, 26);
+    SIGLIP_SO400M(ModelShapes.SIGLIP_SO400M);
 
     final int tokens;
     final int dim;
     final int mlp;
     final int layers;
 
-    VitModel(int tokens, int dim, int mlp, int layers) {
-        this.tokens = tokens;
-        this.dim = dim;
-        this.mlp = mlp;
-        this.layers = layers;
+    VitModel(ModelShapes.Tower shape) {
+        this.tokens = shape.tokens();
+        this.dim = shape.hidden();
+        this.mlp = shape.mlp();
+        this.layers = shape.layers();
     }
 
     /** The name used in benchmark parameters, e.g. {@code siglip-so400m}. */

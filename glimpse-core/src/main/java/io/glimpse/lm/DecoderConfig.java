@@ -60,7 +60,11 @@ public record DecoderConfig(String modelType, int vocabSize, int hiddenSize, int
 
     /** Reads {@code file} (a config.json); a missing field or unsupported model is a BadInputException naming the file. */
     public static DecoderConfig read(Path file) throws IOException {
-        JsonNode root = JsonFiles.readObject(file);
+        return of(JsonFiles.readObject(file), file);
+    }
+
+    /** The decoder fields of a config.json object read from {@code file}; problems are BadInputExceptions naming it. */
+    public static DecoderConfig of(JsonNode root, Path file) {
         try {
             return parse(root.has("text_config") ? root.get("text_config") : root);
         } catch (IllegalArgumentException e) {

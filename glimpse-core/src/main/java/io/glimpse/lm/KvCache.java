@@ -3,21 +3,22 @@ package io.glimpse.lm;
 /**
  * Keys (after RoPE) and values of every token a decoder has seen, per layer and key/value head, laid out
  * [layer][kv head][slot][head dim] so one head's keys are a contiguous matrix for the attention GEMMs. Layers
- * hold different numbers of tokens once in-LLM pruning has removed tokens from the layers after it.
+ * hold different numbers of tokens once in-LLM pruning has removed tokens from the layers after it. Only
+ * {@link #append} writes it; attention reads a layer's keys and values through {@link #keys} and {@link #values}.
  */
 public final class KvCache {
-    final int capacity;
-    final int kvHeads;
-    final int headDim;
-    final float[][] keys;
-    final float[][] values;
-    final int[] length;
+    private final int capacity;
+    private final int kvHeads;
+    private final int headDim;
+    private final float[][] keys;
+    private final float[][] values;
+    private final int[] length;
     /** The opt-in rotary scheme of this conversation, or null. */
-    final RotaryLayout layout;
+    private final RotaryLayout layout;
     /** Keys before rotation, same layout as {@link #keys}, kept only under Vista for text queries over visual keys. */
-    final float[][] rawKeys;
+    private final float[][] rawKeys;
     /** Position id of every slot (slots are the same in every layer, as a layout rules out pruning), or null. */
-    final int[] slotPositions;
+    private final int[] slotPositions;
     private int nextPosition;
 
     KvCache(int layers, int kvHeads, int headDim, int capacity) {
@@ -67,7 +68,68 @@ public final class KvCache {
         nextPosition = p;
     }
 
-    int slot(int kvHead, int token) {
-        return (kvHead * capacity + token) * headDim;
+    /** Whether the cache was made for a decoder of this shape. */
+    boolean fits(int layers, int kvHeads, int headDim) {
+        return keys.length == layers && this.kvHeads == kvHeads && this.headDim == headDim;
+    }
+
+    int headDim() {
+        return headDim;
+    }
+
+    /** Where kv head {@code kvHead}'s slot {@code slot} starts in a layer's {@link #keys} and {@link #values}. */
+    int offset(int kvHead, int slot) {
+        return (kvHead * capacity + slot) * headDim;
+    }
+
+    float[] keys(int layer) {
+        return keys[layer];
+    }
+
+    float[] values(int layer) {
+        return values[layer];
+    }
+
+    /** Unrotated keys of {@code layer}, or null when the cache keeps none (every scheme but Vista). */
+    float[] rawKeys(int layer) {
+        return rawKeys == null ? null : rawKeys[layer];
+    }
+
+    boolean keepsRawKeys() {
+        return rawKeys != null;
+    }
+
+    /** The position id of slot {@code slot}; only under a rotary layout. */
+    int slotPosition(int slot) {
+        return slotPositions[slot];
+    }
+
+    /**
+     * Appends {@code rows} tokens to {@code layer}: keys and values from rows of {@code qkv} laid out
+     * [queries (kvStart) | keys (kvHeads·headDim) | values], unrotated keys from the same place in {@code rawQkv}
+     * when the cache keeps them, and the tokens' position ids.
+     *
+     * @throws IllegalStateException when the layer has no room for them
+     */
+    void append(int layer, float[] qkv, float[] rawQkv, int qkvWidth, int kvStart, int rows, int[] positions) {
+        int past = length[layer];
+        if (past + rows > capacity) {
+            throw new IllegalStateException("KV cache of " + capacity + " tokens cannot take " + rows + " more after " + past);
+        }
+        int kvWidth = kvHeads * headDim;
+        for (int r = 0; r < rows; r++) {
+            for (int g = 0; g < kvHeads; g++) {
+                int from = r * qkvWidth + kvStart + g * headDim;
+                if (rawKeys != null) {
+                    System.arraycopy(rawQkv, from, rawKeys[layer], offset(g, past + r), headDim);
+                }
+                System.arraycopy(qkv, from, keys[layer], offset(g, past + r), headDim);
+                System.arraycopy(qkv, from + kvWidth, values[layer], offset(g, past + r), headDim);
+            }
+        }
+        length[layer] = past + rows;
+        if (slotPositions != null) {
+            System.arraycopy(positions, 0, slotPositions, past, rows);
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * layer's queries and cached keys, so layers nobody inspects never materialise them.
  */
 public final class LayerAttention {
-    private final Gemm gemm;
+    private final Gemm gemm = Gemm.get();
     private final KvCache cache;
     private final int layer;
     private final float[] qkv;
@@ -25,16 +25,15 @@ public final class LayerAttention {
     private final int[] visibleRows;
     private final float[] lastRowMean;
 
-    LayerAttention(Gemm gemm, KvCache cache, int layer, float[] qkv, int qkvWidth, int heads, int groupSize, int past,
+    LayerAttention(KvCache cache, int layer, float[] qkv, int qkvWidth, int heads, int groupSize, int past,
                    int[] originalRows, int[] visibleRows, float[] lastRowMean) {
-        this.gemm = gemm;
         this.cache = cache;
         this.layer = layer;
         this.qkv = qkv;
         this.qkvWidth = qkvWidth;
         this.heads = heads;
         this.groupSize = groupSize;
-        this.headDim = cache.headDim;
+        this.headDim = cache.headDim();
         this.past = past;
         this.rows = originalRows.length;
         this.originalRows = originalRows;
@@ -81,7 +80,7 @@ public final class LayerAttention {
             System.arraycopy(qkv, r * qkvWidth + head * headDim, q, r * headDim, headDim);
         }
         float[] s = new float[rows * keys()];
-        gemm.multiplyTransposed(rows, keys(), headDim, q, 0, cache.keys[layer], cache.slot(head / groupSize, 0), s, 0);
+        gemm.multiplyTransposed(rows, keys(), headDim, q, 0, cache.keys(layer), cache.offset(head / groupSize, 0), s, 0);
         float scale = (float) (1.0 / Math.sqrt(headDim));
         for (int i = 0; i < s.length; i++) {
             s[i] *= scale;

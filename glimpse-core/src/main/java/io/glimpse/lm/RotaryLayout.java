@@ -1,7 +1,7 @@
 package io.glimpse.lm;
 
-import io.glimpse.tokens.AttentionMask;
-import io.glimpse.tokens.AttentionMasks;
+import io.glimpse.lm.AttentionMask;
+import io.glimpse.lm.AttentionMasks;
 
 /**
  * Opt-in rotary schemes for a conversation with one visual block, held by its {@link KvCache} so decode steps follow

@@ -1,6 +1,6 @@
 package io.glimpse.plan;
 
-import io.glimpse.model.AnyresGrid;
+import io.glimpse.image.AnyresGrid;
 
 /**
  * LLaVA-OneVision video frames: SigLIP-so400m at 384 px gives a 27×27 grid that {@code apply_pooling}

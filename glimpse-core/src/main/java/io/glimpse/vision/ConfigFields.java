@@ -6,8 +6,8 @@ import io.glimpse.io.BadInputException;
 import java.nio.file.Path;
 
 /** Integer fields of an HF config object, with the class default when absent and a named error when malformed. */
-record ConfigFields(JsonNode node, Path file) {
-    int positive(String name, int dflt) {
+public record ConfigFields(JsonNode node, Path file) {
+    public int positive(String name, int dflt) {
         JsonNode v = node.get(name);
         if (v == null) {
             return dflt;

@@ -3,6 +3,7 @@ package io.glimpse.vision;
 import io.glimpse.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glimpse.image.Resampler;
 import io.glimpse.image.Resize;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
@@ -28,12 +29,6 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
                              double rescaleFactor, boolean rescale, float[] mean, float[] std, boolean normalize,
                              Resampler resampler) {
 
-    /** The resampling step: PIL's BICUBIC, which {@code io.glimpse.image.Resize} reproduces bit for bit. */
-    @FunctionalInterface
-    public interface Resampler {
-        RgbImage resize(RgbImage image, int width, int height);
-    }
-
     private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
     private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
@@ -46,11 +41,19 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
 
     /** Reads preprocessor_config.json, resampling with {@link Resize}'s Pillow-exact BICUBIC. */
     public static ImageProcessor read(Path file) throws IOException {
-        return read(file, (image, width, height) -> Resize.resize(image, width, height, Resize.Filter.BICUBIC));
+        return parse(JsonFiles.readObject(file), file);
     }
 
     public static ImageProcessor read(Path file, Resampler resampler) throws IOException {
-        JsonNode root = JsonFiles.readObject(file);
+        return parse(JsonFiles.readObject(file), file, resampler);
+    }
+
+    /** A preprocessor_config.json object read from {@code file} (named in errors), with Pillow-exact BICUBIC. */
+    public static ImageProcessor parse(JsonNode root, Path file) {
+        return parse(root, file, (image, width, height) -> Resize.resize(image, width, height, Resize.Filter.BICUBIC));
+    }
+
+    public static ImageProcessor parse(JsonNode root, Path file, Resampler resampler) {
         String type = root.path("image_processor_type").asText("");
         boolean oneVision = type.equals("LlavaOnevisionImageProcessor");
         boolean siglip = type.equals("SiglipImageProcessor");

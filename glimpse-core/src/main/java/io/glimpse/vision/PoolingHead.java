@@ -1,5 +1,8 @@
 package io.glimpse.vision;
 
+import io.glimpse.nn.Activation;
+import io.glimpse.nn.Norm;
+
 /**
  * SigLIP's attention-pooling head (transformers SiglipMultiheadAttentionPoolingHead): a learned probe is the single
  * query of a torch.nn.MultiheadAttention over the sequence (packed q/k/v projection {@code in_proj_weight}), then
@@ -63,7 +66,7 @@ final class PoolingHead {
                 }
                 scores[j] = (float) s;
             }
-            Kernels.softmaxRow(scores, 0, t, t, scale, null);
+            Transformer.softmaxRow(scores, 0, t, t, scale, null);
             for (int c = 0; c < dh; c++) {
                 double s = 0;
                 for (int j = 0; j < t; j++) {
@@ -73,8 +76,8 @@ final class PoolingHead {
             }
         }
         float[] h = linear(attended, 0, outW, 0, outB, 0, d, d);
-        float[] n = h.clone();
-        Kernels.layerNorm(n, 1, d, lnW, lnB, eps);
+        float[] n = new float[d];
+        new Norm.Layer(lnW, lnB, eps).apply(h, 1, n);
         float[] mid = linear(n, 0, fc1W, 0, fc1B, 0, d, inter);
         act.applyInPlace(mid, 0, inter);
         float[] mlp = linear(mid, 0, fc2W, 0, fc2B, 0, inter, d);

@@ -10,24 +10,24 @@ import java.util.Set;
  * Reads the tensors of one component (a tower under its prefix) as floats, checking each against the shape
  * config.json implies, and remembers which it read so leftovers can be reported.
  */
-final class TensorLoader {
+public final class TensorLoader {
     final Checkpoint ckpt;
     final Path configFile;
     final String prefix;
     private final Set<String> used = new HashSet<>();
 
-    TensorLoader(Checkpoint ckpt, Path configFile, String prefix) {
+    public TensorLoader(Checkpoint ckpt, Path configFile, String prefix) {
         this.ckpt = ckpt;
         this.configFile = configFile;
         this.prefix = prefix;
     }
 
-    boolean used(String fullName) {
+    public boolean used(String fullName) {
         return used.contains(fullName);
     }
 
     /** The tensor {@code prefix + shortName} as floats; missing, misshapen or non-float tensors are bad input. */
-    float[] load(String shortName, long... shape) {
+    public float[] load(String shortName, long... shape) {
         String name = prefix + shortName;
         used.add(name);
         return ckpt.floats(name, configFile, shape);

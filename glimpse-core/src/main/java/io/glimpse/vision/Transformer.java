@@ -1,7 +1,11 @@
 package io.glimpse.vision;
 
+import io.glimpse.nn.Activation;
+import io.glimpse.nn.Rows;
 import io.glimpse.tensor.Gemm;
+import io.glimpse.tensor.Softmax;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -10,37 +14,33 @@ import java.util.stream.IntStream;
  * with the configured activation. Heads and rows run in parallel; every output element is computed by one thread
  * in a fixed order, so results do not depend on scheduling.
  */
-final class Transformer {
+public final class Transformer {
     private final Gemm gemm = Gemm.get();
     private final int d;
     private final int heads;
     private final int inter;
     private final Activation act;
-    private final double eps;
 
-    Transformer(int d, int heads, int inter, Activation act, double eps) {
+    public Transformer(int d, int heads, int inter, Activation act) {
         this.d = d;
         this.heads = heads;
         this.inter = inter;
         this.act = act;
-        this.eps = eps;
     }
 
     /** Output of the attention half of a layer: the residual sum, and the head-mean keys when asked (ToMe's metric). */
-    record Block(float[] h, float[] keyMean) {
+    public record Block(float[] h, float[] keyMean) {
     }
 
     /**
      * h = x + out_proj(attention(layer_norm1(x))), unmasked or causal; {@code size} (may be null) adds ToMe's
      * log-size bias to the keys; also returns the head-mean keys when ToMe will merge after it.
      */
-    Block attention(EncoderLayer lw, float[] x, int t, float[] size, boolean causal, AttentionHook hook, boolean wantKeys) {
+    public Block attention(EncoderLayer lw, float[] x, int t, float[] size, boolean causal, AttentionHook hook, boolean wantKeys) {
         int dh = d / heads;
-        float[] ln = x.clone();
-        Kernels.layerNorm(ln, t, d, lw.ln1W(), lw.ln1B(), eps);
-        float[] qkv = new float[t * 3 * d];
-        gemm.multiplyTransposed(t, ln, 0, lw.qkvW(), qkv, 0);
-        Kernels.rowBlocks(t, (r0, r1) -> Kernels.addBias(qkv, r0 * 3 * d, r1 - r0, 3 * d, lw.qkvB()));
+        float[] ln = new float[t * d];
+        lw.ln1().apply(x, t, ln);
+        float[] qkv = lw.qkv().apply(ln, t);
         float[] logSize = null;
         if (size != null) {
             // ToMe's proportional attention: a token standing for s tokens gets log(s) added to its key scores.
@@ -66,7 +66,7 @@ final class Transformer {
             }
             gemm.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
             for (int i = 0; i < t; i++) {
-                Kernels.softmaxRow(probs, i * t, causal ? i + 1 : t, t, scale, bias);
+                softmaxRow(probs, i * t, causal ? i + 1 : t, t, scale, bias);
             }
             if (hook != null) {
                 hook.add(h, probs);
@@ -76,9 +76,8 @@ final class Transformer {
                 System.arraycopy(o, i * dh, merged, i * d + h * dh, dh);
             }
         });
-        float[] out = new float[t * d];
-        gemm.multiplyTransposed(t, merged, 0, lw.outW(), out, 0);
-        Kernels.addBiasAndResidual(out, t, d, lw.outB(), x);
+        float[] out = lw.out().apply(merged, t);
+        Rows.addResidual(out, x, t, d);
         float[] keyMean = null;
         if (wantKeys) {
             keyMean = new float[t * dh];
@@ -96,19 +95,34 @@ final class Transformer {
     }
 
     /** x = h + fc2(act(fc1(layer_norm2(h)))). */
-    float[] mlp(EncoderLayer lw, float[] h, int t) {
-        float[] ln = h.clone();
-        Kernels.layerNorm(ln, t, d, lw.ln2W(), lw.ln2B(), eps);
-        float[] mid = new float[t * inter];
-        gemm.multiplyTransposed(t, ln, 0, lw.fc1W(), mid, 0);
-        Kernels.rowBlocks(t, (r0, r1) -> {
-            Kernels.addBias(mid, r0 * inter, r1 - r0, inter, lw.fc1B());
-            act.applyInPlace(mid, r0 * inter, r1 * inter);
-        });
-        float[] out = new float[t * d];
-        gemm.multiplyTransposed(t, mid, 0, lw.fc2W(), out, 0);
-        Kernels.addBiasAndResidual(out, t, d, lw.fc2B(), h);
+    public float[] mlp(EncoderLayer lw, float[] h, int t) {
+        float[] ln = new float[t * d];
+        lw.ln2().apply(h, t, ln);
+        float[] mid = lw.fc1().apply(ln, t);
+        Rows.blocks(t, (r0, r1) -> act.applyInPlace(mid, r0 * inter, r1 * inter));
+        float[] out = lw.fc2().apply(mid, t);
+        Rows.addResidual(out, h, t, d);
         return out;
+    }
+
+    /**
+     * Softmax of row[offset .. offset+n) scaled by {@code scale}, plus an optional additive per-column bias, with the
+     * maximum subtracted first as torch does (exponentials and sum on the vector kernels). Columns [n, width) are masked
+     * (causal attention) and get probability 0.
+     */
+    static void softmaxRow(float[] row, int offset, int n, int width, float scale, float[] bias) {
+        Arrays.fill(row, offset + n, offset + width, 0f);
+        // Two plain loops rather than one with a branch, so the JIT vectorises them.
+        if (bias == null) {
+            for (int j = offset; j < offset + n; j++) {
+                row[j] *= scale;
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                row[offset + j] = row[offset + j] * scale + bias[j];
+            }
+        }
+        Softmax.inPlace(row, offset, n);
     }
 
 }

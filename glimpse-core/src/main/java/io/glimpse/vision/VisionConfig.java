@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.nn.Activation;
 import io.glimpse.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.BadInputException;
@@ -73,7 +74,8 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         return parse(root, file);
     }
 
-    static VisionConfig parse(JsonNode root, Path file) {
+    /** The vision fields of a config.json object read from {@code file} (named in errors). */
+    public static VisionConfig parse(JsonNode root, Path file) {
         JsonNode archs = root.get("architectures");
         String arch = archs != null && archs.isArray() && archs.size() > 0 ? archs.get(0).asText()
                 : root.path("model_type").asText("");

@@ -1,9 +1,10 @@
 package io.glimpse.vision;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.Checkpoint;
+import io.glimpse.io.JsonFiles;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
-import io.glimpse.tensor.Gemm;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 
@@ -29,13 +30,12 @@ import java.util.stream.IntStream;
 public final class VisionTower {
     private final VisionConfig cfg;
     private final VisionWeights w;
-    private final Gemm gemm = Gemm.get();
     private final Transformer layers;
 
     private VisionTower(VisionConfig cfg, VisionWeights w) {
         this.cfg = cfg;
         this.w = w;
-        this.layers = new Transformer(cfg.hiddenSize(), cfg.heads(), cfg.intermediateSize(), cfg.activation(), cfg.layerNormEps());
+        this.layers = new Transformer(cfg.hiddenSize(), cfg.heads(), cfg.intermediateSize(), cfg.activation());
     }
 
     /** Loads config.json and the safetensors weights (single file or sharded) of a checkpoint folder. */
@@ -44,8 +44,13 @@ public final class VisionTower {
         if (!Files.isRegularFile(configFile)) {
             throw new BadInputException(dir + ": no config.json");
         }
-        VisionConfig cfg = VisionConfig.read(configFile);
-        return new VisionTower(cfg, new VisionWeights(cfg, Checkpoint.open(dir), configFile));
+        return load(Checkpoint.open(dir), JsonFiles.readObject(configFile), configFile);
+    }
+
+    /** The tower of an opened checkpoint whose config.json ({@code root}, read from {@code configFile}) describes it. */
+    public static VisionTower load(Checkpoint ckpt, JsonNode root, Path configFile) {
+        VisionConfig cfg = VisionConfig.parse(root, configFile);
+        return new VisionTower(cfg, new VisionWeights(cfg, ckpt, configFile));
     }
 
     public VisionConfig config() {
@@ -141,7 +146,7 @@ public final class VisionTower {
         int tokens = picked[0].length / d;
         float[] features = concatRows(picked, tokens, d);
         if (opt.postLayerNorm()) {
-            Kernels.layerNorm(features, tokens, d, w.postLnW, w.postLnB, cfg.layerNormEps());
+            w.postLn.apply(features, tokens, features);
         }
         int[] patchToken = new int[cfg.patches()];
         int[] sizes = new int[tokens];
@@ -316,18 +321,15 @@ public final class VisionTower {
         }
         int first = cfg.hasCls() ? 1 : 0;
         float[] x = new float[(n + first) * d];
-        gemm.multiplyTransposed(n, patches, 0, w.patchW, x, first * d);
-        if (w.patchB != null) {
-            Kernels.addBias(x, first * d, n, d, w.patchB);
-        }
+        w.patch.apply(patches, 0, n, x, first * d);
         if (w.classEmb != null) {
             System.arraycopy(w.classEmb, 0, x, 0, d);
         }
         for (int i = 0; i < x.length; i++) {
             x[i] += w.posEmb[i];
         }
-        if (w.preLnW != null) {
-            Kernels.layerNorm(x, n + first, d, w.preLnW, w.preLnB, cfg.layerNormEps());
+        if (w.preLn != null) {
+            w.preLn.apply(x, n + first, x);
         }
         return x;
     }

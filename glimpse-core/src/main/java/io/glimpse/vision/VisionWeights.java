@@ -2,7 +2,8 @@ package io.glimpse.vision;
 
 import io.glimpse.io.Checkpoint;
 import io.glimpse.io.BadInputException;
-import io.glimpse.tensor.Gemm;
+import io.glimpse.nn.Linear;
+import io.glimpse.nn.Norm;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,16 +19,14 @@ final class VisionWeights {
             "vision_model.", "");
 
     final String prefix;
-    /** The patch convolution as a [D × 3·P·P] matrix prepared for the GEMM backend. */
-    final Gemm.Prepared patchW;
-    final float[] patchB;
+    /** The patch convolution as a [D × 3·P·P] linear layer (bias for SigLIP only). */
+    final Linear patch;
     final float[] classEmb;
     final float[] posEmb;
-    final float[] preLnW;
-    final float[] preLnB;
+    /** CLIP's pre_layrnorm, or null. */
+    final Norm preLn;
     final EncoderLayer[] layers;
-    final float[] postLnW;
-    final float[] postLnB;
+    final Norm postLn;
     final PoolingHead head;
 
     VisionWeights(VisionConfig cfg, Checkpoint ckpt, Path configFile) {
@@ -36,22 +35,19 @@ final class VisionWeights {
         int d = cfg.hiddenSize();
         int p = cfg.patchSize();
         boolean clip = cfg.hasCls();
-        patchW = Gemm.get().prepareTransposed(d, cfg.channels() * p * p,
-                l.load("embeddings.patch_embedding.weight", d, cfg.channels(), p, p), 0);
-        patchB = clip ? null : l.load("embeddings.patch_embedding.bias", d);
+        patch = Linear.prepared(l.load("embeddings.patch_embedding.weight", d, cfg.channels(), p, p), d, cfg.channels() * p * p,
+                clip ? null : l.load("embeddings.patch_embedding.bias", d));
         classEmb = clip ? l.load("embeddings.class_embedding", d) : null;
         posEmb = l.load("embeddings.position_embedding.weight", cfg.sequenceLength(), d);
-        preLnW = clip ? l.load("pre_layrnorm.weight", d) : null;
-        preLnB = clip ? l.load("pre_layrnorm.bias", d) : null;
+        preLn = clip ? new Norm.Layer(l.load("pre_layrnorm.weight", d), l.load("pre_layrnorm.bias", d), cfg.layerNormEps()) : null;
         // Grown one loaded layer at a time: an absurd num_hidden_layers fails on the first missing tensor instead of
         // allocating its array up front.
         java.util.List<EncoderLayer> loaded = new java.util.ArrayList<>();
         for (int i = 0; i < cfg.layers(); i++) {
-            loaded.add(EncoderLayer.load(l, "encoder.layers." + i + ".", d, cfg.intermediateSize()));
+            loaded.add(EncoderLayer.load(l, "encoder.layers." + i + ".", d, cfg.intermediateSize(), cfg.layerNormEps()));
         }
         layers = loaded.toArray(new EncoderLayer[0]);
-        postLnW = l.load("post_layernorm.weight", d);
-        postLnB = l.load("post_layernorm.bias", d);
+        postLn = new Norm.Layer(l.load("post_layernorm.weight", d), l.load("post_layernorm.bias", d), cfg.layerNormEps());
         head = cfg.useHead() ? new PoolingHead(l, cfg) : null;
         rejectUnknown(cfg, l);
     }

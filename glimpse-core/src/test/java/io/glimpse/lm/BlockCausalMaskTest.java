@@ -1,16 +1,11 @@
 package io.glimpse.lm;
 
 import io.glimpse.io.SafeTensors;
-import io.glimpse.tokens.AttentionMask;
-import io.glimpse.tokens.AttentionMasks;
-import io.glimpse.tokens.FrameInfo;
-import io.glimpse.tokens.TokenSet;
+import io.glimpse.lm.prune.FastVLayerPruner;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import static io.glimpse.lm.LmFixtures.assertClose;
 import static io.glimpse.lm.LmFixtures.floats;
@@ -21,12 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** TC-LLaVA's frame-wise block-causal mask in the decoder, against the mask.* goldens (frames of 4 visual tokens). */
 class BlockCausalMaskTest {
     private static AttentionMask mask(int start, int count, int rows) {
-        List<FrameInfo> frames = new ArrayList<>();
-        for (int left = count; left > 0; left -= 4) {
-            frames.add(new FrameInfo(frames.size(), left >= 4 ? 2 : 1, left >= 4 ? 2 : left, 28, 28, 0, 0));
+        int[] frameOfRow = new int[count];
+        for (int r = 0; r < count; r++) {
+            frameOfRow[r] = r / 4;
         }
-        TokenSet tokens = TokenSet.fromGrid(new float[count], 1, frames);
-        return AttentionMasks.frameBlockCausal(start, tokens, rows - start - count);
+        return AttentionMasks.frameBlockCausal(start, frameOfRow, rows - start - count);
     }
 
     @ParameterizedTest

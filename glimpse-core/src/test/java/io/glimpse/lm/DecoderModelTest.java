@@ -99,7 +99,7 @@ class DecoderModelTest {
         KvCache cache = m.newCache(64);
         m.forward(cache, m.embed(Arrays.copyOf(ids, cut)), range(0, cut), 1);
         int[] rest = Arrays.copyOfRange(ids, cut, ids.length);
-        float[] logits = m.forward(cache, m.embed(rest), DecoderModel.nextPositions(cache, rest.length), rest.length);
+        float[] logits = m.forward(cache, m.embed(rest), LmFixtures.nextPositions(cache, rest.length), rest.length);
         assertClose(logits, Arrays.copyOfRange(golden, cut * m.config().vocabSize(), golden.length));
     }
 
@@ -176,29 +176,11 @@ class DecoderModelTest {
     }
 
     @Test
-    void placeholdersTakeFeatureRowsInOrder() throws IOException {
-        DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
-        int d = m.config().hiddenSize();
-        float[] features = new float[2 * d];
-        Arrays.fill(features, 0, d, 1f);
-        Arrays.fill(features, d, 2 * d, 2f);
-        int[] ids = {5, 9, 7, 9, 6};
-        float[] x = m.embedWith(ids, 9, features);
-        float[] plain = m.embed(ids);
-        assertThat(Arrays.copyOfRange(x, d, 2 * d)).containsOnly(1f);
-        assertThat(Arrays.copyOfRange(x, 3 * d, 4 * d)).containsOnly(2f);
-        assertThat(Arrays.copyOfRange(x, 0, d)).containsExactly(Arrays.copyOfRange(plain, 0, d));
-        assertThat(Arrays.copyOfRange(x, 4 * d, 5 * d)).containsExactly(Arrays.copyOfRange(plain, 4 * d, 5 * d));
-        assertThatThrownBy(() -> m.embedWith(new int[] {9, 1}, 9, features)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("1 placeholders").hasMessageContaining("2 feature rows");
-    }
-
-    @Test
     void randomModelsAreSeededAndFinite() throws IOException {
         DecoderConfig c = DecoderModel.load(LmFixtures.dir("llama")).config();
-        float[] a = prefill(DecoderModel.random(c, 3), new int[] {1, 2, 3});
-        float[] b = prefill(DecoderModel.random(c, 3), new int[] {1, 2, 3});
-        float[] other = prefill(DecoderModel.random(c, 4), new int[] {1, 2, 3});
+        float[] a = prefill(LmFixtures.randomDecoder(c, 3), new int[] {1, 2, 3});
+        float[] b = prefill(LmFixtures.randomDecoder(c, 3), new int[] {1, 2, 3});
+        float[] other = prefill(LmFixtures.randomDecoder(c, 4), new int[] {1, 2, 3});
         assertClose(a, b);
         assertThat(a).isNotEqualTo(other);
         for (float v : a) {

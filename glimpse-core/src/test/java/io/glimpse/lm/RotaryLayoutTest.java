@@ -1,6 +1,7 @@
 package io.glimpse.lm;
 
-import io.glimpse.tokens.AttentionMasks;
+import io.glimpse.lm.prune.FastVLayerPruner;
+import io.glimpse.lm.AttentionMasks;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -90,7 +91,7 @@ class RotaryLayoutTest {
 
     @Test
     void textOnlyPromptsAreUnchangedByVistaAndTcLlavaRotatesTextByOnePlusGamma() {
-        DecoderModel m = DecoderModel.random(config(2), 5);
+        DecoderModel m = LmFixtures.randomDecoder(config(2), 5);
         int[] ids = {3, 1, 4, 1, 5, 9};
         int[] pos = LmFixtures.range(0, ids.length);
         float[] plain = prefill(m, null, pos, ids);
@@ -108,7 +109,7 @@ class RotaryLayoutTest {
         int[] ids = {3, 7, 8, 9, 2, 6};
         int[] pos = LmFixtures.range(0, ids.length);
         RotaryLayout vista = RotaryLayout.vista(1, 3);
-        DecoderModel deep = DecoderModel.random(config(2), 6);
+        DecoderModel deep = LmFixtures.randomDecoder(config(2), 6);
         float[] plain = prefill(deep, null, pos, ids);
         float[] edvt = prefill(deep, vista, pos, ids);
         assertThat(Arrays.copyOf(edvt, 4 * vocab)).containsExactly(Arrays.copyOf(plain, 4 * vocab));
@@ -116,7 +117,7 @@ class RotaryLayoutTest {
 
         // One layer, one visual row at id 1, text query at id 2: q·k unrotated = R(2)q·R(2)k, i.e. plain RoPE with the
         // visual key moved to the query's id; in one layer the visual row's own output does not reach the last row.
-        DecoderModel one = DecoderModel.random(config(1), 7);
+        DecoderModel one = LmFixtures.randomDecoder(config(1), 7);
         int[] three = {3, 7, 8};
         float[] last = Arrays.copyOfRange(prefill(one, RotaryLayout.vista(1, 1), new int[] {0, 1, 2}, three), 2 * vocab, 3 * vocab);
         float[] moved = Arrays.copyOfRange(prefill(one, null, new int[] {0, 2, 2}, three), 2 * vocab, 3 * vocab);
@@ -128,7 +129,7 @@ class RotaryLayoutTest {
 
     @Test
     void vistaDecodeStepsKeepEqualDistanceAndTcLlavaStepsFollowTheTemporalIds() {
-        DecoderModel m = DecoderModel.random(config(2), 8);
+        DecoderModel m = LmFixtures.randomDecoder(config(2), 8);
         int[] ids = {3, 7, 8, 9, 2};
         int[] pos = LmFixtures.range(0, ids.length);
         // Vista: a step from the prompt's cache equals the same row fed in the prefill (same rule for text rows).
@@ -157,7 +158,7 @@ class RotaryLayoutTest {
 
     @Test
     void aLayoutWithInLlmPruningIsRejected() {
-        DecoderModel m = DecoderModel.random(config(3), 9);
+        DecoderModel m = LmFixtures.randomDecoder(config(3), 9);
         KvCache cache = m.newCache(32, RotaryLayout.vista(1, 2));
         int[] ids = {3, 7, 8, 9};
         assertThatThrownBy(() -> m.forward(cache, m.embed(ids), LmFixtures.range(0, 4), 1, FastVLayerPruner.defaults(1, 2), null))

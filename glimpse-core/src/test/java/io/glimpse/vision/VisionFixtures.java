@@ -19,11 +19,11 @@ import java.util.function.UnaryOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Access to the committed fixtures written by fixtures/vision/make_fixtures.py, and variants of them. */
-final class VisionFixtures {
+public final class VisionFixtures {
     private VisionFixtures() {
     }
 
-    static Path dir(String name) {
+    public static Path dir(String name) {
         try {
             return Path.of(VisionFixtures.class.getResource("/fixtures/vision/" + name).toURI());
         } catch (URISyntaxException e) {
@@ -31,11 +31,11 @@ final class VisionFixtures {
         }
     }
 
-    static Map<String, TensorData> golden(String model) throws IOException {
+    public static Map<String, TensorData> golden(String model) throws IOException {
         return SafeTensors.read(dir(model).resolve("golden.safetensors")).tensors();
     }
 
-    static float[] golden(String model, String name) throws IOException {
+    public static float[] golden(String model, String name) throws IOException {
         return golden(model).get(name).toFloats();
     }
 
@@ -43,7 +43,7 @@ final class VisionFixtures {
      * Copies a fixture checkpoint into {@code target}, renaming tensors, converting them to {@code dtype}
      * (bf16 and f16 round to nearest even) and optionally replacing config.json.
      */
-    static Path copy(String model, Path target, UnaryOperator<String> rename, DType dtype, String configJson) throws IOException {
+    public static Path copy(String model, Path target, UnaryOperator<String> rename, DType dtype, String configJson) throws IOException {
         Files.createDirectories(target);
         Path src = dir(model);
         for (String f : List.of("config.json", "preprocessor_config.json")) {
@@ -63,7 +63,7 @@ final class VisionFixtures {
         return target;
     }
 
-    static TensorData convert(String name, float[] v, long[] shape, DType dtype) {
+    public static TensorData convert(String name, float[] v, long[] shape, DType dtype) {
         ByteBuffer b = ByteBuffer.allocate(v.length * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : v) {
             switch (dtype) {
@@ -81,7 +81,7 @@ final class VisionFixtures {
      * Asserts |a − e| ≤ tol·(|e| + rms(e)) elementwise: relative where values are large, and relative to the
      * tensor's scale where they pass near zero.
      */
-    static void assertClose(float[] actual, float[] expected, double tol, String what) {
+    public static void assertClose(float[] actual, float[] expected, double tol, String what) {
         assertThat(actual).as(what + " length").hasSize(expected.length);
         double ss = 0;
         for (float e : expected) {

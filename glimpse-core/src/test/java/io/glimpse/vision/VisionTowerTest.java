@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.nn.Activation;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.DType;
 import io.glimpse.io.SafeTensors;

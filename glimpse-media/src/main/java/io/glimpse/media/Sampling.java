@@ -1,5 +1,7 @@
 package io.glimpse.media;
 
+import io.glimpse.io.BadInputException;
+
 /** Which frames of a video to take. Each decoded frame is returned at most once, in time order. */
 public sealed interface Sampling {
 
@@ -36,7 +38,7 @@ public sealed interface Sampling {
 
         public Fps {
             if (!(fps > 0 && fps <= MAX_FPS)) {
-                throw new IllegalArgumentException("sampling fps must be in (0, " + (int) MAX_FPS + "], got " + fps);
+                throw new BadInputException("sampling fps must be in (0, " + (int) MAX_FPS + "], got " + fps);
             }
         }
     }

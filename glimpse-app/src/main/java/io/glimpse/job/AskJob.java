@@ -1,0 +1,140 @@
+package io.glimpse.job;
+
+import io.glimpse.image.RgbImage;
+import io.glimpse.io.BadInputException;
+import io.glimpse.llava.Ask;
+import io.glimpse.llava.LlavaModel;
+import io.glimpse.lm.Sampler;
+import io.glimpse.lm.prune.LayerPruners;
+import io.glimpse.lm.prune.PrunerMethod;
+import io.glimpse.media.Sampling;
+import io.glimpse.plan.PlanMethod;
+import io.glimpse.reduce.Pipeline;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * A question about images or a video answered by a LLaVA checkpoint, from files to streamed text: the use case behind
+ * {@code glimpse ask}. It decodes the frames (or plans them under the checkpoint's own cost model), turns the typed
+ * options into the runtime's position scheme, in-decoder pruner and sampler, and runs {@link Ask}.
+ */
+public final class AskJob {
+    /**
+     * The position scheme of the visual rows by its command-line name; {@link io.glimpse.llava.Positions} says what
+     * each does.
+     */
+    public enum Positions {
+        KEEP, RECOMPACT, VISTA, TCLAVA;
+
+        /** The command-line spelling. */
+        public String spelling() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the scheme tells visual rows apart by position, which in-decoder pruning would change. */
+        public boolean rotatesVisualRows() {
+            return scheme(1).rotatesVisualRows();
+        }
+
+        /** The runtime's scheme; {@code gamma} is TC-LLaVA's weight of the temporal id. */
+        io.glimpse.llava.Positions scheme(double gamma) {
+            return io.glimpse.llava.Positions.parse(spelling(), gamma);
+        }
+    }
+
+    /** What the question is about. */
+    public sealed interface Visual permits Images, EvenFrames, PlannedFrames {
+    }
+
+    /** Image files, one placeholder each. */
+    public record Images(List<Path> files) implements Visual {
+    }
+
+    /** {@code count} frames of a video, evenly spaced. */
+    public record EvenFrames(Path video, int count) implements Visual {
+    }
+
+    /**
+     * The frames of a video that a plan chooses under {@code budget} tokens of the checkpoint's cost model.
+     *
+     * @param dedup  planning drops frames repeating the last kept one above this rescaled cosine, or null
+     * @param scorer CLIP or SigLIP folder that scores candidate frames against the prompt, or null
+     */
+    public record PlannedFrames(Path video, int budget, PlanMethod method, double fps, Double dedup, Path scorer)
+            implements Visual {
+    }
+
+    /**
+     * @param reduce      reduction of the visual tokens before the projector, or null
+     * @param tcGamma     TC-LLaVA's weight of the temporal id (used by {@link Positions#TCLAVA})
+     * @param llmPrune    in-decoder pruner by name (see {@link #pruners()}), or null
+     * @param temperature 0 for greedy decoding
+     */
+    public record Options(Path model, Visual visual, String prompt, Pipeline reduce, Positions positions, double tcGamma,
+                          String llmPrune, int maxTokens, double temperature, double topP, long seed) {
+    }
+
+    /**
+     * @param stats counts and timings of the answer
+     * @param plan  the plan that chose the frames, or null when none did
+     */
+    public record Result(Ask.Stats stats, PlanJob.Selection plan) {
+    }
+
+    private AskJob() {
+    }
+
+    /** The names {@link Options#llmPrune()} takes: the in-decoder pruners of {@link LayerPruners}. */
+    public static List<String> pruners() {
+        return LayerPruners.methods().stream().map(PrunerMethod::name).toList();
+    }
+
+    /** Answers, passing text to {@code text} as soon as it is final and warnings (one line each) to {@code warnings}. */
+    public static Result run(Options o, Consumer<String> text, Consumer<String> warnings) throws IOException {
+        Sampler sampler = o.temperature() == 0 ? Sampler.greedy() : Sampler.sampling(o.temperature(), o.topP(), o.seed());
+        FrameReader reader = new FrameReader(warnings);
+        try (LlavaModel llava = LlavaModel.load(o.model())) {
+            List<RgbImage> images = List.of();
+            List<RgbImage> video = List.of();
+            PlanJob.Selection plan = null;
+            switch (o.visual()) {
+                case Images i -> images = i.files().stream().map(reader::first).toList();
+                case EvenFrames e -> video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
+                case PlannedFrames p -> {
+                    plan = plan(p, llava.family().costModel(), o.prompt(), warnings);
+                    video = plan.frames().stream().map(PlanJob.ChosenFrame::image).toList();
+                }
+            }
+            Ask.Request.Builder request = video.isEmpty() ? Ask.Request.images(images, o.prompt()) : Ask.Request.video(video, o.prompt());
+            request.positions(o.positions().scheme(o.tcGamma())).maxTokens(o.maxTokens()).sampler(sampler);
+            if (o.reduce() != null) {
+                request.reduce(o.reduce());
+            }
+            if (o.llmPrune() != null) {
+                request.llmPruning(LayerPruners.method(o.llmPrune()));
+            }
+            Ask.Answer answer = Ask.run(llava, request.build(), text);
+            if (answer.contextFull()) {
+                warnings.accept("stopped after " + answer.tokens().length + " tokens: prompt and answer fill the model's "
+                        + "context of " + llava.decoder().config().context() + " tokens");
+            }
+            return new Result(answer.stats(), plan);
+        }
+    }
+
+    private static PlanJob.Selection plan(PlannedFrames p, String target, String prompt, Consumer<String> warnings)
+            throws IOException {
+        PlanJob.Options options = new PlanJob.Options(p.budget(), target, p.method(), p.fps(), null,
+                p.scorer() == null ? null : new PlanJob.Query(p.scorer(), prompt), p.dedup());
+        PlanJob.Selection s = PlanJob.select(p.video(), options, PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
+        s.warnings().forEach(warnings);
+        if (s.frames().isEmpty()) {
+            throw new BadInputException(p.video() + ": the plan chose no frames");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,108 @@
+package io.glimpse.bench.run;
+
+import io.glimpse.bench.fixture.ModelShapes;
+import io.glimpse.bench.fixture.RandomCheckpoint;
+import io.glimpse.image.RgbImage;
+import io.glimpse.io.DType;
+import io.glimpse.tensor.Gemm;
+import io.glimpse.vision.EncodeOptions;
+import io.glimpse.vision.ImageProcessor;
+import io.glimpse.vision.VisionTower;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Vision tower throughput on towers of real sizes with random weights, against the GEMMs of the same forward run
+ * directly through {@link Gemm#get()} in the same run (the floor the tower's non-GEMM work and data movement are
+ * measured against), and the time saved by ToMe inside the encoder.
+ */
+public final class EncodeBench {
+    /** The tower should reach at least this fraction of its GEMMs' own speed. */
+    public static final double TARGET = 0.7;
+    static final int[] TOME_R = {8, 16};
+
+    /**
+     * @param towers shapes to time, in order
+     * @param repeat runs of each measurement
+     * @param seed   of the random weights and image
+     * @param cache  where the random checkpoints are kept between runs
+     */
+    public record Options(List<ModelShapes.Tower> towers, int repeat, DType dtype, long seed, Path cache) {
+    }
+
+    private EncodeBench() {
+    }
+
+    /** Prints the summary to {@code out} and each run's times, as progress, to {@code err}. */
+    public static void run(Options o, PrintWriter out, PrintWriter err) throws IOException {
+        out.printf(Locale.ROOT, "gemm: %s, %d threads%n", Gemm.get().getClass().getSimpleName(),
+                Runtime.getRuntime().availableProcessors());
+        for (ModelShapes.Tower shape : o.towers()) {
+            bench(o, shape, out, err);
+        }
+    }
+
+    private static void bench(Options o, ModelShapes.Tower shape, PrintWriter out, PrintWriter err) throws IOException {
+        out.printf(Locale.ROOT, "%s: preparing random %s checkpoint (seed %d)...%n", shape.name(),
+                o.dtype().name().toLowerCase(Locale.ROOT), o.seed());
+        out.flush();
+        Path dir = RandomCheckpoint.tower(shape, o.cache(), o.dtype(), o.seed());
+        VisionTower tower = VisionTower.load(dir);
+        ImageProcessor processor = ImageProcessor.read(dir.resolve("preprocessor_config.json"));
+        RgbImage image = randomImage(shape.image(), o.seed());
+        EncodeOptions none = EncodeOptions.defaults().withLayer(-1);
+        Map<String, Runnable> runs = new LinkedHashMap<>();
+        runs.put("gemm", new LayerGemms(shape, o.seed()));
+        runs.put("none", () -> tower.encode(image, processor, none));
+        for (int r : TOME_R) {
+            EncodeOptions tome = none.withTome(r);
+            runs.put("tome" + r, () -> tower.encode(image, processor, tome));
+        }
+        // The measurements take turns within each repeat, so a change in the machine's load falls on all of them.
+        Map<String, Timing> best = new LinkedHashMap<>();
+        for (int i = 0; i < o.repeat(); i++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s run %d/%d:", shape.name(), i + 1, o.repeat()));
+            for (Map.Entry<String, Runnable> e : runs.entrySet()) {
+                Timing t = Timing.of(e.getValue());
+                best.merge(e.getKey(), t, Timing::min);
+                line.append(String.format(Locale.ROOT, " %s %.2f s (cpu %.2f s)", e.getKey(), t.wall(), t.cpu()));
+            }
+            // Progress of a long run goes to stderr so the summary on stdout stays parseable.
+            err.println(line);
+            err.flush();
+        }
+        double gflop = shape.flops() / 1e9;
+        Timing encode = best.get("none");
+        Timing gemm = best.get("gemm");
+        out.printf(Locale.ROOT, "%s: %d tokens, hidden %d, %d layers, %d heads, mlp %d, %s; %.1f GFLOP per image; "
+                        + "best of %d%n", shape.name(), shape.tokens(), shape.hidden(), shape.layers(), shape.heads(),
+                shape.mlp(), shape.activation(), gflop, o.repeat());
+        out.printf(Locale.ROOT, "  encode, no merging         : %9.3f s (cpu %9.3f s)  %8.3f images/s  %8.1f GFLOP/s%n",
+                encode.wall(), encode.cpu(), 1 / encode.wall(), gflop / encode.wall());
+        out.printf(Locale.ROOT, "  gemm floor (same GEMMs)    : %9.3f s (cpu %9.3f s)  %8s           %8.1f GFLOP/s%n",
+                gemm.wall(), gemm.cpu(), "", gflop / gemm.wall());
+        double ratio = gemm.wall() / encode.wall();
+        out.printf(Locale.ROOT, "  ratio encode/gemm GFLOP/s  : %9.2f  (by cpu time %s; target >= %.2f: %s)%n", ratio,
+                gemm.cpuRatio(encode), TARGET, ratio >= TARGET ? "met" : "not met");
+        for (int r : TOME_R) {
+            Timing t = best.get("tome" + r);
+            out.printf(Locale.ROOT, "  ToMe r=%-2d per layer        : %9.3f s (cpu %9.3f s)  %8.3f images/s  "
+                    + "time ratio to none %.2f (by cpu time %s)%n", r, t.wall(), t.cpu(), 1 / t.wall(),
+                    t.wall() / encode.wall(), t.cpuRatio(encode));
+        }
+        out.flush();
+    }
+
+    private static RgbImage randomImage(int size, long seed) {
+        byte[] rgb = new byte[size * size * 3];
+        new SplittableRandom(seed).nextBytes(rgb);
+        return new RgbImage(size, size, rgb, 0);
+    }
+}

@@ -1,0 +1,151 @@
+package io.glimpse.lm;
+
+import io.glimpse.tensor.Gemm;
+import io.glimpse.tensor.Softmax;
+import io.glimpse.tensor.VectorOps;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Grouped-query attention of a call's rows over a layer of the {@link KvCache}: scale dh^-0.5, float32 softmax.
+ * One or two rows (decoding) score each key with a dot product, heads in parallel; more rows (prefill) go through
+ * the GEMM in blocks of queries. Under Vista-LLaMA, text queries score visual keys unrotated.
+ */
+final class DecoderAttention {
+    /** Query rows per attention block, bounding the score matrix to this many rows times the keys. */
+    private static final int QUERY_BLOCK = 128;
+    /** At or below this many rows each head scores keys by dot products instead of the GEMM. */
+    private static final int GEMV_ROWS = 2;
+
+    private final int heads;
+    private final int groupSize;
+    private final int headDim;
+    private final Gemm gemm = Gemm.get();
+    private final VectorOps ops = VectorOps.get();
+
+    DecoderAttention(DecoderConfig config) {
+        heads = config.heads();
+        groupSize = config.groupSize();
+        headDim = config.headDim();
+    }
+
+    /**
+     * The call's rows of one layer. Query row r sees slots 0..past+visibleRows[r]-1 (past + r + 1 under a causal
+     * mask).
+     *
+     * @param qkv           the rows' rotated queries, keys and values, [n × qkvWidth]
+     * @param rawQkv        the same before rotation when the cache keeps unrotated keys, else null
+     * @param lastAttention receives the last row's head-mean probabilities (summed in head order, so the result does
+     *                      not depend on threads), or null
+     * @return [n × heads·headDim]
+     */
+    float[] attend(KvCache cache, int layer, float[] qkv, float[] rawQkv, int qkvWidth, int past, int[] pos,
+                   int[] visibleRows, float[] lastAttention) {
+        Call call = new Call(cache, layer, qkv, rawQkv, qkvWidth, past, pos, visibleRows,
+                new float[visibleRows.length * heads * headDim]);
+        float[][] lastRows = new float[heads][];
+        if (visibleRows.length <= GEMV_ROWS) {
+            IntStream.range(0, heads).parallel().forEach(h -> lastRows[h] = byRows(call, h));
+        } else {
+            for (int h = 0; h < heads; h++) {
+                lastRows[h] = byGemm(call, h);
+            }
+        }
+        if (lastAttention != null) {
+            for (float[] row : lastRows) {
+                for (int j = 0; j < row.length; j++) {
+                    lastAttention[j] += row[j] / heads;
+                }
+            }
+        }
+        return call.out;
+    }
+
+    /** The operands of one layer's attention. */
+    private record Call(KvCache cache, int layer, float[] qkv, float[] rawQkv, int qkvWidth, int past, int[] pos,
+                        int[] visibleRows, float[] out) {
+    }
+
+    /** One head over a few rows with dot products against the cache, reading each key once (decode). */
+    private float[] byRows(Call c, int h) {
+        float[] keys = c.cache.keys(c.layer);
+        float[] values = c.cache.values(c.layer);
+        int kvOffset = c.cache.offset(h / groupSize, 0);
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] p = null;
+        for (int r = 0; r < c.visibleRows.length; r++) {
+            int visible = c.past + c.visibleRows[r];
+            p = new float[visible];
+            for (int j = 0; j < visible; j++) {
+                p[j] = ops.dot(c.qkv, r * c.qkvWidth + h * headDim, keys, kvOffset + j * headDim, headDim) * scale;
+            }
+            unrotatedScores(c, r * c.qkvWidth + h * headDim, c.pos[r], kvOffset, visible, scale, p, 0);
+            Softmax.inPlace(p, 0, visible);
+            int o = (r * heads + h) * headDim;
+            for (int j = 0; j < visible; j++) {
+                ops.axpy(p[j], values, kvOffset + j * headDim, c.out, o, headDim);
+            }
+        }
+        return p;
+    }
+
+    /** One head over many rows: blocks of queries against all visible keys through the GEMM kernel (prefill). */
+    private float[] byGemm(Call c, int h) {
+        int n = c.visibleRows.length;
+        int kvOffset = c.cache.offset(h / groupSize, 0);
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int block = Math.min(QUERY_BLOCK, n);
+        float[] q = new float[block * headDim];
+        float[] scores = new float[block * (c.past + n)];
+        float[] o = new float[block * headDim];
+        float[] last = null;
+        for (int r0 = 0; r0 < n; r0 += block) {
+            int rows = Math.min(block, n - r0);
+            int keys = c.past;
+            for (int r = r0; r < r0 + rows; r++) {
+                keys = Math.max(keys, c.past + c.visibleRows[r]);
+            }
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(c.qkv, (r0 + r) * c.qkvWidth + h * headDim, q, r * headDim, headDim);
+            }
+            gemm.multiplyTransposed(rows, keys, headDim, q, 0, c.cache.keys(c.layer), kvOffset, scores, 0);
+            for (int r = 0; r < rows; r++) {
+                int visible = c.past + c.visibleRows[r0 + r];
+                int base = r * keys;
+                for (int j = 0; j < visible; j++) {
+                    scores[base + j] *= scale;
+                }
+                unrotatedScores(c, (r0 + r) * c.qkvWidth + h * headDim, c.pos[r0 + r], kvOffset, visible, scale, scores, base);
+                Softmax.inPlace(scores, base, visible);
+                Arrays.fill(scores, base + visible, base + keys, 0f);
+            }
+            gemm.multiply(rows, headDim, keys, scores, 0, c.cache.values(c.layer), kvOffset, o, 0);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(o, r * headDim, c.out, ((r0 + r) * heads + h) * headDim, headDim);
+            }
+            if (r0 + rows == n) {
+                last = Arrays.copyOfRange(scores, (rows - 1) * keys, rows * keys);
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Under Vista, replaces a text query's scores over visual keys by the plain q·k of the unrotated vectors (a no-op
+     * without raw vectors or for a visual query).
+     */
+    private void unrotatedScores(Call c, int qOffset, int queryPosition, int kvOffset, int visible, float scale,
+                                 float[] scores, int base) {
+        RotaryLayout layout = c.cache.layout();
+        if (c.rawQkv == null || layout.visual(queryPosition)) {
+            return;
+        }
+        float[] rawKeys = c.cache.rawKeys(c.layer);
+        for (int j = 0; j < visible; j++) {
+            if (layout.unrotated(queryPosition, c.cache.slotPosition(j))) {
+                scores[base + j] = ops.dot(c.rawQkv, qOffset, rawKeys, kvOffset + j * headDim, headDim) * scale;
+            }
+        }
+    }
+}
