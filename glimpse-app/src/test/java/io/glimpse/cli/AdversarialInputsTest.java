@@ -103,7 +103,7 @@ class AdversarialInputsTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anAbsurdFpsIsRefusedInsteadOfWalkedFrameByFrame() {
         assertBadInput(plan(video.toString(), "--fps", "1e300"), "fps", "1.0E300");
         assertBadInput(glimpse("encode", "--model", EncodeCommandTest.FIXTURES.resolve("clip").toString(), "--fps", "1e300",
@@ -111,7 +111,7 @@ class AdversarialInputsTest {
     }
 
     @Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void generationStopsAtTheContextLengthWithANote() {
         InProcess.Run r = glimpse("ask", "--model", AskCommandTest.MODEL.toString(), "--image", AskCommandTest.IMAGE,
                 "--max-tokens", "100000", "What is this?");
