@@ -39,10 +39,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(seconds >= 2 && seconds <= 3600)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be within [2, 3600], got " + seconds);
         }
+        PlanJob.Options options = new PlanJob.Options(budget, target, PlanMethod.CLIPS, 1.0, null, null, null);
+        options.request(); // rejects a bad budget or target before the sample video is written
         Path video = out.resolve(String.format(Locale.ROOT, "sample-%ds.mp4", Math.round(seconds)));
         SampleVideo.ensure(video, 640, 360, seconds, SEED, () -> spec.commandLine().getErr().println("glimpse: writing sample video " + video));
-        Path report = PlanCommand.run(video, new PlanJob.Options(budget, target, PlanMethod.CLIPS, 1.0, null, null, null),
-                out.resolve("plan"), spec.commandLine());
+        Path report = PlanCommand.run(video, options, out.resolve("plan"), spec.commandLine());
         spec.commandLine().getOut().println("report: " + report);
         return GlimpseCli.OK;
     }

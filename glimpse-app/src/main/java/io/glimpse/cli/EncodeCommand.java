@@ -55,6 +55,9 @@ public final class EncodeCommand implements Callable<Integer> {
         if (frames != null && (frames < 1 || frames > EncodeJob.MAX_FRAMES)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be in [1, " + EncodeJob.MAX_FRAMES + "]");
         }
+        if (!(fps > 0) || Double.isInfinite(fps)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--fps must be positive, got " + fps);
+        }
         EncodeJob.Result r = EncodeJob.run(new EncodeJob.Options(model, input, layer, postLayerNorm, tome, fps, frames, pipeline, out),
                 Console.warnings(spec.commandLine()));
         PrintWriter o = spec.commandLine().getOut();

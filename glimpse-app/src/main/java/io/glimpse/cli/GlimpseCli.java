@@ -18,7 +18,8 @@ import java.util.ServiceLoader;
 @Command(name = "glimpse", mixinStandardHelpOptions = true, versionProvider = GlimpseCli.Version.class,
         description = "Lets vision-language models see more with fewer tokens: plans frames under a token budget, "
                 + "encodes them and reduces the visual tokens.",
-        subcommands = {PlanCommand.class, DemoCommand.class, EncodeCommand.class, SimilarityCommand.class, AskCommand.class,
+        subcommands = {PlanCommand.class, ScenesCommand.class, DemoCommand.class, EncodeCommand.class, SimilarityCommand.class,
+                AskCommand.class, ServeCommand.class,
                 ReduceCommand.class, CompareCommand.class,
                 MethodsCommand.class})
 public final class GlimpseCli implements Runnable {

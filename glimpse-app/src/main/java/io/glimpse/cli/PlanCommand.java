@@ -38,9 +38,10 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "1", paramLabel = "F", description = "Candidate frames sampled per second (default: ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.75", paramLabel = "S", parameterConsumer = OptionalNumber.class,
-            description = "Drop sampled frames whose rescaled cosine similarity (1+cos)/2 to the last kept frame "
-                    + "exceeds S (default when given without a value: ${FALLBACK-VALUE}, B-VLLM's threshold).")
+    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.02", paramLabel = "C", parameterConsumer = OptionalNumber.class,
+            description = "Drop sampled frames of which fewer than the share C of patches changed since the last kept "
+                    + "frame (default when given without a value: ${FALLBACK-VALUE}, which keeps a person walking "
+                    + "through a still shot); the tokens saved go to the frames kept.")
     Double dedup;
 
     @Option(names = "--query", paramLabel = "TEXT", description = "Question the frames should answer (needs --model).")

@@ -3,6 +3,7 @@ package io.glimpse.job;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.llava.Ask;
+import io.glimpse.llava.LlavaCheckpoint;
 import io.glimpse.llava.LlavaModel;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.prune.LayerPruners;
@@ -98,6 +99,10 @@ public final class AskJob {
         Sampler sampler = o.temperature() == 0 ? Sampler.greedy() : Sampler.sampling(o.temperature(), o.topP(), o.seed());
         FrameReader reader = new FrameReader(warnings);
         try (LlavaModel llava = LlavaModel.load(o.model())) {
+            // Before decoding any frame: the family decides whether a video can be asked about at all.
+            if (!(o.visual() instanceof Images) && llava.family() == LlavaCheckpoint.Family.LLAVA_15) {
+                throw new BadInputException(o.model() + ": LLaVA-1.5 takes images, not videos");
+            }
             List<RgbImage> images = List.of();
             List<RgbImage> video = List.of();
             PlanJob.Selection plan = null;

@@ -2,10 +2,11 @@ package io.glimpse.job;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.AtomicFiles;
+import io.glimpse.io.BadInputException;
 import io.glimpse.media.Sampling;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
-import io.glimpse.tokens.EncoderOutput;
+import io.glimpse.tokens.VisualTokens;
 import io.glimpse.tokens.TokenFile;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.vision.EncodeOptions;
@@ -51,6 +52,11 @@ public final class EncodeJob {
         ImageProcessor processor = ImageProcessor.read(o.model().resolve("preprocessor_config.json"));
         EncodeOptions options = EncodeOptions.defaults().withPostLayerNorm(o.postLayerNorm()).withTome(o.tome());
         if (o.layer() != null) {
+            int n = tower.config().layers();
+            if (o.layer() < -(n + 1) || o.layer() > n) {
+                throw new BadInputException(o.model() + ": --layer " + o.layer() + " is outside [-" + (n + 1) + ", " + n
+                        + "] (hidden_states of " + n + " layers)");
+            }
             options = options.withLayer(o.layer());
         }
         if (o.reduce() != null) {
@@ -60,7 +66,7 @@ public final class EncodeJob {
         Sampling sampling = o.frames() != null ? Sampling.count(o.frames()) : Sampling.fps(o.fps());
         List<RgbImage> images = new FrameReader(warnings).read(o.input(), sampling, MAX_FRAMES, "lower --fps or pass --frames N");
         long t0 = System.nanoTime();
-        EncoderOutput encoded = tower.encodeFrames(images, processor, options).encoderOutput();
+        VisualTokens encoded = tower.encodeFrames(images, processor, options);
         long encodeNanos = System.nanoTime() - t0;
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("encoder", tower.config().architecture());

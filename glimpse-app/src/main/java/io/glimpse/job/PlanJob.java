@@ -8,6 +8,7 @@ import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoInfo;
 import io.glimpse.media.VideoSource;
 import io.glimpse.plan.Candidate;
+import io.glimpse.plan.CutRefinement;
 import io.glimpse.plan.Plan;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
@@ -30,10 +31,12 @@ import java.util.Map;
 /**
  * Video → plan → chosen frames → token set: the main job behind {@code glimpse plan}.
  *
- * <p>Two streaming passes over the video, so memory does not grow with its length: the first samples at the
- * plan's fps, describes each frame with PatchStats at a reduced size and keeps only the frame descriptors; the
- * planner then chooses frames and sizes; the second pass decodes the same samples again and keeps only the chosen
- * ones, resized to their planned size and encoded into the plan's token set.
+ * <p>Streaming passes over the video, so memory does not grow with its length: the first samples at the plan's
+ * fps (by presentation time: the frame on screen at each instant), describes each frame at a reduced size and
+ * keeps only its frame descriptor and coarse {@link io.glimpse.plan.FrameLook} ({@link FrameDescriber}); the
+ * planner then finds scenes and chooses frames and sizes; a short pass decodes the frames between the two samples
+ * around each cut to put it on the exact frame ({@link #exactCuts}); the last pass decodes the chosen samples
+ * again, resized to their planned size and encoded into the plan's token set.
  */
 public final class PlanJob {
     /** Frames are described for planning at this longest side; enough for scene and duplicate detection. */
@@ -142,7 +145,7 @@ public final class PlanJob {
         List<Double> relevance = new ArrayList<>();
         VideoInfo info;
         List<String> warnings;
-        PatchStats describer = new PatchStats(14);
+        FrameDescriber describer = new FrameDescriber();
         try (VideoSource src = VideoSource.open(video)) {
             info = src.info();
             long expected = info.still() ? 1 : Math.max(1, (long) Math.ceil(info.durationSeconds() * options.fps()));
@@ -151,8 +154,7 @@ public final class PlanJob {
             long n = 0;
             while (it.hasNext()) {
                 RgbImage small = it.next();
-                candidates.add(new Candidate(small.timestamp(), info.width(), info.height(),
-                        describer.describe(small).descriptor()));
+                candidates.add(describer.describe(small, info.width(), info.height()));
                 if (query != null) {
                     relevance.add(query.score(small));
                 }
@@ -165,8 +167,61 @@ public final class PlanJob {
             request = request.withRelevance(relevance.stream().mapToDouble(Double::doubleValue).toArray());
         }
         Plan plan = Planner.plan(candidates, request);
+        if (!info.still()) {
+            plan = plan.withCuts(exactCuts(video, candidates, plan.cuts()));
+        }
         List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), pixels, listener);
         return new Selection(info, plan, chosen, candidates.size(), warnings);
+    }
+
+    /** Frames around a cut are described at this longest side to place it on the exact frame: cells stay coarse. */
+    static final int REFINE_SIDE = 160;
+
+    /**
+     * Each cut, found at the sample where a new scene shows, moved to the exact frame: the frames from the sample
+     * before to that sample are decoded and the largest change among them taken ({@link CutRefinement}).
+     */
+    static List<Double> exactCuts(Path video, List<Candidate> samples, List<Double> cuts) {
+        if (cuts.isEmpty()) {
+            return cuts;
+        }
+        double[] from = new double[cuts.size()];
+        double[] to = new double[cuts.size()];
+        int s = 0;
+        for (int k = 0; k < cuts.size(); k++) {
+            while (s + 1 < samples.size() && samples.get(s + 1).timestamp() < cuts.get(k)) {
+                s++;
+            }
+            from[k] = Math.min(samples.get(s).timestamp(), cuts.get(k));
+            to[k] = cuts.get(k);
+        }
+        List<Double> out = new ArrayList<>(cuts);
+        FrameDescriber describer = new FrameDescriber();
+        try (VideoSource src = VideoSource.open(video)) {
+            Iterator<RgbImage> it = src.frames(Sampling.spans(from, to), FrameSize.maxSide(REFINE_SIDE));
+            List<Candidate> span = new ArrayList<>();
+            int k = 0;
+            while (it.hasNext() && k < cuts.size()) {
+                RgbImage frame = it.next();
+                while (k < cuts.size() && frame.timestamp() > to[k] + 1e-6) {
+                    settle(out, k++, span);
+                }
+                if (k < cuts.size()) {
+                    span.add(describer.describe(frame, frame.width(), frame.height()));
+                }
+            }
+            while (k < cuts.size()) {
+                settle(out, k++, span);
+            }
+        }
+        return out;
+    }
+
+    private static void settle(List<Double> cuts, int k, List<Candidate> span) {
+        if (span.size() >= 2) {
+            cuts.set(k, span.get(CutRefinement.firstOfNewScene(span)).timestamp());
+        }
+        span.clear();
     }
 
     private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Pixels pixels,

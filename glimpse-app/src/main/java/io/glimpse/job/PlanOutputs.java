@@ -68,16 +68,21 @@ public final class PlanOutputs {
                     heatmap, tokensIn(r.delivered(), i)));
         }
         Files.writeString(dir.resolve(PLAN_JSON), planJson(r));
+        TokenFile.write(r.delivered(), dir.resolve(TOKENS), tokenMetadata(r));
+        Files.writeString(dir.resolve(REPORT), PlanReport.render(new PlanReport.Input(
+                r.video().path().getFileName().toString(), r.video().durationSeconds(), r.plan().target(),
+                r.plan().method(), r.plan().budget(), r.plan().totalCost(), r.plan().cuts(), shown, r.warnings())));
+    }
+
+    /** Metadata of the plan's token file: encoder, source file name, target and the reduction's stages. */
+    public static Map<String, String> tokenMetadata(PlanJob.Result r) {
         Map<String, String> meta = new java.util.LinkedHashMap<>(Map.of("encoder", "patchstats",
                 "source", r.video().path().getFileName().toString(), "target", r.plan().target()));
         if (r.reduction() != null) {
             meta.put("pipeline", r.reduction().stages().stream().map(StageReport::stage)
                     .collect(java.util.stream.Collectors.joining(" > ")));
         }
-        TokenFile.write(r.delivered(), dir.resolve(TOKENS), meta);
-        Files.writeString(dir.resolve(REPORT), PlanReport.render(new PlanReport.Input(
-                r.video().path().getFileName().toString(), r.video().durationSeconds(), r.plan().target(),
-                r.plan().method(), r.plan().budget(), r.plan().totalCost(), r.plan().cuts(), shown, r.warnings())));
+        return meta;
     }
 
     /** The plan's own JSON plus the source, its duration, each frame's PNG name and any decoding warnings. */

@@ -4,7 +4,7 @@ import io.glimpse.io.AtomicFiles;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.report.CompareReport;
-import io.glimpse.tokens.EncoderOutput;
+import io.glimpse.tokens.VisualTokens;
 import io.glimpse.tokens.Fidelity;
 import io.glimpse.tokens.TokenFile;
 import io.glimpse.tokens.TokenSet;
@@ -47,7 +47,7 @@ public final class ReduceJob {
     /** Runs {@code pipeline} and writes the reduced tokens, with the input's attention maps, to {@code out}. */
     public static Reduced reduce(Input in, Pipeline pipeline, Path out) throws IOException {
         AtomicFiles.checkTarget(out);
-        EncoderOutput eo = read(in);
+        VisualTokens eo = read(in);
         Pipeline.Result r = pipeline.run(eo.tokens(), context(in, eo));
         TokenFile.write(r.tokens(), out, Map.of("pipeline", pipeline.spec().toString(), "source", in.file().getFileName().toString()),
                 eo.attention());
@@ -63,7 +63,7 @@ public final class ReduceJob {
         if (html != null) {
             AtomicFiles.checkTarget(html);
         }
-        EncoderOutput eo = read(in);
+        VisualTokens eo = read(in);
         ReduceContext ctx = context(in, eo);
         List<Compared> out = new ArrayList<>();
         for (Pipeline p : pipelines) {
@@ -82,11 +82,11 @@ public final class ReduceJob {
         }
     }
 
-    private static EncoderOutput read(Input in) throws IOException {
-        return EncoderOutput.read(in.file(), in.gridH(), in.gridW(), in.dropCls(), in.fps());
+    private static VisualTokens read(Input in) throws IOException {
+        return VisualTokens.read(in.file(), in.gridH(), in.gridW(), in.dropCls(), in.fps());
     }
 
-    private static ReduceContext context(Input in, EncoderOutput eo) {
+    private static ReduceContext context(Input in, VisualTokens eo) {
         return new ReduceContext(in.seed(), eo.attention(), null);
     }
 }

@@ -4,6 +4,7 @@ import io.glimpse.clip.DualEncoder;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.lm.TextTokenizer;
+import io.glimpse.tensor.VectorOps;
 import io.glimpse.vision.ImageProcessor;
 
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class SimilarityJob {
                 double[] cosine = new double[images.size()];
                 double[] logit = new double[images.size()];
                 for (int i = 0; i < images.size(); i++) {
-                    cosine[i] = dot(imageEmb[i], textEmb);
+                    cosine[i] = VectorOps.cosine(imageEmb[i], 0, textEmb, 0, textEmb.length);
                     logit[i] = dual.logit(imageEmb[i], textEmb);
                 }
                 out.add(new Scores(text, ids.length, cosine, logit, kind == Probability.SOFTMAX ? softmax(logit) : sigmoid(logit)));
@@ -72,14 +73,6 @@ public final class SimilarityJob {
                     + " images but the vision tower takes " + size + "x" + size);
         }
         return processor.process(frame);
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * b[i];
-        }
-        return s;
     }
 
     private static double[] softmax(double[] x) {

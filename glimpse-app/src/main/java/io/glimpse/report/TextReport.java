@@ -35,8 +35,8 @@ public final class TextReport {
     public static void answer(PrintWriter w, Ask.Stats s) {
         w.printf(Locale.ROOT, "visual tokens: %d from the encoder%n", s.encoderTokens());
         stages(w, s.stages());
-        w.printf(Locale.ROOT, "visual rows to the decoder: %d (prompt %d rows), %d at its last layer%n", s.visualRows(),
-                s.promptRows(), s.visualRowsAtLastLayer());
+        w.printf(Locale.ROOT, "visual rows to the decoder: %d (%d without reduction; prompt %d rows), %d at its last layer%n",
+                s.visualRows(), s.unreducedRows(), s.promptRows(), s.visualRowsAtLastLayer());
         w.printf(Locale.ROOT, "encode %.1f ms, reduce %.1f ms, prefill %.1f ms, time to first token %.1f ms%n",
                 s.encodeNanos() / 1e6, s.reduceNanos() / 1e6, s.prefillNanos() / 1e6, s.firstTokenNanos() / 1e6);
         w.printf(Locale.ROOT, "decode: %d tokens, %.2f tokens/s%n", s.generated(), s.decodeTokensPerSecond());

@@ -83,4 +83,18 @@ class EncodeCommandTest {
         assertThat(r.err()).contains("model.safetensors").doesNotContain("internal error");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void aFeatureLayerTheTowerDoesNotHaveIsBadInputAndAZeroFpsAUsageError() {
+        // The tiny CLIP tower has 3 layers: hidden_states 0..3, or -4..-1 from the end.
+        Path out = dir.resolve("never.safetensors");
+        String image = FIXTURES.resolve("landscape.png").toString();
+        InProcess.Run deep = glimpse("encode", "--model", FIXTURES.resolve("clip").toString(), "--layer", "4", image, "-o", out.toString());
+        assertThat(deep.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(deep.err()).contains("--layer 4 is outside [-4, 3]");
+        assertThat(glimpse("encode", "--model", FIXTURES.resolve("clip").toString(), "--layer", "-4", image, "-o", out.toString()).code())
+                .isZero();
+        assertThat(glimpse("encode", "--model", FIXTURES.resolve("clip").toString(), "--fps", "0", image, "-o",
+                dir.resolve("fps.safetensors").toString()).code()).isEqualTo(GlimpseCli.USAGE);
+    }
 }

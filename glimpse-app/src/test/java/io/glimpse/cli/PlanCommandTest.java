@@ -126,19 +126,26 @@ class PlanCommandTest {
     }
 
     @Test
-    void dedupLeavesAboutOneFramePerStillScene() throws Exception {
+    void dedupLeavesOneFramePerStillSceneAndKeepsMotion() throws Exception {
+        // Four held pictures, one from each scene: a still camera with nothing moving.
+        Path still = synthetic.writeAt(dir.resolve("still.mp4"), "mp4", 0, 6.0, 11.6, 18.0);
         Path out = dir.resolve("dedup");
-        InProcess.Run r = glimpse("plan", video.toString(), "--budget", "100000", "--method", "uniform", "--dedup", "-o",
+        InProcess.Run r = glimpse("plan", still.toString(), "--budget", "100000", "--method", "uniform", "--dedup", "-o",
                 out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode frames = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile()).get("frames");
-        // four still scenes, and the fade's blended seconds may each count as new content
-        assertThat(frames.size()).isBetween(4, 6);
+        assertThat(frames.size()).isEqualTo(4);
         java.util.Set<Integer> scenes = new java.util.HashSet<>();
         for (JsonNode f : frames) {
             scenes.add(synthetic.sceneOf((int) Math.round(f.get("timestamp").asDouble() * 10)));
         }
         assertThat(scenes).containsExactlyInAnyOrder(0, 1, 2, 3);
+        // The moving video's bouncing box changes patches every second: dedup keeps those frames.
+        Path moving = dir.resolve("dedup-moving");
+        assertThat(glimpse("plan", video.toString(), "--budget", "100000", "--method", "uniform", "--dedup", "-o",
+                moving.toString()).code()).isZero();
+        JsonNode kept = new ObjectMapper().readTree(moving.resolve(PlanOutputs.PLAN_JSON).toFile()).get("frames");
+        assertThat(kept.size()).isGreaterThan(12);
         InProcess.Run bad = glimpse("plan", video.toString(), "--budget", "1000", "--dedup", "1.5", "-o",
                 dir.resolve("never").toString());
         assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);

@@ -2,6 +2,7 @@ package io.glimpse.bench;
 
 import io.glimpse.reduce.AttentionScores;
 import io.glimpse.reduce.ReduceContext;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import java.util.ArrayList;
@@ -88,12 +89,12 @@ final class SyntheticTokens {
 
     /** Attention maps for every layer of the shape's ViT, and no query relevance. */
     static ReduceContext context(InputShape shape, long seed) {
-        Map<String, float[]> maps = new HashMap<>();
+        Map<AttentionMaps.Key, float[]> maps = new HashMap<>();
         for (int layer = 1; layer <= shape.vit().layers; layer++) {
             maps.put(AttentionScores.key(AttentionScores.CLS, layer), attention(shape, seed * 31 + 2L * layer));
             maps.put(AttentionScores.key(AttentionScores.RECEIVED, layer), attention(shape, seed * 31 + 2L * layer + 1));
         }
-        return new ReduceContext(seed, maps, null);
+        return new ReduceContext(seed, AttentionMaps.of(maps), null);
     }
 
     /** One map: per frame a softmax over cell-smooth logits plus noise, with a few sinks; each frame sums to 1. */

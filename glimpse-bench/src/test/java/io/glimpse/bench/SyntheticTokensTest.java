@@ -64,8 +64,8 @@ class SyntheticTokensTest {
     @Test
     void attentionMapsCoverEveryLayerAndEachFrameSumsToOne() {
         ReduceContext ctx = SyntheticTokens.context(SHAPE, 3);
-        assertThat(ctx.attention()).hasSize(2 * 26).containsKeys("cls@1", "received@9", "cls@23", "received@26");
-        float[] map = ctx.attention().get("received@23");
+        assertThat(ctx.attention().spelled()).hasSize(2 * 26).containsKeys("cls@1", "received@9", "cls@23", "received@26");
+        float[] map = ctx.attention().spelled().get("received@23");
         assertThat(map).hasSize(3 * 196);
         for (int f = 0; f < 3; f++) {
             double sum = 0;
@@ -79,6 +79,6 @@ class SyntheticTokensTest {
             // A sink takes many times the uniform share 1/196.
             assertThat(max).isGreaterThan(20f / 196);
         }
-        assertThat(ctx.attention().get("cls@23")).isNotEqualTo(map);
+        assertThat(ctx.attention().spelled().get("cls@23")).isNotEqualTo(map);
     }
 }

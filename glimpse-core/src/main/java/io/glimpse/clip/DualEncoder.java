@@ -5,6 +5,7 @@ import io.glimpse.io.Checkpoint;
 import io.glimpse.io.JsonFiles;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.TensorData;
+import io.glimpse.tensor.VectorOps;
 import io.glimpse.vision.TensorLoader;
 import io.glimpse.vision.VisionTower;
 
@@ -87,13 +88,9 @@ public final class DualEncoder {
         return normalizedProjection(textProjection, text.forward(ids).pooled());
     }
 
-    /** exp(logit_scale) · (image · text) + logit_bias, for normalised embeddings. */
+    /** exp(logit_scale) · cos(image, text) + logit_bias (the embeddings are normalised, so the cosine is their dot product). */
     public double logit(float[] imageEmbedding, float[] textEmbedding) {
-        double dot = 0;
-        for (int i = 0; i < dim; i++) {
-            dot += (double) imageEmbedding[i] * textEmbedding[i];
-        }
-        return Math.exp(logitScale) * dot + logitBias;
+        return Math.exp(logitScale) * VectorOps.cosine(imageEmbedding, 0, textEmbedding, 0, dim) + logitBias;
     }
 
     /** weight·x (or x itself when weight is null), scaled to unit length. */

@@ -2,7 +2,7 @@ package io.glimpse.clip;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.lm.TextTokenizer;
-import io.glimpse.clip.DualEncoder;
+import io.glimpse.tensor.VectorOps;
 import io.glimpse.vision.ImageProcessor;
 
 import java.io.IOException;
@@ -34,15 +34,6 @@ public final class QueryScorer {
 
     public double score(RgbImage frame) {
         float[] image = dual.imageEmbedding(processor.process(frame));
-        double dot = 0;
-        double ni = 0;
-        double nq = 0;
-        for (int i = 0; i < image.length; i++) {
-            dot += (double) image[i] * query[i];
-            ni += (double) image[i] * image[i];
-            nq += (double) query[i] * query[i];
-        }
-        double cos = ni == 0 || nq == 0 ? 0 : dot / Math.sqrt(ni * nq);
-        return (cos + 1) / 2;
+        return (VectorOps.cosine(image, 0, query, 0, image.length) + 1) / 2;
     }
 }

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * LLaVA-OneVision's "anyres_max_N" single-image layout (research/model-formats.md §4.4; transformers
+ * LLaVA-OneVision's "anyres_max_N" single-image layout (transformers
  * {@code LlavaOnevisionImageProcessor.get_image_patches}, {@code select_best_resolution},
  * {@code get_patch_output_size}, {@code LlavaOnevisionModel.pack_image_features}, {@code unpad_image},
  * {@code LlavaOnevisionProcessor._get_number_of_features}). The image is squashed to one base crop and, resized

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * The tensors of a Hugging Face checkpoint folder: {@code model.safetensors}, or the shards listed by
- * {@code model.safetensors.index.json} (research/model-formats.md §1.2), each tensor remembered with its file so
+ * {@code model.safetensors.index.json} (its {@code weight_map}, as huggingface_hub writes sharded checkpoints), each tensor remembered with its file so
  * errors can name it.
  */
 public final class Checkpoint {

@@ -137,10 +137,10 @@ public record TensorData(String name, DType dtype, long[] shape, ByteBuffer data
                 case I32 -> b.getInt(i * 4);
                 case U32 -> b.getInt(i * 4) & 0xffffffffL;
                 case I64, U64 -> b.getLong(i * 8);
-                default -> throw new IllegalArgumentException("tensor '" + name + "' is " + dtype + ", expected an integer dtype");
+                default -> throw new BadInputException("tensor '" + name + "' is " + dtype + ", expected an integer dtype");
             };
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("tensor '" + name + "' holds " + v + ", which does not fit in int");
+                throw new BadInputException("tensor '" + name + "' holds " + v + ", which does not fit in int");
             }
             out[i] = (int) v;
         }

@@ -13,8 +13,9 @@ import io.glimpse.lm.prune.PrunerFactory;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.reduce.StageReport;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
-import io.glimpse.vision.EncodedFrames;
+import io.glimpse.tokens.VisualTokens;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -173,13 +174,14 @@ public final class Ask {
      * @param encoderTokens visual tokens out of the tower, all inputs together
      * @param stages        reduction stages in order (per image when there are several)
      * @param visualRows    visual rows the decoder received (after reduction, pooling and newline)
+     * @param unreducedRows visual rows the decoder would have received without reduction
      * @param promptRows    rows of the whole prefill
      * @param visualRowsAtLastLayer visual rows left in the decoder's last layer (less than visualRows after in-LLM
      *                      pruning)
      * @param firstTokenNanos from the start of encoding to the first generated token
      * @param decodeNanos   from the first generated token to the last
      */
-    public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int promptRows, int visualRowsAtLastLayer,
+    public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int unreducedRows, int promptRows, int visualRowsAtLastLayer,
                         long encodeNanos, long reduceNanos, long prefillNanos, long firstTokenNanos, int generated,
                         long decodeNanos) {
         /** Tokens per second after the first, or NaN with fewer than two tokens. */
@@ -204,7 +206,7 @@ public final class Ask {
         List<LlavaModel.ImageCrops> crops = request.images().stream().map(image -> model.crops(image, count)).toList();
         List<List<RgbImage>> inputs = video ? List.of(request.video())
                 : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
-        List<EncodedFrames> encoded = new ArrayList<>();
+        List<VisualTokens> encoded = new ArrayList<>();
         for (List<RgbImage> frames : inputs) {
             encoded.add(model.encode(frames, request.pipeline().map(Pipeline::readsAttention).orElse(false)));
         }
@@ -213,20 +215,39 @@ public final class Ask {
         List<LlavaModel.Block> blocks = new ArrayList<>();
         int[] rowFrames = null;
         int encoderTokens = 0;
+        int unreducedRows = 0;
+        Optional<Pipeline> pipeline = request.pipeline().map(p -> model.towerHasCls() ? p : p.withoutCls());
+        PositionPolicy policy = request.positions().policy();
         for (int i = 0; i < encoded.size(); i++) {
-            EncodedFrames e = encoded.get(i);
+            VisualTokens e = encoded.get(i);
             TokenSet tokens = e.tokens();
             encoderTokens += tokens.size();
-            if (request.pipeline().isPresent()) {
-                Pipeline.Result r = request.pipeline().get().run(tokens, new ReduceContext(0, e.attention(), null));
-                stages.addAll(r.stages());
-                tokens = r.tokens();
+            LlavaModel.Block block;
+            if (video) {
+                int rows = model.videoRows(tokens);
+                unreducedRows += rows + 1;
+                TokenSet decoderRows = model.decoderRows(pipeline.isEmpty() ? tokens
+                        : reduce(pipeline.get().bySite().encoder(), tokens, rows, e, stages));
+                if (pipeline.isPresent()) {
+                    decoderRows = reduce(pipeline.get().bySite().pooled(), decoderRows, decoderRows.size(), null, stages);
+                    checkRows(pipeline.get(), decoderRows.size(), rows);
+                }
+                block = model.videoBlockOf(decoderRows, pipeline.isPresent(), policy);
+                rowFrames = frameOfRows(decoderRows, block.positions().length, true);
+            } else {
+                LlavaModel.ImageCrops c = crops.get(i);
+                int rows = model.imageTokens(c.width(), c.height(), count);
+                unreducedRows += rows;
+                // A reduced lone square crop keeps its closing newline; anyres drops its row newlines.
+                int contentRows = Math.min(tokens.size(), c.packing() == LlavaModel.Packing.NEWLINE ? rows - 1 : rows);
+                if (pipeline.isPresent()) {
+                    tokens = reduce(Optional.of(pipeline.get()), tokens, contentRows, e, stages);
+                    checkRows(pipeline.get(), tokens.size(), contentRows);
+                }
+                block = model.imageBlock(tokens, c, pipeline.isPresent(), policy);
+                rowFrames = frameOfRows(tokens, block.positions().length, pipeline.isPresent());
             }
-            boolean reduced = request.pipeline().isPresent();
-            PositionPolicy policy = request.positions().policy();
-            blocks.add(video ? model.videoBlock(tokens, reduced, policy)
-                    : model.imageBlock(tokens, crops.get(i), reduced, policy));
-            rowFrames = frameOfRows(tokens, blocks.get(blocks.size() - 1).positions().length, reduced);
+            blocks.add(block);
         }
         long afterReduce = System.nanoTime();
         LlavaModel.Prompt prompt = model.assemble(ids, blocks);
@@ -262,10 +283,33 @@ public final class Ask {
         out.accept(text.finish());
         long end = System.nanoTime();
         long firstAt = first[0] == 0 ? end : first[0];
-        Stats stats = new Stats(encoderTokens, stages, visualRows, prompt.ids().length,
+        Stats stats = new Stats(encoderTokens, stages, visualRows, unreducedRows, prompt.ids().length,
                 visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
                 prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt);
         return new Answer(g.tokens(), g.stopped(), !g.stopped() && g.tokens().length == room, stats);
+    }
+
+    /**
+     * {@code tokens} through {@code stages} (when present) with budgets counted in {@code rows} decoder rows; the
+     * encoder's attention maps go with {@code encoded}, none with rows already in decoder space.
+     */
+    private static TokenSet reduce(Optional<Pipeline> stages, TokenSet tokens, int rows, VisualTokens encoded,
+                                   List<StageReport> reports) {
+        if (stages.isEmpty()) {
+            return tokens;
+        }
+        ReduceContext ctx = new ReduceContext(0, encoded == null ? AttentionMaps.empty() : encoded.attention(), null);
+        Pipeline.Result r = stages.get().run(tokens, ctx, rows);
+        reports.addAll(r.stages());
+        return r.tokens();
+    }
+
+    /** A reduction never hands the decoder more visual rows than the model spends without one. */
+    private static void checkRows(Pipeline pipeline, int reduced, int unreduced) {
+        if (reduced > unreduced) {
+            throw new BadInputException("reduction '" + pipeline + "' leaves " + reduced + " visual rows, more than the "
+                    + unreduced + " the model spends without it; give it a budget (keep=, k=)");
+        }
     }
 
     /**

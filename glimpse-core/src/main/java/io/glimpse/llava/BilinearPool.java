@@ -3,8 +3,7 @@ package io.glimpse.llava;
 /**
  * Bilinear resampling of a feature grid to a given size, as LLaVA-OneVision pools video frames to ⌈h/2⌉×⌈w/2⌉ and
  * shrinks large anyres maps ({@code nn.functional.interpolate(mode="bilinear", align_corners=False)} with an output
- * size;
- * research/model-formats.md §4.6): source coordinate (dst + ½)·in/out − ½ clamped at 0, the two neighbours below
+ * size; {@code LlavaOnevisionModel.apply_pooling} in transformers): source coordinate (dst + ½)·in/out − ½ clamped at 0, the two neighbours below
  * and above (the upper one clamped to the edge), weights from the fractional part. Computed in float as torch does
  * on float32 input.
  */

@@ -12,10 +12,11 @@ import io.glimpse.lm.DecoderModel;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.nn.Linear;
+import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.nn.Activation;
 import io.glimpse.vision.EncodeOptions;
-import io.glimpse.vision.EncodedFrames;
+import io.glimpse.tokens.VisualTokens;
 import io.glimpse.vision.ImageProcessor;
 import io.glimpse.vision.VisionTower;
 
@@ -29,18 +30,20 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * A LLaVA-family model from one checkpoint folder (research/model-formats.md §4): the CLIP or SigLIP tower, the
- * {@code multi_modal_projector} (linear_1, exact-erf GELU, linear_2; §4.1) and the Qwen2/Llama decoder, with the
+ * A LLaVA-family model from one checkpoint folder (transformers {@code models/llava/modeling_llava.py},
+ * {@code models/llava_onevision/modeling_llava_onevision.py}): the CLIP or SigLIP tower, the
+ * {@code multi_modal_projector} (linear_1, exact-erf GELU, linear_2; {@code LlavaMultiModalProjector}) and the Qwen2/Llama decoder, with the
  * tokenizer, chat template and image processor stored beside them. Tensor names may use the older
  * {@code vision_tower.* / multi_modal_projector.* / language_model.*} layout or the newer {@code model.*} one.
  *
  * <p>Visual tokens stay a {@link TokenSet} in encoder space until {@link #imageBlock} / {@link #videoBlock}
  * project them, so a reduction pipeline can run on the tower's output before the decoder sees it. LLaVA-1.5
  * images: the processor's pad-to-square, features at vision_feature_layer without CLS, one projected row per
- * patch (§4.3). LLaVA-OneVision images: alone in a prompt, anyres tiling ({@link AnyresGrid}: base crop plus
- * tiles, the tiles' map unpadded, shrunk past anyres_max_N, a newline per row; §4.4); with other images, each
+ * patch. LLaVA-OneVision images: alone in a prompt, anyres tiling ({@link AnyresGrid}: base crop plus
+ * tiles, the tiles' map unpadded, shrunk past anyres_max_N, a newline per row); with other images, each
  * padded to a square with the mean colour, one crop and one newline. LLaVA-OneVision videos: every frame's full
- * SigLIP features, projected, pooled 2×2 bilinearly, then one image_newline after all frames (§4.5).
+ * SigLIP features, projected, pooled 2×2 bilinearly, then one image_newline after all frames
+ * ({@code LlavaOnevisionModel.get_video_features} and {@code apply_pooling}).
  *
  * <p>Immutable after loading; the tokenizer holds native memory, released by {@link #close}.
  */
@@ -237,6 +240,11 @@ public final class LlavaModel implements AutoCloseable {
         return template;
     }
 
+    /** True when the vision tower has a CLS token (CLIP), whose attention reducers may rank by; SigLIP has none. */
+    public boolean towerHasCls() {
+        return tower.config().hasCls();
+    }
+
     /** Id of the image placeholder, or -1 when neither config nor tokenizer names one. */
     public int imageToken() {
         return imageToken;
@@ -246,7 +254,7 @@ public final class LlavaModel implements AutoCloseable {
      * Encoder-space tokens of images or video frames (one frame each, in order) at the configured feature layer,
      * without CLS; with {@code attention}, every block's attention vectors too, for reducers that score by them.
      */
-    public EncodedFrames encode(List<RgbImage> frames, boolean attention) {
+    public VisualTokens encode(List<RgbImage> frames, boolean attention) {
         EncodeOptions options = EncodeOptions.defaults();
         if (attention) {
             options = options.withAttention(IntStream.rangeClosed(1, tower.config().layers()).boxed().collect(Collectors.toSet()), false);
@@ -313,42 +321,81 @@ public final class LlavaModel implements AutoCloseable {
     }
 
     /**
-     * A video's rows and the image_newline after them. Unreduced frames ({@code reduced} false) are pooled 2×2 to
-     * ⌈g/2⌉² rows each, consecutively placed, as OneVision does; a reduced set replaces that pooling, its rows
-     * placed by {@code policy}.
+     * A video's rows and the image_newline after them: {@link #decoderRows} of the tokens, placed consecutively
+     * when {@code reduced} is false and by {@code policy} when it is true.
      *
      * @throws IllegalStateException when the checkpoint has no image_newline
      */
     public Block videoBlock(TokenSet tokens, boolean reduced, PositionPolicy policy) {
+        return videoBlockOf(decoderRows(tokens), reduced, policy);
+    }
+
+    /**
+     * The rows of {@link #decoderRows}, then the image_newline.
+     *
+     * @throws IllegalStateException when the checkpoint has no image_newline
+     */
+    public Block videoBlockOf(TokenSet rows, boolean reduced, PositionPolicy policy) {
         if (newline == null) {
             throw new IllegalStateException("this checkpoint has no image_newline, so it takes no video");
         }
-        float[] projected = project(tokens);
-        int d = newline.length;
-        float[] rows;
-        int[] positions;
-        if (reduced) {
-            rows = projected;
-            positions = VisualPositions.of(policy, tokens, 0);
-        } else {
-            List<float[]> frames = new ArrayList<>();
-            int offset = 0;
-            for (int f = 0; f < tokens.frameCount(); f++) {
-                int h = tokens.frameInfo(f).gridH();
-                int w = tokens.frameInfo(f).gridW();
-                frames.add(BilinearPool.halve(Arrays.copyOfRange(projected, offset * d, (offset + h * w) * d), h, w, d));
-                offset += h * w;
-            }
-            rows = new float[frames.stream().mapToInt(a -> a.length).sum()];
-            int at = 0;
-            for (float[] a : frames) {
-                System.arraycopy(a, 0, rows, at, a.length);
-                at += a.length;
-            }
-            positions = new int[rows.length / d];
-            Arrays.setAll(positions, i -> i);
+        if (rows.dim() != newline.length) {
+            throw new IllegalArgumentException("rows have dimension " + rows.dim() + ", the decoder takes " + newline.length);
         }
-        return closedByNewline(rows, positions, reduced ? VisualPositions.span(policy, tokens) : positions.length);
+        int n = rows.size();
+        int[] positions = reduced ? VisualPositions.of(policy, rows, 0) : IntStream.range(0, n).toArray();
+        return closedByNewline(rows.embeddingsView(), positions, reduced ? VisualPositions.span(policy, rows) : n);
+    }
+
+    /**
+     * A video's tokens as the rows the model hands its decoder before the image_newline, as a token set in decoder
+     * space: tokens that still hold every patch in grid order are projected and pooled 2×2 to
+     * {@link #pooledSide ⌈h/2⌉×⌈w/2⌉} a frame, as OneVision does (their provenance is the pooled grid); a reduced
+     * set replaces that pooling, one projected row per token.
+     */
+    public TokenSet decoderRows(TokenSet tokens) {
+        float[] projected = project(tokens);
+        int d = decoder.config().hiddenSize();
+        if (!holdsEveryPatch(tokens)) {
+            return tokens.withEmbeddings(projected, d);
+        }
+        List<FrameInfo> pooledFrames = new ArrayList<>();
+        float[] rows = new float[videoRows(tokens) * d];
+        int offset = 0;
+        int at = 0;
+        for (FrameInfo f : tokens.frames()) {
+            float[] pooled = BilinearPool.halve(Arrays.copyOfRange(projected, offset * d, (offset + f.patches()) * d),
+                    f.gridH(), f.gridW(), d);
+            System.arraycopy(pooled, 0, rows, at, pooled.length);
+            at += pooled.length;
+            offset += f.patches();
+            pooledFrames.add(new FrameInfo(f.timestamp(), pooledSide(f.gridH()), pooledSide(f.gridW()), f.pixelW(),
+                    f.pixelH(), f.scene(), f.clip()));
+        }
+        return TokenSet.fromGrid(rows, d, pooledFrames);
+    }
+
+    /** Rows the model spends on a video's frames without reduction, the image_newline left out. */
+    public int videoRows(TokenSet tokens) {
+        return tokens.frames().stream().mapToInt(f -> pooledSide(f.gridH()) * pooledSide(f.gridW())).sum();
+    }
+
+    /** A grid side after OneVision's 2×2 bilinear pooling ({@code ceil(side/2)}). */
+    private static int pooledSide(int side) {
+        return (side + 1) / 2;
+    }
+
+    /** True when token t is patch t for every patch: nothing merged, dropped or reordered. */
+    private static boolean holdsEveryPatch(TokenSet tokens) {
+        if (tokens.size() != tokens.patchCount()) {
+            return false;
+        }
+        for (int p = 0; p < tokens.patchCount(); p++) {
+            if (tokens.origin(p) != p) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code rows} at {@code positions}, then image_newline at {@code span}, the block one position longer. */

@@ -1,11 +1,14 @@
 package io.glimpse.lm;
 
+import io.glimpse.io.BadInputException;
+
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The chat templates of the supported checkpoints, as string builders equal to their Jinja originals
- * (research/model-formats.md §6.2): DJL tokenizers do not render Jinja.
+ * (the {@code chat_template} of each model's tokenizer_config.json on the Hugging Face hub,
+ * e.g. llava-hf/llava-1.5-7b-hf and llava-hf/llava-onevision-qwen2-0.5b-ov-hf): DJL tokenizers do not render Jinja.
  */
 public enum ChatTemplate {
     /**
@@ -33,7 +36,7 @@ public enum ChatTemplate {
             case "llava_onevision" -> LLAVA_ONEVISION;
             case "llava" -> LLAVA_1_5;
             case "qwen2" -> QWEN2_INSTRUCT;
-            default -> throw new IllegalArgumentException("no chat template for model_type '" + modelType
+            default -> throw new BadInputException("no chat template for model_type '" + modelType
                     + "' (llava_onevision, llava, qwen2)");
         };
     }
@@ -52,7 +55,7 @@ public enum ChatTemplate {
                 }
                 for (ChatMessage m : messages) {
                     if (this == QWEN2_INSTRUCT && (m.images() > 0 || m.videos() > 0)) {
-                        throw new IllegalArgumentException("the Qwen2-Instruct template has no image or video placeholders");
+                        throw new BadInputException("the Qwen2-Instruct template has no image or video placeholders");
                     }
                     s.append("<|im_start|>").append(m.role()).append('\n');
                     s.append("<image>\n".repeat(m.images())).append("<video>\n".repeat(m.videos()));
@@ -65,7 +68,7 @@ public enum ChatTemplate {
             case LLAVA_1_5 -> {
                 for (ChatMessage m : messages) {
                     if (m.videos() > 0) {
-                        throw new IllegalArgumentException("LLaVA-1.5 takes images, not videos");
+                        throw new BadInputException("LLaVA-1.5 takes images, not videos");
                     }
                     if (!m.role().equals("system")) {
                         s.append(m.role().toUpperCase(Locale.ROOT)).append(": ");

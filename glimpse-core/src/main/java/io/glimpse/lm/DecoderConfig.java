@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The fields of a Qwen2 or Llama config.json that the forward pass needs (research/model-formats.md §5.2). A
+ * The fields of a Qwen2 or Llama config.json that the forward pass needs (transformers {@code Qwen2Config}, {@code LlamaConfig}). A
  * LLaVA-family config nests them under {@code text_config}; that object is read when present.
  *
- * @param tieWordEmbeddings as declared; loading follows the file (lm_head.weight when present, else the embeddings, §1.3)
+ * @param tieWordEmbeddings as declared; loading follows the file (lm_head.weight when present, else the embeddings)
  * @param qkvBias  q/k/v projections carry biases (always for Qwen2, {@code attention_bias} for Llama)
  * @param oBias    o_proj carries a bias (never for Qwen2, {@code attention_bias} for Llama)
  * @param mlpBias  gate/up/down projections carry biases (Llama {@code mlp_bias})

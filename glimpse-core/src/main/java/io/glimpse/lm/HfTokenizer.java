@@ -16,7 +16,8 @@ import java.util.TreeSet;
 /**
  * A Hugging Face tokenizer.json run by the tokenizers library itself (DJL's JNI binding; its natives ship in the
  * jar, nothing is downloaded). Truncation and padding are switched off explicitly: DJL would otherwise cut input
- * to 512 tokens (research/model-formats.md §6.3), and a video prompt is thousands long.
+ * to 512 tokens (deepjavalibrary/djl, extensions/tokenizers HuggingFaceTokenizer, default maxLength), and a video
+ * prompt is thousands long.
  */
 final class HfTokenizer implements TextTokenizer {
 

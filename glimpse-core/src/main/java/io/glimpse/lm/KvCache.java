@@ -68,6 +68,40 @@ public final class KvCache {
         nextPosition = p;
     }
 
+    /**
+     * A new cache of {@code capacity} slots holding this cache's first {@code tokens} slots of every layer, its next
+     * position {@code nextPosition}: the shared prefix of a conversation, continued without running it again. This
+     * cache is only read, so one prefix can seed several continuations.
+     *
+     * @throws IllegalStateException    when layers hold different numbers of tokens (in-LLM pruning) or a rotary
+     *                                  layout numbers the slots
+     * @throws IllegalArgumentException when {@code tokens} exceeds what the cache holds or {@code capacity}
+     */
+    public KvCache prefix(int tokens, int nextPosition, int capacity) {
+        if (layout != null || java.util.Arrays.stream(length).anyMatch(n -> n != length[0])) {
+            throw new IllegalStateException("only a cache without rotary layout whose layers hold the same tokens has a prefix");
+        }
+        if (tokens < 0 || tokens > length[0] || tokens > capacity || nextPosition < 0) {
+            throw new IllegalArgumentException("prefix of " + tokens + " tokens at next position " + nextPosition + " from a cache holding "
+                    + length[0] + ", into " + capacity + " slots");
+        }
+        KvCache out = new KvCache(keys.length, kvHeads, headDim, capacity);
+        for (int l = 0; l < keys.length; l++) {
+            for (int g = 0; g < kvHeads; g++) {
+                System.arraycopy(keys[l], offset(g, 0), out.keys[l], out.offset(g, 0), tokens * headDim);
+                System.arraycopy(values[l], offset(g, 0), out.values[l], out.offset(g, 0), tokens * headDim);
+            }
+            out.length[l] = tokens;
+        }
+        out.nextPosition = nextPosition;
+        return out;
+    }
+
+    /** Bytes the cache's key and value arrays take. */
+    public long bytes() {
+        return 2L * keys.length * kvHeads * capacity * headDim * Float.BYTES;
+    }
+
     /** Whether the cache was made for a decoder of this shape. */
     boolean fits(int layers, int kvHeads, int headDim) {
         return keys.length == layers && this.kvHeads == kvHeads && this.headDim == headDim;

@@ -1,7 +1,7 @@
 package io.glimpse.lm;
 
 /**
- * Position ids after tokens are removed (research/algorithms.md §0, point 2). KEEP_ORIGINAL gives kept tokens
+ * Position ids after tokens are removed. KEEP_ORIGINAL gives kept tokens
  * their original ids and lets later tokens continue the unpruned numbering (FastV's in-place code, HiPrune on
  * Qwen); RECOMPACT renumbers kept tokens consecutively and shifts later tokens down by the number dropped
  * (VisionDrop), which is also what pruning before the LLM implies. Both apply to tokens removed inside the LLM

@@ -9,11 +9,12 @@ import io.glimpse.lm.AttentionMasks;
  * unless asked. Rows are told apart by position id: visual ids are [visualStart, visualStart + frames.length), so the
  * prompt's ids must be consecutive (no in-LLM pruning, re-compacted visual positions).
  *
- * <p>{@link Kind#VISTA}: Vista-LLaMA's equal distance to visual tokens (Ma et al., arXiv 2312.08870;
- * research/algorithms.md §15b): a text query scores visual keys without rotary embedding (plain q·k), so every visual
+ * <p>{@link Kind#VISTA}: Vista-LLaMA's equal distance to visual tokens (Ma et al., "Vista-LLaMA: Reducing Hallucination in Video Language Models via Equal
+ * Distance to Visual Tokens", CVPR 2024, arXiv 2312.08870): a text query scores visual keys without rotary embedding (plain q·k), so every visual
  * token is equally far from every text token however long the answer grows; all other pairs rotate as usual.
  *
- * <p>{@link Kind#TC_LLAVA}: TC-LLaVA's temporal-aware dual RoPE (Gao et al., arXiv 2409.03206; §15a): the row with id n
+ * <p>{@link Kind#TC_LLAVA}: TC-LLaVA's temporal-aware dual RoPE (Gao et al., "TC-LLaVA: Rethinking the Transfer from Image to Video Understanding with
+ * Temporal Considerations", arXiv 2409.03206): the row with id n
  * rotates by n + γ·t(n), t the temporal id: n before the visual block, visualStart + the frame's rank inside it, and
  * after it one past the last frame's id plus the distance from the block's end (the paper's formula, read with an
  * inclusive block end, gives the first text token the last frame's id; this follows get_rope_index's "next id after

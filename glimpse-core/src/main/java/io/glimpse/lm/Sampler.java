@@ -1,5 +1,6 @@
 package io.glimpse.lm;
 
+import io.glimpse.io.BadInputException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -30,10 +31,10 @@ public final class Sampler {
      */
     public static Sampler sampling(double temperature, double topP, long seed) {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be finite and non-negative, got " + temperature);
+            throw new BadInputException("temperature must be finite and non-negative, got " + temperature);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
+            throw new BadInputException("top_p must be in (0, 1], got " + topP);
         }
         return new Sampler(temperature, topP, seed);
     }

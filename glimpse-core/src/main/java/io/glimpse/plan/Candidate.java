@@ -9,8 +9,15 @@ package io.glimpse.plan;
  * @param width      native width in pixels
  * @param height     native height in pixels
  * @param descriptor frame descriptor, finite and not all zero
+ * @param look       the frame region by region, or null when only the descriptor is known (then scenes and
+ *                   repeats are judged from descriptors alone)
  */
-public record Candidate(double timestamp, int width, int height, float[] descriptor) {
+public record Candidate(double timestamp, int width, int height, float[] descriptor, FrameLook look) {
+    /** A candidate known by its descriptor only. */
+    public Candidate(double timestamp, int width, int height, float[] descriptor) {
+        this(timestamp, width, height, descriptor, null);
+    }
+
     public Candidate {
         if (!Double.isFinite(timestamp)) {
             throw new IllegalArgumentException("frame timestamp must be finite, got " + timestamp);

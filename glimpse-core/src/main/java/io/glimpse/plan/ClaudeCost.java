@@ -3,7 +3,7 @@ package io.glimpse.plan;
 /**
  * Anthropic Claude images: tokens ≈ w·h/750 (rounded up here so a plan never under-counts); an image whose
  * long edge exceeds 1568 px or that would cost more than ~1600 tokens is first scaled down keeping its
- * aspect (docs.anthropic.com vision; anchors.md §7.2): 1024² → 1399, 1920×1080 → 1460×821 → 1599.
+ * aspect (Anthropic docs, "Vision": evaluate image size and costs): 1024² → 1399, 1920×1080 → 1460×821 → 1599.
  * Parameters: long-edge cap 1568 px, token cap 1600 (pixel cap 1600·750).
  */
 public final class ClaudeCost implements CostModel {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one frame costs a target model, in that model's tokens (DESIGN.md §4). Implementations follow the
+ * What one frame costs a target model, in that model's tokens. Implementations follow the
  * target's documented resize rules, so {@link #at} also says which pixel size the target really sees.
  */
 public interface CostModel {

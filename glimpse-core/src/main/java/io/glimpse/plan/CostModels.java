@@ -1,5 +1,6 @@
 package io.glimpse.plan;
 
+import io.glimpse.io.BadInputException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** The targets a budget can be counted in, by name (DESIGN.md §4). */
+/** The targets a budget can be counted in, by name: a budget is a token count in the target model's own tokens. */
 public final class CostModels {
     private static final Map<String, Supplier<CostModel>> BY_NAME = registry();
 
@@ -18,7 +19,7 @@ public final class CostModels {
     public static CostModel forName(String name) {
         Supplier<CostModel> s = name == null ? null : BY_NAME.get(name.trim().toLowerCase(Locale.ROOT));
         if (s == null) {
-            throw new IllegalArgumentException("unknown target '" + name + "'; valid targets: "
+            throw new BadInputException("unknown target '" + name + "'; valid targets: "
                     + String.join(", ", BY_NAME.keySet()));
         }
         return s.get();

@@ -14,10 +14,7 @@ final class Descriptors {
         if (a.length != b.length) {
             throw new IllegalArgumentException("frame descriptors differ in length: " + a.length + " vs " + b.length);
         }
-        double dot = OPS.dot(a, 0, b, 0, a.length);
-        double na = OPS.sumSquares(a, 0, a.length);
-        double nb = OPS.sumSquares(b, 0, b.length);
-        return na == 0 || nb == 0 ? 0.0 : dot / Math.sqrt(na * nb);
+        return VectorOps.cosine(a, 0, b, 0, a.length);
     }
 
     /** Mean descriptor of frames [from, to). */

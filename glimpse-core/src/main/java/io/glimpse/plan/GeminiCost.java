@@ -2,7 +2,7 @@ package io.glimpse.plan;
 
 /**
  * Google Gemini 2.x: 258 tokens for an image or frame with both sides ≤ 384 px; larger images are cut into
- * 768×768 tiles at 258 each (anchors.md §7.3): 1024² → 1032, 1920×1080 → 1548, any frame that fits one tile
+ * 768×768 tiles at 258 each (Gemini API docs, "Image understanding": token counts of images): 1024² → 1032, 1920×1080 → 1548, any frame that fits one tile
  * → 258. Video sent through the video API is a flat 258 per frame, which the one-tile rung reproduces.
  */
 public final class GeminiCost implements CostModel {

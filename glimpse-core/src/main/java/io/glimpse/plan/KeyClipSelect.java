@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Short clips of consecutive frames instead of isolated frames (F2C, arXiv 2510.02262, algorithms.md §7; its rule
+ * Short clips of consecutive frames instead of isolated frames (F2C, "From Frames to Clips", arXiv 2510.02262, no public code; its rule
  * is unpublished, this is a stated reconstruction). Scenes are cut into slots of clipLength frames, anchored at
  * the most relevant frame (query relevance, else closeness to the scene mean); slots are granted by anchor
  * relevance with a query, else in bisection order of time (F2C's diversity), scenes taking turns longest first;
@@ -119,26 +119,11 @@ public final class KeyClipSelect {
 
     /** Slots in van der Corput order of their position (1/2, 1/4, 3/4, 1/8, ...): each new slot halves a gap. */
     private static List<int[]> bisection(List<int[]> slots) {
-        int n = slots.size();
-        boolean[] taken = new boolean[n];
-        List<int[]> order = new ArrayList<>(n);
-        for (int k = 1; order.size() < n; k++) {
-            int idx = (int) Math.min(n - 1, Math.floor(vanDerCorput(k) * n));
-            if (!taken[idx]) {
-                taken[idx] = true;
-                order.add(slots.get(idx));
-            }
+        List<int[]> order = new ArrayList<>(slots.size());
+        for (int idx : Bisection.order(slots.size())) {
+            order.add(slots.get(idx));
         }
         return order;
-    }
-
-    private static double vanDerCorput(int k) {
-        double v = 0;
-        double base = 0.5;
-        for (int x = k; x > 0; x >>= 1, base /= 2) {
-            v += (x & 1) * base;
-        }
-        return v;
     }
 
     /** Clips in grant order, each frame nearest its anchor first, skipping frames the budget cannot take. */

@@ -4,10 +4,11 @@ import io.glimpse.image.AnyresGrid;
 
 /**
  * LLaVA-OneVision video frames: SigLIP-so400m at 384 px gives a 27×27 grid that {@code apply_pooling}
- * bilinearly pools to ceil(27/2) = 14 per side, 196 tokens a frame (HF llava_onevision; anchors.md §5.2).
+ * bilinearly pools to ceil(27/2) = 14 per side, 196 tokens a frame (transformers
+ * {@code LlavaOnevisionModel.apply_pooling}).
  * Planning at a lower resolution means pooling to a proportionally smaller grid: a frame whose long edge is
  * L ≤ 384 costs g² with g = ceil(ceil(27·L/384)/2), so 384 → 196, 192 → 49. A single image is charged what the
- * processor expands it to instead ({@link #imageCost}: anyres_max_9 tiling, research/model-formats.md §4.4).
+ * processor expands it to instead ({@link #imageCost}: anyres_max_9 tiling, {@link io.glimpse.image.AnyresGrid}).
  */
 public final class LlavaOneVisionCost implements CostModel {
     private static final int SIDE = 384;

@@ -1,7 +1,7 @@
 package io.glimpse.plan;
 
 /**
- * OpenAI GPT-4o-class images (anchors.md §7.1). High detail: fit within 2048×2048, then scale down so the
+ * OpenAI GPT-4o-class images (OpenAI API docs, "Images and vision": calculating costs). High detail: fit within 2048×2048, then scale down so the
  * short side is 768 (small images are not scaled up), count 512-px tiles, cost = 85 + 170·tiles
  * (1024² → 765, 2048×4096 → 1105, 500² → 255, 1920×1080 → 1105). Low detail: a 512×512 view for a flat 85.
  * Parameter: {@code lowDetail} (target {@code gpt-4o} is high, {@code gpt-4o-low} low).

@@ -42,6 +42,14 @@ public record Plan(String method, String target, int budget, int totalCost, doub
         }
     }
 
+    /** The same plan with the scene cuts moved (to the exact frames between the samples they were found at). */
+    public Plan withCuts(List<Double> exactCuts) {
+        if (exactCuts.size() != cuts.size()) {
+            throw new IllegalArgumentException("a plan with " + cuts.size() + " cuts cannot take " + exactCuts.size());
+        }
+        return new Plan(method, target, budget, totalCost, fps, frames, exactCuts);
+    }
+
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);

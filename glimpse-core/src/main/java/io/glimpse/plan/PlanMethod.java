@@ -1,5 +1,6 @@
 package io.glimpse.plan;
 
+import io.glimpse.io.BadInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -28,7 +29,7 @@ public enum PlanMethod {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown plan method '" + s + "'; valid methods: "
+        throw new BadInputException("unknown plan method '" + s + "'; valid methods: "
                 + Arrays.stream(values()).map(PlanMethod::id).collect(Collectors.joining(", ")));
     }
 }

@@ -1,5 +1,6 @@
 package io.glimpse.plan;
 
+import io.glimpse.io.BadInputException;
 /**
  * What to plan for.
  *
@@ -11,7 +12,8 @@ package io.glimpse.plan;
  * @param relevance per-candidate query relevance, or null without a query (used by {@link PlanMethod#CLIPS} and
  *                  {@link PlanMethod#QUOTA})
  * @param dedup     {@link TemporalDedup} threshold applied to the sampled frames before scenes are found, or null
- *                  to keep every sampled frame
+ *                  to keep every sampled frame: for frames with a {@link FrameLook} the share of patches that must
+ *                  change for a frame to be kept ({@link TemporalDedup#byChange}), else B-VLLM's similarity
  */
 public record PlanRequest(int budget, String target, PlanMethod method, double fps, double[] relevance,
                           Double dedup) {
@@ -20,16 +22,16 @@ public record PlanRequest(int budget, String target, PlanMethod method, double f
 
     public PlanRequest {
         if (budget < 1) {
-            throw new IllegalArgumentException("token budget must be at least 1, got " + budget);
+            throw new BadInputException("token budget must be at least 1, got " + budget);
         }
         if (target == null || method == null) {
             throw new IllegalArgumentException("a plan request needs a target and a method");
         }
         if (!(fps > 0) || Double.isInfinite(fps)) {
-            throw new IllegalArgumentException("sampling fps must be finite and positive, got " + fps);
+            throw new BadInputException("sampling fps must be finite and positive, got " + fps);
         }
         if (dedup != null && !(dedup >= 0 && dedup <= 1)) {
-            throw new IllegalArgumentException("dedup threshold must be in [0,1], got " + dedup);
+            throw new BadInputException("dedup threshold must be in [0,1], got " + dedup);
         }
         if (relevance != null) {
             for (double r : relevance) {

@@ -1,14 +1,17 @@
 package io.glimpse.plan;
 
+import io.glimpse.io.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Entry point: thin the candidates to the requested fps, drop near-repeats when asked ({@link TemporalDedup}),
- * segment scenes (adaptive {@link SceneSegmentation}),
+ * Entry point: thin the candidates to the requested fps, drop near-repeats when asked ({@link TemporalDedup}, by
+ * the share of patches changed when frames carry a {@link FrameLook}), segment scenes ({@link #scenes}),
  * choose frames with the requested method, and return a {@link Plan} that never exceeds the budget.
  * A budget below the cheapest single frame the target can be sent (smallest rung of the cost ladder) is an
- * error naming that cost.
+ * error naming that cost. Blank and faded frames are set aside while their scene has a better one ({@link #shown}).
+ * Without a query, uniform, clips and quota leave no stretch of the video without a chosen frame longer than
+ * 2 × duration / units (units: frames, or clips for key clips; PlanCoverageProperties checks it over durations).
  */
 public final class Planner {
     private Planner() {
@@ -20,7 +23,9 @@ public final class Planner {
         int[] sampled = sample(candidates, request.fps());
         List<Candidate> frames = pick(candidates, sampled);
         if (request.dedup() != null) {
-            int[] kept = new TemporalDedup(request.dedup()).keep(frames);
+            boolean looks = frames.stream().allMatch(c -> c.look() != null);
+            int[] kept = (looks ? TemporalDedup.byChange(request.dedup()) : new TemporalDedup(request.dedup()))
+                    .keep(frames);
             for (int k = 0; k < kept.length; k++) {
                 kept[k] = sampled[kept[k]];
             }
@@ -29,11 +34,21 @@ public final class Planner {
         }
         Rung cheapest = cheapest(frames, model);
         if (request.budget() < cheapest.cost()) {
-            throw new IllegalArgumentException("budget of " + request.budget() + " tokens is below the cheapest"
+            throw new BadInputException("budget of " + request.budget() + " tokens is below the cheapest"
                     + " frame for " + model.name() + ": " + cheapest.cost() + " tokens at " + cheapest.width() + "x"
                     + cheapest.height());
         }
-        Scenes scenes = SceneSegmentation.adaptive().segment(frames);
+        Scenes scenes = scenes(frames);
+        int[] shown = shown(frames, scenes);
+        if (shown.length < frames.size()) {
+            scenes = keep(scenes, shown);
+            int[] remapped = new int[shown.length];
+            for (int k = 0; k < shown.length; k++) {
+                remapped[k] = sampled[shown[k]];
+            }
+            sampled = remapped;
+            frames = pick(candidates, sampled);
+        }
         List<PlannedFrame> picked = switch (request.method()) {
             case UNIFORM -> new UniformSample().select(frames, scenes, model, request.budget());
             case SCENES -> new SceneRepresentatives().select(frames, scenes, model, request.budget());
@@ -56,9 +71,55 @@ public final class Planner {
         return new Plan(request.method().id(), model.name(), request.budget(), total, request.fps(), out, cuts);
     }
 
+    /**
+     * The scenes plans are made of: {@link PatchSceneDetection} when every frame carries a {@link FrameLook},
+     * else the descriptor-based adaptive {@link SceneSegmentation}.
+     */
+    public static Scenes scenes(List<Candidate> frames) {
+        return frames.stream().allMatch(c -> c.look() != null) ? PatchSceneDetection.defaults().segment(frames)
+                : SceneSegmentation.adaptive().segment(frames);
+    }
+
+    /**
+     * Indices of the frames a plan may choose: a blank frame (black, near-uniform) or a frame of a fade (darker than
+     * half the scene's brightest shown frame) is set aside when its scene has a frame that is neither, so no
+     * method can pick a leader or the bottom of a fade while the scene has something better to show.
+     */
+    static int[] shown(List<Candidate> frames, Scenes scenes) {
+        List<Integer> out = new ArrayList<>();
+        for (int s = 0; s < scenes.count(); s++) {
+            double brightest = 0;
+            for (int i = scenes.start(s); i < scenes.end(s); i++) {
+                FrameLook look = frames.get(i).look();
+                brightest = look == null || look.blank() ? brightest : Math.max(brightest, look.brightness());
+            }
+            for (int i = scenes.start(s); i < scenes.end(s); i++) {
+                FrameLook look = frames.get(i).look();
+                boolean washedOut = look != null && (look.blank() || look.brightness() < 0.5 * brightest);
+                if (!washedOut || brightest == 0) {
+                    out.add(i);
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The scenes of the frames at the given indices (every scene keeps at least one), cut times unchanged. */
+    private static Scenes keep(Scenes scenes, int[] kept) {
+        int[] sceneOf = new int[kept.length];
+        int[] cuts = new int[scenes.cuts().length];
+        for (int k = 0; k < kept.length; k++) {
+            sceneOf[k] = scenes.sceneOf()[kept[k]];
+            if (k > 0 && sceneOf[k] != sceneOf[k - 1]) {
+                cuts[sceneOf[k] - 1] = k;
+            }
+        }
+        return new Scenes(sceneOf, cuts, scenes.cutTimes().clone());
+    }
+
     private static void checkCandidates(List<Candidate> candidates, PlanRequest request) {
         if (candidates.isEmpty()) {
-            throw new IllegalArgumentException("no candidate frames to plan from");
+            throw new BadInputException("no candidate frames to plan from");
         }
         int dim = candidates.get(0).descriptor().length;
         for (int i = 0; i < candidates.size(); i++) {

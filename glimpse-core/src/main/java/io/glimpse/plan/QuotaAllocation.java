@@ -1,8 +1,8 @@
 package io.glimpse.plan;
 
 /**
- * QuoTA's query-oriented assignment (MAC-AutoML/QuoTA {@code token_compress}, {@code scale_weights};
- * algorithms.md §8/A7): w_t = (100·p_t)^exponent normalised, n_t = ⌊B·w_t⌋, n_t = 0 drops the frame. As in
+ * QuoTA's query-oriented assignment (MAC-AutoML/QuoTA {@code token_compress}, {@code scale_weights}):
+ * w_t = (100·p_t)^exponent normalised, n_t = ⌊B·w_t⌋, n_t = 0 drops the frame. As in
  * QuoTA's non-v1 versions shares are capped (here at the frame's native count) and the excess redistributed by
  * weight until none exceeds its cap; all-zero relevance splits evenly. Default exponent 2 ({@code weight_scale
  * [100, 2]}); the 100 cancels, so weights are computed as (p_t / max p)^exponent, which cannot overflow.

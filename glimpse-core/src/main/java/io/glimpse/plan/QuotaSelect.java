@@ -6,13 +6,13 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Query-aware frame budgets (QuoTA, arXiv 2503.08689, algorithms.md §8/A7): {@link QuotaAllocation} gives each
+ * Query-aware frame budgets (QuoTA, arXiv 2503.08689; MAC-AutoML/QuoTA): {@link QuotaAllocation} gives each
  * frame a share of the budget from its query relevance, and each frame is sent at the largest size of its
  * {@link CostModel#ladder} that its share pays for; a share below the cheapest size drops the frame, as QuoTA's
  * n_t = 0 does. QuoTA then pools each frame to exactly n_t tokens; a planner can only choose among the sizes the
  * target accepts, so the tokens that snapping to a size leaves unspent go back to the frames in order of
  * relevance, each taking its next larger size (or its first, if dropped) while the rest of the budget pays for it.
- * Without a query every frame is equally relevant and the shares are equal. Parameter: the weight exponent
+ * Without a query every frame is equally relevant and the shares are equal; ties go in bisection order of time. Parameter: the weight exponent
  * (default 2, QuoTA's {@code weight_scale}).
  */
 public final class QuotaSelect {
@@ -60,7 +60,9 @@ public final class QuotaSelect {
         for (int i = 0; i < n; i++) {
             byRelevance[i] = i;
         }
-        Arrays.sort(byRelevance, Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
+        // Equal relevance (always, without a query) is broken in bisection order, so upgrades spread over time.
+        int[] spread = Bisection.rank(n);
+        Arrays.sort(byRelevance, Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> spread[i]));
         boolean upgraded = true;
         while (upgraded) {
             upgraded = false;

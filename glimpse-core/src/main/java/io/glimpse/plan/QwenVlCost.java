@@ -3,7 +3,7 @@ package io.glimpse.plan;
 /**
  * Qwen2-VL / Qwen2.5-VL frames sent as images: {@code smart_resize} rounds each side to a multiple of 28
  * (round half to even, as Python does), then rescales into [minPixels, maxPixels] keeping the aspect; one
- * token per 28×28 block, so cost = (h/28)·(w/28) (transformers qwen2_vl image processor; anchors.md §5.4).
+ * token per 28×28 block, so cost = (h/28)·(w/28) (transformers {@code models/qwen2_vl/image_processing_qwen2_vl.py}, {@code smart_resize}).
  * Defaults are the HF image ones: minPixels 56·56, maxPixels 28·28·1280 (≤ 1280 tokens). Aspect > 200 is
  * rejected as Qwen does.
  */

@@ -3,7 +3,7 @@ package io.glimpse.plan;
 import java.util.List;
 
 /**
- * Trades per-frame resolution for frame count under a fixed budget (F2C, arXiv 2510.02262, §7 step 5 [recon]:
+ * Trades per-frame resolution for frame count under a fixed budget (F2C, arXiv 2510.02262, its step 5 reconstructed from the paper, no public code:
  * K_anchor·L·T_full/s² ≤ K·T_full). For each down-scale s on {@link CostModel#SCALES} every frame is priced at
  * s, a selector picks frames within the budget, and the scale whose pick maximises Σ pixels^alpha wins
  * (alpha &lt; 1: four quarter-size frames beat one full-size frame, as F2C's s = 2, L = 4 setting reports).

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * Frames that stand for their scenes (TDC's segment-then-summarise, algorithms.md §10): every scene first
+ * Frames that stand for their scenes (TDC's segment-then-summarise; Hoar012/TDC-Video): every scene first
  * gets one frame (longest scenes first), then further frames go to the scene with the largest
  * length/(frames + 1) (D'Hondt, so frames follow scene duration). A scene given k frames is split into k equal
  * runs and each run contributes the frame closest to its mean descriptor (k = 1: the scene's most typical

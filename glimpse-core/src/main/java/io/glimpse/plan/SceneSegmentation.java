@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Scene cuts from d_i = 1 − cos(x_i, x_{i+1}) of consecutive frame descriptors (TDC, Hoar012/TDC-Video
- * {@code adapt_segment}; algorithms.md §10/A8). TOP_K: the K most dissimilar transitions (TDC: K = 24).
+ * {@code adapt_segment}). TOP_K: the K most dissimilar transitions (TDC: K = 24).
  * ADAPTIVE, no K: d_i > median + sensitivity·1.4826·MAD of the pairs within ±window, and d_i ≥ minDissimilarity.
  * A transition (a fade's run of raised d, gaps ≤ nmsRadius) gives one cut at its d-weighted centre; of two cuts
  * closer than minSceneLength the weaker goes. Defaults: K 24, sensitivity 5, window 15, minDissimilarity 0.01

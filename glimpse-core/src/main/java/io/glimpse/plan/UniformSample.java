@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The baseline every key-frame paper compares with (e.g. LLaVA-Video's {@code load_video}, np.linspace over the
- * video; anchors.md §5.3): N evenly spaced frames, all at one resolution, with N as large as the budget allows.
+ * video; the lmms-lab/LLaVA-Video-7B-Qwen2 model card's {@code load_video}): N evenly spaced frames, all at one resolution, with N as large as the budget allows.
  * The resolution is the native one (as the target sees it); only when not even one frame fits natively is the
  * largest down-scale on {@link CostModel#SCALES} at which one frame fits used. No parameters.
  */

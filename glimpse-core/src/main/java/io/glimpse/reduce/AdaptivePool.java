@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 /**
@@ -14,7 +15,7 @@ public final class AdaptivePool implements Reducer {
     public static final int DEFAULT_OUT_H = 12;
     public static final int DEFAULT_OUT_W = 12;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "TokenFLEX-style adaptive average pooling of each frame's grid to rows x cols",
             spec -> new AdaptivePool(spec.integer("rows"), spec.integer("cols")),
             ParamDef.integer("rows", 1, Integer.MAX_VALUE, DEFAULT_OUT_H, "output grid rows per frame"),
@@ -42,7 +43,7 @@ public final class AdaptivePool implements Reducer {
         ReduceChecks.requireFinite(name(), in);
         for (int f = 0; f < in.frameCount(); f++) {
             if (in.frameInfo(f).gridH() < outH || in.frameInfo(f).gridW() < outW) {
-                throw new IllegalArgumentException(NAME + ": output grid " + outH + "x" + outW + " exceeds frame "
+                throw new BadInputException(NAME + ": output grid " + outH + "x" + outW + " exceeds frame "
                         + f + "'s " + in.frameInfo(f).gridH() + "x" + in.frameInfo(f).gridW() + " grid");
             }
         }

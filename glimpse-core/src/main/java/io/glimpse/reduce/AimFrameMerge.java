@@ -14,7 +14,7 @@ import java.util.Arrays;
 public final class AimFrameMerge implements Reducer {
     public static final String NAME = "aim";
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "AIM per-frame iterative bipartite merging (halving rounds), frames never mixed",
             spec -> new AimFrameMerge(spec.budget()),
             ParamDef.keep(0.25),
@@ -36,7 +36,7 @@ public final class AimFrameMerge implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        Similarity.requireFinite(in, NAME);
+        ReduceChecks.requireFinite(NAME, in);
         int total = budget.target(in.size(), NAME);
         int[] perFrame = new int[in.frameCount()];
         for (int t = 0; t < in.size(); t++) {

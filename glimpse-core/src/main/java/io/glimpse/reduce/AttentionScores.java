@@ -1,21 +1,24 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 
 /**
  * Reads the encoder's per-patch attention maps out of a {@link ReduceContext} and turns them into per-token scores.
  *
- * <p>Keys are {@code kind@layer}: {@code cls@L} is CLS→patch attention of transformer block L (1-based, as papers
+ * <p>Maps are keyed by kind and block ({@link AttentionMaps.Key}, spelled {@code kind@layer} in specs and files):
+ * {@code cls@L} is CLS→patch attention of transformer block L (1-based, as papers
  * count: CLIP-L/14's penultimate block is 23) averaged over heads; {@code received@L} is the mean attention each
  * patch receives from the patch queries of block L, weighted by token size after in-encoder merging (the CLS query
  * is left out since its row is {@code cls@L} already; towers without CLS, such as SigLIP, average all queries). A token's score is the mean of the map over the original patches it
  * represents, so a merged token is scored by its whole footprint and an untouched token by its own patch.
  */
 public final class AttentionScores {
-    /** Score kind for CLS→patch attention. */
-    public static final String CLS = "cls";
-    /** Score kind for the mean attention a patch receives. */
-    public static final String RECEIVED = "received";
+    /** Score kind for CLS→patch attention, as specs spell it. */
+    public static final String CLS = AttentionMaps.Kind.CLS.spelling();
+    /** Score kind for the mean attention a patch receives, as specs spell it. */
+    public static final String RECEIVED = AttentionMaps.Kind.RECEIVED.spelling();
     /** Penultimate block of CLIP-L/14 (24 blocks), the layer LLaVA takes its features from. */
     public static final int PENULTIMATE_CLIP_L = 23;
 
@@ -39,15 +42,15 @@ public final class AttentionScores {
         return ParamDef.integer(name, 1, MAX_LAYER, defaultLayer, help);
     }
 
-    /** The map key for a score kind at a layer, e.g. {@code key("cls", 23)} is {@code "cls@23"}. */
-    public static String key(String kind, int layer) {
-        if (!CLS.equals(kind) && !RECEIVED.equals(kind)) {
-            throw new IllegalArgumentException("attention kind '" + kind + "' is not one of " + CLS + "|" + RECEIVED);
+    /** The map key for a score kind ({@link #CLS} or {@link #RECEIVED}, as specs spell it) at a block from 1. */
+    public static AttentionMaps.Key key(String kind, int layer) {
+        for (AttentionMaps.Kind k : AttentionMaps.Kind.values()) {
+            if (k.spelling().equals(kind)) {
+                return new AttentionMaps.Key(k, layer);
+            }
         }
-        if (layer < 1) {
-            throw new IllegalArgumentException("attention layer must be at least 1 (blocks count from 1), got " + layer);
-        }
-        return kind + "@" + layer;
+        // Specs are checked against the score choice before a reducer is built, so this is a caller's bug.
+        throw new IllegalArgumentException("attention kind '" + kind + "' is not one of " + CLS + "|" + RECEIVED);
     }
 
     /**
@@ -55,21 +58,21 @@ public final class AttentionScores {
      *
      * @throws IllegalArgumentException when the map is missing, has the wrong length or holds NaN/Inf
      */
-    public static float[] perToken(String method, TokenSet in, ReduceContext ctx, String key) {
+    public static float[] perToken(String method, TokenSet in, ReduceContext ctx, AttentionMaps.Key key) {
         float[] map = ctx.attention().get(key);
         int patches = in.patchCount();
         if (map == null) {
-            throw new IllegalArgumentException(method + ": needs attention map '" + key + "' of length " + patches
-                    + " (one value per original patch); the context has " + ctx.attention().keySet());
+            throw new BadInputException(method + ": needs attention map '" + key + "' of length " + patches
+                    + " (one value per original patch); the context has " + ctx.attention());
         }
         if (map.length != patches) {
-            throw new IllegalArgumentException(method + ": attention map '" + key + "' has length " + map.length
+            throw new BadInputException(method + ": attention map '" + key + "' has length " + map.length
                     + ", expected " + patches + " (one value per original patch)");
         }
         double[] sum = new double[in.size()];
         for (int p = 0; p < patches; p++) {
             if (!Float.isFinite(map[p])) {
-                throw new IllegalArgumentException(method + ": attention map '" + key + "' holds " + map[p]
+                throw new BadInputException(method + ": attention map '" + key + "' holds " + map[p]
                         + " at patch " + p);
             }
             int t = in.origin(p);

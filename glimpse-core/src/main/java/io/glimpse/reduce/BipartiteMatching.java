@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * ToMe's bipartite soft matching applied in rounds until each partition of the tokens reaches its target count
- * (Bolya et al., "Token Merging: Your ViT but Faster", ICLR 2023; pseudocode A1 in research/algorithms.md).
+ * (Bolya et al., "Token Merging: Your ViT but Faster", ICLR 2023, arXiv 2210.09461; facebookresearch/ToMe,
+ * tome/merge.py {@code bipartite_soft_matching}).
  * Shared by {@link BipartiteMerge} (one partition) and {@link AimFrameMerge} (one per frame).
  */
 final class BipartiteMatching {

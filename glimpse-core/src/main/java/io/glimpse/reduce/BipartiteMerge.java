@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.Arrays;
 public final class BipartiteMerge implements Reducer {
     public static final String NAME = "tome";
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "ToMe bipartite soft matching over all tokens, size-weighted merges, spatial order kept",
             spec -> new BipartiteMerge(spec.budget(), spec.integer("protect")),
             ParamDef.keep(0.5),
@@ -41,11 +42,11 @@ public final class BipartiteMerge implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        Similarity.requireFinite(in, NAME);
+        ReduceChecks.requireFinite(NAME, in);
         int target = budget.target(in.size(), NAME);
         int guarded = Math.min(protect, in.size());
         if (target < guarded) {
-            throw new IllegalArgumentException(NAME + ": budget of " + target + " tokens is below the " + guarded
+            throw new BadInputException(NAME + ": budget of " + target + " tokens is below the " + guarded
                     + " protected ones");
         }
         // Protected tokens come first in (frame,row,col) order and never merge, so they stay first every round.

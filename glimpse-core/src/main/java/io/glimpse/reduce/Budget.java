@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 /**
  * How many tokens a method may keep, in the one convention every method shares.
  *
@@ -38,7 +39,7 @@ public record Budget(Kind kind, double value) {
             case REMOVE -> value >= 0 && value == Math.rint(value);
         };
         if (!ok) {
-            throw new IllegalArgumentException("budget " + kind.param + "=" + ParamDef.format(value) + " is invalid: "
+            throw new BadInputException("budget " + kind.param + "=" + ParamDef.format(value) + " is invalid: "
                     + (kind == Kind.KEEP ? "keep must be in (0, 1]" : kind.param + " must be a whole number "
                     + (kind == Kind.COUNT ? "≥ 1" : "≥ 0")));
         }
@@ -64,20 +65,20 @@ public record Budget(Kind kind, double value) {
      */
     public int target(int n, String method) {
         if (n <= 0) {
-            throw new IllegalArgumentException(method + ": received no tokens");
+            throw new BadInputException(method + ": received no tokens");
         }
         return switch (kind) {
             case KEEP -> Math.max(1, (int) Math.floor(value * n));
             case COUNT -> {
                 if (value > n) {
-                    throw new IllegalArgumentException(method + ": budget k=" + (long) value + " exceeds the " + n
+                    throw new BadInputException(method + ": budget k=" + (long) value + " exceeds the " + n
                             + " tokens it received");
                 }
                 yield (int) value;
             }
             case REMOVE -> {
                 if (value >= n) {
-                    throw new IllegalArgumentException(method + ": r=" + (long) value + " would remove all of the " + n
+                    throw new BadInputException(method + ": r=" + (long) value + " would remove all of the " + n
                             + " tokens it received");
                 }
                 yield n - (int) value;
@@ -103,11 +104,11 @@ public record Budget(Kind kind, double value) {
             capacity += s - 1;
         }
         if (total < g) {
-            throw new IllegalArgumentException(method + ": budget of " + total + " tokens is below the " + g
+            throw new BadInputException(method + ": budget of " + total + " tokens is below the " + g
                     + " groups that each need one");
         }
         if (total - g > capacity) {
-            throw new IllegalArgumentException(method + ": budget of " + total + " tokens exceeds the "
+            throw new BadInputException(method + ": budget of " + total + " tokens exceeds the "
                     + (capacity + g) + " tokens available");
         }
         long spare = total - g;

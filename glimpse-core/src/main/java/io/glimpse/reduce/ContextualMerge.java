@@ -1,5 +1,7 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
@@ -23,7 +25,7 @@ final class ContextualMerge {
      *
      * @param budget null to keep the schedule's counts per frame
      */
-    static TokenSet run(String method, TokenSet in, ReduceContext ctx, int[] dominant, int[] contextual, String[] keys,
+    static TokenSet run(String method, TokenSet in, ReduceContext ctx, int[] dominant, int[] contextual, AttentionMaps.Key[] keys,
                         Budget budget) {
         ReduceChecks.requireTokens(method, in);
         ReduceChecks.requireFinite(method, in);
@@ -60,7 +62,7 @@ final class ContextualMerge {
         int[][] byFrame = ReduceChecks.tokensByFrame(in);
         for (int f = 0; f < byFrame.length; f++) {
             if (byFrame[f].length > 0 && byFrame[f].length < dominant[f] + contextual[f]) {
-                throw new IllegalArgumentException(method + ": keeps " + dominant[f] + " dominant + " + contextual[f]
+                throw new BadInputException(method + ": keeps " + dominant[f] + " dominant + " + contextual[f]
                         + " contextual tokens in frame " + f + " but it has only " + byFrame[f].length + " tokens");
             }
         }

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
@@ -17,7 +18,7 @@ public final class FastVPrune implements Reducer {
     public static final String DEFAULT_SCORE = AttentionScores.RECEIVED;
     public static final int DEFAULT_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "FastV: keep the tokens that receive the most attention, over all frames",
             spec -> new FastVPrune(spec.budget(), spec.choice("score"), spec.integer("layer")),
             ParamDef.keep(DEFAULT_KEEP),
@@ -26,7 +27,7 @@ public final class FastVPrune implements Reducer {
             AttentionScores.layerParam("layer", DEFAULT_LAYER, "encoder block whose attention ranks the tokens"));
 
     private final Budget budget;
-    private final String key;
+    private final AttentionMaps.Key key;
 
     public FastVPrune(Budget budget, String score, int layer) {
         this.budget = budget;
@@ -39,7 +40,7 @@ public final class FastVPrune implements Reducer {
     }
 
     /** The attention map this instance reads. */
-    public String attentionKey() {
+    public AttentionMaps.Key attentionKey() {
         return key;
     }
 

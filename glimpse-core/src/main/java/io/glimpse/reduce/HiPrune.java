@@ -1,6 +1,7 @@
 package io.glimpse.reduce;
 
 import io.glimpse.tokens.FrameInfo;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
@@ -24,7 +25,7 @@ public final class HiPrune implements Reducer {
     private static final int[][] FOUR = {{-1, 0}, {0, -1}, {0, 1}, {1, 0}};
     private static final int[][] EIGHT = {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}};
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "HiPrune: per frame, attention anchors plus their grid neighbours, then top deep-attention registers",
             spec -> new HiPrune(spec.budget(), spec.real("alpha"), spec.choice("score"), spec.integer("objectlayer"),
                     spec.integer("deeplayer"), Integer.parseInt(spec.choice("neighbours"))),
@@ -40,8 +41,8 @@ public final class HiPrune implements Reducer {
 
     private final Budget budget;
     private final double alpha;
-    private final String objectKey;
-    private final String deepKey;
+    private final AttentionMaps.Key objectKey;
+    private final AttentionMaps.Key deepKey;
     private final int[][] offsets;
 
     public HiPrune(Budget budget, double alpha, String score, int objectLayer, int deepLayer, int neighbourhood) {

@@ -24,7 +24,7 @@ public final class KCenterSelect implements Reducer {
         MAXSUM
     }
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "ToDRE diversity selection: greedy k-center (or max-sum) on cosine distance, optional relevance weights",
             spec -> new KCenterSelect(spec.budget(), Variant.valueOf(spec.choice("variant").toUpperCase(Locale.ROOT)),
                     spec.real("relevance")),

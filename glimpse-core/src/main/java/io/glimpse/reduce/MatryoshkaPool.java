@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 /**
@@ -13,7 +14,7 @@ public final class MatryoshkaPool implements Reducer {
     public static final String NAME = "matryoshka";
     public static final int DEFAULT_KERNEL = 2;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "M3 nested scales: average-pool each frame's grid with kernel = stride",
             spec -> new MatryoshkaPool(spec.integer("kernel")),
             ParamDef.integer("kernel", 1, Integer.MAX_VALUE, DEFAULT_KERNEL,
@@ -39,7 +40,7 @@ public final class MatryoshkaPool implements Reducer {
         ReduceChecks.requireFinite(name(), in);
         for (int f = 0; f < in.frameCount(); f++) {
             if (in.frameInfo(f).gridH() < kernel || in.frameInfo(f).gridW() < kernel) {
-                throw new IllegalArgumentException(NAME + ": kernel " + kernel + " exceeds frame " + f + "'s "
+                throw new BadInputException(NAME + ": kernel " + kernel + " exceeds frame " + f + "'s "
                         + in.frameInfo(f).gridH() + "x" + in.frameInfo(f).gridW() + " grid");
             }
         }

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -113,7 +114,7 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
                 List<Integer> list = new ArrayList<>(parts.length);
                 for (String part : parts) {
                     if (!INTEGER.matcher(part.trim()).matches()) {
-                        throw new IllegalArgumentException(where(method) + " expects integers joined by '"
+                        throw new BadInputException(where(method) + " expects integers joined by '"
                                 + LIST_SEPARATOR + "' (e.g. 8x5x5x5), got " + quoted(text));
                     }
                     list.add(parseInteger(method, part.trim(), text));
@@ -122,7 +123,7 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
             }
             case REAL -> {
                 if (!NUMBER.matcher(t).matches()) {
-                    throw new IllegalArgumentException(where(method) + " expects a number, got " + quoted(text));
+                    throw new BadInputException(where(method) + " expects a number, got " + quoted(text));
                 }
                 yield Double.parseDouble(t);
             }
@@ -131,18 +132,18 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
         try {
             check(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where(method) + " " + e.getMessage());
+            throw new BadInputException(where(method) + " " + e.getMessage());
         }
         return value;
     }
 
     private int parseInteger(String method, String t, String text) {
         if (!INTEGER.matcher(t).matches()) {
-            throw new IllegalArgumentException(where(method) + " expects an integer, got " + quoted(text));
+            throw new BadInputException(where(method) + " expects an integer, got " + quoted(text));
         }
         BigInteger v = new BigInteger(t);
         if (v.bitLength() > 31) {
-            throw new IllegalArgumentException(where(method) + " = " + t + " is outside " + range());
+            throw new BadInputException(where(method) + " = " + t + " is outside " + range());
         }
         return v.intValue();
     }
@@ -157,33 +158,33 @@ public record ParamDef(String name, Kind kind, double min, boolean minExclusive,
         switch (kind) {
             case INTEGER, REAL -> {
                 if (!(value instanceof Number num) || (kind == Kind.INTEGER && !(value instanceof Integer))) {
-                    throw new IllegalArgumentException("must be " + (kind == Kind.INTEGER ? "an integer" : "a number")
+                    throw new BadInputException("must be " + (kind == Kind.INTEGER ? "an integer" : "a number")
                             + ", got " + value);
                 }
                 double v = num.doubleValue();
                 boolean low = minExclusive ? v <= min : v < min;
                 boolean high = maxExclusive ? v >= max : v > max;
                 if (Double.isNaN(v) || low || high) {
-                    throw new IllegalArgumentException("= " + format(value) + " is outside "
+                    throw new BadInputException("= " + format(value) + " is outside "
                             + range(kind, min, minExclusive, max, maxExclusive, choices));
                 }
             }
             case INTEGER_LIST -> {
                 if (!(value instanceof List<?> list) || list.isEmpty()
                         || !list.stream().allMatch(e -> e instanceof Integer)) {
-                    throw new IllegalArgumentException("must be a non-empty list of integers, got " + value);
+                    throw new BadInputException("must be a non-empty list of integers, got " + value);
                 }
                 for (Object e : list) {
                     int v = (Integer) e;
                     if (v < min || v > max) {
-                        throw new IllegalArgumentException("= " + format(value) + " has " + v + ", outside "
+                        throw new BadInputException("= " + format(value) + " has " + v + ", outside "
                                 + range(Kind.INTEGER, min, minExclusive, max, maxExclusive, choices));
                     }
                 }
             }
             case CHOICE -> {
                 if (!choices.contains(value)) {
-                    throw new IllegalArgumentException("= " + quoted(String.valueOf(value)) + " is not one of "
+                    throw new BadInputException("= " + quoted(String.valueOf(value)) + " is not one of "
                             + String.join("|", choices));
                 }
             }

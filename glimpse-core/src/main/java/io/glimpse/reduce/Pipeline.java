@@ -1,9 +1,12 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +20,11 @@ import java.util.Optional;
  * (or n if smaller). Since later {@code keep} stages round down, the output never exceeds B. Stages that take no
  * budget (e.g. threshold merges) only remove more. A final budget needs at least one free stage, and no stage
  * after the first free one may fix its own count with {@code k=} or {@code r=}.
+ *
+ * <p>Decoder rows. {@link #run(TokenSet, ReduceContext, int) run(in, ctx, rows)} counts budgets in the rows the
+ * model would spend on {@code in} unreduced (fewer than its tokens when the model pools them): a stage that receives
+ * every token of {@code in} takes {@code keep=f} as ⌊f·rows⌋ tokens, {@code k=c} as c of those rows and
+ * {@code r=m} as rows − m; a later stage counts the tokens it receives, each of which becomes one row.
  */
 public final class Pipeline {
     private final PipelineSpec spec;
@@ -46,7 +54,7 @@ public final class Pipeline {
      */
     public Pipeline withFinalBudget(int tokens) {
         if (tokens < 1) {
-            throw new IllegalArgumentException("final budget must be at least 1 token, got " + tokens);
+            throw new BadInputException("final budget must be at least 1 token, got " + tokens);
         }
         return new Pipeline(spec, tokens);
     }
@@ -76,11 +84,24 @@ public final class Pipeline {
     }
 
     public Result run(TokenSet in, ReduceContext ctx) {
+        return run(in, ctx, in.size());
+    }
+
+    /**
+     * Runs the stages with budgets counted in decoder rows (see class doc).
+     *
+     * @param rows the rows the model spends on {@code in} without reduction, at most its size
+     */
+    public Result run(TokenSet in, ReduceContext ctx, int rows) {
+        if (rows < 1 || rows > in.size()) {
+            throw new IllegalArgumentException("rows must be in [1, " + in.size() + "], got " + rows);
+        }
         List<StageSpec> stages = spec.stages();
         List<StageReport> reports = new ArrayList<>(stages.size());
         TokenSet current = in;
         for (int i = 0; i < stages.size(); i++) {
-            StageSpec stage = resolve(i, current.size());
+            StageSpec stage = current.size() == in.size() && rows != in.size() ? inRows(resolve(i, rows), rows)
+                    : resolve(i, current.size());
             Reducer reducer = stage.create();
             long start = System.nanoTime();
             TokenSet next = reducer.apply(current, ctx);
@@ -89,6 +110,64 @@ public final class Pipeline {
             current = next;
         }
         return new Result(current, reports);
+    }
+
+    /** The stage with its budget (explicit or default) restated as a count of tokens standing for {@code rows}. */
+    private static StageSpec inRows(StageSpec stage, int rows) {
+        if (!stage.method().budgeted()) {
+            return stage;
+        }
+        return stage.withBudget(Budget.count(stage.budget().target(rows, stage.name() + " (in decoder rows)")));
+    }
+
+    /**
+     * The stages acting at each {@link Site}, in order; a final budget goes with the later part.
+     *
+     * @throws BadInputException when a stage acting on encoder tokens follows one acting on pooled rows
+     */
+    public Sites bySite() {
+        List<StageSpec> encoder = new ArrayList<>();
+        List<StageSpec> pooled = new ArrayList<>();
+        for (StageSpec s : spec.stages()) {
+            if (s.method().site() == Site.ENCODER && !pooled.isEmpty()) {
+                throw new BadInputException("stage '" + s + "' acts on the encoder's tokens, so it cannot follow '"
+                        + pooled.get(pooled.size() - 1) + "', which acts on the pooled rows");
+            }
+            (s.method().site() == Site.ENCODER ? encoder : pooled).add(s);
+        }
+        Optional<Pipeline> first = encoder.isEmpty() ? Optional.empty()
+                : Optional.of(new Pipeline(new PipelineSpec(encoder), pooled.isEmpty() ? finalBudget : null));
+        Optional<Pipeline> second = pooled.isEmpty() ? Optional.empty()
+                : Optional.of(new Pipeline(new PipelineSpec(pooled), finalBudget));
+        return new Sites(first, second);
+    }
+
+    /** A pipeline split by {@link Site}: the encoder stages run first, then the pooled ones. */
+    public record Sites(Optional<Pipeline> encoder, Optional<Pipeline> pooled) {
+    }
+
+    /**
+     * The stages for a tower without a CLS token (SigLIP): an attention score left at its {@code cls} default
+     * becomes {@code received}.
+     *
+     * @throws BadInputException when a stage asks for {@code score=cls} explicitly
+     */
+    public Pipeline withoutCls() {
+        List<StageSpec> stages = new ArrayList<>();
+        for (StageSpec s : spec.stages()) {
+            String score = AttentionScores.SCORE_PARAM;
+            if (!s.method().readsAttention() || !s.choice(score).equals(AttentionScores.CLS)) {
+                stages.add(s);
+            } else if (s.isSet(score)) {
+                throw new BadInputException("stage '" + s + "' ranks by CLS attention, but this tower has no CLS "
+                        + "token; use " + score + "=" + AttentionScores.RECEIVED);
+            } else {
+                Map<String, Object> values = new LinkedHashMap<>(s.values());
+                values.put(score, AttentionScores.RECEIVED);
+                stages.add(new StageSpec(s.method(), values));
+            }
+        }
+        return new Pipeline(new PipelineSpec(stages), finalBudget);
     }
 
     private boolean isFree(StageSpec s) {
@@ -124,12 +203,12 @@ public final class Pipeline {
                 seenFree = true;
             } else if (seenFree && s.explicitBudget().isPresent()
                     && s.explicitBudget().get().kind() != Budget.Kind.KEEP) {
-                throw new IllegalArgumentException("stage '" + s + "' fixes its own token count after a stage that "
+                throw new BadInputException("stage '" + s + "' fixes its own token count after a stage that "
                         + "shares the final budget; use keep= there or drop the final budget");
             }
         }
         if (!seenFree) {
-            throw new IllegalArgumentException("a final budget needs a stage without keep=, k= or r= to adjust; "
+            throw new BadInputException("a final budget needs a stage without keep=, k= or r= to adjust; "
                     + "every stage of '" + spec + "' fixes its own");
         }
     }

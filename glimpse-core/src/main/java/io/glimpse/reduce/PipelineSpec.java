@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ public record PipelineSpec(List<StageSpec> stages) {
     public PipelineSpec {
         stages = List.copyOf(stages);
         if (stages.isEmpty()) {
-            throw new IllegalArgumentException("a pipeline needs at least one stage");
+            throw new BadInputException("a pipeline needs at least one stage");
         }
     }
 
@@ -44,7 +45,7 @@ public record PipelineSpec(List<StageSpec> stages) {
 
     public static PipelineSpec parse(String text, ReducerRegistry registry) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("empty pipeline spec; expected e.g. 'tome:keep=0.5 > kcenter:k=64'");
+            throw new BadInputException("empty pipeline spec; expected e.g. 'tome:keep=0.5 > kcenter:k=64'");
         }
         List<StageSpec> stages = new ArrayList<>();
         String[] parts = text.split(">", -1);
@@ -58,7 +59,7 @@ public record PipelineSpec(List<StageSpec> stages) {
         int colon = text.indexOf(':');
         String name = (colon < 0 ? text : text.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("stage " + position + " of the pipeline has no method name");
+            throw new BadInputException("stage " + position + " of the pipeline has no method name");
         }
         ReducerMethod method = registry.method(name);
         Map<String, Object> values = new LinkedHashMap<>();
@@ -66,16 +67,16 @@ public record PipelineSpec(List<StageSpec> stages) {
             for (String assignment : text.substring(colon + 1).split(",", -1)) {
                 int eq = assignment.indexOf('=');
                 if (eq < 0) {
-                    throw new IllegalArgumentException(name + ": expected key=value, got "
+                    throw new BadInputException(name + ": expected key=value, got "
                             + ParamDef.quoted(assignment.trim()));
                 }
                 String key = assignment.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 ParamDef def = method.param(key);
                 if (def == null) {
-                    throw new IllegalArgumentException(method.unknownParameter(key));
+                    throw new BadInputException(method.unknownParameter(key));
                 }
                 if (values.containsKey(key)) {
-                    throw new IllegalArgumentException(name + ": parameter " + key + " given twice");
+                    throw new BadInputException(name + ": parameter " + key + " given twice");
                 }
                 values.put(key, def.parse(name, assignment.substring(eq + 1)));
             }

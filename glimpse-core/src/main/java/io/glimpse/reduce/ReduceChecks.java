@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
@@ -13,7 +14,7 @@ final class ReduceChecks {
         float[] e = in.embeddingsView();
         for (int i = 0; i < e.length; i++) {
             if (!Float.isFinite(e[i])) {
-                throw new IllegalArgumentException(method + ": token " + i / in.dim() + " has a non-finite embedding value "
+                throw new BadInputException(method + ": token " + i / in.dim() + " has a non-finite embedding value "
                         + e[i] + " at dimension " + i % in.dim());
             }
         }
@@ -21,7 +22,7 @@ final class ReduceChecks {
 
     static void requireTokens(String method, TokenSet in) {
         if (in.size() == 0) {
-            throw new IllegalArgumentException(method + ": the token set is empty");
+            throw new BadInputException(method + ": the token set is empty");
         }
     }
 

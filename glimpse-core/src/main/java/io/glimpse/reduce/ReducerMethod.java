@@ -10,16 +10,18 @@ import java.util.stream.Collectors;
  * accepts, and a factory from a validated stage to a reducer. Each method file declares one as {@code METHOD}.
  *
  * @param name    lower-case spec name, e.g. {@code tome}
+ * @param site    where in a LLaVA turn the method acts
  * @param summary one line for help listings
  * @param params  accepted parameters, in the order canonical specs print them
  * @param factory builds the reducer from a stage whose values were checked against {@code params}; it must be cheap
  *                and free of side effects, since every parsed stage is built once to check constraints between
  *                parameters (throw IllegalArgumentException naming the method for those)
  */
-public record ReducerMethod(String name, String summary, List<ParamDef> params, Function<StageSpec, Reducer> factory) {
+public record ReducerMethod(String name, Site site, String summary, List<ParamDef> params, Function<StageSpec, Reducer> factory) {
 
     public ReducerMethod {
         Objects.requireNonNull(factory);
+        Objects.requireNonNull(site);
         params = List.copyOf(params);
         if (!name.matches("[a-z][a-z0-9-]*")) {
             throw new IllegalArgumentException("method name '" + name + "' must be lower-case letters, digits and dashes");
@@ -29,8 +31,9 @@ public record ReducerMethod(String name, String summary, List<ParamDef> params, 
         }
     }
 
-    public static ReducerMethod of(String name, String summary, Function<StageSpec, Reducer> factory, ParamDef... params) {
-        return new ReducerMethod(name, summary, List.of(params), factory);
+    public static ReducerMethod of(String name, Site site, String summary, Function<StageSpec, Reducer> factory,
+                                   ParamDef... params) {
+        return new ReducerMethod(name, site, summary, List.of(params), factory);
     }
 
     /** The definition of a parameter, or null when the method has none of that name. */

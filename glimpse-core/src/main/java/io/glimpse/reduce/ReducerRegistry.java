@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -40,7 +41,7 @@ public final class ReducerRegistry {
     public ReducerMethod method(String name) {
         ReducerMethod m = methods.get(name);
         if (m == null) {
-            throw new IllegalArgumentException("unknown reduction method " + ParamDef.quoted(name) + "; valid methods: "
+            throw new BadInputException("unknown reduction method " + ParamDef.quoted(name) + "; valid methods: "
                     + String.join(", ", methods.keySet()));
         }
         return m;

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.reduce.quant.QuantizeRoundTrip;
 
 /**
@@ -7,7 +8,7 @@ import io.glimpse.reduce.quant.QuantizeRoundTrip;
  * line in the list below:
  * <pre>{@code
  * public final class MyPrune implements Reducer {
- *     public static final ReducerMethod METHOD = ReducerMethod.of("myprune", "one-line summary",
+ *     public static final ReducerMethod METHOD = ReducerMethod.of("myprune", Site.POOLED, "one-line summary",
  *             spec -> new MyPrune(spec.budget(), spec.real("alpha")),
  *             ParamDef.keep(0.5), ParamDef.count(),
  *             ParamDef.real("alpha", 0, 1, 0.1, "what alpha weighs"));
@@ -46,7 +47,7 @@ public final class Reducers {
     public static Reducer create(String stageSpec) {
         PipelineSpec spec = PipelineSpec.parse(stageSpec);
         if (spec.stages().size() != 1) {
-            throw new IllegalArgumentException("expected one stage, got " + spec.stages().size() + " in "
+            throw new BadInputException("expected one stage, got " + spec.stages().size() + " in "
                     + ParamDef.quoted(stageSpec));
         }
         return spec.stages().get(0).create();

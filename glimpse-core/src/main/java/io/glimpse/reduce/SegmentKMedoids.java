@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tokens.TokenSet;
 
@@ -31,7 +32,7 @@ public final class SegmentKMedoids implements Reducer {
     /** Distance between token embeddings. */
     public enum Distance { EUCLIDEAN, COSINE }
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "CenterCLIP: per segment of consecutive frames, k-medoids (KKZ init) centres kept as tokens",
             spec -> new SegmentKMedoids(spec.budget(), spec.integer("frames"),
                     Clustering.valueOf(spec.choice("cluster").toUpperCase(Locale.ROOT)),
@@ -56,7 +57,7 @@ public final class SegmentKMedoids implements Reducer {
     public SegmentKMedoids(Budget budget, int framesPerSegment, Clustering clustering, Distance distance, int iters,
                            double sigma) {
         if (budget.kind() == Budget.Kind.REMOVE || framesPerSegment < 1 || iters < 1 || !(sigma > 0)) {
-            throw new IllegalArgumentException(NAME + ": needs keep= or k=, frames ≥ 1, iters ≥ 1 and sigma > 0");
+            throw new BadInputException(NAME + ": needs keep= or k=, frames ≥ 1, iters ≥ 1 and sigma > 0");
         }
         this.budget = budget;
         this.framesPerSegment = framesPerSegment;
@@ -73,7 +74,7 @@ public final class SegmentKMedoids implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        Similarity.requireFinite(in, NAME);
+        ReduceChecks.requireFinite(NAME, in);
         int total = budget.target(in.size(), NAME);
         List<int[]> segments = segments(in);
         int[] sizes = segments.stream().mapToInt(s -> s.length).toArray();

@@ -14,53 +14,10 @@ public final class Similarity {
     private Similarity() {
     }
 
-    /**
-     * Rejects embeddings with NaN or infinite values.
-     *
-     * @param method name used in the message
-     * @throws IllegalArgumentException naming the first bad token
-     */
-    public static void requireFinite(TokenSet in, String method) {
-        float[] e = in.embeddingsView();
-        int d = in.dim();
-        for (int i = 0; i < e.length; i++) {
-            if (!Float.isFinite(e[i])) {
-                throw new IllegalArgumentException(method + ": token " + (i / d) + " has a non-finite embedding value ("
-                        + e[i] + ")");
-            }
-        }
-    }
-
-    /**
-     * The tokens' embeddings scaled to unit length (row-major N×D), after checking they are finite. Norms are
-     * computed in double so very large finite values do not overflow.
-     */
+    /** The tokens' embeddings scaled to unit length (row-major N×D, {@link VectorOps#unitRows}), after checking they are finite. */
     public static float[] unitRows(TokenSet in, String method) {
-        requireFinite(in, method);
-        float[] e = in.embeddingsView();
-        int n = in.size();
-        int d = in.dim();
-        float[] out = new float[n * d];
-        for (int t = 0; t < n; t++) {
-            int base = t * d;
-            double max = 0;
-            for (int k = 0; k < d; k++) {
-                max = Math.max(max, Math.abs(e[base + k]));
-            }
-            if (max == 0) {
-                continue;
-            }
-            double ss = 0;
-            for (int k = 0; k < d; k++) {
-                double v = e[base + k] / max;
-                ss += v * v;
-            }
-            double scale = 1.0 / (max * Math.sqrt(ss));
-            for (int k = 0; k < d; k++) {
-                out[base + k] = (float) (e[base + k] * scale);
-            }
-        }
-        return out;
+        ReduceChecks.requireFinite(method, in);
+        return VectorOps.unitRows(in.embeddingsView(), in.size(), in.dim());
     }
 
     /** Cosine of rows i and j of unit rows (dimension d), clamped to [-1, 1] against rounding. */

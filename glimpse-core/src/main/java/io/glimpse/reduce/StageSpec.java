@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,19 +28,19 @@ public final class StageSpec {
                 try {
                     def.check(v);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(method.name() + ": parameter " + def.name() + " " + e.getMessage());
+                    throw new BadInputException(method.name() + ": parameter " + def.name() + " " + e.getMessage());
                 }
                 ordered.put(def.name(), v);
             }
         }
         for (String key : values.keySet()) {
             if (!ordered.containsKey(key)) {
-                throw new IllegalArgumentException(method.unknownParameter(key));
+                throw new BadInputException(method.unknownParameter(key));
             }
         }
         long budgets = ordered.keySet().stream().filter(StageSpec::isBudgetParam).count();
         if (budgets > 1) {
-            throw new IllegalArgumentException(method.name() + ": give at most one of keep, k, r (got "
+            throw new BadInputException(method.name() + ": give at most one of keep, k, r (got "
                     + String.join(", ", ordered.keySet().stream().filter(StageSpec::isBudgetParam).toList()) + ")");
         }
         this.values = Collections.unmodifiableMap(ordered);
@@ -97,7 +98,7 @@ public final class StageSpec {
         return explicitBudget().orElseGet(() -> {
             ParamDef keep = method.param(Budget.Kind.KEEP.param());
             if (keep == null || keep.defaultValue() == null) {
-                throw new IllegalArgumentException(method.name() + " has no default budget; give keep=, k= or r=");
+                throw new BadInputException(method.name() + " has no default budget; give keep=, k= or r=");
             }
             return Budget.keep(((Number) keep.defaultValue()).doubleValue());
         });
@@ -106,7 +107,7 @@ public final class StageSpec {
     /** This stage with its budget replaced, e.g. by the pipeline's share of a final budget. */
     public StageSpec withBudget(Budget budget) {
         if (method.param(budget.kind().param()) == null) {
-            throw new IllegalArgumentException(method.name() + " does not take a budget " + budget.kind().param() + "=");
+            throw new BadInputException(method.name() + " does not take a budget " + budget.kind().param() + "=");
         }
         Map<String, Object> v = new LinkedHashMap<>(values);
         v.keySet().removeIf(StageSpec::isBudgetParam);
@@ -127,10 +128,10 @@ public final class StageSpec {
         }
         ParamDef def = method.param(param);
         if (def == null) {
-            throw new IllegalArgumentException(method.unknownParameter(param));
+            throw new BadInputException(method.unknownParameter(param));
         }
         if (def.defaultValue() == null) {
-            throw new IllegalArgumentException(method.name() + ": parameter " + param + " has no default and was not given");
+            throw new BadInputException(method.name() + ": parameter " + param + " has no default and was not given");
         }
         return def.defaultValue();
     }

@@ -15,7 +15,7 @@ import java.util.Arrays;
 public final class TemporalMerge implements Reducer {
     public static final String NAME = "tmerge";
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "B-VLLM ordered merge of near-identical tokens at the same position in consecutive frames",
             spec -> new TemporalMerge(spec.real("threshold")),
             ParamDef.real("threshold", -1, 1, 0.75, "merge when the cosine to the previous frame's token exceeds this"));

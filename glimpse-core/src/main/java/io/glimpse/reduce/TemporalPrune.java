@@ -15,7 +15,7 @@ import java.util.Arrays;
 public final class TemporalPrune implements Reducer {
     public static final String NAME = "evs";
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "vLLM EVS: prune tokens that barely changed since the previous frame; first frame kept whole",
             spec -> new TemporalPrune(spec.real("rate")),
             ParamDef.realBelow("rate", 0, 1, 0.75, "fraction of the video tokens to prune"));

@@ -1,5 +1,7 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +26,7 @@ public final class VisionDrop implements Reducer {
     /** Per-stage shrink of the paper's schedule (48→35→26→19 is about ×0.73 a stage), for {@link #geometric}. */
     public static final double DEFAULT_STAGE_KEEP = 0.73;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "VisionDrop: VisionZip's dominant + contextual step repeated over a shrinking schedule of stages",
             VisionDrop::fromSpec,
             ParamDef.keep(null),
@@ -55,7 +57,7 @@ public final class VisionDrop implements Reducer {
                     spec.choice("score"), spec.integer("layer"), budget);
         }
         if (spec.isSet("stages") || spec.isSet("stagekeep")) {
-            throw new IllegalArgumentException(NAME + ": stages and stagekeep shape a schedule from single counts; "
+            throw new BadInputException(NAME + ": stages and stagekeep shape a schedule from single counts; "
                     + "with per-stage lists leave them out");
         }
         int[] layers = new int[dominant.length];
@@ -65,7 +67,7 @@ public final class VisionDrop implements Reducer {
 
     private final int[] dominant;
     private final int[] contextual;
-    private final String[] keys;
+    private final AttentionMaps.Key[] keys;
     private final Budget budget;
 
     /**
@@ -76,22 +78,22 @@ public final class VisionDrop implements Reducer {
      */
     public VisionDrop(int[] dominant, int[] contextual, String score, int[] layers, Budget budget) {
         if (dominant.length == 0 || dominant.length != contextual.length || dominant.length != layers.length) {
-            throw new IllegalArgumentException(NAME + ": dominant, contextual and layers need one entry per stage, got "
+            throw new BadInputException(NAME + ": dominant, contextual and layers need one entry per stage, got "
                     + dominant.length + ", " + contextual.length + " and " + layers.length);
         }
         for (int s = 0; s < dominant.length; s++) {
             if (dominant[s] < 0 || contextual[s] < 0 || dominant[s] + contextual[s] < 1) {
-                throw new IllegalArgumentException(NAME + ": stage " + s + " needs dominant, contextual >= 0 with a "
+                throw new BadInputException(NAME + ": stage " + s + " needs dominant, contextual >= 0 with a "
                         + "positive sum, got " + dominant[s] + " and " + contextual[s]);
             }
             if (s > 0 && dominant[s] + contextual[s] > dominant[s - 1] + contextual[s - 1]) {
-                throw new IllegalArgumentException(NAME + ": stage " + s + " keeps " + (dominant[s] + contextual[s])
+                throw new BadInputException(NAME + ": stage " + s + " keeps " + (dominant[s] + contextual[s])
                         + " tokens, more than stage " + (s - 1) + "'s " + (dominant[s - 1] + contextual[s - 1]));
             }
         }
         this.dominant = dominant.clone();
         this.contextual = contextual.clone();
-        this.keys = new String[layers.length];
+        this.keys = new AttentionMaps.Key[layers.length];
         for (int s = 0; s < layers.length; s++) {
             keys[s] = AttentionScores.key(score, layers[s]);
         }
@@ -120,7 +122,7 @@ public final class VisionDrop implements Reducer {
     public static VisionDrop geometric(int dominant, int contextual, int stages, double stageKeep, String score,
                                        int layer, Budget budget) {
         if (stages < 1 || !(stageKeep > 0 && stageKeep <= 1)) {
-            throw new IllegalArgumentException(NAME + ": need stages >= 1 and stageKeep in (0, 1], got " + stages
+            throw new BadInputException(NAME + ": need stages >= 1 and stageKeep in (0, 1], got " + stages
                     + " and " + stageKeep);
         }
         int[] d = new int[stages];

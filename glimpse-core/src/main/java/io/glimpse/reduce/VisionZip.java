@@ -1,5 +1,7 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 
 /**
@@ -19,7 +21,7 @@ public final class VisionZip implements Reducer {
     public static final String DEFAULT_SCORE = AttentionScores.CLS;
     public static final int DEFAULT_LAYER = AttentionScores.PENULTIMATE_CLIP_L;
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.ENCODER,
             "VisionZip: per frame, top tokens by attention stay, the rest merge into a few contextual tokens",
             spec -> new VisionZip(spec.integer("dominant"), spec.integer("contextual"),
                     spec.explicitBudget().orElse(null), spec.choice("score"), spec.integer("layer")),
@@ -34,12 +36,12 @@ public final class VisionZip implements Reducer {
     private final int dominant;
     private final int contextual;
     private final Budget budget;
-    private final String key;
+    private final AttentionMaps.Key key;
 
     /** @param budget null to keep dominant + contextual tokens per frame, else the total to keep in their ratio */
     public VisionZip(int dominant, int contextual, Budget budget, String score, int layer) {
         if (dominant < 0 || contextual < 0 || dominant + contextual < 1) {
-            throw new IllegalArgumentException(NAME + ": dominant and contextual must be >= 0 with a positive sum, got "
+            throw new BadInputException(NAME + ": dominant and contextual must be >= 0 with a positive sum, got "
                     + dominant + " and " + contextual);
         }
         this.dominant = dominant;
@@ -58,13 +60,13 @@ public final class VisionZip implements Reducer {
     }
 
     /** The attention map this instance reads. */
-    public String attentionKey() {
+    public AttentionMaps.Key attentionKey() {
         return key;
     }
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        return ContextualMerge.run(NAME, in, ctx, new int[] {dominant}, new int[] {contextual}, new String[] {key},
+        return ContextualMerge.run(NAME, in, ctx, new int[] {dominant}, new int[] {contextual}, new AttentionMaps.Key[] {key},
                 budget);
     }
 }

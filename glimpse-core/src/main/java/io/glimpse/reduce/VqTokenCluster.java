@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.Random;
 public final class VqTokenCluster implements Reducer {
     public static final String NAME = "vqtoken";
 
-    public static final ReducerMethod METHOD = ReducerMethod.of(NAME,
+    public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "VQToken: cosine k-means codebook with adaptive (elbow) size; origin holds the token hash",
             spec -> new VqTokenCluster(spec.explicitBudget().orElse(null), spec.integer("mink"), spec.integer("maxk"),
                     spec.integer("iters"), spec.integer("sample")),
@@ -43,7 +44,7 @@ public final class VqTokenCluster implements Reducer {
     public VqTokenCluster(Budget budget, int minK, int maxK, int iters, int sample) {
         if (minK < 1 || maxK < minK || iters < 1 || sample < 0
                 || (budget != null && budget.kind() == Budget.Kind.REMOVE)) {
-            throw new IllegalArgumentException(NAME + ": needs 1 ≤ mink ≤ maxk, iters ≥ 1, sample ≥ 0, and keep= or"
+            throw new BadInputException(NAME + ": needs 1 ≤ mink ≤ maxk, iters ≥ 1, sample ≥ 0, and keep= or"
                     + " k= (not r=); got mink=" + minK + ", maxk=" + maxK + ", iters=" + iters + ", sample=" + sample);
         }
         this.budget = budget;
@@ -72,7 +73,7 @@ public final class VqTokenCluster implements Reducer {
             fit = fit(unit, weight, d, budget.target(n, NAME), ctx.seed());
         } else {
             if (n == 0) {
-                throw new IllegalArgumentException(NAME + ": received no tokens");
+                throw new BadInputException(NAME + ": received no tokens");
             }
             fit = adaptive(unit, weight, d, Math.min(minK, n), Math.min(maxK, n), ctx.seed());
         }

@@ -7,7 +7,8 @@ import java.util.Locale;
  * Chooses the GEMM backend once per JVM: OpenBLAS when its native library loads, else the Vector API kernel
  * (or the naive loops, by the rules of {@link VectorOpsProvider}). The system property
  * {@code glimpse.gemm=openblas|panama|naive} forces one; a forced backend that cannot load is an error on
- * every {@link Gemm#get()} rather than a silent fallback. Silent otherwise.
+ * every {@link Gemm#get()} rather than a silent fallback. An unforced fallback prints one line naming the fix
+ * (OpenBLAS missing; the naive loops for want of the Vector API, the same line the vector kernels print).
  */
 final class GemmProvider {
     static final String PROPERTY = "glimpse.gemm";
@@ -36,7 +37,15 @@ final class GemmProvider {
         switch (name) {
             case "":
                 Gemm blas = openBlas();
-                return new Choice(blas != null ? blas : panamaOrNaive(vectorProperty), null);
+                if (blas != null) {
+                    return new Choice(blas, null);
+                }
+                VectorOpsProvider.noteFallback(openBlasNote());
+                Gemm java = panamaOrNaive(vectorProperty);
+                if (java instanceof NaiveGemm && !"false".equalsIgnoreCase(vectorProperty)) {
+                    VectorOpsProvider.noteFallback(VectorOpsProvider.SCALAR_NOTE);
+                }
+                return new Choice(java, null);
             case "openblas":
                 Gemm forced = openBlas();
                 return forced != null ? new Choice(forced, null)
@@ -66,6 +75,13 @@ final class GemmProvider {
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
         }
+    }
+
+    /** The line printed when the default choice cannot load OpenBLAS. */
+    static String openBlasNote() {
+        return "glimpse: note: the OpenBLAS native library did not load on " + System.getProperty("os.name") + "/"
+                + System.getProperty("os.arch") + ", so matrix products run on the Java kernels (slower); run where "
+                + "org.bytedeco:openblas has natives, or pass -D" + PROPERTY + "=panama to choose them";
     }
 
     /** Lazy holder: the choice is made on first use, and class initialisation makes it thread-safe. */

@@ -38,4 +38,44 @@ public interface VectorOps {
     static VectorOps get() {
         return VectorOpsProvider.instance();
     }
+
+    /**
+     * Cosine of a[ao, ao+n) and b[bo, bo+n): the dot product and both squared norms on the vector kernels, the ratio
+     * in double; 0 when either is a zero vector.
+     */
+    static double cosine(float[] a, int ao, float[] b, int bo, int n) {
+        VectorOps ops = get();
+        double dot = ops.dot(a, ao, b, bo, n);
+        double na = ops.sumSquares(a, ao, n);
+        double nb = ops.sumSquares(b, bo, n);
+        return na == 0 || nb == 0 ? 0.0 : dot / Math.sqrt(na * nb);
+    }
+
+    /**
+     * The n rows of width d scaled to unit length, a new array; a zero row stays zero. Norms are computed in double
+     * over the rows divided by their largest magnitude, so very large finite values do not overflow.
+     */
+    static float[] unitRows(float[] rows, int n, int d) {
+        float[] out = new float[n * d];
+        for (int t = 0; t < n; t++) {
+            int base = t * d;
+            double max = 0;
+            for (int k = 0; k < d; k++) {
+                max = Math.max(max, Math.abs(rows[base + k]));
+            }
+            if (max == 0) {
+                continue;
+            }
+            double ss = 0;
+            for (int k = 0; k < d; k++) {
+                double v = rows[base + k] / max;
+                ss += v * v;
+            }
+            double scale = 1.0 / (max * Math.sqrt(ss));
+            for (int k = 0; k < d; k++) {
+                out[base + k] = (float) (rows[base + k] * scale);
+            }
+        }
+        return out;
+    }
 }

@@ -30,14 +30,14 @@ public final class TokenFile {
     }
 
     public static void write(TokenSet t, Path file, Map<String, String> extraMetadata) throws IOException {
-        write(t, file, extraMetadata, Map.of());
+        write(t, file, extraMetadata, AttentionMaps.empty());
     }
 
     /**
      * Writes the token set and, beside it, per-patch attention maps as {@code attention.<key>} tensors (see
-     * {@link EncoderOutput}), so a reduced file can be reduced again by attention-based methods.
+     * {@link VisualTokens}), so a reduced file can be reduced again by attention-based methods.
      */
-    public static void write(TokenSet t, Path file, Map<String, String> extraMetadata, Map<String, float[]> attention)
+    public static void write(TokenSet t, Path file, Map<String, String> extraMetadata, AttentionMaps attention)
             throws IOException {
         int n = t.size();
         int f = t.frameCount();
@@ -71,12 +71,12 @@ public final class TokenFile {
         out.add(TensorData.ofInts("frame_pixels", pixels, f, 2));
         out.add(TensorData.ofInts("frame_scene", scene, f));
         out.add(TensorData.ofInts("frame_clip", clip, f));
-        attention.forEach((key, values) -> {
+        attention.spelled().forEach((key, values) -> {
             if (values.length != t.patchCount()) {
                 throw new IllegalArgumentException("attention map '" + key + "' has " + values.length
                         + " values for " + t.patchCount() + " patches");
             }
-            out.add(TensorData.ofFloats(EncoderOutput.ATTENTION_PREFIX + key, values, values.length));
+            out.add(TensorData.ofFloats(VisualTokens.ATTENTION_PREFIX + key, values, values.length));
         });
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * N visual tokens of dimension D with their provenance (DESIGN.md §3).
+ * N visual tokens of dimension D with their provenance.
  *
  * <p>Immutable. Original patches are numbered frame by frame in row-major order; {@link #origin()} maps
  * each original patch to the token that now represents it, or -1 when it was dropped. Every reducer is a

@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.BadInputException;
 import java.util.List;
 import java.util.Set;
 
@@ -23,11 +24,11 @@ public record EncodeOptions(List<Integer> layers, boolean postLayerNorm, Set<Int
     public EncodeOptions {
         layers = layers == null ? null : List.copyOf(layers);
         if (layers != null && layers.isEmpty()) {
-            throw new IllegalArgumentException("feature layers must not be empty");
+            throw new BadInputException("feature layers must not be empty");
         }
         attentionLayers = Set.copyOf(attentionLayers);
         if (tomeR < 0) {
-            throw new IllegalArgumentException("ToMe r must be non-negative, got " + tomeR);
+            throw new BadInputException("ToMe r must be non-negative, got " + tomeR);
         }
     }
 

@@ -14,11 +14,12 @@ import java.util.Arrays;
 
 /**
  * CLIPImageProcessor / SiglipImageProcessor / LlavaImageProcessor on their PIL path, read from
- * preprocessor_config.json (research/model-formats.md §2.5, §3.4): optional pad-to-square with the mean colour
+ * preprocessor_config.json (transformers {@code models/clip/image_processing_clip.py},
+ * {@code models/siglip/image_processing_siglip.py}, {@code models/llava/image_processing_llava.py}): optional pad-to-square with the mean colour
  * (LLaVA's {@code do_pad}), resize (shortest edge with the long side truncated, or straight to height×width) with
  * PIL's BICUBIC, centre crop with floored offsets, rescale in double then float, per-channel normalize in float.
  * The output is channels-first float32, as {@code pixel_values}. LlavaOnevisionImageProcessor is read as the per-crop
- * step of its anyres path (§4.4): each crop resized straight to height×width, no centre crop; its {@code do_pad}
+ * step of its anyres path ({@code image_processing_llava_onevision.py}): each crop resized straight to height×width, no centre crop; its {@code do_pad}
  * pads batches of crops, not images, so it does not turn on pad-to-square. The anyres tiling itself is the model's.
  *
  * @param shortestEdge resize the short side to this (long side {@code int(s·long/short)}), or 0
@@ -180,7 +181,7 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         RgbImage img = pad ? padToSquare(image) : image;
         int[] size = resizedSize(img.width(), img.height());
         if ((long) size[0] * size[1] > MAX_PIXELS) {
-            throw new IllegalArgumentException("resizing a " + img.width() + "x" + img.height() + " image gives "
+            throw new BadInputException("resizing a " + img.width() + "x" + img.height() + " image gives "
                     + size[0] + "x" + size[1] + ", over " + MAX_PIXELS + " pixels");
         }
         if (size[0] != img.width() || size[1] != img.height()) {
@@ -192,7 +193,7 @@ public record ImageProcessor(String type, boolean pad, int shortestEdge, int res
         int w = img.width();
         if (cropH > 0) {
             if (cropH > h || cropW > w) {
-                throw new IllegalArgumentException("crop " + cropW + "x" + cropH + " is larger than the resized " + w + "x" + h
+                throw new BadInputException("crop " + cropW + "x" + cropH + " is larger than the resized " + w + "x" + h
                         + " image");
             }
             top = (h - cropH) / 2;

@@ -1,5 +1,6 @@
 package io.glimpse.vision;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.image.RgbImage;
 import io.glimpse.tensor.VectorOps;
 import io.glimpse.tokens.FrameInfo;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The weight-free default encoder (DESIGN.md §7): each P×P patch becomes a small descriptor of colour,
+ * The weight-free default encoder: each P×P patch becomes a small descriptor of colour,
  * edge orientation and coarse luminance layout, good enough for scene detection, duplicate removal,
  * clustering and coverage, and needing no checkpoint.
  *
@@ -67,7 +68,7 @@ public final class PatchStats {
      */
     public PatchStats(int patchSize) {
         if (patchSize < DCT_FREQUENCIES || patchSize > MAX_PATCH) {
-            throw new IllegalArgumentException("patch size must be in [" + DCT_FREQUENCIES + ", " + MAX_PATCH + "], got " + patchSize);
+            throw new BadInputException("patch size must be in [" + DCT_FREQUENCIES + ", " + MAX_PATCH + "], got " + patchSize);
         }
         this.patchSize = patchSize;
         this.basis = new float[DCT_FREQUENCIES * patchSize];
@@ -83,8 +84,14 @@ public final class PatchStats {
         return patchSize;
     }
 
-    /** Descriptors of one image. */
-    public record Frame(FrameInfo info, float[] patches, float[] descriptor) {
+    /**
+     * Descriptors of one image.
+     *
+     * @param raw the per-patch statistics before weighting and normalisation ({@link #rawFeatures} layout), in
+     *            their own units (OKLab for colour), for comparing patches by how far apart they are rather than
+     *            by direction
+     */
+    public record Frame(FrameInfo info, float[] patches, float[] descriptor, float[] raw) {
     }
 
     /**
@@ -127,6 +134,7 @@ public final class PatchStats {
     public Frame describe(RgbImage image) {
         Planes planes = planes(image);
         float[] patches = rawFeatures(planes);
+        float[] raw = patches.clone();
         int count = planes.gridH * planes.gridW;
         float[] mean = new float[DIM];
         for (int p = 0; p < count; p++) {
@@ -146,7 +154,7 @@ public final class PatchStats {
         }
         normalize(frame, 0, FRAME_DIM);
         FrameInfo info = new FrameInfo(image.timestamp(), planes.gridH, planes.gridW, image.width(), image.height(), 0, -1);
-        return new Frame(info, patches, frame);
+        return new Frame(info, patches, frame, raw);
     }
 
     /**
@@ -181,7 +189,7 @@ public final class PatchStats {
         int gridW = image.width() / patchSize;
         int gridH = image.height() / patchSize;
         if (gridW == 0 || gridH == 0) {
-            throw new IllegalArgumentException("image " + image.width() + "x" + image.height()
+            throw new BadInputException("image " + image.width() + "x" + image.height()
                     + " is smaller than one " + patchSize + "x" + patchSize + " patch");
         }
         int w = gridW * patchSize;

@@ -6,7 +6,8 @@ import io.glimpse.nn.Norm;
 /**
  * SigLIP's attention-pooling head (transformers SiglipMultiheadAttentionPoolingHead): a learned probe is the single
  * query of a torch.nn.MultiheadAttention over the sequence (packed q/k/v projection {@code in_proj_weight}), then
- * h + fc2(act(fc1(layernorm(h)))); the result is the tower's pooled output (research/model-formats.md §3.2).
+ * h + fc2(act(fc1(layernorm(h)))); the result is the tower's pooled output
+ * ({@code models/siglip/modeling_siglip.py}).
  */
 final class PoolingHead {
     private final float[] probe;

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * The vision tower described by a Hugging Face config.json: a CLIP or SigLIP vision config, either at top level
  * (CLIPVisionModel, SiglipVisionModel) or under {@code vision_config} (CLIPModel, SiglipModel, Llava*), with the
- * class defaults of transformers' CLIPVisionConfig / SiglipVisionConfig for absent fields (research/model-formats.md
- * §2.1, §3.1) and the VLM's feature choice ({@code vision_feature_layer}, {@code vision_feature_select_strategy}).
+ * class defaults of transformers' CLIPVisionConfig / SiglipVisionConfig for absent fields (transformers
+ * {@code models/clip/configuration_clip.py}, {@code models/siglip/configuration_siglip.py}) and the VLM's feature choice ({@code vision_feature_layer}, {@code vision_feature_select_strategy}).
  *
  * @param family          CLIP (CLS token, pre-layernorm, bias-free patch conv) or SigLIP (no CLS, conv bias)
  * @param featureLayers   indices into hidden_states (0 = embeddings, num_layers = last layer; negative counts from

@@ -1,5 +1,7 @@
 package io.glimpse.vision;
 
+import io.glimpse.tokens.AttentionMaps;
+
 import java.util.List;
 import java.util.Map;
 
@@ -11,14 +13,14 @@ import java.util.Map;
  * @param hasCls        row 0 of the sequence is the CLS token
  * @param features      tokens×dim, the selected hidden state (post-layernormed when asked)
  * @param hiddenStates  every hidden state up to the feature layer when asked, else empty; rows shrink under ToMe
- * @param attention     {@code "cls@B"} (CLS→patch) / {@code "received@B"} (mean over patch queries of the attention
- *                      each patch receives) for block B (from 1) → one value per original patch, averaged over heads
+ * @param attention     CLS→patch and received (mean over patch queries of the attention each patch receives) maps of
+ *                      the blocks asked for, one value per original patch, averaged over heads
  * @param fullAttention block (from 1) → heads×tokens×tokens probabilities, when asked
  * @param patchToken    for each original patch (row-major), the row of {@code features} that represents it
  * @param tokenSizes    for each row of {@code features}, how many original tokens (CLS included) it stands for
  */
 public record VisionOutput(int tokens, int dim, boolean hasCls, float[] features, List<float[]> hiddenStates,
-                           Map<String, float[]> attention, Map<Integer, float[]> fullAttention, int[] patchToken,
+                           AttentionMaps attention, Map<Integer, float[]> fullAttention, int[] patchToken,
                            int[] tokenSizes) {
 
     /** The CLS row of the features; only for families with a CLS token. */

@@ -5,8 +5,10 @@ import io.glimpse.io.Checkpoint;
 import io.glimpse.io.JsonFiles;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
+import io.glimpse.tokens.VisualTokens;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +23,8 @@ import java.util.stream.IntStream;
 
 /**
  * A CLIP or SigLIP vision transformer loaded from a Hugging Face checkpoint folder, computing what
- * transformers' CLIPVisionTransformer / SiglipVisionTransformer compute in float32 (research/model-formats.md
- * §2.3, §3.1): patch embedding as one GEMM over flattened patches, CLS and position embeddings, pre-layernorm
+ * transformers' CLIPVisionTransformer / SiglipVisionTransformer compute in float32 (transformers
+ * {@code models/clip/modeling_clip.py}, {@code models/siglip/modeling_siglip.py}): patch embedding as one GEMM over flattened patches, CLS and position embeddings, pre-layernorm
  * (CLIP), pre-norm residual layers with unmasked multi-head attention (softmax in float32) and the configured MLP
  * activation, optional post-layernorm. Hidden states are numbered as HF's {@code hidden_states}; only the layers
  * the request needs are run.
@@ -81,7 +83,7 @@ public final class VisionTower {
         int[] featureIdx = requested.stream().mapToInt(this::hiddenIndex).toArray();
         int featureIndex = Arrays.stream(featureIdx).max().orElseThrow();
         if (featureIdx.length > 1 && (opt.tomeR() > 0 || opt.postLayerNorm())) {
-            throw new IllegalArgumentException("several feature layers " + requested
+            throw new BadInputException("several feature layers " + requested
                     + " combine with neither in-encoder ToMe nor post-layernorm");
         }
         float[][] picked = new float[featureIdx.length][];
@@ -90,7 +92,7 @@ public final class VisionTower {
         for (int b : opt.attentionLayers()) {
             int block = b < 0 ? cfg.layers() + 1 + b : b;
             if (block < 1 || block > cfg.layers()) {
-                throw new IllegalArgumentException("attention block " + b + " is outside [1, " + cfg.layers() + "] (or [-"
+                throw new BadInputException("attention block " + b + " is outside [1, " + cfg.layers() + "] (or [-"
                         + cfg.layers() + ", -1] from the end)");
             }
             attnBlocks.add(block);
@@ -105,7 +107,7 @@ public final class VisionTower {
             hidden.add(x.clone());
         }
         pick(picked, featureIdx, 0, x);
-        Map<String, float[]> attention = new LinkedHashMap<>();
+        Map<AttentionMaps.Key, float[]> attention = new LinkedHashMap<>();
         Map<Integer, float[]> full = new LinkedHashMap<>();
         int[] owner = new int[t];
         for (int i = 0; i < t; i++) {
@@ -119,9 +121,9 @@ public final class VisionTower {
             Transformer.Block b = layers.attention(w.layers[l], x, t, size, false, hook, merge);
             if (hook != null) {
                 if (first == 1) {
-                    attention.put("cls@" + block, perPatch(hook.cls(), owner, size, first));
+                    attention.put(new AttentionMaps.Key(AttentionMaps.Kind.CLS, block), perPatch(hook.cls(), owner, size, first));
                 }
-                attention.put("received@" + block, perPatch(hook.received(), owner, size, first));
+                attention.put(new AttentionMaps.Key(AttentionMaps.Kind.RECEIVED, block), perPatch(hook.received(), owner, size, first));
                 if (opt.fullAttention()) {
                     full.put(block, hook.full);
                 }
@@ -156,7 +158,7 @@ public final class VisionTower {
                 patchToken[i - first] = owner[i];
             }
         }
-        return new VisionOutput(tokens, d * picked.length, first == 1, features, hidden, attention, full, patchToken, sizes);
+        return new VisionOutput(tokens, d * picked.length, first == 1, features, hidden, AttentionMaps.of(attention), full, patchToken, sizes);
     }
 
     /**
@@ -206,19 +208,19 @@ public final class VisionTower {
         int w = processor.outputWidth(image.width(), image.height());
         int h = processor.outputHeight(image.width(), image.height());
         if (w != s || h != s) {
-            throw new IllegalArgumentException("the image processor makes " + w + "x" + h + " images but the tower takes "
+            throw new BadInputException("the image processor makes " + w + "x" + h + " images but the tower takes "
                     + s + "x" + s);
         }
         return toTokens(forward(processor.process(image), opt), image.timestamp());
     }
 
     /** Encodes images or video frames one after another into one multi-frame TokenSet (frame order kept). */
-    public EncodedFrames encodeFrames(List<RgbImage> images, ImageProcessor processor, EncodeOptions opt) {
-        List<EncodedImage> each = new ArrayList<>(images.size());
+    public VisualTokens encodeFrames(List<RgbImage> images, ImageProcessor processor, EncodeOptions opt) {
+        List<VisualTokens> each = new ArrayList<>(images.size());
         for (RgbImage image : images) {
-            each.add(encode(image, processor, opt));
+            each.add(encode(image, processor, opt).visual());
         }
-        return EncodedFrames.of(each);
+        return VisualTokens.ofFrames(each);
     }
 
     /**
@@ -270,7 +272,7 @@ public final class VisionTower {
         int n = cfg.layers();
         int idx = layer < 0 ? n + 1 + layer : layer;
         if (idx < 0 || idx > n) {
-            throw new IllegalArgumentException("feature layer " + layer + " is outside [-" + (n + 1) + ", " + n + "] for "
+            throw new BadInputException("feature layer " + layer + " is outside [-" + (n + 1) + ", " + n + "] for "
                     + n + " layers");
         }
         return idx;

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The weights of one CLIP or SigLIP vision tower, widened to float and checked against config.json: every tensor
  * the family needs is present under one of the HF prefixes, has the shape the config implies and a floating dtype,
- * and no unknown tensor sits under that prefix (research/model-formats.md §2.2, §3.1).
+ * and no unknown tensor sits under that prefix (tensor names of transformers' CLIPVisionModel / SiglipVisionModel state dicts).
  */
 final class VisionWeights {
     /** Where vision towers live in the checkpoints we accept, most specific first. */

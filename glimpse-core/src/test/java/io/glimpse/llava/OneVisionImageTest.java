@@ -150,7 +150,7 @@ class OneVisionImageTest {
     @Test
     void theRealCheckpointsCountsAreTheWorkedExamples() {
         AnyresGrid ov = AnyresGrid.oneVision();
-        // research/model-formats.md §4.4: 384² → 729 + 729 + 27; 640×480 → 2×2 tiles, rows unpadded to 40 → 729 + 40·55.
+        // LlavaOnevisionProcessor._get_number_of_features (transformers): 384² → 729 + 729 + 27; 640×480 → 2×2 tiles, rows unpadded to 40 → 729 + 40·55.
         assertThat(ov.tokens(384, 384)).isEqualTo(1485);
         assertThat(ov.tokens(480, 640)).isEqualTo(2929);
         assertThat(ov.bestResolution(480, 640)).containsExactly(768, 768);

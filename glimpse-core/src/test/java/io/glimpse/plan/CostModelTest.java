@@ -58,7 +58,7 @@ class CostModelTest {
     @Test
     void llavaOneVisionImagesCostTheirAnyresTokens() {
         LlavaOneVisionCost ov = new LlavaOneVisionCost();
-        // research/model-formats.md §4.4 worked counts: one 384 tile → 729 + 729 + 27; 640×480 → 729 + 40·54 + 40.
+        // LlavaOnevisionProcessor._get_number_of_features (transformers), worked counts: one 384 tile → 729 + 729 + 27; 640×480 → 729 + 40·54 + 40.
         assertThat(ov.imageCost(384, 384)).isEqualTo(1485);
         assertThat(ov.imageCost(640, 480)).isEqualTo(2929);
         // Portrait 480×640 unpads columns instead: int(480·54/640) = 40 kept of 54 → 729 + 54·40 + 54.
@@ -82,7 +82,7 @@ class CostModelTest {
     @Test
     void unknownTargetListsTheValidOnes() {
         assertThatThrownBy(() -> CostModels.forName("gpt-5"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(io.glimpse.io.BadInputException.class)
                 .hasMessageContaining("gpt-5")
                 .hasMessageContaining("gpt-4o, gpt-4o-low, claude, gemini");
     }

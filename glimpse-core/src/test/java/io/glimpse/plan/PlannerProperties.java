@@ -37,7 +37,7 @@ class PlannerProperties {
         int cheapest = ladder.get(ladder.size() - 1).cost();
         if (budget < cheapest) {
             assertThatThrownBy(() -> Planner.plan(candidates, request))
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(io.glimpse.io.BadInputException.class)
                     .hasMessageContaining("below the cheapest frame")
                     .hasMessageContaining(Integer.toString(cheapest));
             return;

@@ -89,9 +89,10 @@ class PlannerTest {
         }
         Plan p = Planner.plan(frames, new PlanRequest(2000, "gpt-4o", PlanMethod.QUOTA, 1, relevance));
         // Frame 5's share (2000/1.07) caps at its native 1105; the others' 127-token shares buy no size, so the
-        // 895 left buy the cheapest size (255) for frames 0, 1, 2 in turn.
-        assertThat(p.frames()).extracting(PlannedFrame::source).containsExactly(0, 1, 2, 5);
-        assertThat(p.frames()).extracting(PlannedFrame::cost).containsExactly(255, 255, 255, 1105);
+        // 895 left buy the cheapest size (255) for three of them, equal in relevance, so taken in bisection order
+        // of time: 4, 2, 6.
+        assertThat(p.frames()).extracting(PlannedFrame::source).containsExactly(2, 4, 5, 6);
+        assertThat(p.frames()).extracting(PlannedFrame::cost).containsExactly(255, 255, 1105, 255);
         assertThat(p.method()).isEqualTo("quota");
     }
 
@@ -133,7 +134,7 @@ class PlannerTest {
     @Test
     void budgetBelowTheCheapestFrameIsAClearError() {
         assertThatThrownBy(() -> Planner.plan(threeScenes(), PlanRequest.of(100, "gpt-4o")))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(io.glimpse.io.BadInputException.class)
                 .hasMessage("budget of 100 tokens is below the cheapest frame for gpt-4o: 255 tokens at 453x255");
     }
 

@@ -41,6 +41,6 @@ class TemporalDedupTest {
 
     @Test
     void rejectsThresholdOutsideUnitInterval() {
-        assertThatThrownBy(() -> new TemporalDedup(1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TemporalDedup(1.5)).isInstanceOf(io.glimpse.io.BadInputException.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -64,7 +65,7 @@ class BadInputTest {
     @ParameterizedTest
     @ValueSource(ints = {3, 9})
     void relevanceOfTheWrongLengthIsRejected(int length) {
-        ReduceContext ctx = new ReduceContext(0, Map.of(), new float[length]);
+        ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of()), new float[length]);
         assertThatThrownBy(() -> Reducers.create("kcenter:k=2").apply(withValue(0.5f), ctx))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("kcenter: relevance has " + length + " entries for 8 patches");

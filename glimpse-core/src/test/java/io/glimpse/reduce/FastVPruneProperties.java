@@ -26,7 +26,7 @@ class FastVPruneProperties {
         TokenSet out = fastv.apply(in, ctx);
 
         TokenSetInvariants.check(fastv, in, ctx, out, budget, true);
-        float[] score = TokenSetInvariants.tokenScores(in, ctx.attention().get(KEY));
+        float[] score = TokenSetInvariants.tokenScores(in, ctx.attention().spelled().get(KEY));
         boolean[] kept = new boolean[in.size()];
         for (int t = 0; t < out.size(); t++) {
             int u = in.origin(out.patchIndex(out.frame(t), out.row(t), out.col(t)));

@@ -13,7 +13,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Token sets for reducer tests and the DESIGN.md §3 invariant checks every reducer must pass. */
+/** Token sets for reducer tests and the invariant checks every reducer must pass ({@link TokenSetInvariants}). */
 final class Fixtures {
     private Fixtures() {
     }
@@ -108,7 +108,7 @@ final class Fixtures {
     }
 
     /**
-     * Checks DESIGN.md §3 invariants 2-5 plus provenance consistency: patches dropped before stay dropped, and
+     * Checks the reducer invariants 2-5 of {@link TokenSetInvariants} plus provenance consistency: patches dropped before stay dropped, and
      * patches that shared a token still share one (reducers merge or drop tokens, never split them).
      */
     static void checkInvariants(TokenSet in, TokenSet out, Reducer reducer, ReduceContext ctx) {

@@ -44,8 +44,8 @@ class HiPruneProperties {
             kept[u] = true;
             assertThat(out.vector(t)).isEqualTo(in.vector(u));
         }
-        float[] object = TokenSetInvariants.tokenScores(in, ctx.attention().get(OBJECT));
-        float[] deep = TokenSetInvariants.tokenScores(in, ctx.attention().get(DEEP));
+        float[] object = TokenSetInvariants.tokenScores(in, ctx.attention().spelled().get(OBJECT));
+        float[] deep = TokenSetInvariants.tokenScores(in, ctx.attention().spelled().get(DEEP));
         for (int f = 0; f < byFrame.length; f++) {
             int[] tokens = byFrame[f];
             if (tokens.length == 0) {

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glimpse.tokens.FrameInfo;
@@ -27,7 +28,7 @@ class HiPruneTest {
         }
         deep[12] = 0.9f;                   // best register at (3,0)
         deep[8] = 0f;                      // (2,0) = index 7+1: only a wrapping ±1 rule would keep it
-        ReduceContext ctx = new ReduceContext(0, Map.of("received@9", object, "received@23", deep), null);
+        ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of("received@9", object, "received@23", deep)), null);
 
         // keep 5 of 16 with alpha 1: one anchor, its in-grid neighbours (0,3), (1,2), (2,3), one register.
         TokenSet out = new HiPrune(Budget.keep(5 / 16.0), 1.0, "received", 9, 23, 4).apply(grid4x4(), ctx);
@@ -41,7 +42,7 @@ class HiPruneTest {
         object[5] = 1f;                    // anchor at (1,1)
         float[] deep = new float[16];
         deep[15] = 1f;
-        ReduceContext ctx = new ReduceContext(0, Map.of("received@9", object, "received@23", deep), null);
+        ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of("received@9", object, "received@23", deep)), null);
 
         TokenSet out = new HiPrune(Budget.keep(10 / 16.0), 1.0, "received", 9, 23, 8).apply(grid4x4(), ctx);
 

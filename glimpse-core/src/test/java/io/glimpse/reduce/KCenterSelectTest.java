@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -98,10 +99,10 @@ class KCenterSelectTest {
         TokenSet in = Fixtures.grid(1, 2, 2,
                 new float[] {1, 0}, new float[] {0.9f, 0.1f}, new float[] {0, 1}, new float[] {-1, 0});
         float[] relevance = {0f, 1f, 0f, 0f};
-        ReduceContext ctx = new ReduceContext(0, Map.of(), relevance);
+        ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of()), relevance);
         assertThat(Reducers.create("kcenter:k=1").apply(in, ctx).cols()).containsExactly(1);
         assertThat(Reducers.create("kcenter:k=1,relevance=0").apply(in, ctx).row(0)).isEqualTo(1);
-        ReduceContext flat = new ReduceContext(0, Map.of(), new float[] {0.3f, 0.3f, 0.3f, 0.3f});
+        ReduceContext flat = new ReduceContext(0, AttentionMaps.parse(Map.of()), new float[] {0.3f, 0.3f, 0.3f, 0.3f});
         assertThat(Reducers.create("kcenter:k=1").apply(in, flat).cols())
                 .as("relevance that tells no token apart leaves the pivot to geometry").containsExactly(1);
         assertThat(Reducers.create("kcenter:k=1").apply(in, flat).rows()).containsExactly(1);
@@ -143,7 +144,7 @@ class KCenterSelectTest {
         }
         KCenterSelect.Variant variant = maxSum ? KCenterSelect.Variant.MAXSUM : KCenterSelect.Variant.KCENTER;
         TokenSet out = new KCenterSelect(Budget.count(k), variant, 0.5)
-                .apply(Fixtures.grid(1, 1, n, rows), new ReduceContext(0, Map.of(), relevance));
+                .apply(Fixtures.grid(1, 1, n, rows), new ReduceContext(0, AttentionMaps.parse(Map.of()), relevance));
         assertThat(out.cols()).containsExactly(plainGreedy(rows, k, maxSum, relevance, 0.5));
     }
 

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glimpse.tokens.FrameInfo;
@@ -22,7 +23,7 @@ class ReducerBadInputTest {
 
     private static ReduceContext maps(int length) {
         float[] m = new float[length];
-        return new ReduceContext(0, Map.of("received@9", m, "received@23", m, "cls@23", m), null);
+        return new ReduceContext(0, AttentionMaps.parse(Map.of("received@9", m, "received@23", m, "cls@23", m)), null);
     }
 
     @Test
@@ -52,7 +53,7 @@ class ReducerBadInputTest {
             float[] nan = new float[6];
             nan[2] = Float.NaN;
             assertThatThrownBy(() -> r.get().apply(in, new ReduceContext(0,
-                    Map.of("received@9", nan, "received@23", nan, "cls@23", nan), null)))
+                    AttentionMaps.parse(Map.of("received@9", nan, "received@23", nan, "cls@23", nan)), null)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN at patch 2");
         }
     }

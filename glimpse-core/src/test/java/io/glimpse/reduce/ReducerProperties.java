@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -15,7 +16,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN.md §3 invariants for every method of this package, on random token sets built through the spec. */
+/** The {@link TokenSetInvariants} for every method of this package, on random token sets built through the spec. */
 class ReducerProperties {
     private static final ReduceContext CTX = ReduceContext.defaults();
 
@@ -64,7 +65,7 @@ class ReducerProperties {
     void kcenterKeepsExactlyKInputTokens(@ForAll("tokens") TokenSet in, @ForAll int x, @ForAll boolean maxsum,
                                          @ForAll boolean withRelevance, @ForAll long seed) {
         int k = budgetIn(1, in.size(), x);
-        ReduceContext ctx = withRelevance ? new ReduceContext(0, Map.of(), randomRelevance(in, seed)) : CTX;
+        ReduceContext ctx = withRelevance ? new ReduceContext(0, AttentionMaps.parse(Map.of()), randomRelevance(in, seed)) : CTX;
         TokenSet out = run("kcenter:k=" + k + ",variant=" + (maxsum ? "maxsum" : "kcenter"), in, ctx);
         assertThat(out.size()).isEqualTo(k);
         assertEveryTokenCopiesAnInputToken(in, out);
@@ -110,7 +111,7 @@ class ReducerProperties {
     @Property(tries = 100)
     void vqtokenFixedAndAdaptiveCodebooks(@ForAll("tokens") TokenSet in, @ForAll int x, @ForAll long seed) {
         int k = budgetIn(1, in.size(), x);
-        ReduceContext ctx = new ReduceContext(seed, Map.of(), null);
+        ReduceContext ctx = new ReduceContext(seed, AttentionMaps.parse(Map.of()), null);
         assertThat(run("vqtoken:k=" + k, in, ctx).size()).isEqualTo(k);
         TokenSet adaptive = run("vqtoken:mink=2,maxk=6,iters=20", in, ctx);
         assertThat(adaptive.size()).isBetween(Math.min(2, in.size()), Math.min(6, in.size()));
@@ -123,7 +124,7 @@ class ReducerProperties {
     @Property(tries = 300)
     void everyRegisteredMethodKeepsTheInvariantsOrRefusesClearly(@ForAll("tokens") TokenSet in, @ForAll int x,
                                                                  @ForAll long seed) {
-        ReduceContext ctx = new ReduceContext(seed, syntheticAttention(in, seed), randomRelevance(in, seed));
+        ReduceContext ctx = new ReduceContext(seed, AttentionMaps.parse(syntheticAttention(in, seed)), randomRelevance(in, seed));
         for (ReducerMethod m : Reducers.registry().methods()) {
             int k = budgetIn(1, in.size(), x);
             String spec = m.budgeted() ? m.name() + ":k=" + k : m.name();
@@ -145,7 +146,7 @@ class ReducerProperties {
     @Property(tries = 200)
     void attentionMethodsMeetCountBudgetsAndRoundTripsKeepTheCount(@ForAll("tokens") TokenSet in, @ForAll int x,
                                                                    @ForAll long seed) {
-        ReduceContext ctx = new ReduceContext(seed, syntheticAttention(in, seed), null);
+        ReduceContext ctx = new ReduceContext(seed, AttentionMaps.parse(syntheticAttention(in, seed)), null);
         int k = budgetIn(Fixtures.framesWithTokens(in), in.size(), x);
         for (String method : new String[] {"fastv", "hiprune:neighbours=8", "visionzip", "visiondrop:stages=3"}) {
             String spec = method + (method.contains(":") ? "," : ":") + "k=" + k;
@@ -175,7 +176,7 @@ class ReducerProperties {
         Map<String, float[]> maps = new HashMap<>();
         for (String kind : new String[] {AttentionScores.CLS, AttentionScores.RECEIVED}) {
             for (int layer = 1; layer <= 32; layer++) {
-                maps.put(AttentionScores.key(kind, layer), randomRelevance(in, seed + 31L * layer + kind.length()));
+                maps.put(AttentionScores.key(kind, layer).toString(), randomRelevance(in, seed + 31L * layer + kind.length()));
             }
         }
         return maps;

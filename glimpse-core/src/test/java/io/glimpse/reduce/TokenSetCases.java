@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class TokenSetCases {
                 }
                 maps.put(key, m);
             }
-            return new ReduceContext(seed, maps, null);
+            return new ReduceContext(seed, AttentionMaps.parse(maps), null);
         }
 
         /** Fewest tokens any non-empty frame holds. */

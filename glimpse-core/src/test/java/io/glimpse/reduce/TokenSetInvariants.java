@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.glimpse.tokens.TokenSet;
 
-/** DESIGN.md §3 invariants 1–5 of a reducer's output, checked independently of TokenSet's own validation. */
+/**
+ * The invariants of a reducer's output, checked independently of TokenSet's own validation: (1) at most the budget
+ * it was given; (2) sizes add up to the original patches not dropped; (3) each token sits at one of its patches;
+ * (4) deterministic for a seed, no NaN/Inf out when none came in; (5) tokens in (frame, row, col) order unless the
+ * method defines another, since decoder position ids derive from it.
+ */
 final class TokenSetInvariants {
     private TokenSetInvariants() {
     }

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,9 +15,9 @@ class VisionDropTest {
     void laterStageScoresMergedTokensOverTheirWholeFootprint() {
         float[] e = {1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1};
         TokenSet in = TokenSet.fromGrid(e, 2, List.of(new FrameInfo(0, 1, 6, 84, 14, 0, -1)));
-        ReduceContext ctx = new ReduceContext(0, Map.of(
+        ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of(
                 "received@22", new float[] {0.1f, 0.9f, 0.5f, 0.6f, 0.2f, 0.0f},
-                "received@23", new float[] {0.0f, 0.3f, 0.9f, 0.4f, 0.1f, 0.8f}), null);
+                "received@23", new float[] {0.0f, 0.3f, 0.9f, 0.4f, 0.1f, 0.8f})), null);
 
         // Stage 0 keeps 1 and 3; stride targets 0 and 4 of the rest; 2 and 5 are nearer 4 → group {2,4,5} at col 4.
         // Stage 1 scores that group (0.9+0.1+0.8)/3 = 0.6, above token 3 (0.4) and token 1 (0.3); scoring by the

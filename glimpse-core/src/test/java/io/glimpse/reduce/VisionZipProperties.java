@@ -34,7 +34,7 @@ class VisionZipProperties {
         TokenSetInvariants.check(zip, in, ctx, out, frames * total, true);
         TokenSetInvariants.checkSizeWeightedMeans(in, out);
 
-        float[] score = TokenSetInvariants.tokenScores(in, ctx.attention().get(KEY));
+        float[] score = TokenSetInvariants.tokenScores(in, ctx.attention().spelled().get(KEY));
         int[] members = new int[out.size()];
         int[] group = new int[in.size()];
         for (int u = 0; u < in.size(); u++) {

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glimpse.tokens.FrameInfo;
@@ -13,7 +14,7 @@ class VisionZipTest {
     void mergesRemainingTokensIntoStrideTargetsByCosine() {
         float[] e = {5, 5, 1, 0, 0, 2, 0, 1, 3, 0, 0, 4};
         TokenSet in = TokenSet.fromGrid(e, 2, List.of(new FrameInfo(0, 1, 6, 84, 14, 0, -1)));
-        ReduceContext ctx = new ReduceContext(0, Map.of("cls@23", new float[] {0.9f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f}), null);
+        ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of("cls@23", new float[] {0.9f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f})), null);
 
         TokenSet out = new VisionZip(1, 2, "cls", 23).apply(in, ctx);
 
@@ -36,7 +37,7 @@ class VisionZipTest {
         for (int p = 0; p < map.length; p++) {
             map[p] = (p * 7 % 11) / 10f;
         }
-        ReduceContext ctx = new ReduceContext(0, Map.of("received@23", map), null);
+        ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of("received@23", map)), null);
 
         TokenSet zip = new VisionZip(5, 3, "received", 23).apply(in, ctx);
         TokenSet drop = new VisionDrop(new int[] {5}, new int[] {3}, "received", new int[] {23}).apply(in, ctx);

@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -15,7 +16,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class VqTokenClusterTest {
-    private static final ReduceContext CTX = new ReduceContext(7, Map.of(), null);
+    private static final ReduceContext CTX = new ReduceContext(7, AttentionMaps.parse(Map.of()), null);
 
     /** 4 frames of 3×3 whose tokens point, with small noise, in one of three directions chosen by column. */
     private static TokenSet threeDirections() {
@@ -73,7 +74,7 @@ class VqTokenClusterTest {
     void sampleOfAtLeastEveryTokenIsTheFullProcedure(@ForAll("tokens") TokenSet in,
                                                      @ForAll @IntRange(min = 0, max = 40) int extra,
                                                      @ForAll long seed) {
-        ReduceContext ctx = new ReduceContext(seed, Map.of(), null);
+        ReduceContext ctx = new ReduceContext(seed, AttentionMaps.parse(Map.of()), null);
         TokenSet full = Reducers.create("vqtoken:mink=2,maxk=6,iters=20,sample=0").apply(in, ctx);
         TokenSet sampled = Reducers.create("vqtoken:mink=2,maxk=6,iters=20,sample=" + (in.size() + extra))
                 .apply(in, ctx);
@@ -86,7 +87,7 @@ class VqTokenClusterTest {
     @Property(tries = 80)
     void subsampledSizeKeepsTheInvariants(@ForAll("tokens") TokenSet in,
                                           @ForAll @IntRange(min = 1, max = 64) int sample, @ForAll long seed) {
-        ReduceContext ctx = new ReduceContext(seed, Map.of(), null);
+        ReduceContext ctx = new ReduceContext(seed, AttentionMaps.parse(Map.of()), null);
         Reducer reducer = Reducers.create("vqtoken:mink=2,maxk=4,iters=20,sample=" + sample);
         TokenSet out = reducer.apply(in, ctx);
         assertThat(out.size()).isBetween(Math.min(2, in.size()), Math.min(4, in.size()));

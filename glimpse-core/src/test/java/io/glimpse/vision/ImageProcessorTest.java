@@ -3,7 +3,7 @@ package io.glimpse.vision;
 import io.glimpse.image.Png;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
-import io.glimpse.tokens.EncoderOutput;
+import io.glimpse.tokens.VisualTokens;
 import io.glimpse.tokens.TokenFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,26 +67,26 @@ class ImageProcessorTest {
         RgbImage a = png("landscape");
         RgbImage b = new RgbImage(30, 50, png("portrait").rgb(), 2.5);
         EncodeOptions opt = EncodeOptions.defaults().withLayer(-1).withAttention(Set.of(3), false);
-        EncodedFrames both = tower.encodeFrames(List.of(a, b), proc, opt);
+        VisualTokens both = tower.encodeFrames(List.of(a, b), proc, opt);
         assertThat(both.tokens().frameCount()).isEqualTo(2);
         assertThat(both.tokens().size()).isEqualTo(32);
         assertThat(both.tokens().frameInfo(1).timestamp()).isEqualTo(2.5);
         assertThat(both.tokens().frame(16)).isEqualTo(1);
-        float[] cls = both.attention().get("cls@3");
+        float[] cls = both.attention().spelled().get("cls@3");
         assertThat(cls).hasSize(32);
         assertClose(Arrays.copyOf(cls, 16), golden("clip", "attn.cls.2"), 1e-4, "frame 0 cls@3");
         EncodedImage second = tower.encode(b, proc, opt);
-        assertThat(Arrays.copyOfRange(cls, 16, 32)).containsExactly(second.attention().get("cls@3"));
+        assertThat(Arrays.copyOfRange(cls, 16, 32)).containsExactly(second.attention().spelled().get("cls@3"));
         assertThat(Arrays.copyOfRange(both.tokens().embeddingsView(), 16 * 64, 32 * 64))
                 .containsExactly(second.tokens().embeddingsView());
 
         Path file = tmp.resolve("tokens.safetensors");
         TokenFile.write(both.tokens(), file, Map.of(), both.attention());
-        EncoderOutput back = EncoderOutput.read(file, 0, 0, false, 1);
-        assertThat(back.tokens()).isEqualTo(both.encoderOutput().tokens());
-        assertThat(back.attention().get("cls@3")).containsExactly(cls);
+        VisualTokens back = VisualTokens.read(file, 0, 0, false, 1);
+        assertThat(back.tokens()).isEqualTo(both.tokens());
+        assertThat(back.attention().spelled().get("cls@3")).containsExactly(cls);
 
-        EncodedFrames merged = tower.encodeFrames(List.of(a, b), proc, EncodeOptions.defaults().withTome(2));
+        VisualTokens merged = tower.encodeFrames(List.of(a, b), proc, EncodeOptions.defaults().withTome(2));
         assertThat(merged.tokens().size()).isEqualTo(20);
         assertThat(merged.tokens().keptPatches()).isEqualTo(32);
     }

@@ -54,7 +54,7 @@ class TokenMergingProperties {
         assertThat(enc.tokens().keptPatches()).isEqualTo(patches);
         assertThat(enc.tokens().isFinite()).isTrue();
         double total = 0;
-        for (float v : enc.attention().get("received@3")) {
+        for (float v : enc.attention().spelled().get("received@3")) {
             total += v;
         }
         // Each query's attention to the patches sums to at most 1, and the shares keep that sum.

@@ -49,10 +49,10 @@ class VisionTowerTest {
             assertClose(out.hiddenStates().get(i), golden("clip", "hidden." + i), FP32, "clip hidden " + i);
         }
         for (int l = 0; l < 3; l++) {
-            String cls = AttentionScores.key(AttentionScores.CLS, l + 1);
-            String received = AttentionScores.key(AttentionScores.RECEIVED, l + 1);
-            assertClose(out.attention().get(cls), golden("clip", "attn.cls." + l), FP32, cls);
-            assertClose(out.attention().get(received), golden("clip", "attn.received." + l), FP32, received);
+            String cls = AttentionScores.key(AttentionScores.CLS, l + 1).toString();
+            String received = AttentionScores.key(AttentionScores.RECEIVED, l + 1).toString();
+            assertClose(out.attention().spelled().get(cls), golden("clip", "attn.cls." + l), FP32, cls);
+            assertClose(out.attention().spelled().get(received), golden("clip", "attn.received." + l), FP32, received);
         }
         assertThat(out.fullAttention()).containsOnlyKeys(1, 2, 3);
         assertClose(out.fullAttention().get(2), golden("clip", "attn.full.1"), FP32, "full attention of block 2");
@@ -71,8 +71,8 @@ class VisionTowerTest {
             assertClose(out.hiddenStates().get(i), golden("siglip", "hidden." + i), FP32, "siglip hidden " + i);
         }
         for (int l = 0; l < 3; l++) {
-            assertThat(out.attention()).doesNotContainKey("cls@" + (l + 1));
-            assertClose(out.attention().get("received@" + (l + 1)), golden("siglip", "attn.received." + l), FP32, "received@" + (l + 1));
+            assertThat(out.attention().spelled()).doesNotContainKey("cls@" + (l + 1));
+            assertClose(out.attention().spelled().get("received@" + (l + 1)), golden("siglip", "attn.received." + l), FP32, "received@" + (l + 1));
         }
         assertThat(out.hasCls()).isFalse();
         assertThat(out.patchToken()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
@@ -170,10 +170,10 @@ class VisionTowerTest {
                     .withTome(2).withAllHiddenStates(true).withAttention(Set.of(1, 2, 3), false));
             for (int l = 1; l <= 3; l++) {
                 assertClose(out.hiddenStates().get(l), golden(model, "tome.hidden." + l), FP32, model + " tome hidden " + l);
-                assertClose(out.attention().get("received@" + l), golden(model, "tome.attn.received." + (l - 1)), FP32,
+                assertClose(out.attention().spelled().get("received@" + l), golden(model, "tome.attn.received." + (l - 1)), FP32,
                         model + " tome received@" + l);
                 if (model.equals("clip")) {
-                    assertClose(out.attention().get("cls@" + l), golden(model, "tome.attn.cls." + (l - 1)), FP32,
+                    assertClose(out.attention().spelled().get("cls@" + l), golden(model, "tome.attn.cls." + (l - 1)), FP32,
                             model + " tome cls@" + l);
                 }
             }
@@ -196,9 +196,9 @@ class VisionTowerTest {
         float[] rowsWithoutCls = Arrays.copyOfRange(hidden2, 64, hidden2.length);
         assertClose(tokens.embeddingsView(), rowsWithoutCls, FP32, "patch rows");
         assertClose(out.cls(), Arrays.copyOf(hidden2, 64), FP32, "cls row");
-        assertThat(enc.attention()).containsOnlyKeys("cls@1", "received@1", "cls@3", "received@3");
-        assertThat(enc.attention().get("received@3")).hasSize(tokens.patchCount());
-        assertClose(enc.attention().get("cls@3"), golden("clip", "attn.cls.2"), FP32, "cls@3 beyond the feature layer");
+        assertThat(enc.attention().spelled()).containsOnlyKeys("cls@1", "received@1", "cls@3", "received@3");
+        assertThat(enc.attention().spelled().get("received@3")).hasSize(tokens.patchCount());
+        assertClose(enc.attention().spelled().get("cls@3"), golden("clip", "attn.cls.2"), FP32, "cls@3 beyond the feature layer");
         assertThat(out.fullAttention()).isEmpty();
     }
 
@@ -207,7 +207,7 @@ class VisionTowerTest {
         VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
         EncodedImage enc = tower.toTokens(tower.forward(golden("clip", "pixels.landscape"),
                 EncodeOptions.defaults().withLayer(2).withAttention(Set.of(2), false)), 0);
-        float[] cls = enc.attention().get("cls@2");
+        float[] cls = enc.attention().spelled().get("cls@2");
         int best = 0;
         for (int p = 1; p < cls.length; p++) {
             best = cls[p] > cls[best] ? p : best;
@@ -276,8 +276,8 @@ class VisionTowerTest {
         VisionOutput a = tower.forward(golden("clip", "pixels.portrait"), opt);
         VisionOutput b = tower.forward(golden("clip", "pixels.portrait"), opt);
         assertThat(a.features()).containsExactly(b.features());
-        for (String key : a.attention().keySet()) {
-            assertThat(a.attention().get(key)).containsExactly(b.attention().get(key));
+        for (String key : a.attention().spelled().keySet()) {
+            assertThat(a.attention().spelled().get(key)).containsExactly(b.attention().spelled().get(key));
         }
     }
 
@@ -347,7 +347,7 @@ class VisionTowerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attention block 0");
         assertThatThrownBy(() -> tower.forward(pixels, EncodeOptions.defaults().withAttention(Set.of(-4), false)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attention block -4");
-        Map<String, float[]> none = tower.forward(pixels, EncodeOptions.defaults()).attention();
+        Map<String, float[]> none = tower.forward(pixels, EncodeOptions.defaults()).attention().spelled();
         assertThat(none).isEmpty();
     }
 }

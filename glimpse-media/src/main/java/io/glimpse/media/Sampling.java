@@ -29,6 +29,14 @@ public sealed interface Sampling {
     }
 
     /**
+     * Every decoded frame whose timestamp lies in one of the spans [from[k], to[k]] (ascending, not overlapping),
+     * e.g. the frames between two samples a scene cut fell between; far-apart spans are reached by seeking.
+     */
+    static Sampling spans(double[] from, double[] to) {
+        return new Spans(from.clone(), to.clone());
+    }
+
+    /**
      * @param fps at most {@link #MAX_FPS}: a higher rate takes no more frames (every frame is taken already), and
      *            instants 1/fps apart that round to the same frame would be walked one by one
      */
@@ -63,5 +71,21 @@ public sealed interface Sampling {
     }
 
     record All() implements Sampling {
+    }
+
+    record Spans(double[] from, double[] to) implements Sampling {
+        public Spans {
+            if (from.length != to.length) {
+                throw new IllegalArgumentException("spans need as many ends as starts, got " + from.length + " and "
+                        + to.length);
+            }
+            for (int k = 0; k < from.length; k++) {
+                if (!Double.isFinite(from[k]) || !(to[k] >= from[k]) || !Double.isFinite(to[k])
+                        || (k > 0 && !(from[k] > to[k - 1]))) {
+                    throw new IllegalArgumentException("spans must be finite, ascending and apart, got "
+                            + java.util.Arrays.toString(from) + " to " + java.util.Arrays.toString(to));
+                }
+            }
+        }
     }
 }

@@ -265,7 +265,8 @@ public final class SyntheticVideo {
         return (int) (m <= range ? m : 2.0 * range - m);
     }
 
-    private static byte[] hsv(double h, double s, double v) {
+    /** An sRGB colour from hue, saturation and value, each in [0, 1]. */
+    static byte[] hsv(double h, double s, double v) {
         double c = v * s;
         double hp = h * 6;
         double x = c * (1 - Math.abs(hp % 2 - 1));
@@ -320,6 +321,41 @@ public final class SyntheticVideo {
                 for (int y = 0; y < h; y++) {
                     buf.put(y * stride, pixels, y * w * 3, w * 3);
                 }
+                recorder.record(frame, avutil.AV_PIX_FMT_RGB24);
+            }
+            recorder.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new IOException("could not encode synthetic video " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /**
+     * Encodes only the frames shown at the given instants (seconds, increasing, each a frame of this video), each
+     * held until the next: a sparse or variable-frame-rate stream in a container of this video's nominal rate.
+     * The format is FFmpeg's muxer name ("avi", "mp4", "matroska"); a keyframe every second of nominal frames.
+     */
+    public Path writeAt(Path file, String format, double... instants) throws IOException {
+        FfmpegLog.configure();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        int w = spec.width();
+        int h = spec.height();
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), w, h, 0)) {
+            recorder.setFormat(format);
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(spec.fps());
+            recorder.setGopSize(spec.fps());
+            recorder.setVideoQuality(3);
+            recorder.start();
+            Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3);
+            ByteBuffer buf = (ByteBuffer) frame.image[0];
+            for (double t : instants) {
+                byte[] pixels = render((int) Math.round(t * spec.fps())).rgb();
+                for (int y = 0; y < h; y++) {
+                    buf.put(y * frame.imageStride, pixels, y * w * 3, w * 3);
+                }
+                recorder.setTimestamp(Math.round(t * 1e6));
                 recorder.record(frame, avutil.AV_PIX_FMT_RGB24);
             }
             recorder.stop();

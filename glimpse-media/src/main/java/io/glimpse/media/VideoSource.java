@@ -32,11 +32,29 @@ import org.bytedeco.javacv.FrameGrabber;
 public final class VideoSource implements AutoCloseable {
     /** A wanted frame further ahead than this is reached by seeking rather than by decoding everything between. */
     private static final double SEEK_AHEAD_SECONDS = 3.0;
-    /** A jump between consecutive decoded frames wider than this many frame durations counts as lost data. */
+    /** A frame shown for longer than this many ticks is held: it stands for every instant it covers. */
     private static final double GAP_FRAMES = 2.5;
 
-    /** A span of the video, in seconds, whose frames could not be decoded. */
-    public record LostRange(double start, double end) {
+    /** Why a span of the video is missing. */
+    public enum LossCause {
+        /** The decoder flagged frames as corrupt or concealed errors; the rest of that group of pictures was
+         *  predicted from them and is dropped too. */
+        CORRUPT("the decoder reported corrupt data"),
+        /** The data stops before the duration the container states. */
+        TRUNCATED("the file ends early");
+
+        private final String reason;
+
+        LossCause(String reason) {
+            this.reason = reason;
+        }
+    }
+
+    /** A span of the video, in seconds, whose frames could not be decoded, and why. */
+    public record LostRange(double start, double end, LossCause cause) {
+        public LostRange(double start, double end) {
+            this(start, end, LossCause.CORRUPT);
+        }
     }
 
     private final Path path;
@@ -47,16 +65,23 @@ public final class VideoSource implements AutoCloseable {
     private final int quarterTurns;
     private final List<LostRange> lost = new ArrayList<>();
     private final RgbConverter converter = new RgbConverter();
+    /**
+     * Shortest time between frames the stream can express (its real base rate, r_frame_rate), not the average
+     * rate: a sparse stream's average says little about how its timestamps are rounded.
+     */
+    private final double tick;
     /** The first frame, decoded by open() to prove there is one, until the iterator hands it out. */
-    private RgbImage pending;
+    private Decoded pending;
+    /** A still JPEG's pixels as libjpeg decodes them ({@link StillJpeg}), used instead of FFmpeg's; else null. */
+    private RgbImage jpegPixels;
     private boolean iterated;
     private boolean seekable = true;
     private double lastTimestamp = Double.NaN;
     private double furthestTimestamp = Double.NaN;
+    /** How long the furthest frame decoded is to be shown, as the stream states it. */
+    private double furthestDuration;
     /** Start of damage not yet followed by an intact keyframe; NaN when decoding is healthy. */
     private double lossStart = Double.NaN;
-    /** A seek was made and no frame has been decoded since. */
-    private boolean justSeeked;
 
     /**
      * Decoders of FFmpeg's tty and bintext demuxers, which take any .txt, .nfo or .bin file for ANSI or BIN art and
@@ -87,6 +112,8 @@ public final class VideoSource implements AutoCloseable {
                 ? new VideoInfo(path, format, width, height, 0, 0, 1, true)
                 : new VideoInfo(path, format, width, height, fps, duration,
                         Math.max(1, Math.round(length * fps)), false);
+        double base = avutil.av_q2d(stream.r_frame_rate());
+        this.tick = base > 0 && Double.isFinite(base) && base >= fps ? 1.0 / base : info.frameDuration();
     }
 
     /**
@@ -155,12 +182,11 @@ public final class VideoSource implements AutoCloseable {
                 "decoding a " + grabber.getImageWidth() + "x" + grabber.getImageHeight() + " frame");
         VideoSource source = new VideoSource(file, grabber);
         try {
-            Decoded first = source.decodeNext();
-            source.pending = first == null ? null : source.upright(first);
+            source.pending = source.decodeNext();
             if (source.pending != null && source.info.still() && "mjpeg".equals(grabber.getVideoCodecName())) {
                 RgbImage jpeg = StillJpeg.decode(file);
                 if (jpeg != null && jpeg.width() == grabber.getImageWidth() && jpeg.height() == grabber.getImageHeight()) {
-                    source.pending = source.turned(jpeg);
+                    source.jpegPixels = jpeg;
                 }
             }
         } catch (RuntimeException e) {
@@ -223,16 +249,23 @@ public final class VideoSource implements AutoCloseable {
         return List.copyOf(lost);
     }
 
-    /** One line per lost range, naming the file, for front ends to print. */
+    /**
+     * One line per lost range, naming the file, the range and the cause, for front ends to print. Gaps between
+     * the timestamps of a valid stream are not loss: the frame before a gap is simply shown for longer.
+     */
     public List<String> warnings() {
         return lost.stream()
-                .map(r -> String.format(Locale.ROOT, "%s: could not decode %.2f-%.2f s (truncated or corrupt data); "
-                        + "those frames are skipped", path, r.start(), r.end()))
+                .map(r -> String.format(Locale.ROOT, "%s: could not decode %.2f-%.2f s (%s); those frames are skipped",
+                        path, r.start(), r.end(), r.cause().reason))
                 .toList();
     }
 
     @Override
     public void close() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
         closeQuietly(grabber);
         converter.close();
     }
@@ -246,9 +279,10 @@ public final class VideoSource implements AutoCloseable {
     }
 
     /**
-     * Next intact decoded frame at full size, or null where the decodable data ends. After damage (a frame the
-     * decoder flags as corrupt or concealed, or a jump in timestamps) frames are dropped until the next keyframe,
-     * since until then they are predicted from pictures that are missing; the span is recorded as lost.
+     * Next intact decoded frame at full size, or null where the decodable data ends. After damage the decoder
+     * reports (a frame flagged corrupt or with concealed errors) frames are dropped until the next keyframe, since
+     * until then they are predicted from pictures that are missing; the span is recorded as lost. A jump in
+     * timestamps alone is not damage: sparse and variable-frame-rate streams are made of them.
      */
     private Decoded decodeNext() {
         while (true) {
@@ -263,41 +297,46 @@ public final class VideoSource implements AutoCloseable {
             }
             double ts = info.still() ? 0 : (frame.timestamp - startMicros) / 1e6;
             if (!Double.isNaN(lastTimestamp) && !(ts > lastTimestamp)) {
-                // Missing or repeated timestamps: assume the nominal frame rate rather than let time go backwards.
-                ts = lastTimestamp + info.frameDuration();
+                // Missing or repeated timestamps: assume one tick rather than let time go backwards.
+                ts = lastTimestamp + tick;
             }
             AVFrame picture = (AVFrame) frame.opaque;
             boolean damaged = (picture.flags() & AVFrame.AV_FRAME_FLAG_CORRUPT) != 0
                     || picture.decode_error_flags() != 0;
-            boolean jumped = !Double.isNaN(lastTimestamp)
-                    && ts - lastTimestamp > GAP_FRAMES * info.frameDuration();
-            if ((damaged || jumped) && Double.isNaN(lossStart)) {
-                lossStart = damaged ? ts : lastTimestamp + info.frameDuration();
+            if (damaged && Double.isNaN(lossStart)) {
+                lossStart = ts;
             }
             lastTimestamp = ts;
             if (!Double.isNaN(lossStart)) {
                 if (damaged || !frame.keyFrame) {
                     continue;
                 }
-                lost.add(new LostRange(lossStart, ts));
+                lost.add(new LostRange(lossStart, ts, LossCause.CORRUPT));
                 lossStart = Double.NaN;
             }
-            furthestTimestamp = Double.isNaN(furthestTimestamp) ? ts : Math.max(furthestTimestamp, ts);
-            justSeeked = false;
-            return new Decoded(ts, picture);
+            AVRational tb = grabber.getFormatContext().streams(grabber.getVideoStream()).time_base();
+            double stated = picture.duration() > 0 && tb.den() > 0 ? (double) picture.duration() * tb.num() / tb.den() : 0;
+            double duration = Math.max(tick, stated);
+            if (Double.isNaN(furthestTimestamp) || ts > furthestTimestamp) {
+                furthestTimestamp = ts;
+                furthestDuration = duration;
+            }
+            return new Decoded(ts, duration, avutil.av_frame_clone(picture));
         }
     }
 
-    /** At the end of the data: whatever lies between the last intact frame and the stated duration is lost. */
+    /** At the end of the data: whatever lies between the last intact frame's end and the stated duration is lost. */
     private void noteEnd() {
         if (info.still()) {
             return;
         }
-        double decodedUntil = Double.isNaN(furthestTimestamp) ? 0 : furthestTimestamp + info.frameDuration();
+        double decodedUntil = Double.isNaN(furthestTimestamp) ? 0 : furthestTimestamp + furthestDuration;
         double from = Double.isNaN(lossStart) ? decodedUntil : lossStart;
         double until = Math.max(info.durationSeconds(), Double.isNaN(lastTimestamp) ? 0 : lastTimestamp);
-        if (!Double.isNaN(lossStart) || until - from > GAP_FRAMES * info.frameDuration()) {
-            lost.add(new LostRange(from, Math.max(from, until)));
+        if (!Double.isNaN(lossStart)) {
+            lost.add(new LostRange(from, Math.max(from, until), LossCause.CORRUPT));
+        } else if (until - from > GAP_FRAMES * tick) {
+            lost.add(new LostRange(from, until, LossCause.TRUNCATED));
         }
         lossStart = Double.NaN;
     }
@@ -310,18 +349,16 @@ public final class VideoSource implements AutoCloseable {
             return false;
         }
         if (!Double.isNaN(lossStart)) {
-            lost.add(new LostRange(lossStart, t));
+            lost.add(new LostRange(lossStart, t, LossCause.CORRUPT));
             lossStart = Double.NaN;
         }
-        // A seek is a deliberate jump (landing on a keyframe): the skipped span is not lost data.
         lastTimestamp = Double.NaN;
-        justSeeked = true;
         return true;
     }
 
     /** The decoded picture as RGB, turned the way the stream asks it to be displayed (phones film sideways). */
     private RgbImage upright(Decoded decoded) {
-        return turned(converter.convert(decoded.picture(), decoded.timestamp()));
+        return turned(jpegPixels != null ? jpegPixels : converter.convert(decoded.picture(), decoded.timestamp()));
     }
 
     /** {@code img} as stored, turned upright by the display matrix. */
@@ -354,34 +391,50 @@ public final class VideoSource implements AutoCloseable {
         return new RgbImage(outW, outH, out, img.timestamp());
     }
 
-    /** A decoded picture in the codec's pixel format, valid until the next decode. */
-    private record Decoded(double timestamp, AVFrame picture) {
+    /**
+     * A decoded picture in the codec's pixel format: its own reference to the decoder's buffers, so it outlives
+     * the next decode (the frame on screen is known only once the one after it has been decoded).
+     *
+     * @param duration how long it is to be shown as the stream states it, at least one tick
+     */
+    private record Decoded(double timestamp, double duration, AVFrame picture) {
+        void release() {
+            avutil.av_frame_free(picture);
+        }
     }
 
-    /** Walks the decoded frames, keeping the first frame at or after each wanted instant (less half a frame). */
+    /**
+     * Walks the decoded frames and answers each wanted instant t with the frame on screen at t: the last one whose
+     * timestamp is at most t (less half a tick, so rounding of stored timestamps does not pick a frame early). A
+     * frame held longer than {@link #GAP_FRAMES} ticks (a sparse or variable-frame-rate stream) answers every
+     * instant it covers and is stamped with the instant; otherwise each frame is returned at most once, stamped
+     * with its own timestamp, so sampling above the native rate never repeats a frame.
+     */
     private final class SampledFrames implements Iterator<RgbImage> {
         private final Sampling sampling;
         private final FrameSize size;
         private final double[] listedTargets;
-        private final boolean everyFrame;
         private int targetIndex;
         private RgbImage next;
         private boolean finished;
         private double emittedUntil = Double.NEGATIVE_INFINITY;
+        /** The frame on screen at the current instant, and the one after it (null at the end of the data). */
+        private Decoded held;
+        private Decoded ahead;
+        private boolean heldEmitted;
 
         SampledFrames(Sampling sampling, FrameSize size) {
             this.sampling = sampling;
             this.size = size;
             this.listedTargets = sampling instanceof Sampling.Count c ? countTargets(c.count())
                     : sampling instanceof Sampling.At a ? a.timestamps() : null;
-            this.everyFrame = sampling instanceof Sampling.All;
         }
 
         private double[] countTargets(int count) {
             if (info.durationSeconds() <= 0) {
                 throw new BadInputException(path + ": the container gives no duration; sample by fps instead");
             }
-            double lastFrame = Math.max(0, info.durationSeconds() - info.frameDuration());
+            double lastFrame = Math.max(0, info.durationSeconds() - tick);
             double[] t = new double[count];
             for (int k = 0; k < count; k++) {
                 t[k] = count == 1 ? 0 : lastFrame * k / (count - 1);
@@ -394,17 +447,21 @@ public final class VideoSource implements AutoCloseable {
             if (sampling instanceof Sampling.Fps f) {
                 return k / f.fps();
             }
-            if (listedTargets != null) {
-                return k < listedTargets.length ? listedTargets[k] : Double.POSITIVE_INFINITY;
-            }
-            return Double.NEGATIVE_INFINITY;
+            return k < listedTargets.length ? listedTargets[k] : Double.POSITIVE_INFINITY;
         }
 
         @Override
         public boolean hasNext() {
             if (next == null && !finished) {
-                next = advance();
+                next = switch (sampling) {
+                    case Sampling.All a -> advanceAll();
+                    case Sampling.Spans sp -> advanceSpans(sp);
+                    default -> advance();
+                };
                 finished = next == null;
+                if (finished) {
+                    release();
+                }
             }
             return next != null;
         }
@@ -419,43 +476,128 @@ public final class VideoSource implements AutoCloseable {
             return out;
         }
 
-        private RgbImage advance() {
-            double half = 0.5 * info.frameDuration();
-            while (true) {
-                double wanted = target(targetIndex);
-                if (wanted == Double.POSITIVE_INFINITY) {
-                    return null;
-                }
-                if (pending == null && seekable && !Double.isNaN(lastTimestamp)
-                        && wanted - lastTimestamp > SEEK_AHEAD_SECONDS) {
-                    seekable = seekTo(wanted - half);
-                }
-                RgbImage first = pending;
+        private RgbImage advanceAll() {
+            Decoded frame = pending != null ? pending : decodeNext();
+            pending = null;
+            if (frame == null) {
+                noteEnd();
+                return null;
+            }
+            RgbImage out = size.apply(upright(frame));
+            frame.release();
+            return out;
+        }
+
+        /** The next decoded frame inside a span; frames before a span far ahead are skipped by seeking. */
+        private RgbImage advanceSpans(Sampling.Spans spans) {
+            double tol = 0.5 * tick;
+            while (targetIndex < spans.from().length) {
+                double from = spans.from()[targetIndex] - tol;
+                double to = spans.to()[targetIndex] + tol;
+                Decoded frame = pending != null ? pending : decodeNext();
                 pending = null;
-                Decoded frame = first != null ? null : decodeNext();
-                if (first == null && frame == null) {
-                    // A seek past the last frame says nothing about where the data ends: go back and walk there.
-                    if (justSeeked && seekable && !Double.isNaN(furthestTimestamp)) {
-                        seekable = false;
-                        if (seekTo(furthestTimestamp)) {
-                            continue;
-                        }
-                    }
+                if (frame == null) {
                     noteEnd();
                     return null;
                 }
-                double ts = first != null ? first.timestamp() : frame.timestamp();
+                if (frame.timestamp() > to) {
+                    targetIndex++;
+                    pending = frame;
+                    continue;
+                }
+                if (frame.timestamp() < from || frame.timestamp() <= emittedUntil) {
+                    frame.release();
+                    if (seekable && from - frame.timestamp() > SEEK_AHEAD_SECONDS) {
+                        seekable = seekTo(from);
+                    }
+                    continue;
+                }
+                emittedUntil = frame.timestamp();
+                RgbImage out = size.apply(upright(frame));
+                frame.release();
+                return out;
+            }
+            return null;
+        }
+
+        private RgbImage advance() {
+            if (held == null) {
+                held = pending;
+                pending = null;
+                ahead = decodeNext();
+            }
+            double tol = 0.5 * tick;
+            while (true) {
+                double t = target(targetIndex);
+                if (t == Double.POSITIVE_INFINITY) {
+                    return null;
+                }
+                while (ahead != null && ahead.timestamp() <= t + tol) {
+                    if (seekable && t - ahead.timestamp() > SEEK_AHEAD_SECONDS && seekNear(t)) {
+                        continue;
+                    }
+                    held.release();
+                    held = ahead;
+                    heldEmitted = false;
+                    ahead = decodeNext();
+                }
+                double heldUntil = ahead != null ? ahead.timestamp() : held.timestamp() + held.duration();
+                if (ahead == null && t > heldUntil - tol) {
+                    noteEnd();
+                    return null;
+                }
+                targetIndex++;
+                boolean sparse = heldUntil - held.timestamp() > GAP_FRAMES * tick;
+                if (heldEmitted && !sparse) {
+                    continue;
+                }
+                double ts = sparse && t - held.timestamp() > tol ? t : held.timestamp();
                 if (ts <= emittedUntil) {
                     continue;
                 }
-                if (wanted <= ts + half) {
-                    while (!everyFrame && target(targetIndex) <= ts + half) {
-                        targetIndex++;
-                    }
-                    emittedUntil = ts;
-                    return size.apply(first != null ? first : upright(frame));
+                heldEmitted = true;
+                emittedUntil = ts;
+                RgbImage img = upright(held);
+                return size.apply(ts == img.timestamp() ? img : new RgbImage(img.width(), img.height(), img.rgb(), ts));
+            }
+        }
+
+        /**
+         * Seeks to the keyframe before t instead of decoding everything up to it; true when the frames now ahead
+         * are the ones on screen around t. A seek lands on the first frame at or after its target, so when that
+         * frame is already past t the frame on screen at t lies before it: the walk resumes from where it was and
+         * seeking is given up for this pass.
+         */
+        private boolean seekNear(double t) {
+            double resumeAt = ahead.timestamp();
+            ahead.release();
+            ahead = null;
+            if ((seekable = seekTo(t - 0.5 * tick))) {
+                ahead = decodeNext();
+                if (ahead != null && ahead.timestamp() <= t + 0.5 * tick) {
+                    return true;
+                }
+                if (ahead != null) {
+                    ahead.release();
+                }
+                seekable = false;
+            }
+            if (!seekTo(resumeAt)) {
+                throw new IllegalStateException(path + ": cannot return to " + resumeAt + " s after a seek");
+            }
+            ahead = decodeNext();
+            return false;
+        }
+
+        private void release() {
+            for (Decoded d : new Decoded[] {held, ahead, pending}) {
+                if (d != null) {
+                    d.release();
                 }
             }
+            held = null;
+            ahead = null;
+            pending = null;
         }
     }
 }

@@ -214,6 +214,38 @@ class VideoSourceTest {
         }
     }
 
+    /**
+     * Sparse and variable-frame-rate streams: frames far apart in a 25 fps container, a burst at the full rate, a
+     * frame held 4 s. FFmpeg decodes them without an error, so nothing is lost; sampling at f fps gives one
+     * candidate per 1/f s, each the frame on screen at its time.
+     */
+    @Test
+    void sparseAndVariableRateStreamsAreSampledByTimestampWithoutLoss() throws IOException {
+        SyntheticVideo source = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(96, 64, 25, 3, 4.0, 21));
+        double[] shown = {0, 1.2, 1.24, 1.28, 1.32, 3.0, 7.0, 7.04, 9.6, 11.96};
+        for (String format : List.of("avi", "mp4", "matroska")) {
+            Path sparse = source.writeAt(dir.resolve("sparse." + format), format, shown);
+            for (double fps : new double[] {1, 4}) {
+                try (VideoSource src = VideoSource.open(sparse)) {
+                    double duration = src.info().durationSeconds();
+                    List<RgbImage> frames = new ArrayList<>();
+                    src.forEachFrame(Sampling.fps(fps), FrameSize.original(), frames::add);
+                    assertThat(src.warnings()).as("%s at %s fps", format, fps).isEmpty();
+                    assertThat((double) frames.size()).as("%s at %s fps", format, fps)
+                            .isCloseTo(duration * fps, within(1.0));
+                    for (RgbImage f : frames) {
+                        double onScreen = 0;
+                        for (double t : shown) {
+                            onScreen = t <= f.timestamp() + 0.02 ? t : onScreen;
+                        }
+                        assertThat(meanAbsDiff(f, source.render((int) Math.round(onScreen * 25))))
+                                .as("%s at %s fps, candidate at %.2f s", format, fps, f.timestamp()).isLessThan(4.0);
+                    }
+                }
+            }
+        }
+    }
+
     /** Audio running on after the last picture is normal, not lost video. */
     @Test
     void audioOutlastingTheVideoIsNotReportedAsLoss() throws Exception {

@@ -48,11 +48,11 @@ public final class AskBench {
     }
 
     /** Best timings of one entry over the repeats, with the counts of its last run. */
-    record Row(String label, int rows, int lastLayerRows, double encode, double reduce, double prefill, double ttft,
+    record Row(String label, int rows, int unreducedRows, int lastLayerRows, double encode, double reduce, double prefill, double ttft,
                double decodeRate, int generated) {
         /** The best of each time and rate of the two runs. */
         Row best(Row o) {
-            return o == null ? this : new Row(label, rows, lastLayerRows, Math.min(encode, o.encode), Math.min(reduce, o.reduce),
+            return o == null ? this : new Row(label, rows, unreducedRows, lastLayerRows, Math.min(encode, o.encode), Math.min(reduce, o.reduce),
                     Math.min(prefill, o.prefill), Math.min(ttft, o.ttft), Math.max(decodeRate, o.decodeRate), generated);
         }
     }
@@ -121,9 +121,9 @@ public final class AskBench {
     /** The pipelines compared, with budgets a fraction {@code keep} of the unreduced decoder rows. */
     private static List<Entry> entries(Options o) {
         ModelShapes.OneVision shape = o.shape();
-        int tokensIn = o.frames() * shape.tower().grid() * shape.tower().grid();
         int budget = (int) Math.max(1, Math.round(o.keep() * o.frames() * shape.pooledPerFrame()));
-        double evsRate = 1 - (double) budget / tokensIn;
+        // evs prunes the pooled rows, so its rate is the share of them to drop.
+        double evsRate = 1 - (double) budget / (o.frames() * shape.pooledPerFrame());
         int attentionLayer = Math.max(1, shape.tower().layers() - 1);
         List<Entry> entries = new ArrayList<>();
         entries.add(new Entry("none", null, null));
@@ -151,16 +151,16 @@ public final class AskBench {
 
     private static Row measure(LlavaModel llava, List<RgbImage> video, Entry e, int tokens) {
         Ask.Stats s = Ask.run(llava, request(video, e, tokens), text -> { }).stats();
-        return new Row(e.label(), s.visualRows(), s.visualRowsAtLastLayer(), s.encodeNanos() / 1e9, s.reduceNanos() / 1e9,
+        return new Row(e.label(), s.visualRows(), s.unreducedRows(), s.visualRowsAtLastLayer(), s.encodeNanos() / 1e9, s.reduceNanos() / 1e9,
                 s.prefillNanos() / 1e9, s.firstTokenNanos() / 1e9, s.decodeTokensPerSecond(), s.generated());
     }
 
     static void printTable(PrintWriter out, List<Row> rows, double floor) {
         Row none = rows.get(0);
-        out.printf(Locale.ROOT, "%-44s %8s %8s %9s %9s %9s %10s %7s %12s %7s %8s%n", "pipeline", "LLM rows", "at last",
+        out.printf(Locale.ROOT, "%-44s %8s %9s %8s %9s %9s %9s %10s %7s %12s %7s %8s%n", "pipeline", "LLM rows", "unreduced", "at last",
                 "encode s", "reduce s", "prefill s", "TTFT ms", "x none", "decode tok/s", "x none", "of floor");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-44s %8d %8d %9.3f %9.3f %9.3f %10.2f %7.3f %12.3f %7.3f %8.3f%n", r.label(), r.rows(),
+            out.printf(Locale.ROOT, "%-44s %8d %9d %8d %9.3f %9.3f %9.3f %10.2f %7.3f %12.3f %7.3f %8.3f%n", r.label(), r.rows(), r.unreducedRows(),
                     r.lastLayerRows(), r.encode(), r.reduce(), r.prefill(), r.ttft() * 1e3, r.ttft() / none.ttft(),
                     r.decodeRate(), r.decodeRate() / none.decodeRate(), r.decodeRate() / floor);
         }

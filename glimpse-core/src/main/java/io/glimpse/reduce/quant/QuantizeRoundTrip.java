@@ -4,6 +4,7 @@ import io.glimpse.reduce.ParamDef;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.reduce.Reducer;
 import io.glimpse.reduce.ReducerMethod;
+import io.glimpse.reduce.Site;
 import io.glimpse.tokens.TokenSet;
 import java.util.function.Function;
 
@@ -16,7 +17,7 @@ import java.util.function.Function;
  * {@code binary:scale=token|dim} (sign bits, Instella-T2I); ranges and scales are fitted to each input.
  */
 public final class QuantizeRoundTrip implements Reducer {
-    public static final ReducerMethod TOKENBRIDGE = ReducerMethod.of("tokenbridge",
+    public static final ReducerMethod TOKENBRIDGE = ReducerMethod.of("tokenbridge", Site.ENCODER,
             "round trip through TokenBridge per-dimension bins (store/send at log2(bins) bits a value)",
             spec -> tokenBridge(spec.integer("bins"), spec.choice("layout").equals("gaussian")),
             ParamDef.integer("bins", 2, 1 << 16, TokenBridgeQuantizer.DEFAULT_BINS,
@@ -24,14 +25,14 @@ public final class QuantizeRoundTrip implements Reducer {
             ParamDef.choice("layout", "uniform", "uniform = equal bins over [min, max]; gaussian = the paper's normal "
                     + "quantile bins over mean ± 3 std", "uniform", "gaussian"));
 
-    public static final ReducerMethod FSQ = ReducerMethod.of("fsq",
+    public static final ReducerMethod FSQ = ReducerMethod.of("fsq", Site.ENCODER,
             "round trip through finite scalar quantization with fitted ranges",
             spec -> fsq(spec.integers("levels")),
             ParamDef.integers("levels", 2, 1 << 16, FsqQuantizer.DEFAULT_LEVELS,
                     "levels per dimension, the list repeating over the dimensions (8x5x5x5: the paper's 2^10 codes "
                             + "per 4 dimensions)"));
 
-    public static final ReducerMethod BINARY = ReducerMethod.of("binary",
+    public static final ReducerMethod BINARY = ReducerMethod.of("binary", Site.ENCODER,
             "round trip through sign bits restored as ± a scale",
             spec -> binary(spec.choice("scale").equals("token")),
             ParamDef.choice("scale", "token", "token = each token's mean |x|, dim = each dimension's mean |x|",

@@ -11,9 +11,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Reads visual tokens from any framework's safetensors output, or from a Glimpse token file.
+ * Visual tokens and the encoder's attention maps over their original patches: what a tower gives, a reduction
+ * takes and a token file holds. {@link #read} reads them from any framework's safetensors output, or from a Glimpse
+ * token file.
  *
  * <p>Accepted layouts: a Glimpse token file (see {@link TokenFile}); or one float tensor named {@code embeddings},
  * {@code features}, {@code last_hidden_state} or {@code image_features} (or the only float tensor of rank 2–3), shaped
@@ -25,9 +28,70 @@ import java.util.Map;
  * @param tokens    the token set
  * @param attention attention maps by key, each of length tokens.patchCount()
  */
-public record EncoderOutput(TokenSet tokens, Map<String, float[]> attention) {
+public record VisualTokens(TokenSet tokens, AttentionMaps attention) {
     private static final List<String> NAMES = List.of("embeddings", "features", "last_hidden_state", "image_features");
     public static final String ATTENTION_PREFIX = "attention.";
+
+    public VisualTokens {
+        Objects.requireNonNull(attention, "attention");
+    }
+
+    /** Tokens without attention maps. */
+    public static VisualTokens of(TokenSet tokens) {
+        return new VisualTokens(tokens, AttentionMaps.empty());
+    }
+
+    /**
+     * Single-frame encodings joined in order: one TokenSet whose frame table has a row per frame, and attention maps
+     * concatenated frame after frame so they are indexed by original patch of the whole set. Every frame must carry
+     * the same attention keys.
+     */
+    public static VisualTokens ofFrames(List<VisualTokens> frames) {
+        if (frames.isEmpty()) {
+            throw new IllegalArgumentException("no frames to join");
+        }
+        int d = frames.get(0).tokens().dim();
+        int n = 0;
+        int patches = 0;
+        int[] framePatches = new int[frames.size()];
+        for (int f = 0; f < frames.size(); f++) {
+            TokenSet ts = frames.get(f).tokens();
+            if (ts.dim() != d || ts.frameCount() != 1) {
+                throw new IllegalArgumentException("frames must be single-frame encodings of one dimension " + d);
+            }
+            n += ts.size();
+            framePatches[f] = ts.patchCount();
+            patches += ts.patchCount();
+        }
+        float[] emb = new float[n * d];
+        int[] frame = new int[n];
+        int[] row = new int[n];
+        int[] col = new int[n];
+        int[] size = new int[n];
+        int[] origin = new int[patches];
+        List<FrameInfo> infos = new ArrayList<>();
+        int t0 = 0;
+        int p0 = 0;
+        for (int f = 0; f < frames.size(); f++) {
+            TokenSet ts = frames.get(f).tokens();
+            System.arraycopy(ts.embeddingsView(), 0, emb, t0 * d, ts.size() * d);
+            for (int t = 0; t < ts.size(); t++) {
+                frame[t0 + t] = f;
+                row[t0 + t] = ts.row(t);
+                col[t0 + t] = ts.col(t);
+                size[t0 + t] = ts.tokenSize(t);
+            }
+            for (int p = 0; p < ts.patchCount(); p++) {
+                int o = ts.origin(p);
+                origin[p0 + p] = o < 0 ? -1 : t0 + o;
+            }
+            infos.add(ts.frameInfo(0));
+            t0 += ts.size();
+            p0 += ts.patchCount();
+        }
+        AttentionMaps attention = AttentionMaps.concat(frames.stream().map(VisualTokens::attention).toList(), framePatches);
+        return new VisualTokens(TokenSet.of(d, emb, frame, row, col, size, null, infos, origin), attention);
+    }
 
     /**
      * @param gridH   patch rows, or 0 to take it from metadata or a square token count
@@ -35,11 +99,11 @@ public record EncoderOutput(TokenSet tokens, Map<String, float[]> attention) {
      * @param dropCls remove the first token of each frame
      * @param fps     frame rate used to give frames timestamps (frame i at i/fps seconds)
      */
-    public static EncoderOutput read(Path file, int gridH, int gridW, boolean dropCls, double fps) throws IOException {
+    public static VisualTokens read(Path file, int gridH, int gridW, boolean dropCls, double fps) throws IOException {
         SafeTensors st = SafeTensors.read(file);
         if (TokenFile.isTokenFile(st)) {
             TokenSet t = TokenFile.fromTensors(st, file);
-            return new EncoderOutput(t, attention(st, file, t.frameCount(), t.patchCount() / Math.max(1, t.frameCount()), false, t.patchCount()));
+            return new VisualTokens(t, attention(st, file, t.frameCount(), t.patchCount() / Math.max(1, t.frameCount()), false, t.patchCount()));
         }
         TensorData emb = embeddingTensor(st, file);
         int frames = emb.rank() == 3 ? emb.dim(0) : 1;
@@ -68,7 +132,7 @@ public record EncoderOutput(TokenSet tokens, Map<String, float[]> attention) {
             infos.add(new FrameInfo(f / fps, grid[0], grid[1], 0, 0, 0, -1));
         }
         TokenSet t = TokenSet.fromGrid(kept, d, infos);
-        return new EncoderOutput(t, attention(st, file, frames, patches, dropCls, t.patchCount()));
+        return new VisualTokens(t, attention(st, file, frames, patches, dropCls, t.patchCount()));
     }
 
     private static TensorData embeddingTensor(SafeTensors st, Path file) {
@@ -130,13 +194,18 @@ public record EncoderOutput(TokenSet tokens, Map<String, float[]> attention) {
         }
     }
 
-    private static Map<String, float[]> attention(SafeTensors st, Path file, int frames, int patches, boolean dropCls, int total) {
-        Map<String, float[]> out = new LinkedHashMap<>();
+    private static AttentionMaps attention(SafeTensors st, Path file, int frames, int patches, boolean dropCls, int total) {
+        Map<AttentionMaps.Key, float[]> out = new LinkedHashMap<>();
         for (TensorData t : st.tensors().values()) {
             if (!t.name().startsWith(ATTENTION_PREFIX)) {
                 continue;
             }
-            String key = t.name().substring(ATTENTION_PREFIX.length());
+            AttentionMaps.Key key;
+            try {
+                key = AttentionMaps.Key.parse(t.name().substring(ATTENTION_PREFIX.length()));
+            } catch (BadInputException e) {
+                throw new BadInputException(file + ": tensor '" + t.name() + "': " + e.getMessage());
+            }
             float[] v = t.requireFloating(file).toFloats();
             int perFrame = patches + (dropCls ? 1 : 0);
             if (v.length == (long) frames * perFrame && dropCls) {
@@ -157,6 +226,6 @@ public record EncoderOutput(TokenSet tokens, Map<String, float[]> attention) {
             }
             out.put(key, v);
         }
-        return out;
+        return AttentionMaps.of(out);
     }
 }

@@ -1,0 +1,137 @@
+package io.glimpse.cli;
+
+import io.glimpse.server.GlimpseParams;
+import io.glimpse.server.GlimpseServer;
+import io.glimpse.server.ServeOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code glimpse serve}: an OpenAI-compatible server that keeps the model, the encoded media and the KV prefix warm. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve POST /v1/chat/completions (text, image_url and video_url parts; stream: true as SSE), "
+                + "POST /v1/plan (a video's planned frames as PNG, no model needed), GET /v1/models, /health and /metrics. "
+                + "The model is loaded once; encoded media and the KV cache of earlier turns stay warm."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "DIR", description = "LLaVA-1.5 / LLaVA-OneVision checkpoint folder; without it only /v1/plan serves.")
+    Path model;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port, 0 = any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--allow-dir", paramLabel = "DIR", description = "Directory whose files requests may name by path or file: URL; repeat for several. None by default.")
+    List<Path> allowDirs = new ArrayList<>();
+
+    @Option(names = "--api-key", paramLabel = "KEY", description = "Require Authorization: Bearer KEY on every route but /health.")
+    String apiKey;
+
+    @Option(names = "--max-concurrency", defaultValue = "1", paramLabel = "N", description = "Generations running at once (default: ${DEFAULT-VALUE}).")
+    int maxConcurrency;
+
+    @Option(names = "--queue", defaultValue = "8", paramLabel = "N", description = "Requests waiting for a slot before 429 (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--max-body", defaultValue = "104857600", paramLabel = "BYTES", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Option(names = "--max-frames", defaultValue = "64", paramLabel = "N", description = "Most frames of one video (default: ${DEFAULT-VALUE}).")
+    int maxFrames;
+
+    @Option(names = "--max-pixels", defaultValue = "16777216", paramLabel = "N", description = "Most pixels of one image or frame (default: ${DEFAULT-VALUE}).")
+    long maxPixels;
+
+    @Option(names = "--max-visual-tokens", defaultValue = "32768", paramLabel = "N", description = "Most visual rows one request gives the decoder (default: ${DEFAULT-VALUE}).")
+    int maxVisualTokens;
+
+    @Option(names = "--max-tokens", defaultValue = "512", paramLabel = "N", description = "Largest and default max_tokens (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--timeout", defaultValue = "300", paramLabel = "S", description = "Seconds one request may take, queueing included (default: ${DEFAULT-VALUE}).")
+    long timeout;
+
+    @Option(names = "--visual-cache-mb", defaultValue = "512", paramLabel = "MB", description = "Bound of the encoded-media cache (default: ${DEFAULT-VALUE}).")
+    long visualCacheMb;
+
+    @Option(names = "--prefix-cache-mb", defaultValue = "1024", paramLabel = "MB", description = "Bound of the KV prefix cache (default: ${DEFAULT-VALUE}).")
+    long prefixCacheMb;
+
+    @Option(names = "--frames", paramLabel = "N", description = "Default glimpse.frames: video frames sampled evenly (8 when unset).")
+    Integer frames;
+
+    @Option(names = "--budget", paramLabel = "N", description = "Default glimpse.budget.")
+    Integer budget;
+
+    @Option(names = "--plan", description = "Default glimpse.plan: plan videos' frames under the budget.")
+    boolean plan;
+
+    @Option(names = "--method", paramLabel = "M", description = "Default glimpse.method: uniform | scenes | clips | quota.")
+    String method;
+
+    @Option(names = "--fps", paramLabel = "F", description = "Default glimpse.fps for planning.")
+    Double fps;
+
+    @Option(names = "--dedup", paramLabel = "S", description = "Default glimpse.dedup threshold for planning.")
+    Double dedup;
+
+    @Option(names = "--reduce", paramLabel = "SPEC", description = "Default glimpse.reduce pipeline.")
+    String reduce;
+
+    @Option(names = "--llm-prune", paramLabel = "METHOD", description = "Default glimpse.llm_pruning: fastv | aim | todre.")
+    String llmPrune;
+
+    @Option(names = "--positions", paramLabel = "POLICY", description = "Default glimpse.positions: keep | recompact.")
+    String positions;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        GlimpseParams defaults = new GlimpseParams(frames, budget, plan ? Boolean.TRUE : null, method, fps, dedup, reduce,
+                llmPrune, positions);
+        try {
+            defaults.check("default");
+        } catch (io.glimpse.server.ApiException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage().replace("default.", "--").replace("llm_pruning", "llm-prune"));
+        }
+        for (Path d : allowDirs) {
+            if (!Files.isDirectory(d)) {
+                throw new CommandLine.ParameterException(cl, "--allow-dir " + d + ": not a directory");
+            }
+        }
+        ServeOptions options;
+        try {
+            options = new ServeOptions(host, port, allowDirs, apiKey, maxConcurrency, queue, maxBody, maxFrames, maxPixels,
+                    maxVisualTokens, maxTokens, Duration.ofSeconds(timeout), defaults, visualCacheMb << 20, prefixCacheMb << 20);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        if (!InetAddress.getByName(host).isLoopbackAddress() && apiKey == null) {
+            cl.getErr().println("glimpse: warning: serving on " + host + " without --api-key: anyone who reaches it may use it");
+        }
+        GlimpseServer server = GlimpseServer.open(model, options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        cl.getOut().printf("glimpse serve: http://%s:%d/v1 (%s)%n", host.contains(":") ? "[" + host + "]" : host, server.port(),
+                model == null ? "planning only, no model" : "model " + model);
+        cl.getOut().flush();
+        stopped.await();
+        return GlimpseCli.OK;
+    }
+}

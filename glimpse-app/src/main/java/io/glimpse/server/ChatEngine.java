@@ -1,0 +1,360 @@
+package io.glimpse.server;
+
+import io.glimpse.image.RgbImage;
+import io.glimpse.io.BadInputException;
+import io.glimpse.job.FrameReader;
+import io.glimpse.job.PlanJob;
+import io.glimpse.lm.ChatMessage;
+import io.glimpse.lm.Generation;
+import io.glimpse.lm.KvCache;
+import io.glimpse.lm.LayerPruner;
+import io.glimpse.lm.Sampler;
+import io.glimpse.lm.TextStream;
+import io.glimpse.lm.prune.LayerPruners;
+import io.glimpse.media.Sampling;
+import io.glimpse.media.VideoInfo;
+import io.glimpse.media.VideoSource;
+import io.glimpse.llava.LlavaCheckpoint;
+import io.glimpse.llava.LlavaModel;
+import io.glimpse.reduce.Pipeline;
+import io.glimpse.reduce.ReduceContext;
+import io.glimpse.tokens.TokenSet;
+import io.glimpse.tokens.VisualTokens;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One loaded LLaVA model answering conversations, with two warm caches: each medium's visual block (encoded, reduced
+ * and projected; keyed by content hash and everything that shapes the block) and the decoder's KV cache of earlier
+ * generations, so a follow-up turn with the same earlier messages and media runs neither the tower nor the shared
+ * prefix's prefill. The steps are those of {@code glimpse ask} (encode, reduce in encoder space, project, splice,
+ * prefill with optional in-LLM pruning, decode), over a whole conversation instead of one question.
+ *
+ * <p>Thread-safe: the model is immutable, the caches lock briefly, every conversation has its own KV cache.
+ */
+public final class ChatEngine implements AutoCloseable {
+    private final LlavaModel model;
+    private final String id;
+    private final long created;
+    private final String planTarget;
+    private final ServeOptions limits;
+    private final WeightedLru<String, Visual> visuals;
+    private final PrefixCache prefixes;
+
+    /** A medium of a turn and the request field it came from. */
+    public record Part(Media media, String param) {
+    }
+
+    /** One message of the conversation with its resolved media, in order. */
+    public record Turn(String role, String text, List<Part> parts) {
+    }
+
+    /**
+     * @param glimpse   the request's {@code glimpse} object merged over the server's defaults
+     * @param maxTokens generation limit
+     */
+    public record Conversation(List<Turn> turns, GlimpseParams glimpse, int maxTokens, Sampler sampler, List<String> stop) {
+    }
+
+    /** Receives the answer as it becomes final, and is asked between decode steps whether to go on. */
+    public interface Sink {
+        void text(String text);
+
+        /** Why generation must stop now (the client left, the deadline passed), or null to go on. */
+        String halt();
+    }
+
+    /** Generation stopped because {@link Sink#halt} said so. */
+    public static final class Halted extends RuntimeException {
+        Halted(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * Counts and timings of one answer.
+     *
+     * @param encoderTokens visual tokens out of the tower (cached media count as encoded)
+     * @param visualRows    visual rows given to the decoder
+     * @param promptRows    rows of the whole prompt
+     * @param cachedRows    leading prompt rows taken from the prefix cache instead of prefilled
+     * @param visualHits    media whose block came from the cache
+     * @param visualMisses  media encoded now
+     */
+    public record Stats(int encoderTokens, int visualRows, int promptRows, int cachedRows, int visualHits, int visualMisses,
+                        int generated, long firstTokenNanos, long decodeNanos) {
+        public double decodeTokensPerSecond() {
+            return generated < 2 ? Double.NaN : (generated - 1) / (decodeNanos / 1e9);
+        }
+    }
+
+    /** @param finishReason OpenAI's: stop (a stop token or string) or length */
+    public record Answer(String text, String finishReason, Stats stats) {
+    }
+
+    /** A medium's block and what the tower made of it. */
+    private record Visual(LlavaModel.Block block, int encoderTokens, long hash) {
+        long bytes() {
+            return 4L * block.rows().length + 4L * block.positions().length + 64;
+        }
+    }
+
+    private ChatEngine(LlavaModel model, String id, String planTarget, ServeOptions limits) {
+        this.model = model;
+        this.id = id;
+        this.created = System.currentTimeMillis() / 1000;
+        this.planTarget = planTarget;
+        this.limits = limits;
+        this.visuals = new WeightedLru<>(limits.visualCacheBytes(), Visual::bytes);
+        this.prefixes = new PrefixCache(limits.prefixCacheBytes());
+    }
+
+    /** Loads the checkpoint folder once; requests then share it. */
+    public static ChatEngine load(Path dir, ServeOptions limits) throws IOException {
+        LlavaModel model = LlavaModel.load(dir);
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return new ChatEngine(model, name == null ? "glimpse" : name.toString(), model.family().costModel(), limits);
+    }
+
+    /** The model's name in /v1/models and responses: the checkpoint folder's name. */
+    public String id() {
+        return id;
+    }
+
+    public long created() {
+        return created;
+    }
+
+    /**
+     * Answers the conversation's last turn, passing text to {@code sink} as it becomes final.
+     *
+     * @throws ApiException 400 for media or options the model cannot take
+     * @throws Halted       when the sink asked to stop
+     */
+    public Answer run(Conversation c, Sink sink) {
+        long start = System.nanoTime();
+        GlimpseParams g = c.glimpse();
+        List<Part> parts = c.turns().stream().flatMap(t -> t.parts().stream()).toList();
+        int images = (int) parts.stream().filter(p -> p.media().kind() == MediaKind.IMAGE).count();
+        boolean video = images < parts.size();
+        check(g, parts, images, video);
+        List<ChatMessage> messages = c.turns().stream().map(t -> new ChatMessage(t.role(),
+                (int) t.parts().stream().filter(p -> p.media().kind() == MediaKind.IMAGE).count(),
+                (int) t.parts().stream().filter(p -> p.media().kind() == MediaKind.VIDEO).count(), t.text())).toList();
+        int[] ids = model.tokenizer().encode(model.template().render(messages, true), true);
+
+        Pipeline pipeline = g.pipeline(video);
+        List<Visual> blocks = new ArrayList<>();
+        int hits = 0;
+        for (Part p : parts) {
+            halt(sink);
+            String key = key(p.media(), g, pipeline, images);
+            Visual v = visuals.get(key);
+            if (v == null) {
+                v = encode(p, g, pipeline, images, hash(key));
+                visuals.put(key, v);
+            } else {
+                hits++;
+            }
+            blocks.add(v);
+        }
+        int visualRows = blocks.stream().mapToInt(v -> v.block().positions().length).sum();
+        if (visualRows > limits.maxVisualTokens()) {
+            throw ApiException.invalid("messages", "the media give " + visualRows + " visual tokens, more than --max-visual-tokens "
+                    + limits.maxVisualTokens() + "; send fewer frames or reduce them (glimpse.reduce)");
+        }
+        LlavaModel.Prompt prompt = model.assemble(ids, blocks.stream().map(Visual::block).toList());
+        long[] keys = rowKeys(ids, blocks, prompt.ids().length);
+        int rows = prompt.ids().length;
+        int capacity = rows + c.maxTokens();
+
+        halt(sink);
+        LayerPruner pruner = g.llmPruning() == null ? null : LayerPruners.method(g.llmPruning()).create(
+                model.decoder().config().layers(), model.firstPlaceholder(ids), visualRows - (video ? 1 : 0));
+        PrefixCache.Hit hit = pruner == null ? prefixes.longest(keys, prompt.positions(), rows - 1) : null;
+        int reused = hit == null ? 0 : hit.rows();
+        KvCache cache = hit == null ? model.decoder().newCache(capacity) : hit.continuation(capacity);
+        int d = model.decoder().config().hiddenSize();
+        float[] logits = model.decoder().forward(cache, Arrays.copyOfRange(prompt.inputs(), reused * d, rows * d),
+                Arrays.copyOfRange(prompt.positions(), reused, rows), 1, pruner, null);
+        int firstGenerated = cache.nextPosition();
+
+        TextStream text = new TextStream(model.tokenizer());
+        StopStrings stop = new StopStrings(c.stop());
+        StringBuilder answer = new StringBuilder();
+        List<Integer> generated = new ArrayList<>();
+        long[] first = {0};
+        boolean stopToken;
+        try {
+            stopToken = Generation.run(model.decoder(), cache, logits, c.maxTokens(), c.sampler(), model.tokenizer().size(),
+                    model.template().stopIds(model.tokenizer()), t -> {
+                        if (first[0] == 0) {
+                            first[0] = System.nanoTime();
+                        }
+                        generated.add(t);
+                        emit(sink, answer, stop.accept(text.accept(t)));
+                        if (stop.stopped()) {
+                            throw new StopFound();
+                        }
+                        halt(sink);
+                    }).stopped();
+            emit(sink, answer, stop.accept(text.finish()));
+            emit(sink, answer, stop.finish());
+        } catch (StopFound e) {
+            stopToken = false;
+        }
+        long end = System.nanoTime();
+        if (pruner == null) {
+            remember(keys, prompt.positions(), cache, generated, rows, firstGenerated);
+        }
+        long firstAt = first[0] == 0 ? end : first[0];
+        Stats stats = new Stats(blocks.stream().mapToInt(Visual::encoderTokens).sum(), visualRows, rows, reused, hits,
+                blocks.size() - hits, generated.size(), firstAt - start, end - firstAt);
+        return new Answer(answer.toString(), stopToken || stop.stopped() ? "stop" : "length", stats);
+    }
+
+    /** Thrown from the token callback to end generation at a stop string. */
+    private static final class StopFound extends RuntimeException {
+        StopFound() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void emit(ChatEngine.Sink sink, StringBuilder answer, String text) {
+        if (!text.isEmpty()) {
+            answer.append(text);
+            sink.text(text);
+        }
+    }
+
+    private static void halt(Sink sink) {
+        String reason = sink.halt();
+        if (reason != null) {
+            throw new Halted(reason);
+        }
+    }
+
+    private void check(GlimpseParams g, List<Part> parts, int images, boolean video) {
+        if (images > 0 && video) {
+            throw ApiException.invalid("messages", "a conversation takes images or videos, not both");
+        }
+        if (video && model.family() == LlavaCheckpoint.Family.LLAVA_15) {
+            throw ApiException.invalid("messages", "LLaVA-1.5 takes images, not videos");
+        }
+        if (g.llmPruning() != null && parts.size() != 1) {
+            throw ApiException.invalid("glimpse.llm_pruning", "in-LLM pruning takes exactly one image or video, got " + parts.size());
+        }
+        if (!video && Boolean.TRUE.equals(g.plan())) {
+            throw ApiException.invalid("glimpse.plan", "planning chooses the frames of a video; this conversation has none");
+        }
+        if (!video && g.budget() != null && g.reduce() == null) {
+            throw ApiException.invalid("glimpse.budget", "on images, a budget needs glimpse.reduce");
+        }
+        if (video && g.plans() && g.budget() == null) {
+            throw ApiException.invalid("glimpse.budget", "planning needs glimpse.budget");
+        }
+    }
+
+    /** Everything that shapes a medium's block. */
+    private static String key(Media m, GlimpseParams g, Pipeline pipeline, int images) {
+        String how = m.kind() == MediaKind.IMAGE ? "image:" + (images > 1 ? "several" : "alone")
+                : g.plans() ? "video:plan:" + g.budget() + ":" + g.methodOrDefault().id() + ":" + g.fpsOrDefault() + ":" + g.dedup()
+                : "video:frames:" + g.framesOrDefault();
+        return m.sha256() + "|" + how + "|" + (pipeline == null ? "" : pipeline.spec()) + "|" + g.positionPolicy();
+    }
+
+    private Visual encode(Part p, GlimpseParams g, Pipeline pipeline, int images, long hash) {
+        Media m = p.media();
+        List<RgbImage> frames = frames(p, g);
+        boolean attention = pipeline != null && pipeline.readsAttention();
+        LlavaModel.ImageCrops crops = m.kind() == MediaKind.IMAGE ? model.crops(frames.getFirst(), images) : null;
+        VisualTokens e = model.encode(crops == null ? frames : crops.crops(), attention);
+        TokenSet tokens = e.tokens();
+        if (pipeline != null) {
+            tokens = pipeline.run(tokens, new ReduceContext(0, e.attention(), null)).tokens();
+        }
+        boolean reduced = pipeline != null;
+        LlavaModel.Block block = crops == null ? model.videoBlock(tokens, reduced, g.positionPolicy())
+                : model.imageBlock(tokens, crops, reduced, g.positionPolicy());
+        return new Visual(block, e.tokens().size(), hash);
+    }
+
+    /** The medium's frames: an image's only one, a video's evenly spaced or planned ones, each within the limits. */
+    private List<RgbImage> frames(Part p, GlimpseParams g) {
+        Path file = p.media().file();
+        try {
+            VideoInfo info = VideoSource.probe(file);
+            if ((long) info.width() * info.height() > limits.maxPixels()) {
+                throw ApiException.invalid(p.param(), p.param() + ": " + info.width() + "x" + info.height()
+                        + " pixels exceed --max-pixels " + limits.maxPixels());
+            }
+            if (p.media().kind() == MediaKind.VIDEO && g.plans()) {
+                PlanJob.Selection s = PlanJob.select(file, new PlanJob.Options(g.budget(), planTarget, g.methodOrDefault(),
+                        g.fpsOrDefault(), null, null, g.dedup()), PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
+                if (s.frames().isEmpty() || s.frames().size() > limits.maxFrames()) {
+                    throw ApiException.invalid("glimpse.budget", "the plan chose " + s.frames().size() + " frames; "
+                            + "at least 1 and at most --max-frames " + limits.maxFrames() + " may go to the model");
+                }
+                return s.frames().stream().map(PlanJob.ChosenFrame::image).toList();
+            }
+            FrameReader reader = new FrameReader(w -> { });
+            return p.media().kind() == MediaKind.IMAGE ? List.of(reader.first(file))
+                    : reader.read(file, Sampling.count(g.framesOrDefault()), g.framesOrDefault(), "");
+        } catch (IOException | BadInputException | IllegalStateException e) {
+            String why = e.getMessage() == null ? "cannot be decoded" : e.getMessage().replace(file.toString(), "the media");
+            throw ApiException.invalid(p.param(), p.param() + ": " + why);
+        }
+    }
+
+    /** One key per prompt row: a text row's token id, a visual row's block hash mixed with its index (sign bit set). */
+    private long[] rowKeys(int[] ids, List<Visual> blocks, int rows) {
+        long[] keys = new long[rows];
+        int row = 0;
+        int next = 0;
+        for (int id : ids) {
+            if (model.firstPlaceholder(new int[] {id}) == 0) {
+                Visual v = blocks.get(next++);
+                for (int i = 0; i < v.block().positions().length; i++) {
+                    keys[row++] = (v.hash() + i * 0x9E3779B97F4A7C15L) | Long.MIN_VALUE;
+                }
+            } else {
+                keys[row++] = id;
+            }
+        }
+        return keys;
+    }
+
+    /** Keeps the conversation's cache for a follow-up: the prompt's rows and the generated tokens it has run. */
+    private void remember(long[] keys, int[] positions, KvCache cache, List<Integer> generated, int rows, int firstGenerated) {
+        int held = cache.length(0);
+        long[] k = Arrays.copyOf(keys, held);
+        int[] pos = Arrays.copyOf(positions, held);
+        for (int i = rows; i < held; i++) {
+            k[i] = generated.get(i - rows);
+            pos[i] = firstGenerated + (i - rows);
+        }
+        prefixes.put(k, pos, cache);
+    }
+
+    private static long hash(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(d).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

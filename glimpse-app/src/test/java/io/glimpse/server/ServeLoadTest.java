@@ -1,0 +1,78 @@
+package io.glimpse.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** 8 clients × 25 requests against one generation slot and a queue of 4: every request gets one answer, 200 or 429. */
+class ServeLoadTest {
+    record Reply(int status, String body, String retryAfter) {
+    }
+
+    @Test
+    void everyRequestIsAnsweredOnceWithAnAnswerOrABusySignalAndNothingIsLeftBehind() throws Exception {
+        int clients = 8;
+        int each = 25;
+        List<Reply> replies = new ArrayList<>();
+        double ok;
+        double busy;
+        try (LiveServer s = new LiveServer(LiveServer.LLAVA15, LiveServer.options(1, 4, 2, null, 8 << 20))) {
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<List<Reply>>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                futures.add(pool.submit(() -> {
+                    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                    List<Reply> mine = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"client " + client + " asks " + i + "\"}],\"max_tokens\":2}";
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.base() + "/v1/chat/completions"))
+                                .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        mine.add(new Reply(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").orElse(null)));
+                    }
+                    http.close();
+                    return mine;
+                }));
+            }
+            for (Future<List<Reply>> f : futures) {
+                replies.addAll(f.get());
+            }
+            pool.shutdown();
+            ok = s.metric("glimpse_requests_total{route=\"/v1/chat/completions\",status=\"200\"}");
+            busy = s.metric("glimpse_requests_total{route=\"/v1/chat/completions\",status=\"429\"}");
+            assertThat(s.metric("glimpse_active_generations")).isZero();
+            assertThat(s.metric("glimpse_queue_depth")).isZero();
+        }
+        assertThat(replies).hasSize(clients * each);
+        assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.body()).isIn(200, 429));
+        List<Reply> answered = replies.stream().filter(r -> r.status() == 200).toList();
+        List<Reply> refused = replies.stream().filter(r -> r.status() == 429).toList();
+        Set<String> ids = new HashSet<>();
+        for (Reply r : answered) {
+            ids.add(Json.MAPPER.readTree(r.body()).get("id").asText());
+        }
+        assertThat(ids).as("one distinct completion per answered request").hasSize(answered.size());
+        assertThat(refused).allSatisfy(r -> {
+            assertThat(r.retryAfter()).isEqualTo("1");
+            assertThat(Json.MAPPER.readTree(r.body()).at("/error/type").asText()).isEqualTo("rate_limit_error");
+        });
+        assertThat(ok).isEqualTo(answered.size());
+        assertThat(busy).isEqualTo(refused.size());
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
+                && (t.getName().contains("Jetty") || t.getName().startsWith("qtp") || t.getName().contains("Javalin")));
+    }
+}
