@@ -1,6 +1,7 @@
 package io.glimpse.cli;
 
 import io.glimpse.io.SafeTensors;
+import io.glimpse.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,30 @@ class SimilarityCommandTest {
         for (Row row : rows) {
             assertThat(row.prob()).isCloseTo(1 / (1 + Math.exp(-row.logit())), within(2e-6));
         }
+    }
+
+    @Test
+    void siglipAsShippedWithSpieceModelTokenizesAsSiglipTokenizer() throws Exception {
+        Path model = dir.resolve("siglip-spm");
+        Files.createDirectories(model);
+        for (String f : new String[]{"config.json", "model.safetensors"}) {
+            Files.copy(FIXTURES.resolve("siglip_pair").resolve(f), model.resolve(f));
+        }
+        Files.writeString(model.resolve("preprocessor_config.json"), """
+                {"image_processor_type": "SiglipImageProcessor", "do_resize": true, "size": {"height": 24, "width": 24},
+                 "resample": 3, "do_rescale": true, "rescale_factor": 0.00392156862745098, "do_normalize": true,
+                 "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}""");
+        // google/siglip-* folders hold spiece.model and tokenizer_config.json, no tokenizer.json.
+        for (String f : new String[]{"spiece.model", "tokenizer_config.json"}) {
+            Files.copy(Fixtures.path("lm/spm").resolve(f), model.resolve(f));
+        }
+        String portrait = FIXTURES.resolve("portrait.png").toString();
+        String landscape = FIXTURES.resolve("landscape.png").toString();
+        InProcess.Run r = glimpse("similarity", "--model", model.toString(), "--text", "a photo of a cat",
+                "--text", "A  Photo of a CAT!", portrait, landscape);
+        assertThat(r.code()).as(r.err()).isZero();
+        // Lower case, punctuation and runs of spaces are canonicalised away, so both texts are the same ids.
+        assertThat(table(r.out(), "A  Photo of a CAT!")).isEqualTo(table(r.out(), "a photo of a cat"));
     }
 
     @Test
