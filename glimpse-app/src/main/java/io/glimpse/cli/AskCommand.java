@@ -66,7 +66,7 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--method", paramLabel = "M", description = "Planning method: uniform | scenes | clips | quota (default: clips).")
     String method;
 
-    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.02", paramLabel = "C",
+    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.02", paramLabel = "C", parameterConsumer = OptionalNumber.class,
             description = "Planning drops frames of which fewer than the share C of patches changed since the last kept "
                     + "one (default when given without a value: ${FALLBACK-VALUE}).")
     Double dedup;

@@ -1,6 +1,7 @@
 package io.glimpse.cli;
 
 import io.glimpse.io.BadInputException;
+import io.glimpse.io.HeapLimit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,7 +68,13 @@ public final class GlimpseCli implements Runnable {
             }
             return INTERNAL;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("glimpse: out of memory (" + e.getMessage() + "): " + HeapLimit.advice());
+            code = BAD_INPUT;
+        }
         out.flush();
         err.flush();
         return code;

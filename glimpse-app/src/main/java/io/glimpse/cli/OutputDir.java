@@ -1,6 +1,9 @@
 package io.glimpse.cli;
 
+import io.glimpse.io.AtomicFiles;
 import io.glimpse.io.BadInputException;
+import io.glimpse.io.OutputFailure;
+import io.glimpse.io.Scratch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +16,9 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * An output directory filled under a temporary name and moved into place only when complete, so a failed run
- * leaves nothing behind and a successful one replaces the previous output whole.
+ * An output directory filled under a temporary name and moved into place only when complete, so a failed or
+ * interrupted run leaves nothing behind ({@link Scratch} removes the staging folder at exit) and a successful one
+ * replaces the previous output whole. Problems of the place are reported for the directory the user named.
  *
  * <p>Only a directory this class wrote may be replaced: it carries a {@link #MARKER} file and holds nothing but
  * names the command writes. An existing directory that is not ours (the folder holding the input video, the
@@ -45,14 +49,14 @@ final class OutputDir implements AutoCloseable {
         Path abs = target.toAbsolutePath().normalize();
         Predicate<String> owned = name -> name.equals(MARKER) || ours.test(name);
         checkReplaceable(target, abs, owned);
-        Files.createDirectories(abs.getParent());
-        Path staging = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".partial-");
-        // Temporary directories are private; the finished output is an ordinary directory others may read.
-        if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        AtomicFiles.checkParent(target, abs.getParent());
+        try {
+            Path staging = Scratch.directory(abs);
+            Files.writeString(staging.resolve(MARKER), "written by glimpse; this folder is replaced whole on the next run\n");
+            return new OutputDir(abs, staging, owned);
+        } catch (IOException e) {
+            throw OutputFailure.of(target, e);
         }
-        Files.writeString(staging.resolve(MARKER), "written by glimpse; this folder is replaced whole on the next run\n");
-        return new OutputDir(abs, staging, owned);
     }
 
     private static void checkReplaceable(Path given, Path abs, Predicate<String> owned) throws IOException {
@@ -84,8 +88,21 @@ final class OutputDir implements AutoCloseable {
         }
     }
 
-    Path resolve(String name) {
-        return staging.resolve(name);
+    /** Body that writes the output's files into the staging folder it is given. */
+    @FunctionalInterface
+    interface Filler {
+        void write(Path staging) throws IOException;
+    }
+
+    /** Runs {@code filler}; a failure to write is reported for the target, not for a file of the staging folder. */
+    void fill(Filler filler) {
+        try {
+            filler.write(staging);
+        } catch (OutputFailure e) {
+            throw e.naming(target);
+        } catch (IOException e) {
+            throw OutputFailure.of(target, e);
+        }
     }
 
     Path target() {
@@ -96,13 +113,18 @@ final class OutputDir implements AutoCloseable {
     void commit() throws IOException {
         checkReplaceable(target, target, ours);
         Path old = null;
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-            Files.delete(old);
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+                Files.delete(old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw OutputFailure.of(target, e);
         }
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
+        Scratch.release(staging);
         if (old != null) {
             deleteOwned(old);
         }
@@ -112,6 +134,7 @@ final class OutputDir implements AutoCloseable {
     public void close() throws IOException {
         if (!committed) {
             deleteOwned(staging);
+            Scratch.release(staging);
         }
     }
 

@@ -38,7 +38,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "1", paramLabel = "F", description = "Candidate frames sampled per second (default: ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.02", paramLabel = "C",
+    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.02", paramLabel = "C", parameterConsumer = OptionalNumber.class,
             description = "Drop sampled frames of which fewer than the share C of patches changed since the last kept "
                     + "frame (default when given without a value: ${FALLBACK-VALUE}, which keeps a person walking "
                     + "through a still shot); the tokens saved go to the frames kept.")
@@ -48,7 +48,7 @@ public final class PlanCommand implements Callable<Integer> {
     String query;
 
     @Option(names = "--model", paramLabel = "DIR", description = "CLIP/SigLIP checkpoint folder with a text tower and "
-            + "tokenizer.json, for --query: frames are scored against the query and key clips anchor on the best.")
+            + "tokenizer.json or spiece.model, for --query: frames are scored against the query and key clips anchor on the best.")
     Path model;
 
     @Option(names = "--reduce", paramLabel = "SPEC", description = "Reduction pipeline for the plan's token set, e.g. \"tmerge > kcenter:keep=0.5\" (see 'glimpse methods').")
@@ -103,7 +103,7 @@ public final class PlanCommand implements Callable<Integer> {
                     progress.step(frames);
                 }
             });
-            PlanOutputs.write(result, dir.resolve(""));
+            dir.fill(staging -> PlanOutputs.write(result, staging));
             dir.commit();
         }
         for (String w : result.warnings()) {

@@ -92,7 +92,7 @@ public final class ScenesCommand implements Callable<Integer> {
         try {
             result = ScenesJob.run(video, options);
             if (dir != null) {
-                SceneOutputs.writeImages(result, dir.resolve(""));
+                dir.fill(staging -> SceneOutputs.writeImages(result, staging));
             }
             if (stats != null) {
                 AtomicFiles.writeString(stats, SceneOutputs.statsCsv(result));

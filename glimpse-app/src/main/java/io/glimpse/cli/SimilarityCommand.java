@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  */
 @Command(name = "similarity", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Rank images by image-text similarity under a CLIP or SigLIP checkpoint folder (config.json, "
-                + "*.safetensors, preprocessor_config.json, tokenizer.json)."})
+                + "*.safetensors, preprocessor_config.json, tokenizer.json or spiece.model)."})
 public final class SimilarityCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files (the first frame of a video).")
     List<Path> images;

@@ -156,7 +156,12 @@ public final class AskJob {
             if (o.llmPrune() != null) {
                 request.llmPruning(LayerPruners.method(o.llmPrune()));
             }
-            return new Result(Ask.run(llava, request.build(), text).stats(), plan);
+            Ask.Answer answer = Ask.run(llava, request.build(), text);
+            if (answer.contextFull()) {
+                warnings.accept("stopped after " + answer.tokens().length + " tokens: prompt and answer fill the model's "
+                        + "context of " + llava.decoder().config().context() + " tokens");
+            }
+            return new Result(answer.stats(), plan);
         }
     }
 

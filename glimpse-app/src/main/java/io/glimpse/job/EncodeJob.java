@@ -1,6 +1,7 @@
 package io.glimpse.job;
 
 import io.glimpse.image.RgbImage;
+import io.glimpse.io.AtomicFiles;
 import io.glimpse.io.BadInputException;
 import io.glimpse.media.Sampling;
 import io.glimpse.reduce.Pipeline;
@@ -46,6 +47,7 @@ public final class EncodeJob {
     }
 
     public static Result run(Options o, Consumer<String> warnings) throws IOException {
+        AtomicFiles.checkTarget(o.out());
         VisionTower tower = VisionTower.load(o.model());
         ImageProcessor processor = ImageProcessor.read(o.model().resolve("preprocessor_config.json"));
         EncodeOptions options = EncodeOptions.defaults().withPostLayerNorm(o.postLayerNorm()).withTome(o.tome());

@@ -46,6 +46,7 @@ public final class ReduceJob {
 
     /** Runs {@code pipeline} and writes the reduced tokens, with the input's attention maps, to {@code out}. */
     public static Reduced reduce(Input in, Pipeline pipeline, Path out) throws IOException {
+        AtomicFiles.checkTarget(out);
         VisualTokens eo = read(in);
         Pipeline.Result r = pipeline.run(eo.tokens(), context(in, eo));
         TokenFile.write(r.tokens(), out, Map.of("pipeline", pipeline.spec().toString(), "source", in.file().getFileName().toString()),
@@ -59,6 +60,9 @@ public final class ReduceJob {
      */
     public static void compare(Input in, List<Pipeline> pipelines, Path html, int htmlFrames, Consumer<Compared> each)
             throws IOException {
+        if (html != null) {
+            AtomicFiles.checkTarget(html);
+        }
         VisualTokens eo = read(in);
         ReduceContext ctx = context(in, eo);
         List<Compared> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.glimpse.job;
 
+import io.glimpse.io.Scratch;
 import io.glimpse.media.SyntheticVideo;
 
 import java.io.IOException;
@@ -14,7 +15,7 @@ public final class SampleVideo {
 
     /**
      * Writes the video to {@code file} unless it is there already, calling {@code beforeWriting} first; a partial
-     * file beside it is renamed into place only when complete.
+     * file beside it ({@link Scratch}: removed if the run is interrupted) is renamed into place only when complete.
      */
     public static Path ensure(Path file, int width, int height, double seconds, long seed, Runnable beforeWriting)
             throws IOException {
@@ -22,11 +23,14 @@ public final class SampleVideo {
             return file;
         }
         beforeWriting.run();
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path partial = dir.resolve(".partial-" + file.getFileName());
-        new SyntheticVideo(SyntheticVideo.Spec.varied(width, height, 25, seconds, seed)).write(partial);
-        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        Path partial = Scratch.file(file);
+        try {
+            new SyntheticVideo(SyntheticVideo.Spec.varied(width, height, 25, seconds, seed)).write(partial);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+            Scratch.release(partial);
+        }
         return file;
     }
 }

@@ -1,6 +1,7 @@
 package io.glimpse.cli;
 
 import io.glimpse.io.SafeTensors;
+import io.glimpse.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,19 @@ class SimilarityCommandTest {
         return io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);
     }
 
+    /** The tiny SigLIP pair with a processor for its 24×24 images, without a tokenizer. */
+    private Path siglipModel(String name) throws Exception {
+        Path model = Files.createDirectories(dir.resolve(name));
+        for (String f : new String[]{"config.json", "model.safetensors"}) {
+            Files.copy(FIXTURES.resolve("siglip_pair").resolve(f), model.resolve(f));
+        }
+        Files.writeString(model.resolve("preprocessor_config.json"), """
+                {"image_processor_type": "SiglipImageProcessor", "do_resize": true, "size": {"height": 24, "width": 24},
+                 "resample": 3, "do_rescale": true, "rescale_factor": 0.00392156862745098, "do_normalize": true,
+                 "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}""");
+        return model;
+    }
+
     private static List<Row> table(String out, String text) {
         List<String> lines = out.lines().toList();
         int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("text: \"" + text + "\"")).findFirst().orElseThrow());
@@ -68,15 +82,7 @@ class SimilarityCommandTest {
 
     @Test
     void siglipPrintsEachLogitsSigmoidAndRanksByLogit() throws Exception {
-        Path model = dir.resolve("siglip");
-        Files.createDirectories(model);
-        for (String f : new String[]{"config.json", "model.safetensors"}) {
-            Files.copy(FIXTURES.resolve("siglip_pair").resolve(f), model.resolve(f));
-        }
-        Files.writeString(model.resolve("preprocessor_config.json"), """
-                {"image_processor_type": "SiglipImageProcessor", "do_resize": true, "size": {"height": 24, "width": 24},
-                 "resample": 3, "do_rescale": true, "rescale_factor": 0.00392156862745098, "do_normalize": true,
-                 "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}""");
+        Path model = siglipModel("siglip");
         Files.copy(TOKENIZER, model.resolve("tokenizer.json"));
         InProcess.Run r = glimpse("similarity", "--model", model.toString(), "--text", "photo of mountains",
                 FIXTURES.resolve("portrait.png").toString(), FIXTURES.resolve("landscape.png").toString());
@@ -89,6 +95,22 @@ class SimilarityCommandTest {
         for (Row row : rows) {
             assertThat(row.prob()).isCloseTo(1 / (1 + Math.exp(-row.logit())), within(2e-6));
         }
+    }
+
+    @Test
+    void siglipAsShippedWithSpieceModelTokenizesAsSiglipTokenizer() throws Exception {
+        Path model = siglipModel("siglip-spm");
+        // google/siglip-* folders hold spiece.model and tokenizer_config.json, no tokenizer.json.
+        for (String f : new String[]{"spiece.model", "tokenizer_config.json"}) {
+            Files.copy(Fixtures.path("lm/spm").resolve(f), model.resolve(f));
+        }
+        String portrait = FIXTURES.resolve("portrait.png").toString();
+        String landscape = FIXTURES.resolve("landscape.png").toString();
+        InProcess.Run r = glimpse("similarity", "--model", model.toString(), "--text", "a photo of a cat",
+                "--text", "A  Photo of a CAT!", portrait, landscape);
+        assertThat(r.code()).as(r.err()).isZero();
+        // Lower case, punctuation and runs of spaces are canonicalised away, so both texts are the same ids.
+        assertThat(table(r.out(), "A  Photo of a CAT!")).isEqualTo(table(r.out(), "a photo of a cat"));
     }
 
     @Test

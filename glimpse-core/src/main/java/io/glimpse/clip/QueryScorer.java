@@ -23,7 +23,7 @@ public final class QueryScorer {
         this.query = query;
     }
 
-    /** Loads the checkpoint folder (config.json, *.safetensors, preprocessor_config.json, tokenizer.json). */
+    /** Loads the checkpoint folder (config.json, *.safetensors, preprocessor_config.json, tokenizer.json or spiece.model). */
     public static QueryScorer load(Path model, String text) throws IOException {
         DualEncoder dual = DualEncoder.load(model);
         ImageProcessor processor = ImageProcessor.read(model.resolve("preprocessor_config.json"));

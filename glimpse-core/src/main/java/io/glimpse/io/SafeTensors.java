@@ -67,6 +67,9 @@ public final class SafeTensors {
     }
 
     public static SafeTensors read(Path file) throws IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new BadInputException(file + ": is a directory, not a safetensors file");
+        }
         MemorySegment whole = MappedFile.map(file);
         long fileSize = whole.byteSize();
         if (fileSize < 8) {

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -78,6 +79,18 @@ public record TensorData(String name, DType dtype, long[] shape, MemorySegment s
     }
 
     /** Values widened or narrowed to float32; integers are converted exactly where they fit. */
+    /**
+     * This tensor, checked to hold real numbers where they are meant (embeddings, scores, attention): an integer or
+     * BOOL tensor there is a wrong file, not something to convert.
+     */
+    public TensorData requireFloating(Path file) {
+        if (!dtype.isFloating()) {
+            throw new BadInputException(file + ": '" + name + "' holds " + dtype
+                    + " values; it must be a floating-point tensor (F32, F16, BF16 or F64)");
+        }
+        return this;
+    }
+
     public float[] toFloats() {
         int count = Math.toIntExact(elements());
         float[] out = new float[count];

@@ -190,7 +190,11 @@ public final class Ask {
         }
     }
 
-    public record Answer(int[] tokens, boolean stopped, Stats stats) {
+    /**
+     * @param stopped     generation ended at a stop token
+     * @param contextFull generation ended because prompt and answer filled the model's context (max_position_embeddings)
+     */
+    public record Answer(int[] tokens, boolean stopped, boolean contextFull, Stats stats) {
     }
 
     /** Answers {@code request}, passing text to {@code out} as soon as it is final. */
@@ -247,8 +251,15 @@ public final class Ask {
         }
         long afterReduce = System.nanoTime();
         LlavaModel.Prompt prompt = model.assemble(ids, blocks);
+        int context = model.decoder().config().context();
+        int room = context - prompt.ids().length;
+        if (room < 1) {
+            throw new BadInputException("the prompt is " + prompt.ids().length + " tokens and the model's context holds "
+                    + context + "; ask about fewer images or frames, or reduce their tokens");
+        }
+        int maxTokens = Math.min(request.maxTokens(), room);
         RotaryLayout layout = request.positions().rotary(model.firstPlaceholder(ids), rowFrames).orElse(null);
-        KvCache cache = model.decoder().newCache(prompt.ids().length + request.maxTokens(), layout);
+        KvCache cache = model.decoder().newCache(prompt.ids().length + maxTokens, layout);
         int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
         LayerPruner pruner = null;
         if (request.llmPruning().isPresent()) {
@@ -262,7 +273,7 @@ public final class Ask {
         long prefilled = System.nanoTime();
         TextStream text = new TextStream(model.tokenizer());
         long[] first = {0};
-        Generation g = Generation.run(model.decoder(), cache, logits, request.maxTokens(), request.sampler(),
+        Generation g = Generation.run(model.decoder(), cache, logits, maxTokens, request.sampler(),
                 model.tokenizer().size(), model.template().stopIds(model.tokenizer()), t -> {
                     if (first[0] == 0) {
                         first[0] = System.nanoTime();
@@ -275,7 +286,7 @@ public final class Ask {
         Stats stats = new Stats(encoderTokens, stages, visualRows, unreducedRows, prompt.ids().length,
                 visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
                 prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt);
-        return new Answer(g.tokens(), g.stopped(), stats);
+        return new Answer(g.tokens(), g.stopped(), !g.stopped() && g.tokens().length == room, stats);
     }
 
     /**

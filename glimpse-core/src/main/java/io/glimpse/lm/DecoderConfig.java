@@ -17,10 +17,11 @@ import java.util.Locale;
  * @param oBias    o_proj carries a bias (never for Qwen2, {@code attention_bias} for Llama)
  * @param mlpBias  gate/up/down projections carry biases (Llama {@code mlp_bias})
  * @param ropeScaling null, or the llama3 frequency scaling
+ * @param context  {@code max_position_embeddings}: the most tokens (prompt and answer) the model was made for
  */
 public record DecoderConfig(String modelType, int vocabSize, int hiddenSize, int intermediateSize, int layers, int heads,
                             int kvHeads, int headDim, float rmsNormEps, double ropeTheta, Llama3Scaling ropeScaling,
-                            boolean tieWordEmbeddings, boolean qkvBias, boolean oBias, boolean mlpBias) {
+                            boolean tieWordEmbeddings, boolean qkvBias, boolean oBias, boolean mlpBias, int context) {
 
     /**
      * Llama-3.1 RoPE frequency scaling ({@code rope_type: "llama3"}).
@@ -39,6 +40,7 @@ public record DecoderConfig(String modelType, int vocabSize, int hiddenSize, int
         positive("num_attention_heads", heads);
         positive("num_key_value_heads", kvHeads);
         positive("head_dim", headDim);
+        positive("max_position_embeddings", context);
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException("num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kvHeads);
         }
@@ -93,7 +95,8 @@ public record DecoderConfig(String modelType, int vocabSize, int hiddenSize, int
                 intField(c, "intermediate_size", qwen ? 22016 : 11008), intField(c, "num_hidden_layers", 32), heads, kvHeads, headDim,
                 (float) c.path("rms_norm_eps").asDouble(1e-6), theta, scaling(scaling),
                 c.path("tie_word_embeddings").asBoolean(false),
-                qwen || attentionBias, !qwen && attentionBias, !qwen && c.path("mlp_bias").asBoolean(false));
+                qwen || attentionBias, !qwen && attentionBias, !qwen && c.path("mlp_bias").asBoolean(false),
+                intField(c, "max_position_embeddings", qwen ? 32768 : 2048));
     }
 
     private static Llama3Scaling scaling(JsonNode s) {

@@ -109,7 +109,7 @@ public final class GgufDecoder {
                     positive(g, arch + ".block_count", -1), heads, positive(g, arch + ".attention.head_count_kv", heads), headDim,
                     (float) g.number(arch + ".attention.layer_norm_rms_epsilon"), g.number(arch + ".rope.freq_base", 10000.0),
                     null, !g.has("output.weight"), g.has("blk.0.attn_q.bias"), g.has("blk.0.attn_output.bias"),
-                    g.has("blk.0.ffn_gate.bias"));
+                    g.has("blk.0.ffn_gate.bias"), positive(g, arch + ".context_length", arch.equals("qwen2") ? 32768 : 2048));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(g.file() + ": " + e.getMessage(), e);
         }

@@ -118,8 +118,8 @@ public final class TokenFile {
             for (int i = 0; i < f; i++) {
                 frames.add(new FrameInfo(ts[i], g[2 * i], g[2 * i + 1], px[2 * i], px[2 * i + 1], scene[i], clip[i]));
             }
-            float[] score = st.has("token_score") ? vector(st, "token_score", n, file).toFloats() : null;
-            float[] e = emb.toFloats();
+            float[] score = st.has("token_score") ? vector(st, "token_score", n, file).requireFloating(file).toFloats() : null;
+            float[] e = emb.requireFloating(file).toFloats();
             return TokenSet.of(d, e, ints(st, "token_frame", n, file), ints(st, "token_row", n, file),
                     ints(st, "token_col", n, file), ints(st, "token_size", n, file), score, frames,
                     st.tensor("origin", file).toInts());

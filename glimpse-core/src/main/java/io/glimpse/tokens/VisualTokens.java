@@ -115,7 +115,7 @@ public record VisualTokens(TokenSet tokens, AttentionMaps attention) {
                     + " holds no patches" + (dropCls ? " after dropping CLS" : ""));
         }
         int[] grid = grid(file, st, patches, gridH, gridW, dropCls);
-        float[] all = emb.toFloats();
+        float[] all = emb.requireFloating(file).toFloats();
         float[] kept = new float[frames * patches * d];
         int skip = dropCls ? 1 : 0;
         for (int f = 0; f < frames; f++) {
@@ -206,7 +206,7 @@ public record VisualTokens(TokenSet tokens, AttentionMaps attention) {
             } catch (BadInputException e) {
                 throw new BadInputException(file + ": tensor '" + t.name() + "': " + e.getMessage());
             }
-            float[] v = t.toFloats();
+            float[] v = t.requireFloating(file).toFloats();
             int perFrame = patches + (dropCls ? 1 : 0);
             if (v.length == (long) frames * perFrame && dropCls) {
                 float[] kept = new float[total];

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class RopeTest {
     private static DecoderConfig config(DecoderConfig.Llama3Scaling scaling) {
-        return new DecoderConfig("llama", 10, 16, 32, 1, 2, 2, 8, 1e-5f, 10000, scaling, false, false, false, false);
+        return new DecoderConfig("llama", 10, 16, 32, 1, 2, 2, 8, 1e-5f, 10000, scaling, false, false, false, false, 512);
     }
 
     @Test

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.within;
 class RotaryLayoutTest {
     /** Small Qwen2 shape: heads of width 8, two query heads per key/value head. */
     private static DecoderConfig config(int layers) {
-        return new DecoderConfig("qwen2", 40, 16, 24, layers, 2, 1, 8, 1e-6f, 10000, null, true, true, false, false);
+        return new DecoderConfig("qwen2", 40, 16, 24, layers, 2, 1, 8, 1e-6f, 10000, null, true, true, false, false, 512);
     }
 
     // Two text rows, then frames 4,4,4 and 7,7,7 at ids 2..7, then text.

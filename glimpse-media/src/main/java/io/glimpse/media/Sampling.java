@@ -1,5 +1,7 @@
 package io.glimpse.media;
 
+import io.glimpse.io.BadInputException;
+
 /** Which frames of a video to take. Each decoded frame is returned at most once, in time order. */
 public sealed interface Sampling {
 
@@ -34,10 +36,17 @@ public sealed interface Sampling {
         return new Spans(from.clone(), to.clone());
     }
 
+    /**
+     * @param fps at most {@link #MAX_FPS}: a higher rate takes no more frames (every frame is taken already), and
+     *            instants 1/fps apart that round to the same frame would be walked one by one
+     */
     record Fps(double fps) implements Sampling {
+        /** Above any recording's frame rate (high-speed phone video is 960 fps). */
+        public static final double MAX_FPS = 1000;
+
         public Fps {
-            if (!(fps > 0) || Double.isInfinite(fps)) {
-                throw new IllegalArgumentException("sampling fps must be positive and finite, got " + fps);
+            if (!(fps > 0 && fps <= MAX_FPS)) {
+                throw new BadInputException("sampling fps must be in (0, " + (int) MAX_FPS + "], got " + fps);
             }
         }
     }

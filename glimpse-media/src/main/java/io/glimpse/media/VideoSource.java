@@ -2,6 +2,7 @@ package io.glimpse.media;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.io.HeapLimit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +72,8 @@ public final class VideoSource implements AutoCloseable {
     private final double tick;
     /** The first frame, decoded by open() to prove there is one, until the iterator hands it out. */
     private Decoded pending;
+    /** A still JPEG's pixels as libjpeg decodes them ({@link StillJpeg}), used instead of FFmpeg's; else null. */
+    private RgbImage jpegPixels;
     private boolean iterated;
     private boolean seekable = true;
     private double lastTimestamp = Double.NaN;
@@ -79,6 +82,12 @@ public final class VideoSource implements AutoCloseable {
     private double furthestDuration;
     /** Start of damage not yet followed by an intact keyframe; NaN when decoding is healthy. */
     private double lossStart = Double.NaN;
+
+    /**
+     * Decoders of FFmpeg's tty and bintext demuxers, which take any .txt, .nfo or .bin file for ANSI or BIN art and
+     * "play" the text as frames; no camera or screen recording is stored that way.
+     */
+    private static final java.util.Set<String> TEXT_ART = java.util.Set.of("ansi", "bintext", "xbin", "idf");
 
     private VideoSource(Path path, FFmpegFrameGrabber grabber) {
         this.path = path;
@@ -144,9 +153,7 @@ public final class VideoSource implements AutoCloseable {
 
     /** Opens and probes the file, decoding its first frame to prove it has one. */
     public static VideoSource open(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new BadInputException(file + ": no such file");
-        }
+        checkReadable(file);
         FfmpegLog.configure();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
         grabber.setImageMode(FrameGrabber.ImageMode.RAW);
@@ -164,9 +171,24 @@ public final class VideoSource implements AutoCloseable {
             closeQuietly(grabber);
             throw new BadInputException(file + ": " + what);
         }
+        if (TEXT_ART.contains(String.valueOf(grabber.getVideoCodecName()))) {
+            String codec = grabber.getVideoCodecName();
+            closeQuietly(grabber);
+            throw new BadInputException(file + ": a text file, not a video or image (FFmpeg would draw it as "
+                    + codec + " text art)");
+        }
+        // A frame is held decoded and converted to RGB at once; a 16000x16000 PNG needs 1.5 GB before any resizing.
+        HeapLimit.require(2 * 3L * grabber.getImageWidth() * grabber.getImageHeight(), file,
+                "decoding a " + grabber.getImageWidth() + "x" + grabber.getImageHeight() + " frame");
         VideoSource source = new VideoSource(file, grabber);
         try {
             source.pending = source.decodeNext();
+            if (source.pending != null && source.info.still() && "mjpeg".equals(grabber.getVideoCodecName())) {
+                RgbImage jpeg = StillJpeg.decode(file);
+                if (jpeg != null && jpeg.width() == grabber.getImageWidth() && jpeg.height() == grabber.getImageHeight()) {
+                    source.jpegPixels = jpeg;
+                }
+            }
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -176,6 +198,22 @@ public final class VideoSource implements AutoCloseable {
             throw new BadInputException(file + ": no decodable video frame");
         }
         return source;
+    }
+
+    /** A file input that is a folder, missing, or a device or pipe, reported as what it is. */
+    static void checkReadable(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(file + ": is a directory, not a video or image file");
+        }
+        if (!Files.exists(file)) {
+            throw new BadInputException(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(file + ": not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new BadInputException(file + ": permission denied");
+        }
     }
 
     /** Probe only: opens the file, reads what it holds and closes it again. */
@@ -320,7 +358,11 @@ public final class VideoSource implements AutoCloseable {
 
     /** The decoded picture as RGB, turned the way the stream asks it to be displayed (phones film sideways). */
     private RgbImage upright(Decoded decoded) {
-        RgbImage img = converter.convert(decoded.picture(), decoded.timestamp());
+        return turned(jpegPixels != null ? jpegPixels : converter.convert(decoded.picture(), decoded.timestamp()));
+    }
+
+    /** {@code img} as stored, turned upright by the display matrix. */
+    private RgbImage turned(RgbImage img) {
         if (quarterTurns == 0) {
             return img;
         }

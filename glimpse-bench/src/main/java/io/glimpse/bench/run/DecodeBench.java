@@ -32,13 +32,13 @@ public final class DecodeBench {
     }
 
     public static final Shape QWEN2_0_5B = new Shape("qwen2-0.5b", new DecoderConfig("qwen2", 151936, 896, 4864, 24, 14, 2, 64,
-            1e-6f, 1e6, null, true, true, false, false));
+            1e-6f, 1e6, null, true, true, false, false, 32768));
     /** LLaVA-1.5-7B's decoder (Vicuna-7B, Llama-2 shape, its vocabulary of 32064). */
     public static final Shape LLAMA_7B = new Shape("llama-7b", new DecoderConfig("llama", 32064, 4096, 11008, 32, 32, 32, 128,
-            1e-5f, 1e4, null, false, false, false, false));
+            1e-5f, 1e4, null, false, false, false, false, 4096));
     /** A few-layer Llama to check the command. */
     public static final Shape TINY = new Shape("tiny", new DecoderConfig("llama", 512, 64, 128, 2, 4, 2, 16, 1e-5f, 1e4, null,
-            false, false, false, false));
+            false, false, false, false, 2048));
     public static final List<Shape> SHAPES = List.of(QWEN2_0_5B, LLAMA_7B, TINY);
 
     public record Options(List<Shape> shapes, List<WeightFormat> formats, int tg, int pp, int context, int threads,
