@@ -39,6 +39,11 @@ public final class Sampler {
         return new Sampler(temperature, topP, seed);
     }
 
+    /** Whether {@link #next} is the argmax (temperature 0), so a token can be checked against it without drawing. */
+    public boolean isGreedy() {
+        return temperature == 0;
+    }
+
     /** The next token among ids [0, limit). */
     public int next(float[] logits, int limit) {
         if (limit < 1 || limit > logits.length) {
