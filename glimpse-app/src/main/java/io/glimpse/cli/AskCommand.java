@@ -101,6 +101,11 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--speculate", defaultValue = "none", paramLabel = "MODE", description = {
+            "Speculative decoding: none (default), or recycling (Token Recycling: drafts a tree from the model's own recent "
+                    + "predictions and verifies it in one forward; greedy, the same tokens as plain decoding)."})
+    String speculate;
+
     @Option(names = "--stats", description = "Print token counts per stage and timings to stderr.")
     boolean stats;
 
@@ -138,6 +143,12 @@ public final class AskCommand implements Callable<Integer> {
         if ((scheme.rotatesVisualRows() || llmPrune != null) && input.images != null && input.images.size() > 1) {
             throw new CommandLine.ParameterException(cl, "--llm-prune and --positions " + positions + " take one --image or a --video");
         }
+        AskJob.Speculation speculation = Arrays.stream(AskJob.Speculation.values()).filter(s -> s.spelling().equals(speculate))
+                .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--speculate must be none or recycling, got '"
+                        + speculate + "'"));
+        if (speculation != AskJob.Speculation.NONE && temperature != 0) {
+            throw new CommandLine.ParameterException(cl, "--speculate " + speculate + " decodes greedily; it takes --temperature 0");
+        }
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null && !planning) {
             pipeline = pipeline.withFinalBudget(budget);
@@ -148,7 +159,7 @@ public final class AskCommand implements Callable<Integer> {
                 : new AskJob.EvenFrames(input.video, frames);
         PrintWriter out = cl.getOut();
         AskJob.Result r = AskJob.run(new AskJob.Options(model, visual, prompt, pipeline, scheme, tcGamma, llmPrune, maxTokens,
-                temperature, topP, seed), text -> {
+                temperature, topP, seed, speculation), text -> {
                     out.print(text);
                     out.flush();
                 }, Console.warnings(cl));

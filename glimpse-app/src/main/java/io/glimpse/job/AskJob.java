@@ -6,6 +6,7 @@ import io.glimpse.llava.Ask;
 import io.glimpse.llava.LlavaCheckpoint;
 import io.glimpse.llava.LlavaModel;
 import io.glimpse.lm.Sampler;
+import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.LayerPruners;
 import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.Sampling;
@@ -69,14 +70,34 @@ public final class AskJob {
             implements Visual {
     }
 
+    /** How tokens are decoded after the prefill. */
+    public enum Speculation {
+        /** One forward per token. */
+        NONE("none"),
+        /** Token Recycling: drafts from the model's own recent predictions, verified as a tree; greedy and lossless. */
+        RECYCLING("recycling");
+
+        private final String spelling;
+
+        Speculation(String spelling) {
+            this.spelling = spelling;
+        }
+
+        /** The value {@code --speculate} takes. */
+        public String spelling() {
+            return spelling;
+        }
+    }
+
     /**
      * @param reduce      reduction of the visual tokens before the projector, or null
      * @param tcGamma     TC-LLaVA's weight of the temporal id (used by {@link Positions#TCLAVA})
      * @param llmPrune    in-decoder pruner by name (see {@link #pruners()}), or null
      * @param temperature 0 for greedy decoding
+     * @param speculation how to decode; anything but {@link Speculation#NONE} needs temperature 0
      */
     public record Options(Path model, Visual visual, String prompt, Pipeline reduce, Positions positions, double tcGamma,
-                          String llmPrune, int maxTokens, double temperature, double topP, long seed) {
+                          String llmPrune, int maxTokens, double temperature, double topP, long seed, Speculation speculation) {
     }
 
     /**
@@ -121,6 +142,10 @@ public final class AskJob {
             }
             if (o.llmPrune() != null) {
                 request.llmPruning(LayerPruners.method(o.llmPrune()));
+            }
+            if (o.speculation() == Speculation.RECYCLING) {
+                // One question per run, so the table starts cold; a server keeps one per session instead.
+                request.speculate(TokenRecycling.reference(llava.decoder().config().vocabSize()));
             }
             return new Result(Ask.run(llava, request.build(), text).stats(), plan);
         }

@@ -78,6 +78,28 @@ class AskCommandTest {
     }
 
     @Test
+    void speculativeDecodingPrintsThePlainAnswerAndCountsAcceptedTokens() {
+        String[] ask = {"ask", "--model", MODEL.toString(), "--image", IMAGE, "--max-tokens", "24", "Repeat: a b c a b c a b c"};
+        InProcess.Run plain = glimpse(ask);
+        InProcess.Run fast = glimpse(concat(ask, "--speculate", "recycling", "--stats"));
+        assertThat(fast.code()).as(fast.err()).isZero();
+        assertThat(fast.out()).isEqualTo(plain.out());
+        assertThat(fast.err()).containsPattern("speculation: \\d+ verification forwards, \\d+\\.\\d\\d tokens accepted per forward");
+        InProcess.Run unknown = glimpse(concat(ask, "--speculate", "medusa"));
+        assertThat(unknown.code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(unknown.err()).contains("--speculate must be none or recycling, got 'medusa'");
+        InProcess.Run sampled = glimpse(concat(ask, "--speculate", "recycling", "--temperature", "0.7"));
+        assertThat(sampled.code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(sampled.err()).contains("--temperature 0");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void aBudgetOnAVideoPlansTheFramesAndTheStatsListThem() throws Exception {
         Path video = plannedVideo();
         // 640x360 frames are planned at 384x216 for 196 llava-onevision tokens each, so 400 buys two; the fixture's
