@@ -103,7 +103,8 @@ public final class AskCommand implements Callable<Integer> {
 
     @Option(names = "--speculate", defaultValue = "none", paramLabel = "MODE", description = {
             "Speculative decoding: none (default), or recycling (Token Recycling: drafts a tree from the model's own recent "
-                    + "predictions and verifies it in one forward; greedy, the same tokens as plain decoding)."})
+                    + "predictions and verifies it in one forward; lossless: greedy gives the same tokens as plain decoding, "
+                    + "sampling the same distribution)."})
     String speculate;
 
     @Option(names = "--stats", description = "Print token counts per stage and timings to stderr.")
@@ -146,9 +147,6 @@ public final class AskCommand implements Callable<Integer> {
         AskJob.Speculation speculation = Arrays.stream(AskJob.Speculation.values()).filter(s -> s.spelling().equals(speculate))
                 .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--speculate must be none or recycling, got '"
                         + speculate + "'"));
-        if (speculation != AskJob.Speculation.NONE && temperature != 0) {
-            throw new CommandLine.ParameterException(cl, "--speculate " + speculate + " decodes greedily; it takes --temperature 0");
-        }
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null && !planning) {
             pipeline = pipeline.withFinalBudget(budget);

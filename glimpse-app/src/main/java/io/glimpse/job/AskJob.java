@@ -74,7 +74,7 @@ public final class AskJob {
     public enum Speculation {
         /** One forward per token. */
         NONE("none"),
-        /** Token Recycling: drafts from the model's own recent predictions, verified as a tree; greedy and lossless. */
+        /** Token Recycling: drafts from the model's own recent predictions, verified as a tree; lossless. */
         RECYCLING("recycling");
 
         private final String spelling;
@@ -94,7 +94,7 @@ public final class AskJob {
      * @param tcGamma     TC-LLaVA's weight of the temporal id (used by {@link Positions#TCLAVA})
      * @param llmPrune    in-decoder pruner by name (see {@link #pruners()}), or null
      * @param temperature 0 for greedy decoding
-     * @param speculation how to decode; anything but {@link Speculation#NONE} needs temperature 0
+     * @param speculation how to decode
      */
     public record Options(Path model, Visual visual, String prompt, Pipeline reduce, Positions positions, double tcGamma,
                           String llmPrune, int maxTokens, double temperature, double topP, long seed, Speculation speculation) {

@@ -60,9 +60,6 @@ public final class Ask {
             sampler = b.sampler;
             llmPruning = Optional.ofNullable(b.llmPruning);
             speculation = Optional.ofNullable(b.speculation);
-            if (speculation.isPresent() && !sampler.isGreedy()) {
-                throw new BadInputException("speculative decoding by token recycling is greedy only; use temperature 0");
-            }
             if (images.isEmpty() == video.isEmpty()) {
                 throw new IllegalArgumentException("give images or video frames, not " + (images.isEmpty() ? "neither" : "both"));
             }
@@ -174,16 +171,16 @@ public final class Ask {
                 return this;
             }
 
-            /** Decodes greedily by token recycling (lossless: the same tokens as plain greedy decoding). */
+            /**
+             * Decodes by token recycling: lossless, the same tokens as plain greedy decoding, or under sampling the same
+             * distribution.
+             */
             public Builder speculate(TokenRecycling recycling) {
                 this.speculation = Objects.requireNonNull(recycling, "recycling");
                 return this;
             }
 
-            /**
-             * @throws IllegalArgumentException for combinations the turn cannot run
-             * @throws BadInputException        for speculation with a sampling temperature
-             */
+            /** @throws IllegalArgumentException for combinations the turn cannot run */
             public Request build() {
                 return new Request(this);
             }

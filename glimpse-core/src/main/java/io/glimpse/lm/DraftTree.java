@@ -25,6 +25,7 @@ public final class DraftTree {
     private final int[] parent;
     private final int[] rank;
     private final int[] depth;
+    private final int[][] children;
     private final AttentionMask mask;
 
     private DraftTree(int[] parent, int[] rank, int[] depth) {
@@ -32,6 +33,18 @@ public final class DraftTree {
         this.rank = rank;
         this.depth = depth;
         this.mask = AttentionMasks.tree(parent);
+        int[] count = new int[parent.length];
+        for (int i = 1; i < parent.length; i++) {
+            count[parent[i]]++;
+        }
+        children = new int[parent.length][];
+        for (int i = 0; i < parent.length; i++) {
+            children[i] = new int[count[i]];
+            count[i] = 0;
+        }
+        for (int i = 1; i < parent.length; i++) {
+            children[parent[i]][count[parent[i]]++] = i;
+        }
     }
 
     /** The reference's 80-node template ("2.2.2": 8, 21, 25, 15, 8 and 3 nodes on levels 1 to 6). */
@@ -111,6 +124,11 @@ public final class DraftTree {
     /** Which candidate successor of the parent's token {@code node} drafts (0 for the root). */
     public int rank(int node) {
         return rank[node];
+    }
+
+    /** The rows whose parent is {@code node}, in template order. */
+    public int[] children(int node) {
+        return children[node].clone();
     }
 
     /** Edges from the root to {@code node}: its position id is the root's plus this. */

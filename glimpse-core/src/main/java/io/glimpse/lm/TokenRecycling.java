@@ -1,7 +1,5 @@
 package io.glimpse.lm;
 
-import io.glimpse.io.BadInputException;
-
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 
@@ -10,18 +8,20 @@ import java.util.function.IntConsumer;
  * Accelerating Inference of Large Language Models with Token Recycling", ACL 2025; Luowaterbi/TokenRecycling,
  * evaluation/inference_recycling.py). Each step fills a static {@link DraftTree} level by level from the
  * {@link AdjacencyTable} (a node's token is the rank-th recorded successor of its parent's token), runs the root and
- * all nodes in one forward under the tree mask at depth-based positions, takes the model's greedy choice at every
- * node, accepts the deepest node whose every ancestor's choice is the next node on its path, and emits that path
- * plus the choice at its end (the bonus token, the next root). The accepted path's keys and values are moved to
+ * all nodes in one forward under the tree mask at depth-based positions, accepts a path down the tree whose tokens
+ * the model would have chosen ({@link #verify}), and emits that path plus the token chosen after its end (the
+ * bonus token, the next root). The accepted path's keys and values are moved to
  * contiguous slots and the rest dropped, so the cache is what one-token decoding would have left; the table's row
  * of every node token is overwritten with that node's top-k logits.
  *
- * <p>Greedy only, as the reference: every emitted token is the argmax the one-token loop of {@link Generation}
- * would have taken, so the output is the same token for token, up to float rounding (the verification runs the
- * multi-row kernels, which may round a near-tie the other way). Where the reference picks the longest
- * root-to-leaf path by cumulative matches, this takes the deepest accepted node (the same path, ties to the first
- * listed), and a table row written by two nodes of one draft keeps the later node's (the reference leaves
- * that order to its scatter).
+ * <p>Greedy decoding, the reference's only mode, emits the argmax the one-token loop of {@link Generation} would
+ * have taken at every step, so the output is the same token for token, up to float rounding (the verification
+ * runs the multi-row kernels, which may round a near-tie the other way). Sampling (temperature above 0) uses the
+ * speculative-sampling acceptance rule, so the output has the distribution plain sampling gives, though not the
+ * same tokens for a seed. Where the reference picks the longest root-to-leaf path by cumulative matches, this walks
+ * down taking the first matching child (the same path unless a cold table drafts one token twice among siblings),
+ * and a table row written by two nodes of one draft keeps the later node's (the reference leaves that order to
+ * its scatter).
  */
 public final class TokenRecycling {
     private final DraftTree tree;
@@ -64,13 +64,9 @@ public final class TokenRecycling {
      * Generates as {@link Generation#run} does, leaving the cache as it would: one token short of the output.
      * The cache needs {@link #extraSlots} slots beyond the prompt and {@code maxNewTokens}.
      *
-     * @throws BadInputException when {@code sampler} samples (temperature above 0): acceptance here is greedy
      */
     public Result run(DecoderModel model, KvCache cache, float[] firstLogits, int maxNewTokens, Sampler sampler,
                       int vocabLimit, int[] stopIds, IntConsumer onToken) {
-        if (!sampler.isGreedy()) {
-            throw new BadInputException("speculative decoding by token recycling is greedy only; use temperature 0");
-        }
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must be non-negative, got " + maxNewTokens);
         }
@@ -98,16 +94,15 @@ public final class TokenRecycling {
             Arrays.setAll(positions, i -> start + tree.depth(i));
             float[] logits = model.forward(cache, model.embed(tokens), positions, n, null, tree.mask());
             forwards++;
-            int[] choice = new int[n];
+            Verdict v = verify(tokens, logits, vocab, sampler, vocabLimit);
             for (int i = 0; i < n; i++) {
-                choice[i] = sampler.next(Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab), vocabLimit);
                 table.update(tokens[i], logits, i * vocab, vocabLimit);
             }
-            int[] path = acceptedPath(tokens, choice);
+            int[] path = v.path();
             int chosen = 0;
             boolean stopped = false;
             while (chosen < path.length && count < maxNewTokens) {
-                int next = chosen + 1 < path.length ? tokens[path[chosen + 1]] : choice[path[chosen]];
+                int next = chosen + 1 < path.length ? tokens[path[chosen + 1]] : v.bonus();
                 chosen++;
                 if (stops(next, stopIds)) {
                     stopped = true;
@@ -135,23 +130,49 @@ public final class TokenRecycling {
         return tokens;
     }
 
-    /** Rows from the root to the deepest node whose path matches the model's choices all the way. */
-    private int[] acceptedPath(int[] tokens, int[] choice) {
-        boolean[] accepted = new boolean[tokens.length];
-        accepted[0] = true;
-        int best = 0;
-        for (int i = 1; i < tokens.length; i++) {
-            int p = tree.parent(i);
-            accepted[i] = accepted[p] && tokens[i] == choice[p];
-            if (accepted[i] && tree.depth(i) > tree.depth(best)) {
-                best = i;
+    /** The accepted rows from the root down, and the token drawn after the last of them. */
+    private record Verdict(int[] path, int bonus) {
+    }
+
+    /**
+     * Walks down from the root: at each node, its children are tried in template order, each accepted with its
+     * token's probability under what is left of the node's distribution once the children tried before it are
+     * removed and the rest renormalised; the first accepted child is the next node, and when none is, the bonus
+     * token is drawn from that remainder. Every emitted token thus has the sampler's distribution given the
+     * tokens before it (Miao et al., "SpecInfer", ASPLOS 2024, multi-step speculative sampling with
+     * deterministic drafts; Leviathan et al., ICML 2023, for one candidate). Under greedy decoding the
+     * distribution is all on the argmax, so exactly the child carrying it is accepted and no draw changes anything.
+     */
+    private Verdict verify(int[] tokens, float[] logits, int vocab, Sampler sampler, int vocabLimit) {
+        int[] path = new int[tokens.length];
+        int length = 0;
+        int node = 0;
+        while (true) {
+            path[length++] = node;
+            double[] p = sampler.distribution(Arrays.copyOfRange(logits, node * vocab, (node + 1) * vocab), vocabLimit);
+            double left = 0;
+            for (double q : p) {
+                left += q;
             }
+            int next = -1;
+            for (int child : tree.children(node)) {
+                int t = tokens[child];
+                // A table kept across generations may draft ids beyond this one's limit; they have no probability.
+                if (t >= p.length) {
+                    continue;
+                }
+                if (p[t] > 0 && sampler.accept(p[t] / left)) {
+                    next = child;
+                    break;
+                }
+                left -= p[t];
+                p[t] = 0;
+            }
+            if (next < 0) {
+                return new Verdict(Arrays.copyOf(path, length), sampler.draw(p));
+            }
+            node = next;
         }
-        int[] path = new int[tree.depth(best) + 1];
-        for (int i = best, d = path.length - 1; i >= 0; i = tree.parent(i), d--) {
-            path[d] = i;
-        }
-        return path;
     }
 
     private static boolean stops(int token, int[] stopIds) {

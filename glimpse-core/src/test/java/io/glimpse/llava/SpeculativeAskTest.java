@@ -1,9 +1,7 @@
 package io.glimpse.llava;
 
 import io.glimpse.image.RgbImage;
-import io.glimpse.io.BadInputException;
 import io.glimpse.lm.PositionPolicy;
-import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.FastVLayerPruner;
 import io.glimpse.reduce.Pipeline;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * With visual tokens in the prompt, speculative decoding by token recycling answers exactly what plain greedy
@@ -65,12 +62,5 @@ class SpeculativeAskTest {
                 assertThat(fast.tokens()).as(prompt).containsExactly(plain.tokens());
             }
         }
-    }
-
-    @Test
-    void speculationWithATemperatureIsRefusedBeforeAnyWork() throws IOException {
-        assertThatThrownBy(() -> Ask.Request.images(List.of(LlavaModelTest.landscape()), "q").sampler(Sampler.sampling(0.8, 1, 0))
-                .speculate(TokenRecycling.reference(10)).build())
-                .isInstanceOf(BadInputException.class).hasMessageContaining("greedy only");
     }
 }

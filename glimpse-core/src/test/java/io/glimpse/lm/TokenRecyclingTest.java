@@ -1,6 +1,5 @@
 package io.glimpse.lm;
 
-import io.glimpse.io.BadInputException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -11,12 +10,11 @@ import java.util.SplittableRandom;
 import static io.glimpse.lm.LmFixtures.assertClose;
 import static io.glimpse.lm.LmFixtures.range;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Token Recycling is lossless: over random prompts its greedy output is plain greedy decoding's, token for token,
  * and it leaves the cache as plain decoding does (the next step's logits agree), while accepting more than one
- * token per forward on text that repeats.
+ * token per forward on text that repeats; under sampling, sequences keep the distribution plain sampling gives.
  */
 class TokenRecyclingTest {
     private static final int MAX_NEW = 48;
@@ -92,12 +90,71 @@ class TokenRecyclingTest {
     }
 
     @Test
-    void samplingIsRefused() throws IOException {
-        DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
-        KvCache cache = m.newCache(100);
-        float[] first = m.forward(cache, m.embed(new int[] {1, 2}), range(0, 2), 1);
-        assertThatThrownBy(() -> TokenRecycling.reference(m.config().vocabSize())
-                .run(m, cache, first, 4, Sampler.sampling(0.7, 1, 1), m.config().vocabSize(), new int[0], t -> { }))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("greedy only");
+    void samplingKeepsThePlainDistributionOfSequences() {
+        DecoderConfig c = new DecoderConfig("qwen2", 5, 16, 24, 1, 2, 1, 8, 1e-6f, 10000, null, true, true, false, false);
+        DecoderModel m = LmFixtures.randomDecoder(c, 21);
+        int[] prompt = {1, 2, 3};
+        for (double topP : new double[] {1.0, 0.9}) {
+            double[] exact = sequenceProbabilities(m, prompt, Sampler.sampling(3.0, topP, 0));
+            // Two candidates per token and a tree three deep, so one forward can accept both drafted tokens.
+            TokenRecycling recycling = new TokenRecycling(DraftTree.parse(List.of("0", "1", "0 0", "0 1", "1 0", "0 0 0"), "t"),
+                    new AdjacencyTable(5, 2));
+            Sampler sampler = Sampler.sampling(3.0, topP, 17);
+            int runs = 8000;
+            int[] counts = new int[exact.length];
+            int forwards = 0;
+            for (int i = 0; i < runs; i++) {
+                KvCache cache = m.newCache(prompt.length + 3 + recycling.extraSlots());
+                float[] first = m.forward(cache, m.embed(prompt), range(0, prompt.length), 1);
+                TokenRecycling.Result r = recycling.run(m, cache, first, 3, sampler, 5, new int[0], t -> { });
+                int[] t = r.generation().tokens();
+                counts[(t[0] * 5 + t[1]) * 5 + t[2]]++;
+                forwards += r.forwards();
+            }
+            assertThat(forwards).as("drafts are accepted, so fewer than two forwards a run").isLessThan(runs * 9 / 5);
+            assertThat(chiSquare(counts, exact, runs)).as("top_p %s", topP).isLessThan(limitFor(exact, runs));
+        }
+    }
+
+    /** P(t1 t2 t3 | prompt) under {@code sampler}'s distribution, by one-token decoding of every prefix. */
+    private static double[] sequenceProbabilities(DecoderModel m, int[] prompt, Sampler sampler) {
+        double[] p = new double[125];
+        KvCache root = m.newCache(prompt.length + 3);
+        double[] p1 = sampler.distribution(m.forward(root, m.embed(prompt), range(0, prompt.length), 1), 5);
+        for (int a = 0; a < 5; a++) {
+            KvCache ca = root.prefix(prompt.length, prompt.length, prompt.length + 3);
+            double[] p2 = sampler.distribution(m.step(ca, a), 5);
+            for (int b = 0; b < 5; b++) {
+                KvCache cb = ca.prefix(prompt.length + 1, prompt.length + 1, prompt.length + 3);
+                double[] p3 = sampler.distribution(m.step(cb, b), 5);
+                for (int t = 0; t < 5; t++) {
+                    p[(a * 5 + b) * 5 + t] = p1[a] * p2[b] * p3[t];
+                }
+            }
+        }
+        return p;
+    }
+
+    /** Pearson's statistic over cells expecting at least 5 draws, the rest pooled into one. */
+    private static double chiSquare(int[] counts, double[] p, int runs) {
+        double stat = 0;
+        double pooledExpected = 0;
+        int pooled = 0;
+        for (int i = 0; i < p.length; i++) {
+            double e = p[i] * runs;
+            if (e >= 5) {
+                stat += (counts[i] - e) * (counts[i] - e) / e;
+            } else {
+                pooledExpected += e;
+                pooled += counts[i];
+            }
+        }
+        return pooledExpected > 0 ? stat + (pooled - pooledExpected) * (pooled - pooledExpected) / pooledExpected : stat;
+    }
+
+    /** Degrees of freedom plus six standard deviations of the chi-square distribution. */
+    private static double limitFor(double[] p, int runs) {
+        long cells = java.util.Arrays.stream(p).filter(q -> q * runs >= 5).count() + 1;
+        return cells - 1 + 6 * Math.sqrt(2.0 * (cells - 1));
     }
 }
