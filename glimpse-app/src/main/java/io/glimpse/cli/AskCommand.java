@@ -41,6 +41,14 @@ public final class AskCommand implements Callable<Integer> {
         Path video;
     }
 
+    @Option(names = "--weights", defaultValue = "auto", paramLabel = "FORMAT",
+            description = "Decoder weights: auto (as stored, mapped from the checkpoint), f32, f16, bf16, q8_0 or q4_0 "
+                    + "(converted once on load) (default: ${DEFAULT-VALUE}).")
+    String weights;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for decode and prefill (default: every core).")
+    Integer threads;
+
     @Option(names = "--frames", defaultValue = "8", paramLabel = "N", description = "Video frames sampled evenly (default: ${DEFAULT-VALUE}).")
     int frames;
 
@@ -156,8 +164,9 @@ public final class AskCommand implements Callable<Integer> {
                         : PlanMethod.parse(method), fps == null ? PlanRequest.DEFAULT_FPS : fps, dedup, scorer)
                 : new AskJob.EvenFrames(input.video, frames);
         PrintWriter out = cl.getOut();
-        AskJob.Result r = AskJob.run(new AskJob.Options(model, visual, prompt, pipeline, scheme, tcGamma, llmPrune, maxTokens,
-                temperature, topP, seed, speculation), text -> {
+        AskJob.Options options = new AskJob.Options(model, AskJob.Engine.parse(weights, threads), visual, prompt, pipeline,
+                scheme, tcGamma, llmPrune, maxTokens, temperature, topP, seed, speculation);
+        AskJob.Result r = AskJob.run(options, text -> {
                     out.print(text);
                     out.flush();
                 }, Console.warnings(cl));

@@ -3,7 +3,6 @@ package io.glimpse.job;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.llava.Ask;
-import io.glimpse.llava.LlavaCheckpoint;
 import io.glimpse.llava.LlavaModel;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TokenRecycling;
@@ -12,6 +11,9 @@ import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.Sampling;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.reduce.Pipeline;
+
+import io.glimpse.tensor.Parallel;
+import io.glimpse.tensor.WeightFormat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -90,14 +92,40 @@ public final class AskJob {
     }
 
     /**
+     * How the model runs: its decoder's matrices converted once on load to {@code weights} (null keeps them as stored),
+     * and every parallel loop on {@code threads} threads.
+     */
+    public record Engine(WeightFormat weights, int threads) {
+        public Engine {
+            if (threads < 1) {
+                throw new BadInputException("--threads must be at least 1, got " + threads);
+            }
+        }
+
+        /**
+         * From the command-line spellings: {@code auto} (as stored) or a format name, and a thread count (null: every
+         * core).
+         */
+        public static Engine parse(String weights, Integer threads) {
+            WeightFormat f = weights == null || weights.equals("auto") ? null : WeightFormat.parse(weights);
+            if (f == null && weights != null && !weights.equals("auto")) {
+                throw new BadInputException("--weights '" + weights + "' is none of auto, f32, f16, bf16, q8_0, q4_0");
+            }
+            return new Engine(f, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        }
+    }
+
+    /**
+     * @param engine      weight format and threads
      * @param reduce      reduction of the visual tokens before the projector, or null
      * @param tcGamma     TC-LLaVA's weight of the temporal id (used by {@link Positions#TCLAVA})
      * @param llmPrune    in-decoder pruner by name (see {@link #pruners()}), or null
      * @param temperature 0 for greedy decoding
      * @param speculation how to decode
      */
-    public record Options(Path model, Visual visual, String prompt, Pipeline reduce, Positions positions, double tcGamma,
-                          String llmPrune, int maxTokens, double temperature, double topP, long seed, Speculation speculation) {
+    public record Options(Path model, Engine engine, Visual visual, String prompt, Pipeline reduce, Positions positions,
+                          double tcGamma, String llmPrune, int maxTokens, double temperature, double topP, long seed,
+                          Speculation speculation) {
     }
 
     /**
@@ -117,13 +145,19 @@ public final class AskJob {
 
     /** Answers, passing text to {@code text} as soon as it is final and warnings (one line each) to {@code warnings}. */
     public static Result run(Options o, Consumer<String> text, Consumer<String> warnings) throws IOException {
+        try {
+            return Parallel.of(o.engine().threads()).run(() -> answer(o, text, warnings));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Result answer(Options o, Consumer<String> text, Consumer<String> warnings) throws IOException {
         Sampler sampler = o.temperature() == 0 ? Sampler.greedy() : Sampler.sampling(o.temperature(), o.topP(), o.seed());
         FrameReader reader = new FrameReader(warnings);
-        try (LlavaModel llava = LlavaModel.load(o.model())) {
-            // Before decoding any frame: the family decides whether a video can be asked about at all.
-            if (!(o.visual() instanceof Images) && llava.family() == LlavaCheckpoint.Family.LLAVA_15) {
-                throw new BadInputException(o.model() + ": LLaVA-1.5 takes images, not videos");
-            }
+        try (LlavaModel llava = LlavaModel.load(o.model(), o.engine().weights())) {
             List<RgbImage> images = List.of();
             List<RgbImage> video = List.of();
             PlanJob.Selection plan = null;

@@ -60,6 +60,21 @@ class AskCommandTest {
     }
 
     @Test
+    void weightsConvertOnLoadAndBadWeightsOrThreadsAreExitTwo() {
+        InProcess.Run bf16 = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--weights", "bf16",
+                "--threads", "1", "--max-tokens", "4", "q");
+        InProcess.Run q40 = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--weights", "q4_0",
+                "--max-tokens", "4", "q");
+        assertThat(bf16.code()).as(bf16.err()).isZero();
+        assertThat(q40.code()).as(q40.err()).isZero();
+        InProcess.Run bad = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--weights", "q4_k", "q");
+        assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(bad.err()).contains("--weights 'q4_k'");
+        assertThat(glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--threads", "0", "q").code())
+                .isEqualTo(GlimpseCli.BAD_INPUT);
+    }
+
+    @Test
     void videoInputGoesThroughTheOneVisionPoolingAndNewline() {
         InProcess.Run r = glimpse("ask", "--model", FIXTURES.resolve("llava/onevision").toString(), "--video", IMAGE,
                 "--frames", "1", "--max-tokens", "2", "--stats", "What happens?");

@@ -96,6 +96,20 @@ public final class Checkpoint {
      * @param config the config file the shape comes from, named in messages
      */
     public float[] floats(String name, Path config, long... shape) {
+        float[] values = stored(name, config, shape).toFloats();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new BadInputException(file(name) + ": tensor '" + name + "' holds " + values[i] + " at element " + i);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * The named tensor as stored (a view into the mapped file, any float dtype), checked as {@link #floats} checks it
+     * except for the finite scan, which would read every weight of a large model at load.
+     */
+    public TensorData stored(String name, Path config, long... shape) {
         TensorData t = tensors.get(name);
         if (t == null) {
             throw new BadInputException(anyFile() + ": missing tensor '" + name + "' (config " + config + ")");
@@ -107,12 +121,6 @@ public final class Checkpoint {
         if (!t.dtype().isFloating()) {
             throw new BadInputException(file(name) + ": tensor '" + name + "' has dtype " + t.dtype() + ", expected a float type");
         }
-        float[] values = t.toFloats();
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new BadInputException(file(name) + ": tensor '" + name + "' holds " + values[i] + " at element " + i);
-            }
-        }
-        return values;
+        return t;
     }
 }

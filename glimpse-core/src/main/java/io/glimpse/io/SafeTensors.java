@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,13 +28,14 @@ import java.util.Map;
  *
  * <p>Reading validates what the reference implementation validates: the header fits in the file and under
  * 100 MB, every dtype is known, each tensor's byte range matches its shape, and the ranges tile the data
- * area exactly (no gaps, overlaps or bytes past the end). Each tensor is memory-mapped on its own, so files
- * larger than 2 GB load as long as no single tensor is.
+ * area exactly (no gaps, overlaps or bytes past the end). The file is mapped whole ({@link MappedFile}) and each
+ * tensor is a slice of that mapping, in its stored dtype: nothing is copied to the heap, at any size.
  */
 public final class SafeTensors {
     /** Largest header accepted, as in the reference implementation. */
     public static final long MAX_HEADER = 100L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Map<String, TensorData> tensors;
     private final Map<String, String> metadata;
@@ -66,45 +67,27 @@ public final class SafeTensors {
     }
 
     public static SafeTensors read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long fileSize = ch.size();
-            if (fileSize < 8) {
-                throw new BadInputException(file + ": not a safetensors file (" + fileSize + " bytes, header length needs 8)");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.getLong(0);
-            if (headerLen < 2 || headerLen > MAX_HEADER) {
-                throw new BadInputException(file + ": header length " + headerLen + " is outside [2, " + MAX_HEADER + "]");
-            }
-            if (headerLen > fileSize - 8) {
-                throw new BadInputException(file + ": header length " + headerLen + " runs past the end of the "
-                        + fileSize + "-byte file");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            Parsed parsed = parseHeader(file, hb.array(), fileSize - 8 - headerLen);
-            long dataStart = 8 + headerLen;
-            Map<String, TensorData> out = new LinkedHashMap<>();
-            for (Entry e : parsed.entries) {
-                long len = e.end - e.begin;
-                if (len > Integer.MAX_VALUE) {
-                    throw new BadInputException(file + ": tensor '" + e.name + "' is " + len + " bytes, over the 2 GB a single mapping holds");
-                }
-                ByteBuffer data = len == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, len);
-                out.put(e.name, new TensorData(e.name, e.dtype, e.shape, data));
-            }
-            return new SafeTensors(out, parsed.metadata);
+        MemorySegment whole = MappedFile.map(file);
+        long fileSize = whole.byteSize();
+        if (fileSize < 8) {
+            throw new BadInputException(file + ": not a safetensors file (" + fileSize + " bytes, header length needs 8)");
         }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining()) {
-            int r = ch.read(buf, pos + buf.position());
-            if (r < 0) {
-                throw new IOException("unexpected end of file");
-            }
+        long headerLen = whole.get(LE_LONG, 0);
+        if (headerLen < 2 || headerLen > MAX_HEADER) {
+            throw new BadInputException(file + ": header length " + headerLen + " is outside [2, " + MAX_HEADER + "]");
         }
+        if (headerLen > fileSize - 8) {
+            throw new BadInputException(file + ": header length " + headerLen + " runs past the end of the "
+                    + fileSize + "-byte file");
+        }
+        byte[] header = whole.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        Parsed parsed = parseHeader(file, header, fileSize - 8 - headerLen);
+        long dataStart = 8 + headerLen;
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        for (Entry e : parsed.entries) {
+            out.put(e.name, new TensorData(e.name, e.dtype, e.shape, whole.asSlice(dataStart + e.begin, e.end - e.begin)));
+        }
+        return new SafeTensors(out, parsed.metadata);
     }
 
     private record Entry(String name, DType dtype, long[] shape, long begin, long end) {

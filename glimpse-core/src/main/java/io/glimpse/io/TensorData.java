@@ -1,21 +1,39 @@
 package io.glimpse.io;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * One named tensor: dtype, shape and its little-endian bytes (a read-only view, possibly memory-mapped).
+ * One named tensor: dtype, shape and its little-endian bytes, a segment that may be a slice of a memory-mapped file
+ * ({@link MappedFile}) of any size.
  */
-public record TensorData(String name, DType dtype, long[] shape, ByteBuffer data) {
+public record TensorData(String name, DType dtype, long[] shape, MemorySegment segment) {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     public TensorData {
-        data = data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        segment = segment.asReadOnly();
         long expected = elementCount(shape) * dtype.bytes();
-        if (expected != data.remaining()) {
+        if (expected != segment.byteSize()) {
             throw new IllegalArgumentException("tensor '" + name + "' of shape " + Arrays.toString(shape) + " and dtype "
-                    + dtype + " needs " + expected + " bytes, has " + data.remaining());
+                    + dtype + " needs " + expected + " bytes, has " + segment.byteSize());
         }
+    }
+
+    /** A tensor over the remaining bytes of {@code data}, which is not copied. */
+    public TensorData(String name, DType dtype, long[] shape, ByteBuffer data) {
+        this(name, dtype, shape, MemorySegment.ofBuffer(data));
+    }
+
+    /** The bytes as a read-only little-endian buffer (tensors under 2 GB). */
+    public ByteBuffer data() {
+        return segment.asByteBuffer().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     public static long elementCount(long[] shape) {
@@ -63,21 +81,26 @@ public record TensorData(String name, DType dtype, long[] shape, ByteBuffer data
     public float[] toFloats() {
         int count = Math.toIntExact(elements());
         float[] out = new float[count];
-        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        MemorySegment b = segment;
+        if (dtype == DType.F32) {
+            MemorySegment.copy(b, F32, 0, out, 0, count);
+            return out;
+        }
         for (int i = 0; i < count; i++) {
+            long at = (long) i * dtype.bytes();
             out[i] = switch (dtype) {
-                case F32 -> b.getFloat(i * 4);
-                case F64 -> (float) b.getDouble(i * 8);
-                case F16 -> HalfFloats.halfToFloat(b.getShort(i * 2));
-                case BF16 -> HalfFloats.bf16ToFloat(b.getShort(i * 2));
-                case I8 -> b.get(i);
-                case U8, BOOL -> b.get(i) & 0xff;
-                case I16 -> b.getShort(i * 2);
-                case U16 -> b.getShort(i * 2) & 0xffff;
-                case I32 -> b.getInt(i * 4);
-                case U32 -> b.getInt(i * 4) & 0xffffffffL;
-                case I64 -> b.getLong(i * 8);
-                case U64 -> (float) unsigned(b.getLong(i * 8));
+                case F32 -> b.get(F32, at);
+                case F64 -> (float) b.get(F64, at);
+                case F16 -> Float.float16ToFloat(b.get(I16, at));
+                case BF16 -> HalfFloats.bf16ToFloat(b.get(I16, at));
+                case I8 -> b.get(ValueLayout.JAVA_BYTE, at);
+                case U8, BOOL -> b.get(ValueLayout.JAVA_BYTE, at) & 0xff;
+                case I16 -> b.get(I16, at);
+                case U16 -> b.get(I16, at) & 0xffff;
+                case I32 -> b.get(I32, at);
+                case U32 -> b.get(I32, at) & 0xffffffffL;
+                case I64 -> b.get(I64, at);
+                case U64 -> (float) unsigned(b.get(I64, at));
             };
         }
         return out;
@@ -90,16 +113,13 @@ public record TensorData(String name, DType dtype, long[] shape, ByteBuffer data
     public double[] toDoubles() {
         int count = Math.toIntExact(elements());
         double[] out = new double[count];
-        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (dtype == DType.F64) {
-            for (int i = 0; i < count; i++) {
-                out[i] = b.getDouble(i * 8);
-            }
+            MemorySegment.copy(segment, F64, 0, out, 0, count);
             return out;
         }
         if (dtype == DType.I64) {
             for (int i = 0; i < count; i++) {
-                out[i] = b.getLong(i * 8);
+                out[i] = segment.get(I64, i * 8L);
             }
             return out;
         }
@@ -114,16 +134,17 @@ public record TensorData(String name, DType dtype, long[] shape, ByteBuffer data
     public int[] toInts() {
         int count = Math.toIntExact(elements());
         int[] out = new int[count];
-        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        MemorySegment b = segment;
         for (int i = 0; i < count; i++) {
+            long at = (long) i * dtype.bytes();
             long v = switch (dtype) {
-                case I8 -> b.get(i);
-                case U8, BOOL -> b.get(i) & 0xff;
-                case I16 -> b.getShort(i * 2);
-                case U16 -> b.getShort(i * 2) & 0xffff;
-                case I32 -> b.getInt(i * 4);
-                case U32 -> b.getInt(i * 4) & 0xffffffffL;
-                case I64, U64 -> b.getLong(i * 8);
+                case I8 -> b.get(ValueLayout.JAVA_BYTE, at);
+                case U8, BOOL -> b.get(ValueLayout.JAVA_BYTE, at) & 0xff;
+                case I16 -> b.get(I16, at);
+                case U16 -> b.get(I16, at) & 0xffff;
+                case I32 -> b.get(I32, at);
+                case U32 -> b.get(I32, at) & 0xffffffffL;
+                case I64, U64 -> b.get(I64, at);
                 default -> throw new BadInputException("tensor '" + name + "' is " + dtype + ", expected an integer dtype");
             };
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {

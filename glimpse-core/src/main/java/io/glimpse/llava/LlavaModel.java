@@ -12,6 +12,7 @@ import io.glimpse.lm.DecoderModel;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.nn.Linear;
+import io.glimpse.tensor.WeightFormat;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.nn.Activation;
@@ -128,11 +129,19 @@ public final class LlavaModel implements AutoCloseable {
 
     /** Loads config.json, the safetensors weights, tokenizer.json and preprocessor_config.json of a folder. */
     public static LlavaModel load(Path dir) throws IOException {
-        return load(LlavaCheckpoint.read(dir));
+        return load(LlavaCheckpoint.read(dir), null);
     }
 
-    /** Loads the weights and tokenizer of a checkpoint whose JSON files are read. */
-    public static LlavaModel load(LlavaCheckpoint checkpoint) throws IOException {
+    /** As {@link #load(Path)}, the decoder's matrices in {@code weights} ({@code --weights}; null: as stored). */
+    public static LlavaModel load(Path dir, WeightFormat weights) throws IOException {
+        return load(LlavaCheckpoint.read(dir), weights);
+    }
+
+    /**
+     * Loads the weights and tokenizer of a checkpoint whose JSON files are read, the decoder's matrices in
+     * {@code weights} (null: as stored, views into the mapped files).
+     */
+    public static LlavaModel load(LlavaCheckpoint checkpoint, WeightFormat weights) throws IOException {
         Path dir = checkpoint.dir();
         Path configFile = checkpoint.configFile();
         JsonNode root = checkpoint.config();
@@ -146,7 +155,7 @@ public final class LlavaModel implements AutoCloseable {
         if (tower.config().hasCls() && !tower.config().dropCls()) {
             throw new BadInputException(configFile + ": vision_feature_select_strategy 'full' with a CLS tower is not supported");
         }
-        DecoderModel decoder = DecoderModel.load(ckpt, root, configFile);
+        DecoderModel decoder = DecoderModel.load(ckpt, root, configFile, weights);
         ImageProcessor processor = ImageProcessor.parse(checkpoint.preprocessor(), checkpoint.preprocessorFile());
         AnyresGrid anyres = oneVision ? anyres(checkpoint, tower) : null;
         String p = PROJECTOR_PREFIXES.stream().filter(x -> ckpt.has(x + "linear_1.weight")).findFirst()

@@ -41,6 +41,22 @@ public enum ChatTemplate {
         };
     }
 
+    /**
+     * The template a GGUF file's {@code tokenizer.chat_template} (Jinja) spells: ChatML with the default system prompt is
+     * Qwen2-Instruct, ChatML without it LLaVA-OneVision's, {@code ASSISTANT:} turns LLaVA-1.5's.
+     *
+     * @throws BadInputException for any other template
+     */
+    public static ChatTemplate recognize(String jinja) {
+        if (jinja.contains("<|im_start|>")) {
+            return jinja.contains("You are a helpful assistant") ? QWEN2_INSTRUCT : LLAVA_ONEVISION;
+        }
+        if (jinja.contains("ASSISTANT:")) {
+            return LLAVA_1_5;
+        }
+        throw new BadInputException("chat template is none of ChatML or LLaVA-1.5's USER:/ASSISTANT: turns");
+    }
+
     /** Ids of the tokens that end an answer ({@code <|im_end|>}, {@code </s>}, …) that {@code tokenizer} has. */
     public int[] stopIds(TextTokenizer tokenizer) {
         return List.of(stops).stream().mapToInt(tokenizer::id).filter(id -> id >= 0).toArray();

@@ -2,9 +2,11 @@ package io.glimpse.lm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.Checkpoint;
+import io.glimpse.io.GgufFile;
 import io.glimpse.io.JsonFiles;
 import io.glimpse.nn.Activation;
 import io.glimpse.nn.Rows;
+import io.glimpse.tensor.WeightFormat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,20 +33,34 @@ public final class DecoderModel {
     DecoderModel(DecoderConfig config, DecoderWeights weights) {
         this.config = config;
         this.weights = weights;
-        this.rope = new Rope(config);
+        this.rope = new Rope(config, weights.ropeFactors(), weights.interleavedRope());
         this.attention = new DecoderAttention(config);
     }
 
-    /** Loads config.json and the safetensors weights of a checkpoint folder. */
+    /** Loads config.json and the safetensors weights of a checkpoint folder, weights as stored. */
     public static DecoderModel load(Path dir) throws IOException {
         Path configFile = dir.resolve("config.json");
-        return load(Checkpoint.open(dir), JsonFiles.readObject(configFile), configFile);
+        return load(Checkpoint.open(dir), JsonFiles.readObject(configFile), configFile, null);
     }
 
-    /** The decoder of an opened checkpoint whose config.json ({@code root}, read from {@code configFile}) describes it. */
-    public static DecoderModel load(Checkpoint ckpt, JsonNode root, Path configFile) {
+    /**
+     * The decoder of an opened checkpoint whose config.json ({@code root}, read from {@code configFile}) describes it,
+     * its matrices in {@code format} ({@code --weights}; null keeps them as stored).
+     */
+    public static DecoderModel load(Checkpoint ckpt, JsonNode root, Path configFile, WeightFormat format) {
         DecoderConfig c = DecoderConfig.of(root, configFile);
-        return new DecoderModel(c, DecoderWeights.load(c, ckpt, configFile));
+        return new DecoderModel(c, DecoderWeights.load(c, ckpt, configFile, format));
+    }
+
+    /** The decoder of a GGUF file (llama or qwen2 architecture), its matrices in {@code format} (null: as stored). */
+    public static DecoderModel load(GgufFile gguf, WeightFormat format) {
+        DecoderConfig c = GgufDecoder.config(gguf);
+        return new DecoderModel(c, GgufDecoder.weights(c, gguf, format));
+    }
+
+    /** Bytes of the weight matrices one decoded token reads (every layer's projections and the head). */
+    public long weightBytes() {
+        return weights.matrixBytes();
     }
 
     public DecoderConfig config() {
@@ -72,7 +88,7 @@ public final class DecoderModel {
             if (ids[i] < 0 || ids[i] >= config.vocabSize()) {
                 throw new IllegalArgumentException("token id " + ids[i] + " at " + i + " is outside [0, " + config.vocabSize() + ")");
             }
-            System.arraycopy(weights.embeddings(), ids[i] * d, out, i * d, d);
+            weights.embeddings().dequantize(ids[i], 1, out, i * d);
         }
         return out;
     }

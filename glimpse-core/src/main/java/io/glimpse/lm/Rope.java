@@ -8,8 +8,22 @@ package io.glimpse.lm;
  */
 public final class Rope {
     private final float[] invFreq;
+    /** Pairs (2i, 2i+1) instead of (i, i + dh/2): the layout of q and k in a GGUF file of arch llama. */
+    private final boolean interleaved;
 
     public Rope(DecoderConfig config) {
+        this(config, null, false);
+    }
+
+    /**
+     * As {@link #Rope(DecoderConfig)}, each inverse frequency then divided by its factor when {@code factors} is given
+     * (llama.cpp's form of Llama-3 scaling, which GGUF files carry as a rope_freqs tensor, conversion/llama.py
+     * generate_extra_tensors), and with {@code interleaved} pairs (2i, 2i+1) rotated by frequency i: llama.cpp's
+     * converter permutes the q and k rows of arch llama so that these pairs hold what rotate-half pairs (i, i + dh/2)
+     * held. Queries and keys come out permuted alike, so their dot products, and the attention, are unchanged.
+     */
+    public Rope(DecoderConfig config, float[] factors, boolean interleaved) {
+        this.interleaved = interleaved;
         int half = config.headDim() / 2;
         invFreq = new float[half];
         for (int i = 0; i < half; i++) {
@@ -18,6 +32,14 @@ public final class Rope {
         }
         if (config.ropeScaling() != null) {
             scaleLlama3(invFreq, config.ropeScaling());
+        }
+        if (factors != null) {
+            if (factors.length != half) {
+                throw new IllegalArgumentException(factors.length + " rope factors for " + half + " frequencies");
+            }
+            for (int i = 0; i < half; i++) {
+                invFreq[i] /= factors[i];
+            }
         }
     }
 
@@ -69,10 +91,12 @@ public final class Rope {
         for (int h = 0; h < heads; h++) {
             int base = offset + h * dh;
             for (int i = 0; i < half; i++) {
-                float a = x[base + i];
-                float b = x[base + half + i];
-                x[base + i] = a * cos[i] - b * sin[i];
-                x[base + half + i] = b * cos[i] + a * sin[i];
+                int lo = base + (interleaved ? 2 * i : i);
+                int hi = interleaved ? lo + 1 : lo + half;
+                float a = x[lo];
+                float b = x[hi];
+                x[lo] = a * cos[i] - b * sin[i];
+                x[hi] = b * cos[i] + a * sin[i];
             }
         }
     }

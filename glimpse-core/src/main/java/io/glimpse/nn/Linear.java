@@ -1,34 +1,36 @@
 package io.glimpse.nn;
 
 import io.glimpse.tensor.Gemm;
-import io.glimpse.tensor.MatVec;
-import io.glimpse.tensor.VectorOps;
+import io.glimpse.tensor.Parallel;
+import io.glimpse.tensor.WeightMatrix;
+import io.glimpse.tensor.WeightStack;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * A linear layer y = x·Wᵀ + b with W stored [out × in] as in Hugging Face checkpoints. Two forms of the weight, by how
  * the layer is used: {@link #prepared} hands W to the GEMM backend once (encoders and projectors, which always see many
- * rows), {@link #streamed} keeps W as loaded and runs one or two rows as a matrix-vector product that streams every
- * weight once (decoding, bound by memory bandwidth) and more rows through the GEMM. Both give the bits of the plain
- * GEMM for many rows; stored or quantised weights would be a third form here.
+ * rows); {@link #stored} keeps W where and how it is stored (a view into a mapped checkpoint, f32, f16, bf16 or
+ * quantized, {@link WeightStack}) and runs one or two rows as a matrix-vector product that streams every weight once
+ * (decoding, bound by memory bandwidth) and more rows through the GEMM, on f32 panels dequantized a tile at a time;
+ * {@link #streamed} is the stored form of an f32 array, which the GEMM reads directly. Prepared and streamed layers
+ * give the bits of the plain GEMM for many rows.
  */
 public final class Linear {
-    /** At or below this many rows a streamed layer is a matrix-vector product, without packing the weight. */
-    private static final int GEMV_ROWS = 2;
-
     private final int out;
     private final int in;
-    private final float[] weight;
+    private final WeightStack stored;
     private final Gemm.Prepared prepared;
     private final float[] bias;
     private final Gemm gemm = Gemm.get();
 
-    private Linear(int out, int in, float[] weight, Gemm.Prepared prepared, float[] bias) {
+    private Linear(int out, int in, WeightStack stored, Gemm.Prepared prepared, float[] bias) {
         if (bias != null && bias.length != out) {
             throw new IllegalArgumentException("bias of " + bias.length + " for " + out + " outputs");
         }
         this.out = out;
         this.in = in;
-        this.weight = weight;
+        this.stored = stored;
         this.prepared = prepared;
         this.bias = bias;
     }
@@ -43,7 +45,17 @@ public final class Linear {
         if ((long) out * in != w.length) {
             throw new IllegalArgumentException(w.length + " weights are not " + out + " × " + in);
         }
-        return new Linear(out, in, w, null, bias);
+        return stored(WeightStack.of(new WeightMatrix.F32(out, in, MemorySegment.ofArray(w))), bias);
+    }
+
+    /** W as stored, the parts of a fused projection stacked by rows; bias may be null. */
+    public static Linear stored(WeightStack w, float[] bias) {
+        return new Linear(w.rows(), w.cols(), w, null, bias);
+    }
+
+    /** The stored weight, or null for a prepared layer. */
+    public WeightStack weights() {
+        return stored;
     }
 
     public int in() {
@@ -58,10 +70,8 @@ public final class Linear {
     public void apply(float[] x, int xOffset, int rows, float[] y, int yOffset) {
         if (prepared != null) {
             gemm.multiplyTransposed(rows, x, xOffset, prepared, y, yOffset);
-        } else if (rows <= GEMV_ROWS && xOffset == 0 && yOffset == 0) {
-            MatVec.multiplyTransposed(VectorOps.get(), rows, out, in, x, weight, y);
         } else {
-            gemm.multiplyTransposed(rows, out, in, x, xOffset, weight, 0, y, yOffset);
+            stored.multiplyTransposed(Parallel.current(), gemm, rows, x, xOffset, y, yOffset);
         }
         if (bias != null) {
             Rows.blocks(rows, (r0, r1) -> Rows.addBias(y, yOffset + r0 * out, r1 - r0, out, bias));

@@ -45,7 +45,7 @@ final class PanamaVectorOps implements VectorOps {
             for (; i < bound; i += LANES) {
                 acc0 = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc0);
             }
-            s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            s = Lanes.sum(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             s = Math.fma(a[ao + i], b[bo + i], s);
@@ -70,7 +70,7 @@ final class PanamaVectorOps implements VectorOps {
                 acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, xo + i));
                 acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, xo + i + LANES));
             }
-            s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            s = Lanes.sum(acc0.add(acc1));
         }
         for (; i < n; i++) {
             s += x[xo + i];
@@ -125,7 +125,7 @@ final class PanamaVectorOps implements VectorOps {
                 e.intoArray(x, xo + i);
                 acc = acc.add(e);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = Lanes.sum(acc);
         }
         for (; i < n; i++) {
             x[xo + i] = (float) Math.exp(x[xo + i] - shift);

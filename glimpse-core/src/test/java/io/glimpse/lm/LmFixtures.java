@@ -1,5 +1,8 @@
 package io.glimpse.lm;
 
+import io.glimpse.tensor.WeightMatrix;
+import java.lang.foreign.MemorySegment;
+
 import io.glimpse.io.SafeTensors;
 import io.glimpse.nn.Linear;
 import io.glimpse.nn.Norm;
@@ -93,8 +96,8 @@ public final class LmFixtures {
                     Linear.streamed(gateUpW, 2 * inter, d, gateUpB), Linear.streamed(downW, d, inter, downB));
         }
         float[] embeddings = uniform(random, Math.multiplyExact(c.vocabSize(), d), 1);
-        return new DecoderModel(c, new DecoderWeights(embeddings, Linear.streamed(embeddings, c.vocabSize(), d, null),
-                new Norm.Rms(ones(d), c.rmsNormEps()), layers));
+        return new DecoderModel(c, new DecoderWeights(new WeightMatrix.F32(c.vocabSize(), d, MemorySegment.ofArray(embeddings)),
+                Linear.streamed(embeddings, c.vocabSize(), d, null), new Norm.Rms(ones(d), c.rmsNormEps()), layers, null, false));
     }
 
     /** Consecutive position ids for {@code count} tokens that follow what the cache holds. */

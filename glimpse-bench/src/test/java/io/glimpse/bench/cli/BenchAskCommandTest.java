@@ -34,8 +34,8 @@ class BenchAskCommandTest {
         Matcher floorLine = Pattern.compile("floor " + NUM + " tokens/s").matcher(r.out());
         assertThat(floorLine.find()).as(r.out()).isTrue();
         double floor = Double.parseDouble(floorLine.group(1));
-        // label, LLM rows, rows at the last layer, encode, reduce, prefill, TTFT ms, ratio, decode tok/s, ratio, of floor
-        Pattern row = Pattern.compile("(\\S.*?)\\s+(\\d+)\\s+(\\d+)\\s+" + NUM + "\\s+" + NUM + "\\s+" + NUM + "\\s+" + NUM
+        // label, LLM rows, rows without reduction, rows at the last layer, encode, reduce, prefill, TTFT ms, ratio, decode tok/s, ratio, of floor
+        Pattern row = Pattern.compile("(\\S.*?)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+" + NUM + "\\s+" + NUM + "\\s+" + NUM + "\\s+" + NUM
                 + "\\s+" + NUM + "\\s+" + NUM + "\\s+" + NUM + "\\s+" + NUM);
         List<String> labels = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
@@ -44,24 +44,26 @@ class BenchAskCommandTest {
             Matcher m = row.matcher(line);
             if (m.matches()) {
                 labels.add(m.group(1));
-                counts.add(new int[] {Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))});
+                counts.add(new int[] {Integer.parseInt(m.group(2)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(3))});
                 double[] v = new double[8];
                 for (int i = 0; i < 8; i++) {
-                    v[i] = Double.parseDouble(m.group(4 + i));
+                    v[i] = Double.parseDouble(m.group(5 + i));
                 }
                 values.add(v);
             }
         }
-        assertThat(labels).containsExactly("none", "tome:k=8", "visionzip:k=8,score=received,layer=1", "evs:rate=0.9375",
+        assertThat(labels).containsExactly("none", "tome:k=8", "visionzip:k=8,score=received,layer=1", "evs:rate=0.7500",
                 "matryoshka:kernel=4", "llm fastv (K=2, keep 1/2)");
-        // Two 8x8 frames pool to 4x4 each, plus the newline; the budget is a quarter of the 32 pooled rows; EVS keeps the
-        // first frame whole; Matryoshka's kernel 4 leaves 2x2 per frame; FastV halves the 32 visual rows from layer 2.
-        assertThat(counts.get(0)).containsExactly(33, 33);
+        // Two 8x8 frames pool to 4x4 each, plus the newline; the budget is a quarter of the 32 pooled rows; EVS prunes
+        // the pooled rows, keeping the first frame whole; Matryoshka's kernel 4 leaves 2x2 per frame; FastV halves the 32
+        // visual rows from layer 2.
+        assertThat(counts).allSatisfy(c -> assertThat(c[2]).isEqualTo(33));
+        assertThat(counts.get(0)).startsWith(33, 33);
         assertThat(counts.get(1)[0]).isEqualTo(9);
         assertThat(counts.get(2)[0]).isEqualTo(9);
-        assertThat(counts.get(3)[0]).isEqualTo(65);
+        assertThat(counts.get(3)[0]).isBetween(17, 33);
         assertThat(counts.get(4)[0]).isEqualTo(9);
-        assertThat(counts.get(5)).containsExactly(33, 17);
+        assertThat(counts.get(5)).startsWith(33, 17);
         double[] none = values.get(0);
         for (double[] v : values) {
             // The printed ratios must match the quotients of the printed times up to their rounding.

@@ -1,0 +1,66 @@
+package io.glimpse.bench.run;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * llama.cpp's llama-bench run on the very GGUF file {@link DecodeBench} timed, in the same run:
+ * {@code -m FILE -p PP -n TG -d 0,CTX -t THREADS -o csv}, its avg_ts per test printed beside Glimpse's with the ratios.
+ * llama.cpp is not part of Glimpse: PATH is a binary the user built.
+ */
+final class LlamaBench {
+    private LlamaBench() {
+    }
+
+    static void run(Path binary, Path model, DecodeBench.Options o, double tg, double tgCtx, double pp, PrintWriter out)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(binary.toString(), "-m", model.toString(), "-p", String.valueOf(o.pp()), "-n",
+                String.valueOf(o.tg()), "-d", "0," + o.context(), "-t", String.valueOf(o.threads()), "-o", "csv");
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        if (p.waitFor() != 0 || lines.isEmpty()) {
+            out.println("  llama-bench " + binary + " failed (exit " + p.exitValue() + ")");
+            return;
+        }
+        List<String> header = split(lines.get(0));
+        int prompt = header.indexOf("n_prompt");
+        int gen = header.indexOf("n_gen");
+        int depth = header.indexOf("n_depth");
+        int ts = header.indexOf("avg_ts");
+        if (prompt < 0 || gen < 0 || ts < 0) {
+            out.println("  llama-bench printed no n_prompt/n_gen/avg_ts columns: " + lines.get(0));
+            return;
+        }
+        double lTg = Double.NaN;
+        double lCtx = Double.NaN;
+        double lPp = Double.NaN;
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> f = split(line);
+            double rate = Double.parseDouble(f.get(ts));
+            long d = depth < 0 ? 0 : Long.parseLong(f.get(depth));
+            if (Long.parseLong(f.get(prompt)) > 0 && d == 0) {
+                lPp = rate;
+            } else if (Long.parseLong(f.get(gen)) > 0) {
+                if (d == 0) {
+                    lTg = rate;
+                } else {
+                    lCtx = rate;
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "  llama.cpp   tg %.2f (Glimpse %.2fx)   tg@%d %.2f (%.2fx)   pp %.2f (%.2fx)%n", lTg, tg / lTg,
+                o.context(), lCtx, tgCtx / lCtx, lPp, pp / lPp);
+    }
+
+    private static List<String> split(String csvLine) {
+        List<String> out = new ArrayList<>();
+        Arrays.stream(csvLine.split(",", -1)).map(s -> s.replace("\"", "").trim()).forEach(out::add);
+        return out;
+    }
+}

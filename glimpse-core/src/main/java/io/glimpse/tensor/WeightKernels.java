@@ -1,0 +1,27 @@
+package io.glimpse.tensor;
+
+/**
+ * The inner loops over stored weights: a row of W times f32 activations, and rows widened to f32. {@link #get()} gives
+ * the Vector API implementation when it is usable (the rules of {@link VectorOpsProvider}), else the scalar one; both
+ * read the segment directly and agree up to float rounding (the order of the sums differs).
+ */
+interface WeightKernels {
+    /** Σ_i W[row][i]·x[xo+i]. */
+    float dot(WeightMatrix w, int row, float[] x, int xo);
+
+    /** Rows [row0, row0+count) of W as f32, row-major into out from offset. */
+    void dequantize(WeightMatrix w, int row0, int count, float[] out, int offset);
+
+    static WeightKernels get() {
+        return Holder.KERNELS;
+    }
+
+    /** Lazy holder: the choice is made on first use. */
+    final class Holder {
+        static final WeightKernels KERNELS = VectorOpsProvider.choose(WeightKernels.class, "PanamaWeightKernels",
+                System.getProperty(VectorOpsProvider.DISABLE_PROPERTY), ScalarWeightKernels::new);
+
+        private Holder() {
+        }
+    }
+}

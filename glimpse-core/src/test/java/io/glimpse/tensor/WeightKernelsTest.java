@@ -1,0 +1,123 @@
+package io.glimpse.tensor;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Each stored format's kernels on both paths (Vector API and scalar) against a naive reference written here from the
+ * byte layouts: the weights decoded one by one and summed in double.
+ */
+class WeightKernelsTest {
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static WeightKernels panama;
+    private static final WeightKernels SCALAR = new ScalarWeightKernels();
+
+    @BeforeAll
+    static void kernels() {
+        panama = VectorOpsProvider.choose(WeightKernels.class, "PanamaWeightKernels", null, () -> null);
+    }
+
+    /** Float formats at odd widths (every tail against 4, 8 and 16 lanes), block formats at whole blocks. */
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (WeightFormat f : WeightFormat.values()) {
+            int[] widths = f.blockSize() == 1 ? new int[] {1, 7, 15, 17, 33, 100, 257} : new int[] {32, 96, 160, 800};
+            for (int cols : widths) {
+                for (boolean vector : new boolean[] {true, false}) {
+                    out.add(Arguments.of(f, 5, cols, vector));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** Random bytes of a valid matrix: block scales are finite halves of moderate size, floats finite. */
+    static WeightMatrix randomMatrix(WeightFormat f, int rows, int cols, Random rnd) {
+        MemorySegment s = MemorySegment.ofArray(new byte[(int) (rows * f.rowBytes(cols))]);
+        switch (f) {
+            case F32 -> {
+                for (long i = 0; i < s.byteSize() / 4; i++) {
+                    s.set(F32, 4 * i, (float) rnd.nextGaussian());
+                }
+            }
+            case F16, BF16 -> {
+                for (long i = 0; i < s.byteSize() / 2; i++) {
+                    float v = (float) rnd.nextGaussian() * (rnd.nextInt(8) == 0 ? 1e-6f : 1f);
+                    s.set(I16, 2 * i, f == WeightFormat.F16 ? Float.floatToFloat16(v) : (short) (Float.floatToIntBits(v) >>> 16));
+                }
+            }
+            case Q8_0, Q4_0 -> {
+                byte[] raw = new byte[(int) s.byteSize()];
+                rnd.nextBytes(raw);
+                MemorySegment.copy(raw, 0, s, ValueLayout.JAVA_BYTE, 0, raw.length);
+                for (long b = 0; b < s.byteSize() / f.blockBytes(); b++) {
+                    s.set(I16, b * f.blockBytes(), Float.floatToFloat16((float) rnd.nextGaussian() * 0.05f));
+                }
+            }
+        }
+        return WeightMatrix.of(f, rows, cols, s);
+    }
+
+    /** Weight (row, i) decoded from the bytes by the layouts of ggml-common.h. */
+    static double naive(WeightMatrix w, int row, int i) {
+        MemorySegment s = w.data();
+        long base = row * w.rowBytes();
+        return switch (w.format()) {
+            case F32 -> s.get(F32, base + 4L * i);
+            case F16 -> Float.float16ToFloat(s.get(I16, base + 2L * i));
+            case BF16 -> Float.intBitsToFloat((s.get(I16, base + 2L * i) & 0xffff) << 16);
+            case Q8_0 -> {
+                long at = base + 34L * (i / 32);
+                yield Float.float16ToFloat(s.get(I16, at)) * s.get(ValueLayout.JAVA_BYTE, at + 2 + i % 32);
+            }
+            case Q4_0 -> {
+                long at = base + 18L * (i / 32);
+                int j = i % 32;
+                int b = s.get(ValueLayout.JAVA_BYTE, at + 2 + j % 16) & 0xff;
+                yield Float.float16ToFloat(s.get(I16, at)) * ((j < 16 ? b & 0xf : b >> 4) - 8);
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void dotAndDequantizeMatchTheNaiveDecoding(WeightFormat f, int rows, int cols, boolean vector) {
+        WeightKernels k = vector ? panama : SCALAR;
+        assumeThat(k).as("Vector API kernels available").isNotNull();
+        Random rnd = new Random(31L * cols + f.ordinal());
+        WeightMatrix w = randomMatrix(f, rows, cols, rnd);
+        float[] x = new float[cols + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        float[] deq = new float[rows * cols + 2];
+        k.dequantize(w, 1, rows - 1, deq, 2);
+        for (int r = 0; r < rows; r++) {
+            double ref = 0;
+            double mag = 0;
+            for (int i = 0; i < cols; i++) {
+                double wi = naive(w, r, i);
+                ref += wi * x[3 + i];
+                mag += Math.abs(wi * x[3 + i]);
+                if (r >= 1) {
+                    assertThat(deq[2 + (r - 1) * cols + i]).as("row %d col %d", r, i).isEqualTo((float) wi);
+                }
+            }
+            assertThat((double) k.dot(w, r, x, 3)).as("row %d", r).isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag + 1e-30));
+        }
+    }
+}
