@@ -66,8 +66,9 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--method", paramLabel = "M", description = "Planning method: uniform | scenes | clips | quota (default: clips).")
     String method;
 
-    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.75", paramLabel = "S",
-            description = "Planning drops frames repeating the last kept one (rescaled cosine above S, default ${FALLBACK-VALUE}).")
+    @Option(names = "--dedup", arity = "0..1", fallbackValue = "0.02", paramLabel = "C",
+            description = "Planning drops frames of which fewer than the share C of patches changed since the last kept "
+                    + "one (default when given without a value: ${FALLBACK-VALUE}).")
     Double dedup;
 
     @Option(names = "--fps", paramLabel = "F", description = "Candidate frames per second for planning (default: 1).")

@@ -42,8 +42,13 @@ public final class ReduceCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         TextReport.stages(w, r.result().stages());
         Fidelity f = r.fidelity();
-        w.printf(Locale.ROOT, "%d -> %d tokens, mean cos %.4f, worst %.4f, %d patches dropped; wrote %s%n",
-                r.original().size(), r.result().tokens().size(), f.meanCosine(), f.worstCosine(), f.dropped(), out);
+        // A pruner's kept patches are their own tokens (cos 1), so the dropped ones' distance to what was kept is the news.
+        w.printf(Locale.ROOT, "%d -> %d tokens, kept or merged patches: mean cos %.4f, worst %.4f; %d patches dropped",
+                r.original().size(), r.result().tokens().size(), f.meanCosine(), f.worstCosine(), f.dropped());
+        if (f.dropped() > 0) {
+            w.printf(Locale.ROOT, ": nearest kept token mean cos %.4f, worst %.4f", f.droppedMeanCosine(), f.droppedWorstCosine());
+        }
+        w.printf(Locale.ROOT, "; coverage radius %.4f; wrote %s%n", f.coverageRadius(), out);
         return GlimpseCli.OK;
     }
 }

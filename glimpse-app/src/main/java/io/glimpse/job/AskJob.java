@@ -9,6 +9,7 @@ import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.LayerPruners;
 import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.Sampling;
+import io.glimpse.plan.CostModel;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.reduce.Pipeline;
 
@@ -65,7 +66,7 @@ public final class AskJob {
     /**
      * The frames of a video that a plan chooses under {@code budget} tokens of the checkpoint's cost model.
      *
-     * @param dedup  planning drops frames repeating the last kept one above this rescaled cosine, or null
+     * @param dedup  planning drops frames of which fewer than this share of patches changed since the last kept one, or null
      * @param scorer CLIP or SigLIP folder that scores candidate frames against the prompt, or null
      */
     public record PlannedFrames(Path video, int budget, PlanMethod method, double fps, Double dedup, Path scorer)
@@ -165,7 +166,7 @@ public final class AskJob {
                 case Images i -> images = i.files().stream().map(reader::first).toList();
                 case EvenFrames e -> video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
                 case PlannedFrames p -> {
-                    plan = plan(p, llava.family().costModel(), o.prompt(), warnings);
+                    plan = plan(p, llava.costModel(), o.prompt(), warnings);
                     video = plan.frames().stream().map(PlanJob.ChosenFrame::image).toList();
                 }
             }
@@ -185,11 +186,11 @@ public final class AskJob {
         }
     }
 
-    private static PlanJob.Selection plan(PlannedFrames p, String target, String prompt, Consumer<String> warnings)
+    private static PlanJob.Selection plan(PlannedFrames p, CostModel cost, String prompt, Consumer<String> warnings)
             throws IOException {
-        PlanJob.Options options = new PlanJob.Options(p.budget(), target, p.method(), p.fps(), null,
+        PlanJob.Options options = new PlanJob.Options(p.budget(), cost.name(), p.method(), p.fps(), null,
                 p.scorer() == null ? null : new PlanJob.Query(p.scorer(), prompt), p.dedup());
-        PlanJob.Selection s = PlanJob.select(p.video(), options, PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
+        PlanJob.Selection s = PlanJob.select(p.video(), options, cost, PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
         s.warnings().forEach(warnings);
         if (s.frames().isEmpty()) {
             throw new BadInputException(p.video() + ": the plan chose no frames");

@@ -73,9 +73,10 @@ public final class EncodeJob {
         Pipeline.Result reduction = null;
         TokenSet tokens = encoded.tokens();
         if (o.reduce() != null) {
-            reduction = o.reduce().run(tokens, new ReduceContext(0, encoded.attention(), null));
+            Pipeline pipeline = tower.config().hasCls() ? o.reduce() : o.reduce().withoutCls();
+            reduction = pipeline.run(tokens, new ReduceContext(0, encoded.attention(), null));
             tokens = reduction.tokens();
-            meta.put("pipeline", o.reduce().spec().toString());
+            meta.put("pipeline", pipeline.spec().toString());
         }
         TokenFile.write(tokens, o.out(), meta, encoded.attention());
         return new Result(images.size(), encodeNanos, tokens, reduction);

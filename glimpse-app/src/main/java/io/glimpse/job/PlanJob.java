@@ -8,6 +8,8 @@ import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoInfo;
 import io.glimpse.media.VideoSource;
 import io.glimpse.plan.Candidate;
+import io.glimpse.plan.CostModel;
+import io.glimpse.plan.CostModels;
 import io.glimpse.plan.CutRefinement;
 import io.glimpse.plan.Plan;
 import io.glimpse.plan.PlanMethod;
@@ -139,6 +141,12 @@ public final class PlanJob {
 
     /** Both passes of {@link #run} up to the chosen frames; {@code options.reduce()} is not used. */
     public static Selection select(Path video, Options options, Listener listener, Pixels pixels) throws IOException {
+        return select(video, options, CostModels.forName(options.target()), listener, pixels);
+    }
+
+    /** {@link #select(Path, Options, Listener, Pixels)} priced by {@code cost}, e.g. a loaded checkpoint's own. */
+    public static Selection select(Path video, Options options, CostModel cost, Listener listener, Pixels pixels)
+            throws IOException {
         PlanRequest request = options.request();
         QueryScorer query = options.query() == null ? null : QueryScorer.load(options.query().scorer(), options.query().text());
         List<Candidate> candidates = new ArrayList<>();
@@ -166,7 +174,7 @@ public final class PlanJob {
         if (query != null) {
             request = request.withRelevance(relevance.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        Plan plan = Planner.plan(candidates, request);
+        Plan plan = Planner.plan(candidates, request, cost);
         if (!info.still()) {
             plan = plan.withCuts(exactCuts(video, candidates, plan.cuts()));
         }
@@ -204,7 +212,12 @@ public final class PlanJob {
             while (it.hasNext() && k < cuts.size()) {
                 RgbImage frame = it.next();
                 while (k < cuts.size() && frame.timestamp() > to[k] + 1e-6) {
+                    Candidate last = span.isEmpty() ? null : span.get(span.size() - 1);
                     settle(out, k++, span);
+                    // Cuts one sample apart share that sample: it ends one span and starts the next.
+                    if (last != null && k < cuts.size() && last.timestamp() >= from[k] - 1e-6) {
+                        span.add(last);
+                    }
                 }
                 if (k < cuts.size()) {
                     span.add(describer.describe(frame, frame.width(), frame.height()));

@@ -116,13 +116,13 @@ class AskCommandTest {
     @Test
     void aBudgetOnAVideoPlansTheFramesAndTheStatsListThem() throws Exception {
         Path video = plannedVideo();
-        // 640x360 frames are planned at 384x216 for 196 llava-onevision tokens each, so 400 buys two; the fixture's
-        // 56-px tower then gives 7x7 = 49 tokens a frame, pooled to 4x4 rows, plus the newline.
-        InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget", "400",
+        // The plan prices frames in the checkpoint's own rows: the fixture's 56-px tower gives 7x7 = 49 tokens a frame,
+        // pooled to 4x4 rows, so 40 buys two; the decoder then gets their 32 rows and the newline.
+        InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget", "40",
                 "--method", "uniform", "--max-tokens", "2", "--stats", "What happens?");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.err()).contains("plan: 2 of 6 candidate frames, 392 of 400 llava-onevision tokens")
-                .containsPattern("frame at +\\d+\\.\\d+ s  scene \\d+  clip -?\\d+  384x216  196 tokens")
+        assertThat(r.err()).contains("plan: 2 of 6 candidate frames, 32 of 40 llava-onevision tokens")
+                .containsPattern("frame at +\\d+\\.\\d+ s  scene \\d+  clip -?\\d+  56x31  16 tokens")
                 .contains("visual tokens: 98 from the encoder").contains("visual rows to the decoder: 33");
         assertThat(r.err().lines().filter(l -> l.startsWith("  frame at"))).hasSize(2);
 
@@ -130,12 +130,14 @@ class AskCommandTest {
         InProcess.Run dedup = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--budget",
                 "2000", "--method", "uniform", "--dedup", "--max-tokens", "1", "--stats", "What happens?");
         assertThat(dedup.code()).as(dedup.err()).isZero();
-        assertThat(dedup.err()).contains("plan: 3 of 6 candidate frames, 588 of 2000 llava-onevision tokens");
+        assertThat(dedup.err()).contains("plan: 3 of 6 candidate frames, 48 of 2000 llava-onevision tokens")
+                .contains("visual rows to the decoder: 49");
 
         InProcess.Run more = glimpse("ask", "--model", ONEVISION.toString(), "--video", video.toString(), "--plan",
-                "--budget", "800", "--fps", "2", "--reduce", "kcenter:k=20", "--max-tokens", "2", "--stats", "What happens?");
+                "--budget", "64", "--fps", "2", "--reduce", "kcenter:k=20", "--max-tokens", "2", "--stats", "What happens?");
         assertThat(more.code()).as(more.err()).isZero();
-        assertThat(more.err()).containsPattern("plan: 4 of 1[12] candidate frames, 784 of 800 llava-onevision tokens")
+        assertThat(more.err()).containsPattern("plan: 4 of 1[12] candidate frames, 64 of 64 llava-onevision tokens")
+                .contains("visual rows to the decoder: 21 (65 without reduction")
                 .contains("visual tokens: 196 from the encoder").contains("visual rows to the decoder: 21");
     }
 
@@ -159,7 +161,7 @@ class AskCommandTest {
     @Test
     void queryAwarePlanningScoresFramesWithTheScorersTextTower() throws Exception {
         Path scorerDir = io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);
-        InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", plannedVideo().toString(), "--budget", "400",
+        InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", plannedVideo().toString(), "--budget", "40",
                 "--query-aware", "--scorer", scorerDir.toString(), "--max-tokens", "2", "--stats", "photo of mountains");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("plan: 2 of 6 candidate frames").contains("visual rows to the decoder: 33");

@@ -55,6 +55,16 @@ class EncodeCommandTest {
             int patch = t.patchIndex(t.frame(i), t.row(i), t.col(i));
             assertThat(received[patch]).as("kept patch %d is among the top 3 by block-2 attention", patch).isGreaterThanOrEqualTo(kthLargest);
         }
+        // SigLIP has no CLS, so visionzip's default score=cls becomes received; asked for explicitly, it is refused.
+        Path byDefault = dir.resolve("default.safetensors");
+        InProcess.Run d = glimpse("encode", "--model", FIXTURES.resolve("siglip").toString(),
+                FIXTURES.resolve("landscape.png").toString(), "--reduce", "visionzip:k=3,layer=2", "-o", byDefault.toString());
+        assertThat(d.code()).as(d.err()).isZero();
+        InProcess.Run cls = glimpse("encode", "--model", FIXTURES.resolve("siglip").toString(),
+                FIXTURES.resolve("landscape.png").toString(), "--reduce", "visionzip:k=3,layer=2,score=cls", "-o",
+                dir.resolve("cls.safetensors").toString());
+        assertThat(cls.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(cls.err()).contains("no CLS token");
     }
 
     private static float[] sortedDescending(float[] v) {

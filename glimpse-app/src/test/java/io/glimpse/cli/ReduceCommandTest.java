@@ -88,6 +88,10 @@ class ReduceCommandTest {
             assertThat(t.row(i) * 4 + t.col(i) + 1).as("kept the patches with the most attention").isIn(5, 11);
         }
         assertThat(SafeTensors.read(out).has("attention.received@23")).as("maps travel with the reduced file").isTrue();
+        // Kept patches are their own tokens; the summary measures the dropped ones against the nearest kept token.
+        assertThat(r.out()).contains("kept or merged patches: mean cos 1.0000, worst 1.0000")
+                .containsPattern("28 patches dropped: nearest kept token mean cos -?\\d\\.\\d{4}, worst -?\\d\\.\\d{4}; "
+                        + "coverage radius \\d\\.\\d{4}");
     }
 
     @Test

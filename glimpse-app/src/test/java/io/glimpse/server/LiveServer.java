@@ -47,7 +47,9 @@ final class LiveServer implements AutoCloseable {
 
     HttpResponse<String> post(String path, String contentType, byte[] body, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                // A large body waits for the server's go-ahead, so a refusal (413) arrives instead of a reset mid-upload.
+                .expectContinue(body.length > 1 << 20);
         if (headers.length > 0) {
             b.headers(headers);
         }

@@ -16,6 +16,9 @@ import io.glimpse.tensor.WeightFormat;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.nn.Activation;
+import io.glimpse.plan.CostModel;
+import io.glimpse.plan.Llava15Cost;
+import io.glimpse.plan.LlavaOneVisionCost;
 import io.glimpse.vision.EncodeOptions;
 import io.glimpse.tokens.VisualTokens;
 import io.glimpse.vision.ImageProcessor;
@@ -249,6 +252,16 @@ public final class LlavaModel implements AutoCloseable {
         return template;
     }
 
+    /**
+     * What a planner should price frames and images in for this checkpoint: its tower's side and grid, its anyres
+     * tiling, so a plan spends exactly the rows {@link #videoRows} and {@link #imageTokens} count.
+     */
+    public CostModel costModel() {
+        int side = tower.config().imageSize();
+        return anyres == null ? new Llava15Cost(side, tower.config().patches())
+                : new LlavaOneVisionCost(side, tower.config().gridSize(), anyres);
+    }
+
     /** True when the vision tower has a CLS token (CLIP), whose attention reducers may rank by; SigLIP has none. */
     public boolean towerHasCls() {
         return tower.config().hasCls();
@@ -359,7 +372,7 @@ public final class LlavaModel implements AutoCloseable {
     /**
      * A video's tokens as the rows the model hands its decoder before the image_newline, as a token set in decoder
      * space: tokens that still hold every patch in grid order are projected and pooled 2×2 to
-     * {@link #pooledSide ⌈h/2⌉×⌈w/2⌉} a frame, as OneVision does (their provenance is the pooled grid); a reduced
+     * ⌈h/2⌉×⌈w/2⌉ a frame ({@link LlavaOneVisionCost#pooledSide}), as OneVision does (their provenance is the pooled grid); a reduced
      * set replaces that pooling, one projected row per token.
      */
     public TokenSet decoderRows(TokenSet tokens) {
@@ -378,20 +391,16 @@ public final class LlavaModel implements AutoCloseable {
             System.arraycopy(pooled, 0, rows, at, pooled.length);
             at += pooled.length;
             offset += f.patches();
-            pooledFrames.add(new FrameInfo(f.timestamp(), pooledSide(f.gridH()), pooledSide(f.gridW()), f.pixelW(),
-                    f.pixelH(), f.scene(), f.clip()));
+            pooledFrames.add(new FrameInfo(f.timestamp(), LlavaOneVisionCost.pooledSide(f.gridH()),
+                    LlavaOneVisionCost.pooledSide(f.gridW()), f.pixelW(), f.pixelH(), f.scene(), f.clip()));
         }
         return TokenSet.fromGrid(rows, d, pooledFrames);
     }
 
     /** Rows the model spends on a video's frames without reduction, the image_newline left out. */
     public int videoRows(TokenSet tokens) {
-        return tokens.frames().stream().mapToInt(f -> pooledSide(f.gridH()) * pooledSide(f.gridW())).sum();
-    }
-
-    /** A grid side after OneVision's 2×2 bilinear pooling ({@code ceil(side/2)}). */
-    private static int pooledSide(int side) {
-        return (side + 1) / 2;
+        return tokens.frames().stream()
+                .mapToInt(f -> LlavaOneVisionCost.pooledSide(f.gridH()) * LlavaOneVisionCost.pooledSide(f.gridW())).sum();
     }
 
     /** True when token t is patch t for every patch: nothing merged, dropped or reordered. */

@@ -24,6 +24,29 @@ final class Bisection {
         return out;
     }
 
+    /**
+     * Indices of {@code positions} (any order, each within [0, length)) in bisection order of time: the k-th pick is
+     * the untaken position nearest k's van der Corput point of [0, length). Unlike {@link #order} over indices, this
+     * halves gaps in time when the items are unevenly spaced (clips cut short at scene ends).
+     */
+    static int[] byPosition(double[] positions, double length) {
+        int n = positions.length;
+        boolean[] taken = new boolean[n];
+        int[] out = new int[n];
+        for (int k = 1, size = 0; size < n; k++) {
+            double target = vanDerCorput(k) * length;
+            int best = -1;
+            for (int i = 0; i < n; i++) {
+                if (!taken[i] && (best < 0 || Math.abs(positions[i] - target) < Math.abs(positions[best] - target))) {
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            out[size++] = best;
+        }
+        return out;
+    }
+
     /** rank[i] = where i comes in {@link #order}. */
     static int[] rank(int n) {
         int[] order = order(n);

@@ -9,7 +9,8 @@ import java.util.List;
  * Short clips of consecutive frames instead of isolated frames (F2C, "From Frames to Clips", arXiv 2510.02262, no public code; its rule
  * is unpublished, this is a stated reconstruction). Scenes are cut into slots of clipLength frames, anchored at
  * the most relevant frame (query relevance, else closeness to the scene mean); slots are granted by anchor
- * relevance with a query, else in bisection order of time (F2C's diversity), scenes taking turns longest first;
+ * relevance with a query, scenes taking turns longest first, else in bisection order of time over the whole
+ * video (F2C's diversity; no stretch longer than about 2 × duration / clips goes without a clip);
  * clips fill nearest-to-anchor first and {@link ResolutionTrade} picks the size. Defaults: clipLength 4 (F2C's
  * L = 4, s = 2 setting), alpha 0.5, minShortSide 224.
  */
@@ -91,7 +92,12 @@ public final class KeyClipSelect {
                 }
                 slots.add(new int[] {from, to, anchor});
             }
-            perScene.add(byScore ? byAnchorScore(slots, score) : bisection(slots));
+            perScene.add(byScore ? byAnchorScore(slots, score) : slots);
+        }
+        if (!byScore) {
+            // Without a query the clips spread over the whole video, each halving the widest gap left, so scenes get
+            // clips by duration and no stretch goes uncovered for long.
+            return bisection(perScene.stream().flatMap(List::stream).toList());
         }
         Integer[] sceneOrder = new Integer[scenes.count()];
         for (int s = 0; s < sceneOrder.length; s++) {
@@ -117,10 +123,12 @@ public final class KeyClipSelect {
         return sorted;
     }
 
-    /** Slots in van der Corput order of their position (1/2, 1/4, 3/4, 1/8, ...): each new slot halves a gap. */
+    /** Slots in van der Corput order of their anchors' times (1/2, 1/4, 3/4, 1/8, ...): each new slot halves a gap. */
     private static List<int[]> bisection(List<int[]> slots) {
         List<int[]> order = new ArrayList<>(slots.size());
-        for (int idx : Bisection.order(slots.size())) {
+        double[] anchors = slots.stream().mapToDouble(slot -> slot[2]).toArray();
+        double length = slots.isEmpty() ? 0 : slots.get(slots.size() - 1)[1];
+        for (int idx : Bisection.byPosition(anchors, length)) {
             order.add(slots.get(idx));
         }
         return order;

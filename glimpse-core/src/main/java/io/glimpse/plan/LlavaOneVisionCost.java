@@ -3,17 +3,45 @@ package io.glimpse.plan;
 import io.glimpse.image.AnyresGrid;
 
 /**
- * LLaVA-OneVision video frames: SigLIP-so400m at 384 px gives a 27×27 grid that {@code apply_pooling}
- * bilinearly pools to ceil(27/2) = 14 per side, 196 tokens a frame (transformers
- * {@code LlavaOnevisionModel.apply_pooling}).
- * Planning at a lower resolution means pooling to a proportionally smaller grid: a frame whose long edge is
- * L ≤ 384 costs g² with g = ceil(ceil(27·L/384)/2), so 384 → 196, 192 → 49. A single image is charged what the
- * processor expands it to instead ({@link #imageCost}: anyres_max_9 tiling, {@link io.glimpse.image.AnyresGrid}).
+ * LLaVA-OneVision. A video frame: the processor resizes every frame to the tower's square input whatever its size
+ * (SigLIP-so400m at 384 px: a 27×27 grid), and {@code apply_pooling} pools the projected grid bilinearly to
+ * ⌈g/2⌉ per side, so every frame costs ⌈g/2⌉² rows (196 for so400m) and a smaller frame buys nothing
+ * (transformers {@code LlavaOnevisionModel.apply_pooling}; {@code LlavaOnevisionVideoProcessor} resizes to
+ * 384×384). The one image_newline after a video's frames is left out. A single image is charged what the processor
+ * expands it to instead ({@link #imageCost}: anyres tiling, {@link AnyresGrid}).
+ *
+ * <p>The default instance counts the released checkpoints' shapes; a loaded checkpoint builds its own from its
+ * tower ({@link #LlavaOneVisionCost(int, int, AnyresGrid)}), and the model counts its rows with
+ * {@link #pooledSide}, so a plan spends exactly what the model then receives.
  */
 public final class LlavaOneVisionCost implements CostModel {
-    private static final int SIDE = 384;
-    private static final int GRID = 27;
-    private static final AnyresGrid ANYRES = AnyresGrid.oneVision();
+    private final int side;
+    private final int grid;
+    private final AnyresGrid anyres;
+
+    /** The released checkpoints: 384 px, a 27×27 grid, anyres_max_9. */
+    public LlavaOneVisionCost() {
+        this(384, 27, AnyresGrid.oneVision());
+    }
+
+    /**
+     * @param side   the tower's input side in pixels
+     * @param grid   the tower's patch grid side
+     * @param anyres the tiling of a lone image
+     */
+    public LlavaOneVisionCost(int side, int grid, AnyresGrid anyres) {
+        if (side < 1 || grid < 1) {
+            throw new IllegalArgumentException("side and grid must be positive, got " + side + " and " + grid);
+        }
+        this.side = side;
+        this.grid = grid;
+        this.anyres = anyres;
+    }
+
+    /** A grid side after OneVision's 2×2 bilinear pooling of a video frame: ⌈side/2⌉. */
+    public static int pooledSide(int gridSide) {
+        return (gridSide + 1) / 2;
+    }
 
     @Override
     public String name() {
@@ -22,15 +50,13 @@ public final class LlavaOneVisionCost implements CostModel {
 
     @Override
     public Rung at(int width, int height) {
-        int[] seen = FitWithin.longEdge(width, height, SIDE);
-        int longEdge = Math.max(seen[0], seen[1]);
-        int grid = (GRID * longEdge + SIDE - 1) / SIDE;
-        int pooled = (grid + 1) / 2;
+        int[] seen = FitWithin.longEdge(width, height, side);
+        int pooled = pooledSide(grid);
         return new Rung(seen[0], seen[1], pooled * pooled);
     }
 
-    /** Tokens of one image alone in a prompt: the base crop's 729, the unpadded (and capped) tile map, a newline a row. */
+    /** Tokens of one image alone in a prompt: the base crop's, the unpadded (and capped) tile map, a newline a row. */
     public int imageCost(int width, int height) {
-        return ANYRES.tokens(height, width);
+        return anyres.tokens(height, width);
     }
 }

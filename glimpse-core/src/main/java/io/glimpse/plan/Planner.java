@@ -18,7 +18,11 @@ public final class Planner {
     }
 
     public static Plan plan(List<Candidate> candidates, PlanRequest request) {
-        CostModel model = CostModels.forName(request.target());
+        return plan(candidates, request, CostModels.forName(request.target()));
+    }
+
+    /** Plans under {@code model}, e.g. one built from a loaded checkpoint, instead of the request's target by name. */
+    public static Plan plan(List<Candidate> candidates, PlanRequest request, CostModel model) {
         checkCandidates(candidates, request);
         int[] sampled = sample(candidates, request.fps());
         List<Candidate> frames = pick(candidates, sampled);

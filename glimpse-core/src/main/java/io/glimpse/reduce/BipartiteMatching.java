@@ -29,6 +29,16 @@ final class BipartiteMatching {
      *                    that must not merge; it must be stable under merging within a partition (e.g. the frame)
      */
     static TokenSet mergeToTargets(TokenSet in, Function<TokenSet, int[]> partitionOf, int[] target, String method) {
+        return mergeToTargets(in, partitionOf, target, false, method);
+    }
+
+    /**
+     * As {@link #mergeToTargets(TokenSet, Function, int[], String)}; with {@code pinFirst} the set's first token
+     * (a class token) stays in its partition's alternation as source slot 0 but never merges, its matches scored
+     * −∞ and a round capped at ⌊(n−1)/2⌋, as ToMe's {@code class_token=True} does; its partition's target counts it.
+     */
+    static TokenSet mergeToTargets(TokenSet in, Function<TokenSet, int[]> partitionOf, int[] target, boolean pinFirst,
+                                   String method) {
         TokenSet current = in;
         while (true) {
             int[] part = partitionOf.apply(current);
@@ -48,11 +58,12 @@ final class BipartiteMatching {
             if (done) {
                 return current;
             }
-            current = mergeRound(current, members, target, method);
+            current = mergeRound(current, members, target, pinFirst, method);
         }
     }
 
-    private static TokenSet mergeRound(TokenSet in, List<List<Integer>> members, int[] target, String method) {
+    private static TokenSet mergeRound(TokenSet in, List<List<Integer>> members, int[] target, boolean pinFirst,
+                                       String method) {
         int d = in.dim();
         float[] unit = Similarity.unitRows(in, method);
         int n = in.size();
@@ -62,7 +73,8 @@ final class BipartiteMatching {
         }
         for (int p = 0; p < target.length; p++) {
             List<Integer> m = members.get(p);
-            int r = Math.min(m.size() - target[p], m.size() / 2);
+            boolean pinned = pinFirst && !m.isEmpty() && m.get(0) == 0;
+            int r = Math.min(m.size() - target[p], (m.size() - (pinned ? 1 : 0)) / 2);
             if (r <= 0) {
                 continue;
             }
@@ -80,6 +92,9 @@ final class BipartiteMatching {
                 }
             }
             Similarity.bestMatches(unit, d, sources, destinations, bestB, bestVal);
+            if (pinned) {
+                bestVal[0] = Float.NEGATIVE_INFINITY;
+            }
             for (int a = 0; a < na; a++) {
                 order[a] = a;
             }

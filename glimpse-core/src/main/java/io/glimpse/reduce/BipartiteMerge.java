@@ -9,7 +9,11 @@ import java.util.Arrays;
  * Merges the most similar tokens pairwise until the budget is met: ToMe's bipartite soft matching with
  * size-weighted averaging (Bolya et al., "Token Merging: Your ViT but Faster", ICLR 2023).
  * Parameters: {@code keep} (default 0.5), or {@code k}, or {@code r} merges in total; {@code protect} leading tokens
- * never merge (default 0; ToMe protects CLS). Unlike ToMe's code it matches on embeddings, not attention keys, runs
+ * never merge (default 0; ToMe protects CLS); {@code alternation}: {@code reference} (default, ToMe's code,
+ * {@code tome/merge.py} with {@code class_token=True}) keeps one protected token inside the A/B split, in source
+ * slot 0 with its scores −∞, so tokens 1, 3, 5 … are sources; {@code aside} (Glimpse's earlier rule) takes the
+ * protected tokens out of the split, so the alternation starts at the first unprotected token and any number of
+ * tokens may be protected. Unlike ToMe's code it matches on embeddings, not attention keys, runs
  * as many ⌊n/2⌋-capped rounds as the budget needs, and keeps survivors in spatial order (ToMe outputs unmerged
  * sources then destinations; users asked for the order, ToMe issue #45).
  */
@@ -18,21 +22,30 @@ public final class BipartiteMerge implements Reducer {
 
     public static final ReducerMethod METHOD = ReducerMethod.of(NAME, Site.POOLED,
             "ToMe bipartite soft matching over all tokens, size-weighted merges, spatial order kept",
-            spec -> new BipartiteMerge(spec.budget(), spec.integer("protect")),
+            spec -> new BipartiteMerge(spec.budget(), spec.integer("protect"), spec.choice("alternation").equals("reference")),
             ParamDef.keep(0.5),
             ParamDef.count(),
             ParamDef.removals(),
-            ParamDef.integer("protect", 0, Integer.MAX_VALUE, 0, "leading tokens (e.g. CLS) that never merge"));
+            ParamDef.integer("protect", 0, Integer.MAX_VALUE, 0, "leading tokens (e.g. CLS) that never merge"),
+            ParamDef.choice("alternation", "reference", "reference = a protected CLS keeps source slot 0 of the A/B "
+                    + "split (ToMe's code); aside = protected tokens leave the split", "reference", "aside"));
 
     private final Budget budget;
     private final int protect;
+    private final boolean inAlternation;
 
-    public BipartiteMerge(Budget budget, int protect) {
+    /** @param inAlternation the protected token stays in source slot 0 of the A/B split (ToMe's code) */
+    public BipartiteMerge(Budget budget, int protect, boolean inAlternation) {
         if (protect < 0) {
             throw new IllegalArgumentException(NAME + ": protect must be ≥ 0, got " + protect);
         }
+        if (inAlternation && protect > 1) {
+            throw new BadInputException(NAME + ": alternation=reference keeps one protected token (the CLS) in the "
+                    + "A/B split; protect=" + protect + " needs alternation=aside");
+        }
         this.budget = budget;
         this.protect = protect;
+        this.inAlternation = inAlternation;
     }
 
     @Override
@@ -48,6 +61,9 @@ public final class BipartiteMerge implements Reducer {
         if (target < guarded) {
             throw new BadInputException(NAME + ": budget of " + target + " tokens is below the " + guarded
                     + " protected ones");
+        }
+        if (inAlternation && guarded == 1) {
+            return BipartiteMatching.mergeToTargets(in, t -> new int[t.size()], new int[] {target}, true, NAME);
         }
         // Protected tokens come first in (frame,row,col) order and never merge, so they stay first every round.
         return BipartiteMatching.mergeToTargets(in, t -> partitions(t.size(), guarded), new int[] {target - guarded},

@@ -10,8 +10,12 @@ package io.glimpse.tokens;
  * @param worstCosine    minimum of the same
  * @param coverageRadius max over all original patches of (1 − best cosine to any reduced token): how far the
  *                       least-covered content is from what was kept (0 = everything kept)
+ * @param droppedMeanCosine  mean over dropped patches of the cosine to the nearest (most similar) reduced token, 1
+ *                       when none was dropped: the cosines above see only what a pruner kept
+ * @param droppedWorstCosine minimum of the same
  */
-public record Fidelity(int tokens, int patches, int dropped, double meanCosine, double worstCosine, double coverageRadius) {
+public record Fidelity(int tokens, int patches, int dropped, double meanCosine, double worstCosine, double coverageRadius,
+                       double droppedMeanCosine, double droppedWorstCosine) {
 
     /**
      * Compares a reduction against its input. Both sets must share the frame table; {@code reduced}'s origin
@@ -32,6 +36,8 @@ public record Fidelity(int tokens, int patches, int dropped, double meanCosine, 
         int patches = 0;
         int dropped = 0;
         double radius = 0;
+        double droppedSum = 0;
+        double droppedWorst = 1;
         double[] bestCache = new double[original.size()];
         java.util.Arrays.fill(bestCache, Double.NaN);
         for (int p = 0; p < original.patchCount(); p++) {
@@ -51,6 +57,8 @@ public record Fidelity(int tokens, int patches, int dropped, double meanCosine, 
             int r = reduced.origin(p);
             if (r < 0) {
                 dropped++;
+                droppedSum += bestCache[o];
+                droppedWorst = Math.min(droppedWorst, bestCache[o]);
                 continue;
             }
             double c = cosine(eo, o * d, normO[o], er, r * d, normR[r], d);
@@ -59,7 +67,7 @@ public record Fidelity(int tokens, int patches, int dropped, double meanCosine, 
             represented++;
         }
         return new Fidelity(reduced.size(), patches, dropped, represented == 0 ? 0 : sum / represented,
-                represented == 0 ? 0 : worst, radius);
+                represented == 0 ? 0 : worst, radius, dropped == 0 ? 1 : droppedSum / dropped, droppedWorst);
     }
 
     private static double[] norms(TokenSet t) {

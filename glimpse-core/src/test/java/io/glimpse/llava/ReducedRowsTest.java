@@ -2,10 +2,19 @@ package io.glimpse.llava;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.plan.Candidate;
+import io.glimpse.plan.CostModel;
+import io.glimpse.plan.LlavaOneVisionCost;
+import io.glimpse.plan.Plan;
+import io.glimpse.plan.PlanMethod;
+import io.glimpse.plan.PlanRequest;
+import io.glimpse.plan.PlannedFrame;
+import io.glimpse.plan.Planner;
 import io.glimpse.reduce.ParamDef;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReducerMethod;
 import io.glimpse.reduce.Reducers;
+import io.glimpse.vision.PatchStats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,18 +29,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A reduction never hands the decoder more visual rows than the model spends without one, for every method at its
  * defaults, on both LLaVA families (a LLaVA-1.5 image; a OneVision video, whose frames the model pools, and a lone
- * OneVision image, which it tiles), and budgets count decoder rows wherever the method acts.
+ * OneVision image, which it tiles), and budgets count decoder rows wherever the method acts; a plan priced by a
+ * checkpoint's own cost model spends exactly the rows the model then receives.
  */
 class ReducedRowsTest {
     static LlavaModel llava15;
     static LlavaModel oneVision;
     static List<RgbImage> frames;
+    static List<RgbImage> images;
 
     @BeforeAll
     static void load() throws IOException {
         llava15 = LlavaModel.load(LlavaModelTest.LLAVA15);
         oneVision = LlavaModel.load(LlavaModelTest.FIXTURES.resolve("llava/onevision"));
         frames = List.of(LlavaModelTest.landscape(), LlavaModelTest.png(LlavaModelTest.FIXTURES.resolve("vision/portrait.png")));
+        images = List.of(frames.get(0), frames.get(1), LlavaModelTest.png(LlavaModelTest.FIXTURES.resolve("llava/wide.png")),
+                LlavaModelTest.png(LlavaModelTest.FIXTURES.resolve("llava/tall.png")));
     }
 
     @AfterAll
@@ -132,5 +145,42 @@ class ReducedRowsTest {
     void aStageOnEncoderTokensCannotFollowOneOnPooledRows() {
         assertThatThrownBy(() -> ask(oneVision, true, Pipeline.of("tome:keep=0.5 > visionzip:keep=0.5,layer=1")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("acts on the encoder's tokens");
+    }
+
+    private static int rows(LlavaModel model, Ask.Request.Builder request) {
+        return Ask.run(model, request.maxTokens(1).build(), s -> { }).stats().visualRows();
+    }
+
+    @Test
+    void aPlannedVideoCostsTheRowsOneVisionSpendsOnItsFrames() {
+        PatchStats describer = new PatchStats(14);
+        List<Candidate> candidates = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage im = images.get(i);
+            candidates.add(new Candidate(i, im.width(), im.height(), describer.describe(im).descriptor()));
+        }
+        CostModel cost = oneVision.costModel();
+        for (int budget : new int[] {20, 40, 64}) {
+            Plan plan = Planner.plan(candidates, new PlanRequest(budget, cost.name(), PlanMethod.UNIFORM, 1, null), cost);
+            List<RgbImage> chosen = new ArrayList<>();
+            for (PlannedFrame f : plan.frames()) {
+                chosen.add(images.get(f.source()));
+            }
+            // The one image_newline closes the video, beyond the frames' rows.
+            assertThat(rows(oneVision, Ask.Request.video(chosen, "q"))).as("budget %d", budget)
+                    .isEqualTo(plan.totalCost() + 1);
+            assertThat(plan.totalCost()).isLessThanOrEqualTo(budget).isGreaterThan(budget - 16);
+        }
+    }
+
+    @Test
+    void aLoneImageCostsItsRowsInEitherFamily() {
+        LlavaOneVisionCost oneVisionCost = (LlavaOneVisionCost) oneVision.costModel();
+        for (RgbImage im : images) {
+            assertThat(rows(oneVision, Ask.Request.images(List.of(im), "q")))
+                    .isEqualTo(oneVisionCost.imageCost(im.width(), im.height()));
+            assertThat(rows(llava15, Ask.Request.images(List.of(im), "q")))
+                    .isEqualTo(llava15.costModel().cost(im.width(), im.height()));
+        }
     }
 }

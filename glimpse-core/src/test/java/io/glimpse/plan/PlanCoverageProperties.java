@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.IntRange;
 class PlanCoverageProperties {
     private static final int DIM = 8;
 
-    @Property(tries = 300)
+    @Property(tries = 1000)
     void noStretchWithoutAChosenFrameIsLongerThanTwiceDurationOverUnits(
             @ForAll @DoubleRange(min = 5, max = 1800) double duration,
             @ForAll @IntRange(min = 600, max = 40_000) int budget,

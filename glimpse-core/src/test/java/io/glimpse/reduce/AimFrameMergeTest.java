@@ -26,7 +26,7 @@ class AimFrameMergeTest {
         TokenSet out = new AimFrameMerge(Budget.count(4)).apply(twoEqualFrames(), CTX);
         assertThat(out.tokenFrames()).containsExactly(0, 0, 1, 1);
         assertThat(out.sizes()).containsExactly(2, 2, 2, 2);
-        TokenSet tome = new BipartiteMerge(Budget.count(4), 0).apply(twoEqualFrames(), CTX);
+        TokenSet tome = new BipartiteMerge(Budget.count(4), 0, true).apply(twoEqualFrames(), CTX);
         assertThat(framesOf(out, 0)).containsExactly(0);
         assertThat(framesOf(tome, 0)).as("global ToMe mixes the frames").containsExactly(0, 1);
     }

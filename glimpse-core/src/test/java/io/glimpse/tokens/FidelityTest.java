@@ -21,6 +21,19 @@ class FidelityTest {
         assertThat(f.worstCosine()).isCloseTo(1, within(1e-12));
         assertThat(f.coverageRadius()).isCloseTo(0, within(1e-12));
         assertThat(f.dropped()).isZero();
+        assertThat(f.droppedMeanCosine()).isEqualTo(1);
+    }
+
+    @Test
+    void droppedPatchesAreMeasuredAgainstTheirNearestKeptTokenWhileKeptOnesStayPerfect() {
+        TokenSet t = grid();
+        // Keep only e2=(0,1): e0 and e1 are orthogonal to it, (1,1) is 45° away.
+        TokenSet pruned = t.regroup(new int[]{-1, -1, 0, -1}, 1, null);
+        Fidelity f = Fidelity.of(t, pruned);
+        assertThat(f.meanCosine()).isCloseTo(1, within(1e-12));
+        assertThat(f.dropped()).isEqualTo(3);
+        assertThat(f.droppedMeanCosine()).isCloseTo(Math.cos(Math.PI / 4) / 3, within(1e-9));
+        assertThat(f.droppedWorstCosine()).isCloseTo(0, within(1e-9));
     }
 
     @Test
@@ -33,6 +46,8 @@ class FidelityTest {
         assertThat(f.dropped()).isEqualTo(1);
         assertThat(f.meanCosine()).isCloseTo(1.0, within(1e-9));
         assertThat(f.coverageRadius()).as("dropped (1,1) is 45° from the nearest kept token").isCloseTo(1 - c, within(1e-9));
+        assertThat(f.droppedMeanCosine()).isCloseTo(c, within(1e-9));
+        assertThat(f.droppedWorstCosine()).isCloseTo(c, within(1e-9));
 
         TokenSet all = t.regroup(new int[]{0, 0, 0, 0}, 1, null);
         Fidelity g = Fidelity.of(t, all);

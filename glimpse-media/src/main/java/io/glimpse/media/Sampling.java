@@ -27,7 +27,7 @@ public sealed interface Sampling {
     }
 
     /**
-     * Every decoded frame whose timestamp lies in one of the spans [from[k], to[k]] (ascending, not overlapping),
+     * Every decoded frame whose timestamp lies in one of the spans [from[k], to[k]] (ascending; one may start where the last ends),
      * e.g. the frames between two samples a scene cut fell between; far-apart spans are reached by seeking.
      */
     static Sampling spans(double[] from, double[] to) {
@@ -72,8 +72,8 @@ public sealed interface Sampling {
             }
             for (int k = 0; k < from.length; k++) {
                 if (!Double.isFinite(from[k]) || !(to[k] >= from[k]) || !Double.isFinite(to[k])
-                        || (k > 0 && !(from[k] > to[k - 1]))) {
-                    throw new IllegalArgumentException("spans must be finite, ascending and apart, got "
+                        || (k > 0 && !(from[k] >= to[k - 1]))) {
+                    throw new IllegalArgumentException("spans must be finite, ascending and not overlap, got "
                             + java.util.Arrays.toString(from) + " to " + java.util.Arrays.toString(to));
                 }
             }
