@@ -110,6 +110,12 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--speculate", defaultValue = "none", paramLabel = "MODE", description = {
+            "Speculative decoding: none (default), or recycling (Token Recycling: drafts a tree from the model's own recent "
+                    + "predictions and verifies it in one forward; lossless: greedy gives the same tokens as plain decoding, "
+                    + "sampling the same distribution)."})
+    String speculate;
+
     @Option(names = "--stats", description = "Print token counts per stage and timings to stderr.")
     boolean stats;
 
@@ -147,6 +153,9 @@ public final class AskCommand implements Callable<Integer> {
         if ((scheme.rotatesVisualRows() || llmPrune != null) && input.images != null && input.images.size() > 1) {
             throw new CommandLine.ParameterException(cl, "--llm-prune and --positions " + positions + " take one --image or a --video");
         }
+        AskJob.Speculation speculation = Arrays.stream(AskJob.Speculation.values()).filter(s -> s.spelling().equals(speculate))
+                .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--speculate must be none or recycling, got '"
+                        + speculate + "'"));
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null && !planning) {
             pipeline = pipeline.withFinalBudget(budget);
@@ -157,7 +166,7 @@ public final class AskCommand implements Callable<Integer> {
                 : new AskJob.EvenFrames(input.video, frames);
         PrintWriter out = cl.getOut();
         AskJob.Options options = new AskJob.Options(model, AskJob.Engine.parse(weights, threads), visual, prompt, pipeline,
-                scheme, tcGamma, llmPrune, maxTokens, temperature, topP, seed);
+                scheme, tcGamma, llmPrune, maxTokens, temperature, topP, seed, speculation);
         AskJob.Result r = AskJob.run(options, text -> {
                     out.print(text);
                     out.flush();

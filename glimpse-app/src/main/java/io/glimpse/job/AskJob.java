@@ -5,6 +5,7 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.llava.Ask;
 import io.glimpse.llava.LlavaModel;
 import io.glimpse.lm.Sampler;
+import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.LayerPruners;
 import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.Sampling;
@@ -72,6 +73,25 @@ public final class AskJob {
             implements Visual {
     }
 
+    /** How tokens are decoded after the prefill. */
+    public enum Speculation {
+        /** One forward per token. */
+        NONE("none"),
+        /** Token Recycling: drafts from the model's own recent predictions, verified as a tree; lossless. */
+        RECYCLING("recycling");
+
+        private final String spelling;
+
+        Speculation(String spelling) {
+            this.spelling = spelling;
+        }
+
+        /** The value {@code --speculate} takes. */
+        public String spelling() {
+            return spelling;
+        }
+    }
+
     /**
      * How the model runs: its decoder's matrices converted once on load to {@code weights} (null keeps them as stored),
      * and every parallel loop on {@code threads} threads.
@@ -102,9 +122,11 @@ public final class AskJob {
      * @param tcGamma     TC-LLaVA's weight of the temporal id (used by {@link Positions#TCLAVA})
      * @param llmPrune    in-decoder pruner by name (see {@link #pruners()}), or null
      * @param temperature 0 for greedy decoding
+     * @param speculation how to decode
      */
     public record Options(Path model, Engine engine, Visual visual, String prompt, Pipeline reduce, Positions positions,
-                          double tcGamma, String llmPrune, int maxTokens, double temperature, double topP, long seed) {
+                          double tcGamma, String llmPrune, int maxTokens, double temperature, double topP, long seed,
+                          Speculation speculation) {
     }
 
     /**
@@ -155,6 +177,10 @@ public final class AskJob {
             }
             if (o.llmPrune() != null) {
                 request.llmPruning(LayerPruners.method(o.llmPrune()));
+            }
+            if (o.speculation() == Speculation.RECYCLING) {
+                // One question per run, so the table starts cold; a server keeps one per session instead.
+                request.speculate(TokenRecycling.reference(llava.decoder().config().vocabSize()));
             }
             Ask.Answer answer = Ask.run(llava, request.build(), text);
             if (answer.contextFull()) {

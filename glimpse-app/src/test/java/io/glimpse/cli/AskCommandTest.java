@@ -93,6 +93,27 @@ class AskCommandTest {
     }
 
     @Test
+    void speculativeDecodingPrintsThePlainAnswerAndCountsAcceptedTokens() {
+        String[] ask = {"ask", "--model", MODEL.toString(), "--image", IMAGE, "--max-tokens", "24", "Repeat: a b c a b c a b c"};
+        InProcess.Run plain = glimpse(ask);
+        InProcess.Run fast = glimpse(concat(ask, "--speculate", "recycling", "--stats"));
+        assertThat(fast.code()).as(fast.err()).isZero();
+        assertThat(fast.out()).isEqualTo(plain.out());
+        assertThat(fast.err()).containsPattern("speculation: \\d+ verification forwards, \\d+\\.\\d\\d tokens accepted per forward");
+        InProcess.Run unknown = glimpse(concat(ask, "--speculate", "medusa"));
+        assertThat(unknown.code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(unknown.err()).contains("--speculate must be none or recycling, got 'medusa'");
+        InProcess.Run sampled = glimpse(concat(ask, "--speculate", "recycling", "--temperature", "0.7", "--seed", "3"));
+        assertThat(sampled.code()).as(sampled.err()).isZero();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void aBudgetOnAVideoPlansTheFramesAndTheStatsListThem() throws Exception {
         Path video = plannedVideo();
         // The plan prices frames in the checkpoint's own rows: the fixture's 56-px tower gives 7x7 = 49 tokens a frame,

@@ -9,6 +9,7 @@ import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.RotaryLayout;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
+import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.PrunerFactory;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * One question about images or a video, answered end to end: encode, optionally reduce the visual tokens in
@@ -46,6 +48,7 @@ public final class Ask {
         private final int maxTokens;
         private final Sampler sampler;
         private final Optional<PrunerFactory> llmPruning;
+        private final Optional<TokenRecycling> speculation;
 
         private Request(Builder b) {
             images = List.copyOf(b.images);
@@ -56,6 +59,7 @@ public final class Ask {
             maxTokens = b.maxTokens;
             sampler = b.sampler;
             llmPruning = Optional.ofNullable(b.llmPruning);
+            speculation = Optional.ofNullable(b.speculation);
             if (images.isEmpty() == video.isEmpty()) {
                 throw new IllegalArgumentException("give images or video frames, not " + (images.isEmpty() ? "neither" : "both"));
             }
@@ -114,7 +118,12 @@ public final class Ask {
             return llmPruning;
         }
 
-        /** Options of a {@link Request}; defaults: no reduction, re-compacted positions, 256 tokens, greedy. */
+        /** Speculative decoding by token recycling, whose table the caller keeps across requests; empty for plain decoding. */
+        public Optional<TokenRecycling> speculation() {
+            return speculation;
+        }
+
+        /** Options of a {@link Request}; defaults: no reduction, re-compacted positions, 256 tokens, greedy, no speculation. */
         public static final class Builder {
             private final List<RgbImage> images;
             private final List<RgbImage> video;
@@ -124,6 +133,7 @@ public final class Ask {
             private int maxTokens = 256;
             private Sampler sampler = Sampler.greedy();
             private PrunerFactory llmPruning;
+            private TokenRecycling speculation;
 
             private Builder(List<RgbImage> images, List<RgbImage> video, String prompt) {
                 this.images = images;
@@ -161,6 +171,15 @@ public final class Ask {
                 return this;
             }
 
+            /**
+             * Decodes by token recycling: lossless, the same tokens as plain greedy decoding, or under sampling the same
+             * distribution.
+             */
+            public Builder speculate(TokenRecycling recycling) {
+                this.speculation = Objects.requireNonNull(recycling, "recycling");
+                return this;
+            }
+
             /** @throws IllegalArgumentException for combinations the turn cannot run */
             public Request build() {
                 return new Request(this);
@@ -180,13 +199,19 @@ public final class Ask {
      *                      pruning)
      * @param firstTokenNanos from the start of encoding to the first generated token
      * @param decodeNanos   from the first generated token to the last
+     * @param verifyForwards draft verifications of speculative decoding, 0 without it
      */
     public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int unreducedRows, int promptRows, int visualRowsAtLastLayer,
                         long encodeNanos, long reduceNanos, long prefillNanos, long firstTokenNanos, int generated,
-                        long decodeNanos) {
+                        long decodeNanos, int verifyForwards) {
         /** Tokens per second after the first, or NaN with fewer than two tokens. */
         public double decodeTokensPerSecond() {
             return generated < 2 ? Double.NaN : (generated - 1) / (decodeNanos / 1e9);
+        }
+
+        /** Tokens after the first per verification forward of speculative decoding, or NaN without one. */
+        public double tokensPerForward() {
+            return verifyForwards == 0 ? Double.NaN : (double) (generated - 1) / verifyForwards;
         }
     }
 
@@ -259,7 +284,8 @@ public final class Ask {
         }
         int maxTokens = Math.min(request.maxTokens(), room);
         RotaryLayout layout = request.positions().rotary(model.firstPlaceholder(ids), rowFrames).orElse(null);
-        KvCache cache = model.decoder().newCache(prompt.ids().length + maxTokens, layout);
+        KvCache cache = model.decoder().newCache(prompt.ids().length + maxTokens
+                + request.speculation().map(TokenRecycling::extraSlots).orElse(0), layout);
         int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
         LayerPruner pruner = null;
         if (request.llmPruning().isPresent()) {
@@ -273,19 +299,25 @@ public final class Ask {
         long prefilled = System.nanoTime();
         TextStream text = new TextStream(model.tokenizer());
         long[] first = {0};
-        Generation g = Generation.run(model.decoder(), cache, logits, maxTokens, request.sampler(),
-                model.tokenizer().size(), model.template().stopIds(model.tokenizer()), t -> {
-                    if (first[0] == 0) {
-                        first[0] = System.nanoTime();
-                    }
-                    out.accept(text.accept(t));
-                });
+        IntConsumer onToken = t -> {
+            if (first[0] == 0) {
+                first[0] = System.nanoTime();
+            }
+            out.accept(text.accept(t));
+        };
+        int[] stopIds = model.template().stopIds(model.tokenizer());
+        int vocab = model.tokenizer().size();
+        TokenRecycling.Result decoded = request.speculation().isPresent()
+                ? request.speculation().get().run(model.decoder(), cache, logits, maxTokens, request.sampler(), vocab, stopIds, onToken)
+                : new TokenRecycling.Result(Generation.run(model.decoder(), cache, logits, maxTokens, request.sampler(), vocab,
+                        stopIds, onToken), 0);
+        Generation g = decoded.generation();
         out.accept(text.finish());
         long end = System.nanoTime();
         long firstAt = first[0] == 0 ? end : first[0];
         Stats stats = new Stats(encoderTokens, stages, visualRows, unreducedRows, prompt.ids().length,
                 visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
-                prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt);
+                prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt, decoded.forwards());
         return new Answer(g.tokens(), g.stopped(), !g.stopped() && g.tokens().length == room, stats);
     }
 

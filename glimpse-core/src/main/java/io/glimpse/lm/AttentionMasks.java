@@ -50,4 +50,25 @@ public final class AttentionMasks {
         }
         return new AttentionMask(end);
     }
+
+    /**
+     * The mask of a draft tree verified in one call (SpecInfer, Miao et al., ASPLOS 2024; Token Recycling, Luo et al.,
+     * ACL 2025): each node sees itself and its ancestors, not its siblings' branches.
+     *
+     * @param parent each node's parent row, which must come before it; -1 for the root (row 0)
+     */
+    public static AttentionMask tree(int[] parent) {
+        int n = parent.length;
+        boolean[] seen = new boolean[n * n];
+        for (int i = 0; i < n; i++) {
+            if ((i == 0) != (parent[i] == -1) || parent[i] >= i || parent[i] < -1) {
+                throw new IllegalArgumentException("node " + i + " has parent " + parent[i] + "; the root is row 0 and "
+                        + "every other node follows its parent");
+            }
+            for (int a = i; a >= 0; a = parent[a]) {
+                seen[i * n + a] = true;
+            }
+        }
+        return new AttentionMask(causalEnds(n), seen);
+    }
 }

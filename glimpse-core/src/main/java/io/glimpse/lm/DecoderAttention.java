@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
 /**
  * Grouped-query attention of a call's rows over a layer of the {@link KvCache}: scale dh^-0.5, float32 softmax.
  * One or two rows (decoding) score each key with a dot product, heads in parallel; more rows (prefill) go through
- * the GEMM in blocks of queries. Under Vista-LLaMA, text queries score visual keys unrotated.
+ * the GEMM in blocks of queries. Under Vista-LLaMA, text queries score visual keys unrotated. A mask with holes (a
+ * draft tree) scores the call's hidden keys -∞ before the softmax, so they get no weight.
  */
 final class DecoderAttention {
     /** Query rows per attention block, bounding the score matrix to this many rows times the keys. */
@@ -32,8 +33,9 @@ final class DecoderAttention {
 
     /**
      * The call's rows of one layer. Query row r sees slots 0..past+visibleRows[r]-1 (past + r + 1 under a causal
-     * mask).
+     * mask), except the call's keys {@code holes} hides.
      *
+     * @param holes         the call's mask when it {@linkplain AttentionMask#hasHoles has holes}, else null
      * @param qkv           the rows' rotated queries, keys and values, [n × qkvWidth]
      * @param rawQkv        the same before rotation when the cache keeps unrotated keys, else null
      * @param lastAttention receives the last row's head-mean probabilities (summed in head order, so the result does
@@ -41,8 +43,8 @@ final class DecoderAttention {
      * @return [n × heads·headDim]
      */
     float[] attend(KvCache cache, int layer, float[] qkv, float[] rawQkv, int qkvWidth, int past, int[] pos,
-                   int[] visibleRows, float[] lastAttention) {
-        Call call = new Call(cache, layer, qkv, rawQkv, qkvWidth, past, pos, visibleRows,
+                   int[] visibleRows, AttentionMask holes, float[] lastAttention) {
+        Call call = new Call(cache, layer, qkv, rawQkv, qkvWidth, past, pos, visibleRows, holes,
                 new float[visibleRows.length * heads * headDim]);
         float[][] lastRows = new float[heads][];
         if (visibleRows.length <= GEMV_ROWS) {
@@ -64,7 +66,7 @@ final class DecoderAttention {
 
     /** The operands of one layer's attention. */
     private record Call(KvCache cache, int layer, float[] qkv, float[] rawQkv, int qkvWidth, int past, int[] pos,
-                        int[] visibleRows, float[] out) {
+                        int[] visibleRows, AttentionMask holes, float[] out) {
     }
 
     /** One head over a few rows with dot products against the cache, reading each key once (decode). */
@@ -81,6 +83,7 @@ final class DecoderAttention {
                 p[j] = ops.dot(c.qkv, r * c.qkvWidth + h * headDim, keys, kvOffset + j * headDim, headDim) * scale;
             }
             unrotatedScores(c, r * c.qkvWidth + h * headDim, c.pos[r], kvOffset, visible, scale, p, 0);
+            hide(c, r, p, 0);
             Softmax.inPlace(p, 0, visible);
             int o = (r * heads + h) * headDim;
             for (int j = 0; j < visible; j++) {
@@ -117,6 +120,7 @@ final class DecoderAttention {
                     scores[base + j] *= scale;
                 }
                 unrotatedScores(c, (r0 + r) * c.qkvWidth + h * headDim, c.pos[r0 + r], kvOffset, visible, scale, scores, base);
+                hide(c, r0 + r, scores, base);
                 Softmax.inPlace(scores, base, visible);
                 Arrays.fill(scores, base + visible, base + keys, 0f);
             }
@@ -145,6 +149,18 @@ final class DecoderAttention {
         for (int j = 0; j < visible; j++) {
             if (layout.unrotated(queryPosition, c.cache.slotPosition(j))) {
                 scores[base + j] = ops.dot(c.rawQkv, qOffset, rawKeys, kvOffset + j * headDim, headDim) * scale;
+            }
+        }
+    }
+
+    /** Scores -∞ the call's keys that row {@code r} may not see (a no-op without holes). */
+    private static void hide(Call c, int r, float[] scores, int base) {
+        if (c.holes == null) {
+            return;
+        }
+        for (int j = 0; j < c.visibleRows[r]; j++) {
+            if (!c.holes.allowed(r, j)) {
+                scores[base + c.past + j] = Float.NEGATIVE_INFINITY;
             }
         }
     }

@@ -113,7 +113,8 @@ public final class DecoderModel {
      * As {@link #forward(KvCache, float[], int[], int, LayerPruner)}, with {@code mask} (null = causal) deciding which
      * of the call's rows each row attends to; every row also sees all cached slots. A frame-wise block-causal mask
      * (TC-LLaVA, {@link AttentionMasks#frameBlockCausal}) is opt-in: checkpoints not fine-tuned for it see attention
-     * they were never trained on. Pruned rows leave the mask with their keys.
+     * they were never trained on. Pruned rows leave the mask with their keys; a mask with holes (a draft tree,
+     * {@link AttentionMasks#tree}) takes no pruner.
      */
     public float[] forward(KvCache cache, float[] inputs, int[] positions, int logitRows, LayerPruner pruner, AttentionMask mask) {
         int d = config.hiddenSize();
@@ -144,6 +145,9 @@ public final class DecoderModel {
         if (mask != null && mask.length() != n) {
             throw new IllegalArgumentException("attention mask covers " + mask.length() + " rows, the call has " + n);
         }
+        if (mask != null && mask.hasHoles() && pruner != null) {
+            throw new IllegalArgumentException("a mask with holes (a draft tree) does not follow rows that pruning drops");
+        }
         if (cache.layout() != null && pruner != null) {
             throw new IllegalArgumentException("a cache with a " + cache.layout().kind() + " rotary layout tells rows apart by "
                     + "position id, which in-LLM pruning does not keep; use one or the other");
@@ -170,7 +174,7 @@ public final class DecoderModel {
                 n = kept.length;
             }
             boolean record = pruner != null && l + 1 < layers && pruner.actsBefore(l + 1);
-            seen = block(l, cache, x, pos, original, visibleRows, record);
+            seen = block(l, cache, x, pos, original, visibleRows, mask != null && mask.hasHoles() ? mask : null, record);
         }
         cache.setNextPosition(next);
         if (logitRows > n) {
@@ -208,7 +212,8 @@ public final class DecoderModel {
      * One decoder layer over the rows whose original indices are given, updating x in place and appending to the
      * cache; returns the layer's attention when asked to record it, else null.
      */
-    private LayerAttention block(int l, KvCache cache, float[] x, int[] pos, int[] original, int[] visibleRows, boolean record) {
+    private LayerAttention block(int l, KvCache cache, float[] x, int[] pos, int[] original, int[] visibleRows, AttentionMask holes,
+                                 boolean record) {
         DecoderWeights.Layer w = weights.layers()[l];
         int n = original.length;
         int d = config.hiddenSize();
@@ -232,7 +237,7 @@ public final class DecoderModel {
         }
         cache.append(l, qkv, rawQkv, qkvw, qw, n, pos);
         float[] lastRow = record ? new float[past + n] : null;
-        float[] attended = attention.attend(cache, l, qkv, rawQkv, qkvw, past, pos, visibleRows, lastRow);
+        float[] attended = attention.attend(cache, l, qkv, rawQkv, qkvw, past, pos, visibleRows, holes, lastRow);
         float[] projected = new float[n * d];
         w.o().apply(attended, 0, n, projected, 0);
         Rows.addResidual(x, projected, n, d);

@@ -4,7 +4,7 @@ package io.glimpse.lm;
  * Keys (after RoPE) and values of every token a decoder has seen, per layer and key/value head, laid out
  * [layer][kv head][slot][head dim] so one head's keys are a contiguous matrix for the attention GEMMs. Layers
  * hold different numbers of tokens once in-LLM pruning has removed tokens from the layers after it. Only
- * {@link #append} writes it; attention reads a layer's keys and values through {@link #keys} and {@link #values}.
+ * {@link #append} and {@link #retain} write it; attention reads a layer's keys and values through {@link #keys} and {@link #values}.
  */
 public final class KvCache {
     private final int capacity;
@@ -165,5 +165,45 @@ public final class KvCache {
         if (slotPositions != null) {
             System.arraycopy(positions, 0, slotPositions, past, rows);
         }
+    }
+
+    /**
+     * Keeps, of the last {@code appended} slots of every layer, those at offsets {@code kept} (ascending), moved down
+     * to follow the slots before them, and drops the rest: the accepted path of a verified draft tree, made
+     * contiguous as if it had been decoded token by token.
+     *
+     * @param nextPosition the position id the next token gets
+     * @throws IllegalArgumentException when a layer holds fewer than {@code appended} slots or {@code kept} is not
+     *                                  ascending within [0, appended)
+     */
+    void retain(int appended, int[] kept, int nextPosition) {
+        for (int i = 0; i < kept.length; i++) {
+            if (kept[i] < 0 || kept[i] >= appended || (i > 0 && kept[i] <= kept[i - 1])) {
+                throw new IllegalArgumentException("kept offsets " + java.util.Arrays.toString(kept) + " are not ascending within [0, "
+                        + appended + ")");
+            }
+        }
+        for (int l = 0; l < keys.length; l++) {
+            if (length[l] < appended) {
+                throw new IllegalArgumentException("layer " + l + " holds " + length[l] + " slots, not the " + appended + " appended");
+            }
+            int base = length[l] - appended;
+            for (int i = 0; i < kept.length; i++) {
+                for (int g = 0; g < kvHeads; g++) {
+                    int from = offset(g, base + kept[i]);
+                    int to = offset(g, base + i);
+                    System.arraycopy(keys[l], from, keys[l], to, headDim);
+                    System.arraycopy(values[l], from, values[l], to, headDim);
+                    if (rawKeys != null) {
+                        System.arraycopy(rawKeys[l], from, rawKeys[l], to, headDim);
+                    }
+                }
+                if (slotPositions != null && l == 0) {
+                    slotPositions[base + i] = slotPositions[base + kept[i]];
+                }
+            }
+            length[l] = base + kept.length;
+        }
+        this.nextPosition = nextPosition;
     }
 }

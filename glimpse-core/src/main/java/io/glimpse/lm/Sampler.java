@@ -41,6 +41,68 @@ public final class Sampler {
 
     /** The next token among ids [0, limit). */
     public int next(float[] logits, int limit) {
+        int best = argmax(logits, limit);
+        if (temperature == 0) {
+            return best;
+        }
+        Nucleus n = nucleus(logits, limit, best);
+        double u = random.nextDouble() * n.mass;
+        for (int i = 0; i < n.kept; i++) {
+            u -= n.p[n.order[i]];
+            if (u < 0) {
+                return n.order[i];
+            }
+        }
+        return n.order[n.kept - 1];
+    }
+
+    /**
+     * The probabilities {@link #next} draws ids [0, limit) with: the renormalised nucleus, or all mass on the argmax
+     * when greedy.
+     */
+    public double[] distribution(float[] logits, int limit) {
+        int best = argmax(logits, limit);
+        double[] q = new double[limit];
+        if (temperature == 0) {
+            q[best] = 1;
+            return q;
+        }
+        Nucleus n = nucleus(logits, limit, best);
+        for (int i = 0; i < n.kept; i++) {
+            q[n.order[i]] = n.p[n.order[i]] / n.mass;
+        }
+        return q;
+    }
+
+    /** An id drawn in proportion to {@code weights} (non-negative, some positive). */
+    int draw(double[] weights) {
+        double sum = 0;
+        int last = -1;
+        for (int i = 0; i < weights.length; i++) {
+            sum += weights[i];
+            if (weights[i] > 0) {
+                last = i;
+            }
+        }
+        if (last < 0) {
+            throw new IllegalArgumentException("no positive weight to draw from");
+        }
+        double u = random.nextDouble() * sum;
+        for (int i = 0; i < last; i++) {
+            u -= weights[i];
+            if (u < 0 && weights[i] > 0) {
+                return i;
+            }
+        }
+        return last;
+    }
+
+    /** True with probability {@code probability}. */
+    boolean accept(double probability) {
+        return random.nextDouble() < probability;
+    }
+
+    private static int argmax(float[] logits, int limit) {
         if (limit < 1 || limit > logits.length) {
             throw new IllegalArgumentException("limit " + limit + " outside [1, " + logits.length + "]");
         }
@@ -53,9 +115,14 @@ public final class Sampler {
                 best = i;
             }
         }
-        if (temperature == 0) {
-            return best;
-        }
+        return best;
+    }
+
+    /** Unnormalised softmax(logits / T) of ids [0, limit), their order by it, and the nucleus: the first kept, of mass. */
+    private record Nucleus(double[] p, Integer[] order, int kept, double mass) {
+    }
+
+    private Nucleus nucleus(float[] logits, int limit, int best) {
         double[] p = new double[limit];
         double sum = 0;
         for (int i = 0; i < limit; i++) {
@@ -72,13 +139,6 @@ public final class Sampler {
         while (kept < limit && (kept == 0 || mass < topP * sum)) {
             mass += p[order[kept++]];
         }
-        double u = random.nextDouble() * mass;
-        for (int i = 0; i < kept; i++) {
-            u -= p[order[i]];
-            if (u < 0) {
-                return order[i];
-            }
-        }
-        return order[kept - 1];
+        return new Nucleus(p, order, kept, mass);
     }
 }

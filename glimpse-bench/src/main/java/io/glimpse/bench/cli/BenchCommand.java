@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code glimpse bench}: measurements that compare against a reference taken in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks with an in-run reference.",
         subcommands = {BenchPlanCommand.class, BenchEncodeCommand.class, BenchAskCommand.class, BenchServeCommand.class,
-                BenchCorpusCommand.class, BenchDecodeCommand.class})
+                BenchCorpusCommand.class, BenchDecodeCommand.class, BenchSpeculateCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
