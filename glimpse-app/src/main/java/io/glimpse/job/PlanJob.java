@@ -133,7 +133,11 @@ public final class PlanJob {
     }
 
     public static Result run(Path video, Options options, Listener listener) throws IOException {
-        Selection s = select(video, options, listener, Pixels.PLANNED);
+        return encoded(select(video, options, listener, Pixels.PLANNED), options);
+    }
+
+    /** A selection of planned pixels encoded by PatchStats and reduced: the rest of {@link #run}. */
+    static Result encoded(Selection s, Options options) {
         TokenSet tokens = encode(s.frames(), patchSizeFor(options.target()));
         Pipeline.Result reduction = options.reduce() == null ? null : options.reduce().run(tokens, ReduceContext.defaults());
         return new Result(s.video(), s.plan(), s.frames(), tokens, reduction, s.candidates(), s.warnings());
@@ -147,8 +151,14 @@ public final class PlanJob {
     /** {@link #select(Path, Options, Listener, Pixels)} priced by {@code cost}, e.g. a loaded checkpoint's own. */
     public static Selection select(Path video, Options options, CostModel cost, Listener listener, Pixels pixels)
             throws IOException {
-        PlanRequest request = options.request();
         QueryScorer query = options.query() == null ? null : QueryScorer.load(options.query().scorer(), options.query().text());
+        return select(video, options, cost, query, listener, pixels);
+    }
+
+    /** The selection with the query scored by an already loaded {@code query} (or none), not {@code options.query()}. */
+    public static Selection select(Path video, Options options, CostModel cost, QueryScorer query, Listener listener,
+                                   Pixels pixels) throws IOException {
+        PlanRequest request = options.request();
         List<Candidate> candidates = new ArrayList<>();
         List<Double> relevance = new ArrayList<>();
         VideoInfo info;
@@ -296,7 +306,11 @@ public final class PlanJob {
 
     private static TokenSet encode(List<ChosenFrame> chosen, int patch) {
         List<RgbImage> images = chosen.stream().map(ChosenFrame::image).toList();
-        TokenSet tokens = new PatchStats(patch).encode(images).tokens();
+        return labelled(new PatchStats(patch).encode(images).tokens(), chosen);
+    }
+
+    /** The tokens of the chosen frames, frame by frame, with each frame's scene and clip from the plan. */
+    static TokenSet labelled(TokenSet tokens, List<ChosenFrame> chosen) {
         List<FrameInfo> frames = new ArrayList<>(chosen.size());
         for (int i = 0; i < chosen.size(); i++) {
             PlannedFrame p = chosen.get(i).planned();

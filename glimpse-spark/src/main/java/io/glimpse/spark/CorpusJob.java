@@ -43,6 +43,7 @@ import java.util.Set;
 public final class CorpusJob {
     /** Rows per Parquet file written, at most; a run writes at least one file per dataset. */
     static final int ROWS_PER_FILE = 256;
+    private static final String KEY = "key";
 
     /** Videos done so far of those this run compresses, called on the driver as tasks finish. */
     public interface Progress {
@@ -82,18 +83,15 @@ public final class CorpusJob {
         List<VideoFile> hashed = paths.isEmpty() ? List.of()
                 : jsc.parallelize(paths, Math.min(paths.size(), 4 * jsc.defaultParallelism()))
                 .map(p -> VideoFile.hash(p, hadoop)).collect();
-        Dataset<Row> doneRows = stored(spark, videos, CorpusTables.VIDEO, conf);
-        Dataset<Row> errorRows = stored(spark, errors, CorpusTables.ERROR, conf);
-        Set<String> known = new HashSet<>(strings(doneRows.select("video_id")));
-        known.addAll(strings(errorRows.where("video_id is not null").select("video_id")));
-        Set<String> unreadable = new HashSet<>(strings(errorRows.where("video_id is null").select("path")));
+        Set<String> known = known(spark, hashed, stored(spark, videos, CorpusTables.VIDEO, conf),
+                stored(spark, errors, CorpusTables.ERROR, conf));
 
         List<VideoFile> todo = new ArrayList<>();
         int skipped = 0;
         int duplicates = 0;
         Set<String> seen = new HashSet<>();
         for (VideoFile f : hashed) {
-            if (f.id() == null ? unreadable.contains(f.path()) : known.contains(f.id())) {
+            if (known.contains(key(f))) {
                 skipped++;
             } else if (f.id() != null && !seen.add(f.id())) {
                 duplicates++;
@@ -160,8 +158,26 @@ public final class CorpusJob {
                 : spark.createDataFrame(List.of(), schema);
     }
 
-    private static List<String> strings(Dataset<Row> column) {
-        return column.as(Encoders.STRING()).collectAsList();
+    /** What identifies a file in the table: its content hash, or its path when it could not be read. */
+    private static String key(VideoFile f) {
+        return f.id() != null ? f.id() : f.path();
+    }
+
+    /**
+     * The keys of this run's files that the table already holds: the run's keys joined with the table's (content
+     * hashes of both datasets, paths of unreadable files; a qualified path never reads as a hex hash), so only the
+     * matches, at most one per listed file, come to the driver, however large the table. Spark broadcasts the run's
+     * side when it is small and scans the table's two key columns once.
+     */
+    private static Set<String> known(SparkSession spark, List<VideoFile> files, Dataset<Row> videos, Dataset<Row> errors) {
+        if (files.isEmpty()) {
+            return Set.of();
+        }
+        Dataset<Row> table = videos.select(functions.col("video_id").as(KEY))
+                .union(errors.select(functions.coalesce(functions.col("video_id"), functions.col("path")).as(KEY)));
+        Dataset<Row> run = spark.createDataset(files.stream().map(CorpusJob::key).distinct().toList(), Encoders.STRING())
+                .toDF(KEY);
+        return new HashSet<>(run.join(table, KEY).distinct().as(Encoders.STRING()).collectAsList());
     }
 
     /** The table folder, refused when it holds anything a corpus run did not write. */

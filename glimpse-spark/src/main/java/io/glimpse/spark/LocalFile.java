@@ -5,17 +5,16 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
-import java.nio.file.Files;
 
 /**
- * A corpus file as a local path for FFmpeg: the file itself on a local filesystem, else a temporary copy (HDFS, S3)
- * that {@link #close} deletes with its folder.
+ * A corpus file as a local path for FFmpeg: the file itself on a local filesystem, else a copy (HDFS, S3) in a
+ * {@link TempFolder} that {@link #close} removes.
  */
 final class LocalFile implements AutoCloseable {
     private final java.nio.file.Path path;
-    private final boolean copy;
+    private final TempFolder copy;
 
-    private LocalFile(java.nio.file.Path path, boolean copy) {
+    private LocalFile(java.nio.file.Path path, TempFolder copy) {
         this.path = path;
         this.copy = copy;
     }
@@ -24,19 +23,18 @@ final class LocalFile implements AutoCloseable {
         Path p = new Path(file);
         FileSystem fs = p.getFileSystem(conf.get());
         if (fs instanceof LocalFileSystem local) {
-            return new LocalFile(local.pathToFile(p).toPath(), false);
+            return new LocalFile(local.pathToFile(p).toPath(), null);
         }
         // The copy keeps the file's name: FFmpeg guesses some containers by extension, and the token file names it.
-        java.nio.file.Path dir = Files.createTempDirectory("glimpse-corpus-");
-        java.nio.file.Path tmp = dir.resolve(p.getName());
+        TempFolder dir = TempFolder.create("glimpse-corpus-copy");
+        java.nio.file.Path tmp = dir.path().resolve(p.getName());
         try {
             fs.copyToLocalFile(false, p, new Path(tmp.toUri()), true);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            Files.delete(dir);
+            dir.close();
             throw e;
         }
-        return new LocalFile(tmp, true);
+        return new LocalFile(tmp, dir);
     }
 
     java.nio.file.Path path() {
@@ -45,9 +43,8 @@ final class LocalFile implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (copy) {
-            Files.deleteIfExists(path);
-            Files.delete(path.getParent());
+        if (copy != null) {
+            copy.close();
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * one of them, two files that are not videos and a hidden file; written once per test JVM.
  */
 final class TestCorpus {
-    static final CorpusOptions OPTIONS = new CorpusOptions(1200, "llava-onevision", "clips", 2, null, "tmerge");
+    static final CorpusOptions OPTIONS = CorpusOptions.plan(1200, "llava-onevision", "clips", 2, null, "tmerge");
     static final int VIDEOS = 12;
     static final List<String> CORRUPT = List.of("v05-garbage.mp4", "v09-empty.mp4");
 

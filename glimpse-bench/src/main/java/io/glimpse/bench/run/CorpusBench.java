@@ -44,7 +44,7 @@ public final class CorpusBench {
         try (Stream<Path> s = Files.list(corpus)) {
             files = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
         }
-        CorpusOptions options = new CorpusOptions(o.budget(), o.target(), "clips", o.fps(), null, null);
+        CorpusOptions options = CorpusOptions.plan(o.budget(), o.target(), "clips", o.fps(), null, null);
         PlanJob.Options plan = options.planOptions();
         plan(files.getFirst(), plan); // the loop's first video would otherwise also pay for loading FFmpeg and compiling
         Timing loop = Timing.best(o.repeat(), () -> files.forEach(f -> plan(f, plan)));

@@ -5,6 +5,7 @@ import io.glimpse.spark.CompressVideo;
 import io.glimpse.spark.CorpusJob;
 import io.glimpse.spark.CorpusOptions;
 import io.glimpse.spark.HadoopConf;
+import io.glimpse.spark.LoadedModels;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code glimpse corpus IN --out TABLE}: every video of a corpus planned, encoded and reduced into one Parquet table. */
 @Command(name = "corpus", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Plan, encode (PatchStats) and reduce every video of a folder or list file on Spark, into one "
+        description = {"Plan, encode (PatchStats, or --model's vision tower) and reduce every video of a folder or list file on Spark, into one "
                 + "Parquet table: TABLE/videos (a row per video) and TABLE/errors (a row per file that failed).",
                 "Reruns skip videos already in the table (by content hash), so a killed run is finished by running it again."})
 public final class CorpusCommand implements Callable<Integer> {
@@ -53,6 +54,26 @@ public final class CorpusCommand implements Callable<Integer> {
     @Option(names = "--reduce", paramLabel = "SPEC", description = "Reduction pipeline for each plan's tokens (see 'glimpse methods').")
     String reduce;
 
+    @Option(names = "--model", paramLabel = "DIR", description = "CLIP, SigLIP or LLaVA checkpoint folder whose vision "
+            + "tower encodes the chosen frames, as 'glimpse encode' does (default: PatchStats, as 'glimpse plan'); "
+            + "the same local path on every executor. Loaded once per executor JVM.")
+    String model;
+
+    @Option(names = "--query", paramLabel = "TEXT", description = "Question the frames should answer, scored by --model's "
+            + "dual encoder (CLIP or SigLIP with a text tower and tokenizer), as in 'glimpse plan'.")
+    String query;
+
+    @Option(names = "--layer", paramLabel = "L", description = "With --model: hidden_states index of the features, as in "
+            + "'glimpse encode'.")
+    Integer layer;
+
+    @Option(names = "--post-layernorm", description = "With --model: apply post_layernorm to the features.")
+    boolean postLayerNorm;
+
+    @Option(names = "--tome", defaultValue = "0", paramLabel = "R", description = "With --model: tokens merged per layer "
+            + "inside the encoder (ToMe; default: ${DEFAULT-VALUE}).")
+    int tome;
+
     @Option(names = "--batch", defaultValue = "500", paramLabel = "N",
             description = "Videos per commit to the table; a killed run loses at most this many (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -70,8 +91,24 @@ public final class CorpusCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--progress and --batch must be at least 1, got "
                     + progress + " and " + batch);
         }
-        CorpusOptions options = new CorpusOptions(budget, CostModels.forName(target).name(), method, fps, dedup, reduce);
+        if (query != null && model == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--query needs a text-capable encoder: pass --model "
+                    + "DIR with a CLIP or SigLIP checkpoint (the default PatchStats encoder has no text tower)");
+        }
+        if (model == null && (layer != null || postLayerNorm || tome != 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--layer, --post-layernorm and --tome set how "
+                    + "--model's tower encodes; give --model too");
+        }
+        CorpusOptions options = new CorpusOptions(budget, CostModels.forName(target).name(), method, fps, dedup, reduce,
+                model == null ? null : new CorpusOptions.Tower(model, layer, postLayerNorm, tome), query);
         options.planOptions(); // a bad method, budget or pipeline is refused before Spark starts
+        if (options.tower() != null) {
+            // As bad input before Spark starts; in local mode the tasks then share this very load.
+            LoadedModels.tower(options.tower().settings());
+            if (query != null) {
+                LoadedModels.scorer(options.tower().settings().model(), query);
+            }
+        }
         try (SparkSession spark = session(master)) {
             CorpusJob.Summary s = CorpusJob.run(spark, in, out,
                     new CompressVideo(options, HadoopConf.of(spark.sparkContext().hadoopConfiguration())),
