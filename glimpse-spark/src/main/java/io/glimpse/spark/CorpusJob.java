@@ -177,7 +177,7 @@ public final class CorpusJob {
                 .union(errors.select(functions.coalesce(functions.col("video_id"), functions.col("path")).as(KEY)));
         Dataset<Row> run = spark.createDataset(files.stream().map(CorpusJob::key).distinct().toList(), Encoders.STRING())
                 .toDF(KEY);
-        return new HashSet<>(run.join(table, KEY).distinct().as(Encoders.STRING()).collectAsList());
+        return new HashSet<>(run.join(table, KEY).as(Encoders.STRING()).collectAsList());
     }
 
     /** The table folder, refused when it holds anything a corpus run did not write. */

@@ -1,5 +1,8 @@
 package io.glimpse.spark;
 
+import io.glimpse.image.Png;
+import io.glimpse.io.SafeTensors;
+import io.glimpse.job.EncodeJob;
 import io.glimpse.job.PlanJob;
 import io.glimpse.plan.Plan;
 import io.glimpse.plan.PlannedFrame;
@@ -21,6 +24,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,14 +65,31 @@ class CorpusJobTest {
         return spark.read().parquet(table.resolve(side).toString()).collectAsList();
     }
 
+    /** A hidden list file in the test's folder naming corpus files by absolute path. */
+    String list(String... names) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String n : names) {
+            b.append(TestCorpus.dir().resolve(n)).append('\n');
+        }
+        return Files.writeString(dir.resolve(".list.txt"), b.toString()).toString();
+    }
+
     @Test
-    void aRowPerVideoWithThePlanAndTokensOfPlanJobAndAnErrorRowPerBrokenFile() throws Exception {
+    void aListThenTheFolderGiveARowPerVideoWithThePlanAndTokensOfPlanJobAndAnErrorRowPerBrokenFile() throws Exception {
         Path table = dir.resolve("table");
+        // Hidden, so runs over the folder do not list it.
+        Path list = Files.writeString(TestCorpus.dir().resolve(".first.txt"), "# relative names are the list's folder's\n\n"
+                + "v00.mp4\n" + TestCorpus.dir().resolve("v01.mp4") + "\n" + TestCorpus.CORRUPT.get(1) + "\n");
+        CorpusJob.Summary first = run(list.toString(), table, compress(), 100);
+        assertThat(first.listed()).isEqualTo(3);
+        assertThat(first.compressed()).isEqualTo(2);
+        assertThat(first.failed()).isEqualTo(1);
+
         CorpusJob.Summary s = run(TestCorpus.dir().toString(), table, compress(), 100);
-        assertThat(s.listed()).as("hidden file not listed").isEqualTo(TestCorpus.VIDEOS + 3);
-        assertThat(s.duplicates()).isEqualTo(1);
-        assertThat(s.compressed()).isEqualTo(TestCorpus.VIDEOS);
-        assertThat(s.failed()).isEqualTo(2);
+        assertThat(s.listed()).as("hidden files not listed").isEqualTo(TestCorpus.VIDEOS + 3);
+        assertThat(s.skipped()).as("the listed three and the copy of v00").isEqualTo(4);
+        assertThat(s.compressed()).isEqualTo(TestCorpus.VIDEOS - 2);
+        assertThat(s.failed()).isEqualTo(1);
 
         List<Row> videos = rows(table, CorpusTables.VIDEOS);
         Map<Path, Row> byFile = new HashMap<>();
@@ -87,6 +108,8 @@ class CorpusJobTest {
             assertThat(stats.<Integer>getAs("tokens_encoded")).isEqualTo(expected.tokens().size());
             assertThat(stats.<Integer>getAs("tokens_delivered")).isEqualTo(expected.delivered().size());
             assertThat(stats.getList(stats.fieldIndex("stages"))).hasSize(1);
+            boolean early = video.endsWith("v00.mp4") || video.endsWith("v01.mp4");
+            assertThat(row.<String>getAs(CorpusTables.RUN)).isEqualTo(early ? first.run() : s.run());
         }
         assertThat(expectedScenesSeen(videos)).as("cut videos have more than one scene").isTrue();
 
@@ -131,16 +154,19 @@ class CorpusJobTest {
     }
 
     @Test
-    void tasksThatFailTheirFirstAttemptStillGiveEachVideoOnce() throws Exception {
+    void tasksThatFailTheirFirstAttemptStillGiveEachVideoOnceAndACopyIsCompressedOnce() throws Exception {
         Path table = dir.resolve("table");
         Path markers = Files.createDirectories(dir.resolve("markers"));
-        CorpusJob.Summary s = run(TestCorpus.dir().toString(), table, new FailFirstAttempt(compress(), markers.toString()), 5);
+        String in = list("v00.mp4", "w-copy-of-v00.mp4", "v02.mp4", "v04.mp4", TestCorpus.CORRUPT.get(0));
+        CorpusJob.Summary s = run(in, table, new FailFirstAttempt(compress(), markers.toString()), 2);
+        assertThat(s.duplicates()).isEqualTo(1);
         try (Stream<Path> m = Files.list(markers)) {
-            assertThat(m.count()).as("failed first attempts").isEqualTo(TestCorpus.VIDEOS + 2);
+            assertThat(m.map(p -> p.getFileName().toString())).as("failed first attempts; the copy never ran")
+                    .containsExactlyInAnyOrder("v00.mp4", "v02.mp4", "v04.mp4", TestCorpus.CORRUPT.get(0));
         }
-        assertThat(s.compressed()).isEqualTo(TestCorpus.VIDEOS);
-        assertThat(ids(rows(table, CorpusTables.VIDEOS))).hasSize(TestCorpus.VIDEOS).doesNotHaveDuplicates();
-        assertThat(rows(table, CorpusTables.ERRORS)).hasSize(2);
+        assertThat(s.compressed()).isEqualTo(3);
+        assertThat(fileNames(rows(table, CorpusTables.VIDEOS))).containsExactlyInAnyOrder("v00.mp4", "v02.mp4", "v04.mp4");
+        assertThat(rows(table, CorpusTables.ERRORS)).hasSize(1);
     }
 
     /** Fails one video on every attempt, which aborts the Spark job: a run killed at that video. */
@@ -157,41 +183,71 @@ class CorpusJobTest {
     @Test
     void aRunKilledMidwayKeepsWholeBatchesAndTheRerunCompletesWithoutDuplicates() throws Exception {
         Path table = dir.resolve("table");
-        // Sorted, without the copy: v00-v03 | v04 v05-garbage v05 v06 | v07 v08 ...; the abort at v08 kills batch three.
-        assertThatThrownBy(() -> run(TestCorpus.dir().toString(), table, new AbortAt(compress(), "v08.mp4"), 4))
-                .hasStackTraceContaining("injected abort at v08.mp4");
+        // Sorted: v00 v01 v02 | v03 v05-garbage v05 | v06 v07; the abort at v07 kills batch three, v06 done in it.
+        String in = list("v00.mp4", "v01.mp4", "v02.mp4", "v03.mp4", TestCorpus.CORRUPT.get(0), "v05.mp4", "v06.mp4",
+                "v07.mp4");
+        assertThatThrownBy(() -> run(in, table, new AbortAt(compress(), "v07.mp4"), 3))
+                .hasStackTraceContaining("injected abort at v07.mp4");
         assertThat(fileNames(rows(table, CorpusTables.VIDEOS)))
-                .containsExactlyInAnyOrder("v00.mp4", "v01.mp4", "v02.mp4", "v03.mp4", "v04.mp4", "v05.mp4", "v06.mp4");
+                .containsExactlyInAnyOrder("v00.mp4", "v01.mp4", "v02.mp4", "v03.mp4", "v05.mp4");
         assertThat(fileNames(rows(table, CorpusTables.ERRORS))).containsExactly(TestCorpus.CORRUPT.get(0));
-        assertThat(plainParquet(table.resolve(CorpusTables.VIDEOS))).hasSize(7);
+        assertThat(plainParquet(table.resolve(CorpusTables.VIDEOS))).hasSize(5);
 
-        CorpusJob.Summary rest = run(TestCorpus.dir().toString(), table, compress(), 4);
-        assertThat(rest.skipped()).as("7 videos, the copy of v00, the garbage file").isEqualTo(9);
-        assertThat(rest.compressed()).isEqualTo(TestCorpus.VIDEOS - 7);
-        assertThat(ids(rows(table, CorpusTables.VIDEOS))).hasSize(TestCorpus.VIDEOS).doesNotHaveDuplicates();
-        assertThat(fileNames(rows(table, CorpusTables.ERRORS))).containsExactlyInAnyOrderElementsOf(TestCorpus.CORRUPT);
+        CorpusJob.Summary rest = run(in, table, compress(), 3);
+        assertThat(rest.skipped()).as("5 videos, the garbage file").isEqualTo(6);
+        assertThat(rest.compressed()).isEqualTo(2);
+        assertThat(fileNames(rows(table, CorpusTables.VIDEOS))).hasSize(7).doesNotHaveDuplicates();
+        assertThat(ids(rows(table, CorpusTables.VIDEOS))).doesNotHaveDuplicates();
+        assertThat(fileNames(rows(table, CorpusTables.ERRORS))).containsExactly(TestCorpus.CORRUPT.get(0));
     }
 
     @Test
-    void aListFileRunThenTheWholeFolderAddsOnlyTheRest() throws Exception {
+    void aTowerAndAQueryAreLoadedOncePerJvmAndTheTokensAreGlimpseEncodesOfThePlansFrames() throws Exception {
+        Path model = TestCorpus.clipWithTokenizer(dir.resolve("clip"));
+        CorpusOptions options = new CorpusOptions(1200, "llava-onevision", "clips", 2, null, null,
+                new CorpusOptions.Tower(model.toString(), null, false, 0), "photo of mountains");
+        String[] names = {"v00.mp4", "v01.mp4", "v02.mp4", "v03.mp4"};
+        int loads = LoadedModels.loads();
         Path table = dir.resolve("table");
-        // Hidden, so runs over the folder do not list it.
-        Path list = Files.writeString(TestCorpus.dir().resolve(".first.txt"), "# relative names are the list's folder's\n\n"
-                + "v00.mp4\n" + TestCorpus.dir().resolve("v01.mp4") + "\n" + TestCorpus.CORRUPT.get(1) + "\n");
-        CorpusJob.Summary first = run(list.toString(), table, compress(), 100);
-        assertThat(first.listed()).isEqualTo(3);
-        assertThat(first.compressed()).isEqualTo(2);
-        assertThat(first.failed()).isEqualTo(1);
+        CorpusJob.Summary s = run(list(names), table,
+                new CompressVideo(options, HadoopConf.of(spark.sparkContext().hadoopConfiguration())), 100);
+        assertThat(s.compressed()).isEqualTo(names.length);
+        assertThat(LoadedModels.loads() - loads).as("one tower and one query scorer for four videos on two cores")
+                .isEqualTo(2);
 
-        CorpusJob.Summary all = run(TestCorpus.dir().toString(), table, compress(), 100);
-        assertThat(all.skipped()).as("the listed three and the copy of v00").isEqualTo(4);
         List<Row> videos = rows(table, CorpusTables.VIDEOS);
-        assertThat(ids(videos)).hasSize(TestCorpus.VIDEOS).doesNotHaveDuplicates();
-        for (Row r : videos) {
-            boolean early = r.<String>getAs("path").endsWith("/v00.mp4") || r.<String>getAs("path").endsWith("/v01.mp4");
-            assertThat(r.<String>getAs(CorpusTables.RUN)).isEqualTo(early ? first.run() : all.run());
+        assertThat(videos).hasSize(names.length);
+        for (Row row : videos) {
+            Path video = Path.of(URI.create(row.getAs("path")));
+            // glimpse plan --model --query, which loads the scorer itself.
+            Plan expected = PlanJob.run(video, options.planOptions(), PlanJob.Listener.QUIET).plan();
+            assertThat(plan(row.getStruct(row.fieldIndex("plan")))).as(video.toString()).isEqualTo(expected);
+            Path file = Files.write(dir.resolve("row.safetensors"), row.<byte[]>getAs("tokens"));
+            TokenSet tokens = TokenFile.read(file);
+            assertThat(tokens.frameCount()).isEqualTo(expected.frames().size());
+            List<PlanJob.ChosenFrame> frames = PlanJob.select(video, options.planOptions(), PlanJob.Listener.QUIET,
+                    PlanJob.Pixels.DECODED).frames();
+            int d = tokens.dim();
+            int at = 0;
+            for (int f = 0; f < frames.size(); f++) {
+                // glimpse encode --model on the chosen frame, kept as a lossless PNG.
+                Path png = Files.write(dir.resolve("frame.png"), Png.encode(frames.get(f).image()));
+                Path out = dir.resolve("frame.safetensors");
+                EncodeJob.run(new EncodeJob.Options(model, png, null, false, 0, 1, null, null, out), w -> { });
+                TokenSet one = TokenFile.read(out);
+                assertThat(one.dim()).isEqualTo(d);
+                float[] mine = Arrays.copyOfRange(tokens.embeddingsView(), at * d, (at + one.size()) * d);
+                assertThat(mine).as("%s frame %d", video, f).containsExactly(one.embeddingsView());
+                assertThat(tokens.frameInfo(f).scene()).isEqualTo(expected.frames().get(f).scene());
+                assertThat(tokens.frameInfo(f).timestamp()).isEqualTo(expected.frames().get(f).timestamp());
+                at += one.size();
+                if (f == 0) {
+                    assertThat(SafeTensors.read(file).metadata().get("encoder"))
+                            .isEqualTo(SafeTensors.read(out).metadata().get("encoder"));
+                }
+            }
+            assertThat(at).as("no other tokens").isEqualTo(tokens.size());
         }
-        assertThat(rows(table, CorpusTables.ERRORS)).hasSize(2);
     }
 
     @Test
@@ -244,7 +300,7 @@ class CorpusJobTest {
     }
 
     private static Integer[] box(int[] a) {
-        return java.util.Arrays.stream(a).boxed().toArray(Integer[]::new);
+        return Arrays.stream(a).boxed().toArray(Integer[]::new);
     }
 
     /** video_id → tokens of every row, read from the visible Parquet files with parquet-hadoop alone, no Spark. */

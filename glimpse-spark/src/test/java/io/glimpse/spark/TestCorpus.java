@@ -2,8 +2,10 @@ package io.glimpse.spark;
 
 import io.glimpse.media.SyntheticVideo;
 import io.glimpse.media.SyntheticVideo.TransitionKind;
+import io.glimpse.testkit.Fixtures;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,25 @@ final class TestCorpus {
             }
         }
         return dir;
+    }
+
+    /**
+     * glimpse-core's tiny CLIP fixture with the WordLevel tokenizer of glimpse-app's similarity tests, which spells
+     * "photo of mountains" as the ids of the fixture's text goldens; a fresh folder, so a fresh key of
+     * {@link LoadedModels}.
+     */
+    static Path clipWithTokenizer(Path model) throws IOException {
+        Files.createDirectories(model);
+        for (String f : List.of("config.json", "model.safetensors", "preprocessor_config.json")) {
+            Files.copy(Fixtures.path("vision/clip").resolve(f), model.resolve(f));
+        }
+        try (InputStream in = TestCorpus.class.getClassLoader().getResourceAsStream("fixtures/similarity/tokenizer.json")) {
+            if (in == null) {
+                throw new IllegalStateException("glimpse-app's test-jar is not on the class path");
+            }
+            Files.copy(in, model.resolve("tokenizer.json"));
+        }
+        return model;
     }
 
     /** The twelve videos in sorted order. */
