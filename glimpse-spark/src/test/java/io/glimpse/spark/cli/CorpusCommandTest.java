@@ -49,7 +49,7 @@ class CorpusCommandTest {
     }
 
     @Test
-    void aFolderThatIsNotATableIsBadInputAndABadMethodIsRefusedBeforeSparkStarts() throws Exception {
+    void aFolderThatIsNotATableIsBadInputAndABadMethodOrModelIsRefusedBeforeSparkStarts() throws Exception {
         Path table = Files.createDirectories(dir.resolve("mine"));
         Files.writeString(table.resolve("notes.txt"), "keep me");
         Run r = glimpse("corpus", dir.toString(), "--out", table.toString(), "--master", "local[1]", "--budget", "800");
@@ -60,6 +60,16 @@ class CorpusCommandTest {
                 "--method", "sideways");
         assertThat(method.code()).isNotZero();
         assertThat(method.err()).contains("sideways");
+        assertThat(dir.resolve("t")).doesNotExist();
+
+        Run query = glimpse("corpus", dir.toString(), "--out", dir.resolve("t").toString(), "--budget", "800",
+                "--query", "a red car");
+        assertThat(query.code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(query.err()).contains("--model");
+        Run model = glimpse("corpus", dir.toString(), "--out", dir.resolve("t").toString(), "--budget", "800",
+                "--model", dir.resolve("no-such-checkpoint").toString());
+        assertThat(model.code()).as(model.err()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(model.err()).contains("no-such-checkpoint");
         assertThat(dir.resolve("t")).doesNotExist();
     }
 }
