@@ -70,8 +70,8 @@ public final class CorpusBench {
         out.printf(Locale.ROOT, "ratio corpus/loop                             : %8.2f  (cpu time loop/corpus %s)%n",
                 loop.wall() / spark.wall(), loop.cpuRatio(spark));
         out.println("On a cluster the per-video work (hashing, both decoding passes, encoding, reduction) spreads over "
-                + "executors; what is shared is listing the input, collecting the hashes and the known ids on the "
-                + "driver, and one commit per batch.");
+                + "executors; what is shared is listing the input, collecting the hashes on the driver, joining them "
+                + "with the table's ids, and one commit per batch.");
     }
 
     private static double perMinute(int videos, Timing t) {
