@@ -6,11 +6,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code glimpse bench corpus}: see {@link CorpusBench}. */
 @Command(name = "corpus", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Videos per minute of the corpus job on Spark local[N] against the plan job's sequential loop.")
+        description = "Videos per minute of the corpus job on Spark local[N] against the plan job's sequential loop "
+                + "over the same generated videos, and their ratio.")
 final class BenchCorpusCommand implements Callable<Integer> {
     @Option(names = "--videos", defaultValue = "24", description = "Generated videos (default: ${DEFAULT-VALUE}).")
     int videos;
@@ -36,6 +38,10 @@ final class BenchCorpusCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "1", description = "Sampling rate (default: ${DEFAULT-VALUE}).")
     double fps;
 
+    @Option(names = "--model", paramLabel = "DIR", description = "CLIP, SigLIP or LLaVA checkpoint whose vision tower "
+            + "encodes the plans' frames, as 'glimpse corpus --model' (default: PatchStats).")
+    Path model;
+
     @CommandLine.Mixin
     CacheOption cache = new CacheOption();
 
@@ -48,7 +54,7 @@ final class BenchCorpusCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "need --videos ≥ 2, --seconds ≥ 2, --cores ≥ 1, --repeat ≥ 1, an even --height ≥ 16");
         }
-        CorpusBench.run(new CorpusBench.Options(videos, seconds, height, cores, repeat, budget, target, fps, cache.dir),
+        CorpusBench.run(new CorpusBench.Options(videos, seconds, height, cores, repeat, budget, target, fps, model, cache.dir),
                 spec.commandLine().getOut());
         return GlimpseCli.OK;
     }
