@@ -40,6 +40,7 @@ public final class GgufLlava {
     /** Loads {@code lm} and {@code mmproj}, the decoder's matrices in {@code weights} (null: as stored). */
     public static LlavaModel load(Path lm, Path mmproj, WeightFormat weights) throws IOException {
         GgufFile mm = GgufFile.read(mmproj);
+        VisionTower tower = VisionTower.load(mm);
         String projector = mm.string("clip.projector_type");
         if (!projector.equals("mlp")) {
             throw new BadInputException(mmproj + ": clip.projector_type '" + projector + "' is not supported (mlp)");
@@ -47,7 +48,6 @@ public final class GgufLlava {
         if (mm.has("v.post_ln.weight")) {
             throw new BadInputException(mmproj + ": tensor 'v.post_ln.weight' is not supported (LLaVA features skip post-layernorm)");
         }
-        VisionTower tower = VisionTower.load(mm);
         GgufFile text = GgufFile.read(lm);
         DecoderModel decoder = DecoderModel.load(text, weights);
         int d = decoder.config().hiddenSize();
