@@ -7,6 +7,7 @@ import io.glimpse.io.GgufTensor;
 import io.glimpse.lm.ChatTemplate;
 import io.glimpse.lm.DecoderModel;
 import io.glimpse.lm.GgufTokenizer;
+import io.glimpse.lm.PlaceholderTokenizer;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.nn.Linear;
 import io.glimpse.tensor.WeightFormat;
@@ -29,7 +30,8 @@ import java.util.List;
  * <p>Departures: the projector's GELU is the exact one of transformers' LlavaMultiModalProjector (ggml's is the tanh
  * form), so the GGUF and safetensors paths give the same rows. GGUF carries no {@code vision_aspect_ratio}; anyres uses
  * LLaVA-OneVision's default, {@code anyres_max_9}. The chat template is the one {@code tokenizer.chat_template} spells
- * ({@link ChatTemplate#recognize}), else the family's.
+ * ({@link ChatTemplate#recognize}), else the family's. A vocabulary without {@code <image>} (llama.cpp's conversions of
+ * the original LLaVA-1.5) gets it as a {@link PlaceholderTokenizer} id, the prompt split there as llama.cpp's mtmd does.
  */
 public final class GgufLlava {
     private static final List<String> NEWLINE_NAMES = List.of("v.image_newline", "model.image_newline");
@@ -68,15 +70,11 @@ public final class GgufLlava {
             newline = vector(mm, nl, d, lm);
             grid = anyres(mm, tower);
         }
-        TextTokenizer tokenizer = GgufTokenizer.load(text);
+        TextTokenizer tokenizer = PlaceholderTokenizer.withPlaceholders(GgufTokenizer.load(text), List.of("<image>", "<video>"));
         try {
             ChatTemplate template = template(text, family);
-            int image = tokenizer.id("<image>");
-            if (image < 0) {
-                throw new BadInputException(lm + ": the vocabulary has no <image> token for the image placeholder");
-            }
             return new LlavaModel(family, tower, GgufVision.processor(mm, tower.config(), anyres), decoder, tokenizer, template,
-                    mlp, newline, grid, image, tokenizer.id("<video>"));
+                    mlp, newline, grid, tokenizer.id("<image>"), tokenizer.id("<video>"));
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

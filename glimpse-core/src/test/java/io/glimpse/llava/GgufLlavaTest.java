@@ -4,6 +4,7 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.io.GgmlType;
 import io.glimpse.io.GgufFile;
 import io.glimpse.io.GgufTensor;
+import io.glimpse.io.GgufValue;
 import io.glimpse.io.GgufWriter;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.lm.ChatTemplate;
@@ -17,7 +18,9 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,6 +60,22 @@ class GgufLlavaTest {
                 assertThat(Math.abs(pa[i] - pb[i])).as("projected value " + i).isLessThanOrEqualTo(1e-5f);
             }
             assertThat(ask(gguf).tokens()).containsExactly(golden).containsExactly(ask(st).tokens());
+        }
+    }
+
+    @Test
+    void aVocabularyWithoutTheImageTokenStillGivesTheGreedyAnswer() throws IOException {
+        GgufFile g = GgufFile.read(LM);
+        Map<String, GgufValue> meta = new LinkedHashMap<>(g.metadata());
+        List<String> tokens = new ArrayList<>(g.strings("tokenizer.ggml.tokens"));
+        tokens.set(tokens.indexOf("<image>"), "<unused-image>");
+        meta.put("tokenizer.ggml.tokens", GgufValue.strings(tokens));
+        Path lm = dir.resolve("lm.gguf");
+        GgufWriter.write(lm, meta, List.copyOf(g.tensors().values()));
+        int[] golden = SafeTensors.read(LlavaModelTest.LLAVA15.resolve("golden.safetensors")).tensors().get("prompt.greedy").toInts();
+        try (LlavaModel m = GgufLlava.load(lm, MMPROJ, null)) {
+            assertThat(m.imageToken()).isEqualTo(m.tokenizer().size());
+            assertThat(ask(m).tokens()).containsExactly(golden);
         }
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,32 @@ class LlamaSpmTokenizerTest {
             assertThat(tok.decode(tok.encode("USER: <image>\nWhat?", true), true)).isEqualTo("USER: <image> \nWhat?");
             assertThat(tok.isSpecial(tok.id("<s>"))).isTrue();
             assertThat(tok.isSpecial(tok.id("<image>"))).isFalse();
+        }
+    }
+
+    @Test
+    void aPlaceholderTheVocabularyLacksSplitsTheTextAsAWrittenToken() throws IOException {
+        JsonNode g = golden();
+        try (TextTokenizer tok = PlaceholderTokenizer.withPlaceholders(
+                GgufTokenizer.load(GgufFile.read(DIR.resolve("llama-spm.gguf"))), List.of("<image>", "<video>"))) {
+            int video = tok.id("<video>");
+            assertThat(video).isEqualTo(tok.size());
+            assertThat(tok.id("<image>")).isEqualTo(g.path("image").asInt());
+            int checked = 0;
+            for (JsonNode c : g.path("cases")) {
+                String text = c.path("text").asText();
+                if (!text.contains("<image>")) {
+                    continue;
+                }
+                // llama.cpp tokenizes around its written <image> token as mtmd does around a media marker
+                int[] expected = Arrays.stream(ints(c.path("llama_bos"))).map(id -> id == g.path("image").asInt() ? video : id)
+                        .toArray();
+                assertThat(tok.encode(text.replace("<image>", "<video>"), true)).as(text).containsExactly(expected);
+                checked++;
+            }
+            assertThat(checked).isEqualTo(2);
+            assertThat(tok.decode(tok.encode("a <video> b", false), false)).isEqualTo("a <video> b");
+            assertThat(tok.isSpecial(video)).isTrue();
         }
     }
 
