@@ -35,6 +35,7 @@ import java.util.List;
  */
 public final class GgufLlava {
     private static final List<String> NEWLINE_NAMES = List.of("v.image_newline", "model.image_newline");
+    private static final List<String> PROJECTOR = List.of("mm.0.weight", "mm.0.bias", "mm.2.weight", "mm.2.bias");
 
     private GgufLlava() {
     }
@@ -58,6 +59,11 @@ public final class GgufLlava {
         if (projected != d) {
             throw new BadInputException(mmproj + ": clip.vision.projection_dim " + projected + " is not the hidden size " + d
                     + " of " + lm);
+        }
+        for (String name : mm.tensors().keySet()) {
+            if (name.startsWith("mm.") && !PROJECTOR.contains(name)) {
+                throw new BadInputException(mmproj + ": tensor '" + name + "' is not part of an mlp projector (mm.0, mm.2)");
+            }
         }
         Linear[] mlp = {layer(mm, "mm.0", d, in, lm), layer(mm, "mm.2", d, d, lm)};
         boolean anyres = mm.value("clip.vision.image_grid_pinpoints").isPresent();

@@ -100,6 +100,18 @@ class GgufLlavaTest {
     }
 
     @Test
+    void anotherProjectorsTensorsAreBadInput() throws IOException {
+        GgufFile mm = GgufFile.read(MMPROJ);
+        List<GgufTensor> tensors = new ArrayList<>(mm.tensors().values());
+        GgufTensor bias = mm.tensor("mm.2.bias");
+        tensors.add(new GgufTensor("mm.3.bias", bias.type(), bias.dims(), bias.data()));
+        Path yi = dir.resolve("yi.gguf");
+        GgufWriter.write(yi, mm.metadata(), tensors);
+        assertThatThrownBy(() -> GgufLlava.load(LM, yi, null)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(yi.toString()).hasMessageContaining("'mm.3.bias' is not part of an mlp projector");
+    }
+
+    @Test
     void theFilesSwappedAreBadInput() {
         assertThatThrownBy(() -> GgufLlava.load(MMPROJ, LM, null)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(LM.toString()).hasMessageContaining("general.architecture 'qwen2' is not clip");
