@@ -1,5 +1,6 @@
 package io.glimpse.llava;
 
+import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.GgmlType;
 import io.glimpse.io.GgufFile;
@@ -60,6 +61,28 @@ class GgufLlavaTest {
                 assertThat(Math.abs(pa[i] - pb[i])).as("projected value " + i).isLessThanOrEqualTo(1e-5f);
             }
             assertThat(ask(gguf).tokens()).containsExactly(golden).containsExactly(ask(st).tokens());
+        }
+    }
+
+    @Test
+    void oneVisionVideoAndImagesGiveTheSafetensorsAnswers() throws IOException {
+        Path folder = LlavaModelTest.FIXTURES.resolve("llava/onevision");
+        RgbImage a = LlavaModelTest.landscape();
+        RgbImage b = LlavaModelTest.png(LlavaModelTest.FIXTURES.resolve("vision/portrait.png"));
+        try (LlavaModel gguf = GgufLlava.load(GGUF.resolve("onevision-lm-f32.gguf"), GGUF.resolve("onevision-mmproj-f32.gguf"),
+                null); LlavaModel st = LlavaModel.load(folder)) {
+            assertThat(gguf.family()).isEqualTo(LlavaCheckpoint.Family.ONEVISION);
+            assertThat(gguf.template()).isEqualTo(ChatTemplate.LLAVA_ONEVISION);
+            assertThat(gguf.costModel().name()).isEqualTo(st.costModel().name());
+            // a video (frames pooled 2×2, one newline) and two images (one square crop and a newline each): no anyres
+            // tiling, whose anyres_max_N a GGUF file does not carry
+            for (Ask.Request.Builder request : List.of(Ask.Request.video(List.of(a, b), "What happens?"),
+                    Ask.Request.images(List.of(a, b), "Compare them."))) {
+                Ask.Answer fromGguf = Ask.run(gguf, request.maxTokens(6).sampler(Sampler.greedy()).build(), s -> { });
+                Ask.Answer fromFolder = Ask.run(st, request.maxTokens(6).sampler(Sampler.greedy()).build(), s -> { });
+                assertThat(fromGguf.stats().visualRows()).isEqualTo(fromFolder.stats().visualRows()).isPositive();
+                assertThat(fromGguf.tokens()).containsExactly(fromFolder.tokens());
+            }
         }
     }
 
