@@ -15,6 +15,7 @@ import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoInfo;
 import io.glimpse.media.VideoSource;
 import io.glimpse.llava.LlavaCheckpoint;
+import io.glimpse.llava.GgufLlava;
 import io.glimpse.llava.LlavaModel;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
@@ -117,9 +118,12 @@ public final class ChatEngine implements AutoCloseable {
         this.prefixes = new PrefixCache(limits.prefixCacheBytes());
     }
 
-    /** Loads the checkpoint folder once; requests then share it. */
-    public static ChatEngine load(Path dir, ServeOptions limits) throws IOException {
-        LlavaModel model = LlavaModel.load(dir);
+    /**
+     * Loads the checkpoint folder, or the GGUF language model {@code dir} with its {@code mmproj} file (non-null), once;
+     * requests then share it.
+     */
+    public static ChatEngine load(Path dir, Path mmproj, ServeOptions limits) throws IOException {
+        LlavaModel model = mmproj == null ? LlavaModel.load(dir) : GgufLlava.load(dir, mmproj, null);
         Path name = dir.toAbsolutePath().normalize().getFileName();
         return new ChatEngine(model, name == null ? "glimpse" : name.toString(), model.family().costModel(), limits);
     }
