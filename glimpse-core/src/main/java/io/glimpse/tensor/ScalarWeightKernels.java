@@ -102,6 +102,11 @@ final class ScalarWeightKernels implements WeightKernels {
         }
     }
 
+    /** A stored half of either kind widened. */
+    static float half(short h, boolean bf16) {
+        return bf16 ? bf16(h) : Float.float16ToFloat(h);
+    }
+
     static float bf16(short b) {
         return Float.intBitsToFloat((b & 0xffff) << 16);
     }

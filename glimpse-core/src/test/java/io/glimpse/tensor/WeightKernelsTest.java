@@ -120,4 +120,43 @@ class WeightKernelsTest {
             assertThat((double) k.dot(w, r, x, 3)).as("row %d", r).isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag + 1e-30));
         }
     }
+
+    /**
+     * Every one of the 65536 halves widened as the JDK does: bit for bit, subnormals and infinities included; a NaN stays
+     * a NaN of the same sign (the JDK's own result for a signalling NaN depends on whether its intrinsic ran).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void everyHalfWidensAsTheJdk(boolean vector) {
+        WeightKernels k = vector ? panama : SCALAR;
+        assumeThat(k).as("Vector API kernels available").isNotNull();
+        MemorySegment s = MemorySegment.ofArray(new byte[2 * 65536]);
+        for (int h = 0; h < 65536; h++) {
+            s.set(I16, 2L * h, (short) h);
+        }
+        WeightMatrix w = WeightMatrix.of(WeightFormat.F16, 1, 65536, s);
+        float[] out = new float[65536];
+        k.dequantize(w, 0, 1, out, 0);
+        for (int h = 0; h < 65536; h++) {
+            float expected = Float.float16ToFloat((short) h);
+            if (Float.isNaN(expected)) {
+                assertThat(out[h]).as("half 0x%04x", h).isNaN();
+                assertThat(Float.floatToRawIntBits(out[h]) < 0).as("sign of half 0x%04x", h).isEqualTo((h & 0x8000) != 0);
+            } else {
+                assertThat(Float.floatToRawIntBits(out[h])).as("half 0x%04x", h).isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+        for (int h = 0; h < 65536; h++) {
+            if ((h & 0x7c00) == 0x7c00) {
+                s.set(I16, 2L * h, (short) 0);
+            }
+        }
+        float[] pick = new float[65536];
+        for (int h = 1; h < 65536; h += 997) {
+            java.util.Arrays.fill(pick, 0);
+            pick[h] = 1;
+            float expected = (h & 0x7c00) == 0x7c00 ? 0 : Float.float16ToFloat((short) h);
+            assertThat(k.dot(w, 0, pick, 0)).as("dot picking half 0x%04x", h).isEqualTo(expected);
+        }
+    }
 }
