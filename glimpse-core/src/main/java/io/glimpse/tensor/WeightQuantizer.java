@@ -1,5 +1,6 @@
 package io.glimpse.tensor;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.io.HalfFloats;
 
 import java.lang.foreign.Arena;
@@ -27,6 +28,10 @@ public final class WeightQuantizer {
     public static WeightMatrix convert(WeightMatrix source, WeightFormat format) {
         if (source.format() == format) {
             return source;
+        }
+        if (!format.quantizable()) {
+            throw new BadInputException("--weights " + format.cliName() + ": Glimpse reads " + format
+                    + " weights from GGUF files but does not quantize to it; use auto on a file that stores them");
         }
         int rows = source.rows();
         int cols = source.cols();
@@ -70,6 +75,7 @@ public final class WeightQuantizer {
                     q4Block(x, 32 * b, out, at + 18L * b);
                 }
             }
+            case Q4_K, Q6_K -> throw new IllegalStateException(format + " is not quantizable");
         }
     }
 
