@@ -16,7 +16,8 @@ import java.lang.foreign.ValueLayout;
  * <li>Q4_0: m = the x of largest magnitude (first if tied), d = m/−8, q = min(15, trunc(x·(1/d) + 8.5)), weights 0–15
  * in the low nibbles and 16–31 in the high nibbles, the f16 of d stored.</li>
  * </ul>
- * A source matrix is converted a tile of rows at a time, so no f32 copy of the whole matrix is made.
+ * A source matrix is converted a tile of rows at a time, so no f32 copy of the whole matrix is made, and the pages of
+ * a memory-mapped source are released from this process after each tile.
  */
 public final class WeightQuantizer {
     private static final int TILE_FLOATS = 1 << 20;
@@ -39,10 +40,17 @@ public final class WeightQuantizer {
         MemorySegment out = Arena.ofAuto().allocate(Math.max(1, rows * rowBytes), 64).asSlice(0, rows * rowBytes);
         int tile = Math.max(1, Math.min(rows, TILE_FLOATS / Math.max(1, cols)));
         float[] buf = new float[tile * cols];
+        MemorySegment from = source.data();
+        long sourceRowBytes = source.rowBytes();
         for (int r0 = 0; r0 < rows; r0 += tile) {
             int n = Math.min(tile, rows - r0);
             source.dequantize(r0, n, buf, 0);
             encode(format, buf, n * cols, out, r0 * rowBytes);
+            if (from.isMapped()) {
+                // The converted copy replaces the file's pages: give them back, so converting a checkpoint costs the
+                // memory of the copy rather than the copy and the whole mapped file.
+                from.asSlice(r0 * sourceRowBytes, n * sourceRowBytes).unload();
+            }
         }
         return WeightMatrix.of(format, rows, cols, out);
     }
