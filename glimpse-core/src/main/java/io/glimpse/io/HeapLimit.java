@@ -1,8 +1,14 @@
 package io.glimpse.io;
 
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
-/** The Java heap's limit, checked before allocations whose size is known from an input's header. */
+/**
+ * The Java heap's limit and the machine's memory, checked before allocations whose size is known from an input's
+ * header: heap copies count against the heap ({@link #require}), memory-mapped or natively converted weights against
+ * the machine's RAM ({@link #requireMemory}), where a checkpoint larger than RAM would otherwise thrash the page cache
+ * or be killed mid-load.
+ */
 public final class HeapLimit {
     private HeapLimit() {
     }
@@ -18,5 +24,22 @@ public final class HeapLimit {
         if (bytes > Runtime.getRuntime().maxMemory()) {
             throw new BadInputException(String.format(Locale.ROOT, "%s: %s needs %d MB; %s", input, what, bytes >> 20, advice()));
         }
+    }
+
+    /** Refuses {@code what} of {@code input} when its {@code bytes} outside the heap exceed the machine's RAM. */
+    public static void requireMemory(long bytes, Object input, String what) {
+        requireMemory(bytes, physicalMemory(), input, what);
+    }
+
+    static void requireMemory(long bytes, long ram, Object input, String what) {
+        if (bytes > ram) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s: %s need %d MB of memory, more than this machine's %d MB",
+                    input, what, bytes >> 20, ram >> 20));
+        }
+    }
+
+    /** The RAM the JVM may use (a container's limit where one is set). */
+    static long physicalMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     }
 }

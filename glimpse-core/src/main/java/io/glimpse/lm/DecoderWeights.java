@@ -2,6 +2,7 @@ package io.glimpse.lm;
 
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.Checkpoint;
+import io.glimpse.io.HeapLimit;
 import io.glimpse.io.TensorData;
 import io.glimpse.nn.Linear;
 import io.glimpse.nn.Norm;
@@ -59,6 +60,12 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
 
         /** Whether q and k rows are in interleaved-RoPE order. */
         boolean interleavedRope();
+
+        /** The format matrices are converted to, or null when they stay as stored. */
+        WeightFormat format();
+
+        /** The file that messages name. */
+        Object input();
     }
 
     /** The decoder of shape {@code c} from {@code s}. */
@@ -69,6 +76,8 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
         int inter = c.intermediateSize();
         float eps = c.rmsNormEps();
         WeightMatrix embeddings = s.embeddings(c.vocabSize(), d);
+        WeightFormat resident = s.format() == null ? embeddings.format() : s.format();
+        HeapLimit.requireMemory(residentBytes(c, resident), s.input(), "the decoder's weights as " + resident.cliName());
         WeightMatrix head = s.head(c.vocabSize(), d);
         // Grown one loaded layer at a time, so an absurd layer count fails on a missing tensor, not an allocation.
         List<Layer> loaded = new ArrayList<>();
@@ -87,6 +96,18 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
         }
         return new DecoderWeights(embeddings, Linear.stored(WeightStack.of(head == null ? embeddings : head), null),
                 new Norm.Rms(s.finalNorm(d), eps), loaded.toArray(new Layer[0]), s.ropeFactors(c.headDim() / 2), s.interleavedRope());
+    }
+
+    /**
+     * Bytes the decoder of shape {@code c} keeps resident with its matrices in {@code f} (the embeddings' format stands
+     * for every matrix of a file that mixes them), vectors as f32.
+     */
+    static long residentBytes(DecoderConfig c, WeightFormat f) {
+        long sum = 0;
+        for (long[] shape : GgufDecoder.tensorShapes(c).values()) {
+            sum += shape.length == 1 ? 4 * shape[0] : shape[0] * shape[1] / f.blockSize() * f.blockBytes();
+        }
+        return sum;
     }
 
     /**
@@ -162,6 +183,11 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
         @Override
         public boolean interleavedRope() {
             return false;
+        }
+
+        @Override
+        public Object input() {
+            return ckpt.anyFile();
         }
 
         private WeightMatrix matrix(String name, int rows, int cols) {

@@ -149,6 +149,11 @@ public final class GgufDecoder {
         }
 
         @Override
+        public Object input() {
+            return g.file();
+        }
+
+        @Override
         public WeightMatrix head(int vocab, int hidden) {
             return g.has("output.weight") ? matrix("output.weight", vocab, hidden) : null;
         }

@@ -9,13 +9,14 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
  * Vector API kernels over stored weights: loads straight from the segment, widening in registers (int8 and 4-bit codes
  * by a byte→float conversion, bf16 by a shift, f16 by moving exponent and mantissa into place and rescaling by 2¹¹²,
- * which is exact for normal and subnormal halves). Loaded reflectively, like {@link PanamaVectorOps}. The f16 path
- * maps ±∞ and NaN to large finite values: such weights mean a corrupt checkpoint.
+ * which is exact for normal and subnormal halves, with ±∞ and NaN moved to f32's top exponent: bit for bit
+ * {@link Float#float16ToFloat}). Loaded reflectively, like {@link PanamaVectorOps}.
  *
  * <p>Quantized blocks are summed in f32 with the block's scale applied once per block, against f32 activations. The
  * int8-activation scheme of llama.cpp (quantize x per block, integer dot products) was not adopted here; see the note
@@ -26,7 +27,7 @@ final class PanamaWeightKernels implements WeightKernels {
     private static final int L = F.length();
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 32));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final WeightKernels SCALAR = new ScalarWeightKernels();
 
@@ -48,6 +49,8 @@ final class PanamaWeightKernels implements WeightKernels {
             case WeightMatrix.BF16 m -> dotHalf(s, base, k, x, xo, true);
             case WeightMatrix.Q8_0 m -> dotQ8(s, base, k / 32, x, xo);
             case WeightMatrix.Q4_0 m -> dotQ4(s, base, k / 32, x, xo);
+            case WeightMatrix.Q4_K m -> dotQ4K(s, base, k / 256, x, xo);
+            case WeightMatrix.Q6_K m -> dotQ6K(s, base, k / 256, x, xo);
         };
     }
 
@@ -69,13 +72,23 @@ final class PanamaWeightKernels implements WeightKernels {
         return sum;
     }
 
-    private static FloatVector half(MemorySegment s, long at, boolean bf16) {
-        IntVector bits = (IntVector) ShortVector.fromMemorySegment(S, s, at, LE).convertShape(VectorOperators.S2I, I, 0);
+    /**
+     * Part {@code part} (0 or 1) of a vector of 2L halves widened to f32. Loading 2L halves at once and converting each
+     * half of the vector measured several times faster than a load of L halves and one conversion.
+     */
+    private static FloatVector half(ShortVector h, int part, boolean bf16) {
+        IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, part);
         if (bf16) {
             return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
         }
-        FloatVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        return magnitude.reinterpretAsInts().or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        IntVector shifted = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+        IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        IntVector magnitude = finite.blend(shifted.or(0x7f800000), shifted.compare(VectorOperators.GE, 0x0f800000));
+        return magnitude.or(bits.and(0x80000000)).reinterpretAsFloats();
+    }
+
+    private static ShortVector halves(MemorySegment s, long at) {
+        return ShortVector.fromMemorySegment(S, s, at, LE);
     }
 
     private static float dotHalf(MemorySegment s, long base, int k, float[] x, int xo, boolean bf16) {
@@ -83,18 +96,27 @@ final class PanamaWeightKernels implements WeightKernels {
         FloatVector a1 = FloatVector.zero(F);
         int i = 0;
         for (; i + 2 * L <= k; i += 2 * L) {
-            a0 = half(s, base + 2L * i, bf16).fma(FloatVector.fromArray(F, x, xo + i), a0);
-            a1 = half(s, base + 2L * (i + L), bf16).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
-        }
-        for (; i + L <= k; i += L) {
-            a0 = half(s, base + 2L * i, bf16).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            ShortVector h = halves(s, base + 2L * i);
+            a0 = half(h, 0, bf16).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            a1 = half(h, 1, bf16).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
         }
         float sum = Lanes.sum(a0.add(a1));
         for (; i < k; i++) {
-            short h = s.get(ScalarWeightKernels.I16, base + 2L * i);
-            sum = Math.fma(bf16 ? ScalarWeightKernels.bf16(h) : Float.float16ToFloat(h), x[xo + i], sum);
+            sum = Math.fma(ScalarWeightKernels.half(s.get(ScalarWeightKernels.I16, base + 2L * i), bf16), x[xo + i], sum);
         }
         return sum;
+    }
+
+    private static void dequantizeHalf(MemorySegment s, long first, int n, float[] out, int offset, boolean bf16) {
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            ShortVector h = halves(s, first + 2L * i);
+            half(h, 0, bf16).intoArray(out, offset + i);
+            half(h, 1, bf16).intoArray(out, offset + i + L);
+        }
+        for (; i < n; i++) {
+            out[offset + i] = ScalarWeightKernels.half(s.get(ScalarWeightKernels.I16, first + 2L * i), bf16);
+        }
     }
 
     private static FloatVector codes(MemorySegment s, long at) {
@@ -146,22 +168,90 @@ final class PanamaWeightKernels implements WeightKernels {
         return Lanes.sum(acc0.add(acc1));
     }
 
+    /** Lanes [c, c+L) of Q4_K sub-block 2j (low nibbles) or 2j+1 (high) of the super-block at {@code at}. */
+    private static FloatVector q4kCodes(MemorySegment s, long at, int j, int c, boolean high) {
+        ByteVector q = ByteVector.fromMemorySegment(B, s, at + 16 + 32L * j + c, LE);
+        return (FloatVector) (high ? q.lanewise(VectorOperators.LSHR, 4) : q.and((byte) 0xf)).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /**
+     * Σ_sub (d·sc)·Σ q·x − (dmin·m)·Σ x: the codes and the activations are summed per sub-block and scaled once, the
+     * mins against the activations' sum.
+     */
+    private static float dotQ4K(MemorySegment s, long base, int blocks, float[] x, int xo) {
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector mins = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = base + 144L * b;
+            float d = Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at));
+            float dmin = Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at + 2));
+            for (int j = 0; j < 4; j++) {
+                int xb = xo + 256 * b + 64 * j;
+                FloatVector lo = FloatVector.zero(F);
+                FloatVector hi = FloatVector.zero(F);
+                FloatVector xlo = FloatVector.zero(F);
+                FloatVector xhi = FloatVector.zero(F);
+                for (int c = 0; c < 32; c += L) {
+                    FloatVector x0 = FloatVector.fromArray(F, x, xb + c);
+                    FloatVector x1 = FloatVector.fromArray(F, x, xb + 32 + c);
+                    lo = q4kCodes(s, at, j, c, false).fma(x0, lo);
+                    hi = q4kCodes(s, at, j, c, true).fma(x1, hi);
+                    xlo = xlo.add(x0);
+                    xhi = xhi.add(x1);
+                }
+                acc = lo.fma(FloatVector.broadcast(F, d * ScalarWeightKernels.q4kScale(s, at, 2 * j)), acc);
+                acc = hi.fma(FloatVector.broadcast(F, d * ScalarWeightKernels.q4kScale(s, at, 2 * j + 1)), acc);
+                mins = xlo.fma(FloatVector.broadcast(F, dmin * ScalarWeightKernels.q4kMin(s, at, 2 * j)), mins);
+                mins = xhi.fma(FloatVector.broadcast(F, dmin * ScalarWeightKernels.q4kMin(s, at, 2 * j + 1)), mins);
+            }
+        }
+        return Lanes.sum(acc.sub(mins));
+    }
+
+    /** Lanes [c, c+L) of quarter t of half h (weights 128h + 32t + c ...) of the Q6_K super-block at {@code at}, minus 32. */
+    private static FloatVector q6kCodes(MemorySegment s, long at, int h, int t, int c) {
+        ByteVector ql = ByteVector.fromMemorySegment(B, s, at + 64L * h + 32 * (t & 1) + c, LE);
+        ByteVector qh = ByteVector.fromMemorySegment(B, s, at + 128 + 32L * h + c, LE);
+        ByteVector low = t < 2 ? ql.and((byte) 0xf) : ql.lanewise(VectorOperators.LSHR, 4);
+        ByteVector high = qh.lanewise(VectorOperators.LSHR, 2 * t).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+        return (FloatVector) low.or(high).sub((byte) 32).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** Scale of the group of 16 that lanes [c, c+L) of quarter t of half h fall in (L divides 16). */
+    private static float q6kScale(MemorySegment s, long at, float d, int h, int t, int c) {
+        return d * s.get(ValueLayout.JAVA_BYTE, at + 192 + 8L * h + 2 * t + c / 16);
+    }
+
+    /** Codes times activations per vector of L, scaled by its group's scale, over two accumulators. */
+    private static float dotQ6K(MemorySegment s, long base, int blocks, float[] x, int xo) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = base + 210L * b;
+            float d = Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at + 208));
+            for (int h = 0; h < 2; h++) {
+                for (int c = 0; c < 32; c += L) {
+                    int xb = xo + 256 * b + 128 * h + c;
+                    for (int t = 0; t < 4; t += 2) {
+                        acc0 = q6kCodes(s, at, h, t, c).mul(FloatVector.fromArray(F, x, xb + 32 * t))
+                                .fma(FloatVector.broadcast(F, q6kScale(s, at, d, h, t, c)), acc0);
+                        acc1 = q6kCodes(s, at, h, t + 1, c).mul(FloatVector.fromArray(F, x, xb + 32 * (t + 1)))
+                                .fma(FloatVector.broadcast(F, q6kScale(s, at, d, h, t + 1, c)), acc1);
+                    }
+                }
+            }
+        }
+        return Lanes.sum(acc0.add(acc1));
+    }
+
     @Override
     public void dequantize(WeightMatrix w, int row0, int count, float[] out, int offset) {
         MemorySegment s = w.data();
         long first = row0 * w.rowBytes();
         int n = Math.multiplyExact(count, w.cols());
         switch (w) {
-            case WeightMatrix.F16 m when n % L == 0 -> {
-                for (int i = 0; i < n; i += L) {
-                    half(s, first + 2L * i, false).intoArray(out, offset + i);
-                }
-            }
-            case WeightMatrix.BF16 m when n % L == 0 -> {
-                for (int i = 0; i < n; i += L) {
-                    half(s, first + 2L * i, true).intoArray(out, offset + i);
-                }
-            }
+            case WeightMatrix.F16 m -> dequantizeHalf(s, first, n, out, offset, false);
+            case WeightMatrix.BF16 m -> dequantizeHalf(s, first, n, out, offset, true);
             case WeightMatrix.Q8_0 m -> {
                 for (int b = 0; b < n / 32; b++) {
                     long at = first + 34L * b;
@@ -181,6 +271,35 @@ final class PanamaWeightKernels implements WeightKernels {
                                 .intoArray(out, offset + 32 * b + c);
                         ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0))
                                 .mul(d).intoArray(out, offset + 32 * b + 16 + c);
+                    }
+                }
+            }
+            case WeightMatrix.Q4_K m -> {
+                for (int b = 0; b < n / 256; b++) {
+                    long at = first + 144L * b;
+                    float d = Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at));
+                    float dmin = Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at + 2));
+                    for (int sub = 0; sub < 8; sub++) {
+                        float scale = d * ScalarWeightKernels.q4kScale(s, at, sub);
+                        float min = dmin * ScalarWeightKernels.q4kMin(s, at, sub);
+                        for (int c = 0; c < 32; c += L) {
+                            q4kCodes(s, at, sub / 2, c, (sub & 1) == 1).mul(scale).sub(min)
+                                    .intoArray(out, offset + 256 * b + 32 * sub + c);
+                        }
+                    }
+                }
+            }
+            case WeightMatrix.Q6_K m -> {
+                for (int b = 0; b < n / 256; b++) {
+                    long at = first + 210L * b;
+                    float d = Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at + 208));
+                    for (int h = 0; h < 2; h++) {
+                        for (int t = 0; t < 4; t++) {
+                            for (int c = 0; c < 32; c += L) {
+                                q6kCodes(s, at, h, t, c).mul(q6kScale(s, at, d, h, t, c))
+                                        .intoArray(out, offset + 256 * b + 128 * h + 32 * t + c);
+                            }
+                        }
                     }
                 }
             }

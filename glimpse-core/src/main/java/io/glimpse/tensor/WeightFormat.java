@@ -4,12 +4,14 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How a weight matrix is stored: plain floats of three widths, or llama.cpp's block quantizations Q8_0 (32 int8 and one
- * f16 scale per block) and Q4_0 (32 4-bit codes and one f16 scale), in ggml's byte layouts (ggml-common.h block_q8_0,
- * block_q4_0).
+ * How a weight matrix is stored: plain floats of three widths, llama.cpp's block quantizations Q8_0 (32 int8 and one
+ * f16 scale per block) and Q4_0 (32 4-bit codes and one f16 scale), and its k-quant super-blocks of 256 weights Q4_K
+ * (eight sub-blocks of 32 4-bit codes with 6-bit scales and mins) and Q6_K (sixteen sub-blocks of 16 6-bit codes with
+ * int8 scales), in ggml's byte layouts (ggml-common.h block_q8_0, block_q4_0, block_q4_K, block_q6_K). Glimpse reads
+ * the k-quants from GGUF files but does not quantize to them ({@link #quantizable()}).
  */
 public enum WeightFormat {
-    F32(1, 4), F16(1, 2), BF16(1, 2), Q8_0(32, 34), Q4_0(32, 18);
+    F32(1, 4), F16(1, 2), BF16(1, 2), Q8_0(32, 34), Q4_0(32, 18), Q4_K(256, 144), Q6_K(256, 210);
 
     private final int blockSize;
     private final int blockBytes;
@@ -34,6 +36,14 @@ public enum WeightFormat {
             throw new IllegalArgumentException(this + " rows need a multiple of " + blockSize + " weights, got " + cols);
         }
         return (long) cols / blockSize * blockBytes;
+    }
+
+    /**
+     * Whether {@link WeightQuantizer} converts to this format. The k-quants are read as stored only: llama.cpp's
+     * quantizers for them search scales per sub-block, which Glimpse does not reproduce.
+     */
+    public boolean quantizable() {
+        return blockSize <= 32;
     }
 
     /** The lower-case name used on the command line ({@code q8_0}). */

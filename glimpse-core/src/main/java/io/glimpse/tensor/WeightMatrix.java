@@ -28,6 +28,8 @@ public sealed interface WeightMatrix {
             case BF16 m -> WeightFormat.BF16;
             case Q8_0 m -> WeightFormat.Q8_0;
             case Q4_0 m -> WeightFormat.Q4_0;
+            case Q4_K m -> WeightFormat.Q4_K;
+            case Q6_K m -> WeightFormat.Q6_K;
         };
     }
 
@@ -61,6 +63,18 @@ public sealed interface WeightMatrix {
         }
     }
 
+    record Q4_K(int rows, int cols, MemorySegment data) implements WeightMatrix {
+        public Q4_K {
+            check(WeightFormat.Q4_K, rows, cols, data);
+        }
+    }
+
+    record Q6_K(int rows, int cols, MemorySegment data) implements WeightMatrix {
+        public Q6_K {
+            check(WeightFormat.Q6_K, rows, cols, data);
+        }
+    }
+
     /**
      * The matrix of {@code format} over {@code data}.
      *
@@ -73,6 +87,8 @@ public sealed interface WeightMatrix {
             case BF16 -> new BF16(rows, cols, data);
             case Q8_0 -> new Q8_0(rows, cols, data);
             case Q4_0 -> new Q4_0(rows, cols, data);
+            case Q4_K -> new Q4_K(rows, cols, data);
+            case Q6_K -> new Q6_K(rows, cols, data);
         };
     }
 

@@ -6,6 +6,12 @@ import java.lang.foreign.MemorySegment;
 final class WeightProducts {
     /** Output rows per part of a parallel matrix-vector product, so a part amortises its dispatch. */
     private static final int MIN_ROWS_PER_PART = 256;
+    /**
+     * The calling thread's dequantized panel, kept between products: a prefill multiplies by every matrix in turn, and
+     * a fresh panel of up to {@link WeightMatrix#PANEL_FLOATS} per product cost its allocation and zeroing each time.
+     */
+    private static final float[] EMPTY = new float[0];
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> EMPTY);
 
     private WeightProducts() {
     }
@@ -71,16 +77,23 @@ final class WeightProducts {
         int n = w.rows();
         int k = w.cols();
         int tile = (int) Math.max(1, Math.min(n, panelFloats / Math.max(1, k)));
-        float[] panel = new float[tile * k];
-        float[] c = new float[m * tile];
-        for (int j0 = 0; j0 < n; j0 += tile) {
-            int nt = Math.min(tile, n - j0);
-            int start = j0;
-            pool.forRanges(nt, 64, (a, b) -> w.dequantize(start + a, b - a, panel, a * k));
-            gemm.multiplyTransposed(m, nt, k, x, xo, panel, 0, c, 0);
-            for (int r = 0; r < m; r++) {
-                System.arraycopy(c, r * nt, y, col0 + r * ldy + j0, nt);
+        float[] kept = PANEL.get();
+        float[] panel = kept.length >= tile * k ? kept : new float[tile * k];
+        // Taken out while in use: a worker that joins may run another product's task on this thread.
+        PANEL.set(EMPTY);
+        try {
+            float[] c = new float[m * tile];
+            for (int j0 = 0; j0 < n; j0 += tile) {
+                int nt = Math.min(tile, n - j0);
+                int start = j0;
+                pool.forRanges(nt, 64, (a, b) -> w.dequantize(start + a, b - a, panel, a * k));
+                gemm.multiplyTransposed(m, nt, k, x, xo, panel, 0, c, 0);
+                for (int r = 0; r < m; r++) {
+                    System.arraycopy(c, r * nt, y, col0 + r * ldy + j0, nt);
+                }
             }
+        } finally {
+            PANEL.set(panel);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.glimpse.tensor;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.io.HalfFloats;
 
 import java.lang.foreign.Arena;
@@ -15,7 +16,8 @@ import java.lang.foreign.ValueLayout;
  * <li>Q4_0: m = the x of largest magnitude (first if tied), d = m/−8, q = min(15, trunc(x·(1/d) + 8.5)), weights 0–15
  * in the low nibbles and 16–31 in the high nibbles, the f16 of d stored.</li>
  * </ul>
- * A source matrix is converted a tile of rows at a time, so no f32 copy of the whole matrix is made.
+ * A source matrix is converted a tile of rows at a time, so no f32 copy of the whole matrix is made, and the pages of
+ * a memory-mapped source are released from this process after each tile.
  */
 public final class WeightQuantizer {
     private static final int TILE_FLOATS = 1 << 20;
@@ -28,16 +30,27 @@ public final class WeightQuantizer {
         if (source.format() == format) {
             return source;
         }
+        if (!format.quantizable()) {
+            throw new BadInputException("--weights " + format.cliName() + ": Glimpse reads " + format
+                    + " weights from GGUF files but does not quantize to it; use auto on a file that stores them");
+        }
         int rows = source.rows();
         int cols = source.cols();
         long rowBytes = format.rowBytes(cols);
         MemorySegment out = Arena.ofAuto().allocate(Math.max(1, rows * rowBytes), 64).asSlice(0, rows * rowBytes);
         int tile = Math.max(1, Math.min(rows, TILE_FLOATS / Math.max(1, cols)));
         float[] buf = new float[tile * cols];
+        MemorySegment from = source.data();
+        long sourceRowBytes = source.rowBytes();
         for (int r0 = 0; r0 < rows; r0 += tile) {
             int n = Math.min(tile, rows - r0);
             source.dequantize(r0, n, buf, 0);
             encode(format, buf, n * cols, out, r0 * rowBytes);
+            if (from.isMapped()) {
+                // The converted copy replaces the file's pages: give them back, so converting a checkpoint costs the
+                // memory of the copy rather than the copy and the whole mapped file.
+                from.asSlice(r0 * sourceRowBytes, n * sourceRowBytes).unload();
+            }
         }
         return WeightMatrix.of(format, rows, cols, out);
     }
@@ -70,6 +83,7 @@ public final class WeightQuantizer {
                     q4Block(x, 32 * b, out, at + 18L * b);
                 }
             }
+            case Q4_K, Q6_K -> throw new IllegalStateException(format + " is not quantizable");
         }
     }
 

@@ -14,16 +14,18 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Q8_0 and Q4_0 tensors written by llama.cpp's gguf-py (fixtures/gguf/make_gguf_fixtures.py) decode, through the GGUF
- * reader and the weight kernels of both paths, to exactly what gguf-py's own dequantization gives; and the Java
- * quantizers re-encode those files' source weights to the same bytes.
+ * Q8_0, Q4_0, Q4_K and Q6_K tensors written by llama.cpp's gguf-py (fixtures/gguf/make_gguf_fixtures.py) decode,
+ * through the GGUF reader and the weight kernels of both paths, to exactly what gguf-py's own dequantization gives, and
+ * their dot products with activations agree with gguf-py's weights summed in double; the Java quantizers re-encode
+ * those files' source weights to the same bytes.
  */
 class GgufDequantizeGoldenTest {
     static final Path DIR = Path.of("src/test/resources/fixtures/gguf");
 
     @ParameterizedTest
     @CsvSource({"qwen2-q8_0, blk.0.attn_q.weight", "qwen2-q8_0, blk.2.ffn_down.weight",
-            "llama-q4_0, blk.1.attn_k.weight", "llama-q4_0, blk.0.ffn_gate.weight"})
+            "llama-q4_0, blk.1.attn_k.weight", "llama-q4_0, blk.0.ffn_gate.weight", "kquants, q4_k.weight",
+            "kquants, q6_k.weight"})
     void storedBlocksDecodeToGgufPysValues(String file, String tensor) throws IOException {
         GgufTensor t = GgufFile.read(DIR.resolve(file + ".gguf")).tensor(tensor);
         TensorData expected = SafeTensors.read(DIR.resolve("golden.safetensors")).tensors().get(file + "." + tensor);
@@ -31,11 +33,26 @@ class GgufDequantizeGoldenTest {
         WeightFormat format = WeightFormat.valueOf(t.type().name());
         WeightMatrix w = WeightMatrix.of(format, (int) t.shape()[0], (int) t.shape()[1], t.data());
         float[] want = expected.toFloats();
+        float[] x = new float[w.cols()];
+        java.util.Random rnd = new java.util.Random(7);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
         for (WeightKernels k : new WeightKernels[] {new ScalarWeightKernels(),
                 VectorOpsProvider.choose(WeightKernels.class, "PanamaWeightKernels", null, ScalarWeightKernels::new)}) {
             float[] got = new float[want.length];
             k.dequantize(w, 0, w.rows(), got, 0);
             assertThat(got).isEqualTo(want);
+            for (int r = 0; r < w.rows(); r++) {
+                double ref = 0;
+                double mag = 0;
+                for (int i = 0; i < w.cols(); i++) {
+                    ref += (double) want[r * w.cols() + i] * x[i];
+                    mag += Math.abs((double) want[r * w.cols() + i] * x[i]);
+                }
+                assertThat((double) k.dot(w, r, x, 0)).as("%s row %d", k.getClass().getSimpleName(), r)
+                        .isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag));
+            }
         }
     }
 

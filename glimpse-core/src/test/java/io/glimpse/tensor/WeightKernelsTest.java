@@ -35,7 +35,11 @@ class WeightKernelsTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (WeightFormat f : WeightFormat.values()) {
-            int[] widths = f.blockSize() == 1 ? new int[] {1, 7, 15, 17, 33, 100, 257} : new int[] {32, 96, 160, 800};
+            int[] widths = switch (f.blockSize()) {
+                case 1 -> new int[] {1, 7, 15, 17, 33, 100, 257};
+                case 32 -> new int[] {32, 96, 160, 800};
+                default -> new int[] {256, 768};
+            };
             for (int cols : widths) {
                 for (boolean vector : new boolean[] {true, false}) {
                     out.add(Arguments.of(f, 5, cols, vector));
@@ -60,12 +64,19 @@ class WeightKernelsTest {
                     s.set(I16, 2 * i, f == WeightFormat.F16 ? Float.floatToFloat16(v) : (short) (Float.floatToIntBits(v) >>> 16));
                 }
             }
-            case Q8_0, Q4_0 -> {
+            case Q8_0, Q4_0, Q4_K, Q6_K -> {
                 byte[] raw = new byte[(int) s.byteSize()];
                 rnd.nextBytes(raw);
                 MemorySegment.copy(raw, 0, s, ValueLayout.JAVA_BYTE, 0, raw.length);
+                int[] scales = switch (f) {
+                    case Q4_K -> new int[] {0, 2};
+                    case Q6_K -> new int[] {208};
+                    default -> new int[] {0};
+                };
                 for (long b = 0; b < s.byteSize() / f.blockBytes(); b++) {
-                    s.set(I16, b * f.blockBytes(), Float.floatToFloat16((float) rnd.nextGaussian() * 0.05f));
+                    for (int at : scales) {
+                        s.set(I16, b * f.blockBytes() + at, Float.floatToFloat16((float) rnd.nextGaussian() * 0.05f));
+                    }
                 }
             }
         }
@@ -90,7 +101,42 @@ class WeightKernelsTest {
                 int b = s.get(ValueLayout.JAVA_BYTE, at + 2 + j % 16) & 0xff;
                 yield Float.float16ToFloat(s.get(I16, at)) * ((j < 16 ? b & 0xf : b >> 4) - 8);
             }
+            case Q4_K -> {
+                long at = base + 144L * (i / 256);
+                int j = i % 256;
+                int sub = j / 32;
+                int[] sc = new int[8];
+                int[] mn = new int[8];
+                for (int t = 0; t < 8; t++) {
+                    int q = u8(s, at + 4 + t);
+                    if (t < 4) {
+                        sc[t] = q & 63;
+                        mn[t] = u8(s, at + 8 + t) & 63;
+                    } else {
+                        sc[t] = (u8(s, at + 8 + t) & 0xf) | (u8(s, at + t) >> 6) << 4;
+                        mn[t] = (u8(s, at + 8 + t) >> 4) | (q >> 6) << 4;
+                    }
+                }
+                int q = u8(s, at + 16 + 32L * (sub / 2) + j % 32);
+                int code = sub % 2 == 0 ? q & 0xf : q >> 4;
+                yield Float.float16ToFloat(s.get(I16, at)) * sc[sub] * code - Float.float16ToFloat(s.get(I16, at + 2)) * mn[sub];
+            }
+            case Q6_K -> {
+                long at = base + 210L * (i / 256);
+                int n = i % 256 / 128;
+                int l = i % 128 % 32;
+                int quarter = i % 128 / 32;
+                long ql = at + 64L * n + l + (quarter % 2 == 1 ? 32 : 0);
+                int low = quarter < 2 ? u8(s, ql) & 0xf : u8(s, ql) >> 4;
+                int high = u8(s, at + 128 + 32L * n + l) >> (2 * quarter) & 3;
+                int scale = s.get(ValueLayout.JAVA_BYTE, at + 192 + 8L * n + l / 16 + 2 * quarter);
+                yield Float.float16ToFloat(s.get(I16, at + 208)) * scale * ((low | high << 4) - 32);
+            }
         };
+    }
+
+    private static int u8(MemorySegment s, long at) {
+        return s.get(ValueLayout.JAVA_BYTE, at) & 0xff;
     }
 
     @ParameterizedTest
@@ -118,6 +164,45 @@ class WeightKernelsTest {
                 }
             }
             assertThat((double) k.dot(w, r, x, 3)).as("row %d", r).isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag + 1e-30));
+        }
+    }
+
+    /**
+     * Every one of the 65536 halves widened as the JDK does: bit for bit, subnormals and infinities included; a NaN stays
+     * a NaN of the same sign (the JDK's own result for a signalling NaN depends on whether its intrinsic ran).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void everyHalfWidensAsTheJdk(boolean vector) {
+        WeightKernels k = vector ? panama : SCALAR;
+        assumeThat(k).as("Vector API kernels available").isNotNull();
+        MemorySegment s = MemorySegment.ofArray(new byte[2 * 65536]);
+        for (int h = 0; h < 65536; h++) {
+            s.set(I16, 2L * h, (short) h);
+        }
+        WeightMatrix w = WeightMatrix.of(WeightFormat.F16, 1, 65536, s);
+        float[] out = new float[65536];
+        k.dequantize(w, 0, 1, out, 0);
+        for (int h = 0; h < 65536; h++) {
+            float expected = Float.float16ToFloat((short) h);
+            if (Float.isNaN(expected)) {
+                assertThat(out[h]).as("half 0x%04x", h).isNaN();
+                assertThat(Float.floatToRawIntBits(out[h]) < 0).as("sign of half 0x%04x", h).isEqualTo((h & 0x8000) != 0);
+            } else {
+                assertThat(Float.floatToRawIntBits(out[h])).as("half 0x%04x", h).isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+        for (int h = 0; h < 65536; h++) {
+            if ((h & 0x7c00) == 0x7c00) {
+                s.set(I16, 2L * h, (short) 0);
+            }
+        }
+        float[] pick = new float[65536];
+        for (int h = 1; h < 65536; h += 997) {
+            java.util.Arrays.fill(pick, 0);
+            pick[h] = 1;
+            float expected = (h & 0x7c00) == 0x7c00 ? 0 : Float.float16ToFloat((short) h);
+            assertThat(k.dot(w, 0, pick, 0)).as("dot picking half 0x%04x", h).isEqualTo(expected);
         }
     }
 }

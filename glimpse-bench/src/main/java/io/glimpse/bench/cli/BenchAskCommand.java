@@ -2,8 +2,10 @@ package io.glimpse.bench.cli;
 
 import io.glimpse.bench.fixture.ModelShapes;
 import io.glimpse.bench.run.AskBench;
+import io.glimpse.bench.run.AskMemoryBench;
 import io.glimpse.cli.GlimpseCli;
 import io.glimpse.job.EncodeJob;
+import io.glimpse.tensor.WeightFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +50,15 @@ final class BenchAskCommand implements Callable<Integer> {
             + "(seconds; run once per -Dglimpse.gemm backend to compare them).")
     boolean gemvOnly;
 
+    @Option(names = "--rss", description = "Instead of the table: the peak resident memory (VmHWM) of ask on a "
+            + "LLaVA-1.5-7B-shaped random checkpoint (llava-1.5-tiny with --tiny) against the memory goal; the checkpoint "
+            + "(13.5 GB in bf16) is written once under --cache.")
+    boolean rss;
+
+    @Option(names = "--weights", defaultValue = "auto", paramLabel = "FORMAT", description = "With --rss: the decoder's "
+            + "weights, auto (bf16 as stored), f32, f16, bf16, q8_0 or q4_0 (default: ${DEFAULT-VALUE}).")
+    String weights;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,6 +73,16 @@ final class BenchAskCommand implements Callable<Integer> {
         if ((layers != null && layers < 1) || (visionLayers != null && (visionLayers < 1 || visionLayers > towerLayers))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--layers must be >= 1 and --vision-layers in [1, "
                     + towerLayers + "]");
+        }
+        if (rss) {
+            WeightFormat format = weights.equals("auto") ? null : WeightFormat.parse(weights);
+            if ((format == null && !weights.equals("auto")) || (format != null && !format.quantizable())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown --weights '" + weights
+                        + "' (auto, f32, f16, bf16, q8_0, q4_0)");
+            }
+            AskMemoryBench.run(new AskMemoryBench.Options(tiny ? ModelShapes.LLAVA_15_TINY : ModelShapes.LLAVA_15_7B, format,
+                    tokens, seed, cache.dir), spec.commandLine().getOut(), spec.commandLine().getErr());
+            return GlimpseCli.OK;
         }
         ModelShapes.OneVision shape = AskBench.shape(tiny, layers, visionLayers);
         if (gemvOnly) {

@@ -1,6 +1,7 @@
 package io.glimpse.bench.cli;
 
 import io.glimpse.bench.run.DecodeBench;
+import io.glimpse.lm.DecoderConfig;
 import io.glimpse.tensor.WeightFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,8 @@ final class BenchDecodeCommand implements Callable<Integer> {
     List<String> models;
 
     @Option(names = "--weights", split = ",", defaultValue = "f32,f16,bf16,q8_0,q4_0", paramLabel = "FORMAT",
-            description = "Stored formats to time (default: ${DEFAULT-VALUE}).")
+            description = "Stored formats to time: f32, f16, bf16, q8_0, q4_0, and the k-quants q4_k, q6_k (random blocks; "
+                    + "only shapes whose widths are multiples of 256, as llama-7b) (default: ${DEFAULT-VALUE}).")
     List<String> weights;
 
     @Option(names = "--tg", defaultValue = "64", description = "Tokens generated per decode measurement (default: ${DEFAULT-VALUE}).")
@@ -61,7 +63,16 @@ final class BenchDecodeCommand implements Callable<Integer> {
         for (String w : weights) {
             WeightFormat f = WeightFormat.parse(w);
             if (f == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown --weights '" + w + "' (f32, f16, bf16, q8_0, q4_0)");
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown --weights '" + w + "' (f32, f16, bf16, q8_0, q4_0, q4_k, q6_k)");
+            }
+            for (DecodeBench.Shape sh : shapes) {
+                DecoderConfig c = sh.config();
+                if (c.hiddenSize() % f.blockSize() != 0 || c.intermediateSize() % f.blockSize() != 0
+                        || c.heads() * c.headDim() % f.blockSize() != 0) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--weights " + w + " needs widths that are "
+                            + "multiples of " + f.blockSize() + "; " + sh.name() + " has hidden " + c.hiddenSize() + " and MLP "
+                            + c.intermediateSize());
+                }
             }
             formats.add(f);
         }

@@ -115,4 +115,28 @@ class BenchAskCommandTest {
         assertThat(glimpse("bench", "ask", "--tiny", "--keep", "1", "--cache", cache.toString()).code()).isEqualTo(GlimpseCli.USAGE);
         assertThat(glimpse("bench", "ask", "--vision-layers", "27", "--cache", cache.toString()).code()).isEqualTo(GlimpseCli.USAGE);
     }
+
+    /**
+     * The memory mode on the tiny LLaVA-1.5 shape: it writes the checkpoint once, answers, and reports a peak resident
+     * set no smaller than the resident set before loading, and the decoder's weight bytes of its shape at q8_0.
+     */
+    @Test
+    void rssModeReportsThePeakAndTheDecodersBytes() {
+        InProcess.Run first = glimpse("bench", "ask", "--rss", "--tiny", "--weights", "q8_0", "--tokens", "2", "--cache", cache.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("written in this run");
+        InProcess.Run r = glimpse("bench", "ask", "--rss", "--tiny", "--weights", "q8_0", "--tokens", "2", "--cache", cache.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("written in this run").contains("2 tokens decoded").contains("goal ≤ 9 GB");
+        Matcher m = Pattern.compile("before loading " + NUM + " GB; peak resident \\(VmHWM\\) " + NUM + " GB").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        assertThat(Double.parseDouble(m.group(2))).isGreaterThanOrEqualTo(Double.parseDouble(m.group(1)));
+        // llava-1.5-tiny's decoder: 2 layers of hidden 64 (q 64, k and v 32 each, o 64) and MLP 128, an untied head of 512
+        // tokens; Q8_0 stores 34 bytes per 32 weights.
+        long weights = 2L * (64 * 64 + 2 * 32 * 64 + 64 * 64 + 3 * 64 * 128) + 512L * 64;
+        Matcher w = Pattern.compile("q8_0: " + NUM + " GB read per token").matcher(r.out());
+        assertThat(w.find()).as(r.out()).isTrue();
+        assertThat(Double.parseDouble(w.group(1))).isCloseTo(weights / 32.0 * 34 / 1e9, within(0.005));
+        assertThat(glimpse("bench", "ask", "--rss", "--weights", "q4_k", "--cache", cache.toString()).code()).isEqualTo(1);
+    }
 }

@@ -37,6 +37,8 @@ class BenchDecodeCommandTest {
     @Test
     void unknownModelOrFormatIsAUsageError() {
         assertThat(glimpse("bench", "decode", "--models", "gpt-5", "--cache", cache.toString()).code()).isEqualTo(GlimpseCli.USAGE);
-        assertThat(glimpse("bench", "decode", "--weights", "q4_k", "--cache", cache.toString()).code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(glimpse("bench", "decode", "--weights", "q5_k", "--cache", cache.toString()).code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(glimpse("bench", "decode", "--models", "tiny", "--weights", "q4_k", "--cache", cache.toString()).code())
+                .isEqualTo(GlimpseCli.USAGE);
     }
 }
