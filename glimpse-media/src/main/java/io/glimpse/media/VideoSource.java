@@ -32,7 +32,7 @@ import org.bytedeco.javacv.FrameGrabber;
 public final class VideoSource implements AutoCloseable {
     /** A wanted frame further ahead than this is reached by seeking rather than by decoding everything between. */
     private static final double SEEK_AHEAD_SECONDS = 3.0;
-    /** A frame shown for longer than this many ticks is held: it stands for every instant it covers. */
+    /** Data that stops more than this many ticks before the stated duration has lost its tail. */
     private static final double GAP_FRAMES = 2.5;
 
     /** Why a span of the video is missing. */
@@ -70,6 +70,12 @@ public final class VideoSource implements AutoCloseable {
      * rate: a sparse stream's average says little about how its timestamps are rounded.
      */
     private final double tick;
+    /**
+     * How far after an instant a stored timestamp may lie and still be the frame for it: one unit of the stream's
+     * time base (timestamps are rounded to it) plus JavaCV's microsecond, at most half a tick. It is not the frame
+     * interval: in a sparse stream that would take a frame seconds early.
+     */
+    private final double slack;
     /** The first frame, decoded by open() to prove there is one, until the iterator hands it out. */
     private Decoded pending;
     /** A still JPEG's pixels as libjpeg decodes them ({@link StillJpeg}), used instead of FFmpeg's; else null. */
@@ -114,6 +120,8 @@ public final class VideoSource implements AutoCloseable {
                         Math.max(1, Math.round(length * fps)), false);
         double base = avutil.av_q2d(stream.r_frame_rate());
         this.tick = base > 0 && Double.isFinite(base) && base >= fps ? 1.0 / base : info.frameDuration();
+        double unit = stream.time_base().den() > 0 ? avutil.av_q2d(stream.time_base()) : 0;
+        this.slack = Math.min(0.5 * tick, Math.max(0, unit) + 1e-6);
     }
 
     /**
@@ -405,10 +413,11 @@ public final class VideoSource implements AutoCloseable {
 
     /**
      * Walks the decoded frames and answers each wanted instant t with the frame on screen at t: the last one whose
-     * timestamp is at most t (less half a tick, so rounding of stored timestamps does not pick a frame early). A
-     * frame held longer than {@link #GAP_FRAMES} ticks (a sparse or variable-frame-rate stream) answers every
-     * instant it covers and is stamped with the instant; otherwise each frame is returned at most once, stamped
-     * with its own timestamp, so sampling above the native rate never repeats a frame.
+     * timestamp is at most t (give or take {@link #slack}, the rounding of stored timestamps), held until the next
+     * frame's timestamp however far away that is, so sampling at f fps gives duration × f candidates whatever the
+     * stream's nominal or average rate. A frame's first answer is stamped with its own timestamp (so
+     * {@link Sampling#at} finds it again exactly); each further instant it is still on screen for is stamped with
+     * the instant. The last frame is on screen for its stated duration, never past the video's end.
      */
     private final class SampledFrames implements Iterator<RgbImage> {
         private final Sampling sampling;
@@ -421,7 +430,8 @@ public final class VideoSource implements AutoCloseable {
         /** The frame on screen at the current instant, and the one after it (null at the end of the data). */
         private Decoded held;
         private Decoded ahead;
-        private boolean heldEmitted;
+        /** The held frame converted and resized once it has been answered, for the instants it is still shown. */
+        private RgbImage heldImage;
 
         SampledFrames(Sampling sampling, FrameSize size) {
             this.sampling = sampling;
@@ -526,40 +536,42 @@ public final class VideoSource implements AutoCloseable {
                 pending = null;
                 ahead = decodeNext();
             }
-            double tol = 0.5 * tick;
             while (true) {
                 double t = target(targetIndex);
                 if (t == Double.POSITIVE_INFINITY) {
                     return null;
                 }
-                while (ahead != null && ahead.timestamp() <= t + tol) {
+                while (ahead != null && ahead.timestamp() <= t + slack) {
                     if (seekable && t - ahead.timestamp() > SEEK_AHEAD_SECONDS && seekNear(t)) {
                         continue;
                     }
                     held.release();
                     held = ahead;
-                    heldEmitted = false;
+                    heldImage = null;
                     ahead = decodeNext();
                 }
-                double heldUntil = ahead != null ? ahead.timestamp() : held.timestamp() + held.duration();
-                if (ahead == null && t > heldUntil - tol) {
+                if (ahead == null && t > lastShown() - slack) {
                     noteEnd();
                     return null;
                 }
                 targetIndex++;
-                boolean sparse = heldUntil - held.timestamp() > GAP_FRAMES * tick;
-                if (heldEmitted && !sparse) {
-                    continue;
-                }
-                double ts = sparse && t - held.timestamp() > tol ? t : held.timestamp();
+                double ts = heldImage == null ? held.timestamp() : t;
                 if (ts <= emittedUntil) {
                     continue;
                 }
-                heldEmitted = true;
                 emittedUntil = ts;
-                RgbImage img = upright(held);
-                return size.apply(ts == img.timestamp() ? img : new RgbImage(img.width(), img.height(), img.rgb(), ts));
+                if (heldImage == null) {
+                    heldImage = size.apply(upright(held));
+                    return heldImage;
+                }
+                return new RgbImage(heldImage.width(), heldImage.height(), heldImage.rgb().clone(), ts);
             }
+        }
+
+        /** Until when the last decoded frame is on screen: its stated duration, cut at the video's end. */
+        private double lastShown() {
+            double until = held.timestamp() + held.duration();
+            return info.durationSeconds() > held.timestamp() ? Math.min(until, info.durationSeconds()) : until;
         }
 
         /**
@@ -572,9 +584,9 @@ public final class VideoSource implements AutoCloseable {
             double resumeAt = ahead.timestamp();
             ahead.release();
             ahead = null;
-            if ((seekable = seekTo(t - 0.5 * tick))) {
+            if ((seekable = seekTo(t - slack))) {
                 ahead = decodeNext();
-                if (ahead != null && ahead.timestamp() <= t + 0.5 * tick) {
+                if (ahead != null && ahead.timestamp() <= t + slack) {
                     return true;
                 }
                 if (ahead != null) {

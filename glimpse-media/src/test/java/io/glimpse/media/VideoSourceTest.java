@@ -99,10 +99,18 @@ class VideoSourceTest {
         }
     }
 
+    /** Above the native rate a frame answers every instant it is on screen for, each at its own instant. */
     @Test
-    void fpsAboveTheNativeRateNeverRepeatsAFrame() {
+    void fpsAboveTheNativeRateGivesTheFrameOnScreenAtEachInstant() {
         List<RgbImage> frames = read(file, Sampling.fps(25), FrameSize.original());
-        assertThat(frames).hasSize(60);
+        assertThat(frames).hasSize(150);
+        for (int k = 0; k < frames.size(); k++) {
+            RgbImage f = frames.get(k);
+            int onScreen = (int) Math.floor(k / 25.0 * FPS + 1e-9);
+            // Its first answer carries the frame's own timestamp, a repeat the instant.
+            assertThat(f.timestamp()).isIn(onScreen / (double) FPS, k / 25.0);
+            assertThat(meanAbsDiff(f, video.render(onScreen))).as("instant %d", k).isLessThan(4.0);
+        }
     }
 
     @Test
@@ -242,6 +250,70 @@ class VideoSourceTest {
                                 .as("%s at %s fps, candidate at %.2f s", format, fps, f.timestamp()).isLessThan(4.0);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Frames only at 0, 2 and 4 s, in containers that state 25 fps, 1 fps or (mp4) no rate at all, so the average
+     * rate is 0.5–0.75 fps: sampling at 1 fps still gives a candidate a second, each the frame on screen then.
+     */
+    @Test
+    void aStreamSparserThanTheSamplingRateHoldsEachFrameUntilTheNext() throws IOException {
+        double[] shown = {0, 2, 4};
+        for (int rate : new int[] {25, 1}) {
+            SyntheticVideo source = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(64, 48, rate, 3, 2.0, 17));
+            for (String format : List.of("avi", "mp4", "matroska")) {
+                Path sparse = source.writeAt(dir.resolve("every2s-" + rate + "." + format), format, shown);
+                try (VideoSource src = VideoSource.open(sparse)) {
+                    double duration = src.info().durationSeconds();
+                    List<RgbImage> frames = new ArrayList<>();
+                    src.forEachFrame(Sampling.fps(1), FrameSize.original(), frames::add);
+                    String what = String.format(java.util.Locale.ROOT, "%s stating %d fps", format, rate);
+                    assertThat(src.warnings()).as(what).isEmpty();
+                    assertThat((double) frames.size()).as(what).isCloseTo(duration, within(1.0));
+                    assertThat(frames.size()).as(what).isGreaterThanOrEqualTo(4);
+                    for (int k = 0; k < frames.size(); k++) {
+                        RgbImage f = frames.get(k);
+                        assertThat(f.timestamp()).as(what).isCloseTo(k, within(1e-3));
+                        int onScreen = (int) Math.round(Math.floor(k / 2.0) * 2 * rate);
+                        assertThat(meanAbsDiff(f, source.render(onScreen))).as("%s at %d s", what, k).isLessThan(4.0);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A sparse stream cut short still reports its lost tail: holding frames across gaps does not hide loss. (An
+     * AVI cut short states no duration of its own to fall short of, so only containers that keep one are tried.)
+     */
+    @Test
+    void aTruncatedSparseStreamWarnsNamingTheLostRange() throws IOException {
+        SyntheticVideo source = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(96, 64, 25, 4, 5.0, 23));
+        double[] shown = new double[10];
+        for (int k = 0; k < shown.length; k++) {
+            shown[k] = 2.0 * k;
+        }
+        for (String format : List.of("mp4", "matroska")) {
+            Path whole = source.writeAt(dir.resolve("sparse-whole." + format), format, shown);
+            Path cut = SyntheticVideo.truncatedCopy(whole, dir.resolve("sparse-cut." + format), 0.5);
+            try (VideoSource src = VideoSource.open(cut)) {
+                List<RgbImage> frames = new ArrayList<>();
+                src.forEachFrame(Sampling.fps(1), FrameSize.original(), frames::add);
+                double lastTs = frames.get(frames.size() - 1).timestamp();
+                assertThat(lastTs).as(format).isLessThan(16.0);
+                assertThat(src.lostRanges()).as(format).singleElement().satisfies(r -> {
+                    assertThat(r.cause()).isEqualTo(VideoSource.LossCause.TRUNCATED);
+                    // From where the last frame decoded stops being shown (the next frame's time, as far as the
+                    // index says, or one tick in a container without one) to the stated end.
+                    assertThat(r.start()).isGreaterThan(lastTs).isLessThanOrEqualTo(Math.floor(lastTs / 2) * 2 + 2.001);
+                    assertThat(r.end()).isCloseTo(18.04, within(0.1));
+                });
+                VideoSource.LostRange r = src.lostRanges().get(0);
+                assertThat(src.warnings()).as(format).singleElement().asString().contains(cut.toString())
+                        .contains(String.format(java.util.Locale.ROOT, "%.2f-%.2f s", r.start(), r.end()))
+                        .contains("the file ends early");
             }
         }
     }
