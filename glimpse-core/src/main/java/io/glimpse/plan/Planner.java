@@ -11,8 +11,9 @@ import java.util.List;
  * A budget below the cheapest single frame the target can be sent (smallest rung of the cost ladder) is an
  * error naming that cost. Blank and faded frames are set aside while their scene has a better one ({@link #shown}).
  * A target that encodes frames in groups ({@link CostModel#frameStep}) has the copies padding its last group charged
- * to the last frame, within the budget. Without a query, uniform, clips and quota leave no stretch of the video without a chosen frame longer than
- * 2 × duration / units (units: frames, or clips for key clips; PlanCoverageProperties checks it over durations).
+ * to the last frame, within the budget. Without a query, uniform, scenes, clips and quota leave no stretch of the
+ * video without a chosen frame longer than 2 × duration / units (units: frames, or clips for key clips;
+ * PlanCoverageProperties checks it over durations).
  */
 public final class Planner {
     private Planner() {
