@@ -415,9 +415,10 @@ public final class VideoSource implements AutoCloseable {
      * Walks the decoded frames and answers each wanted instant t with the frame on screen at t: the last one whose
      * timestamp is at most t (give or take {@link #slack}, the rounding of stored timestamps), held until the next
      * frame's timestamp however far away that is, so sampling at f fps gives duration × f candidates whatever the
-     * stream's nominal or average rate. A frame's first answer is stamped with its own timestamp (so
-     * {@link Sampling#at} finds it again exactly); each further instant it is still on screen for is stamped with
-     * the instant. The last frame is on screen for its stated duration, never past the video's end.
+     * stream's nominal or average rate. Each answer is stamped with its instant, or with the frame's own timestamp
+     * when that is the instant give or take the slack, so the stamp depends on the instant and the stream alone and
+     * {@link Sampling#at} given a pass's stamps finds the same frames again. The last frame is on screen for its
+     * stated duration, never past the video's end.
      */
     private final class SampledFrames implements Iterator<RgbImage> {
         private final Sampling sampling;
@@ -555,16 +556,18 @@ public final class VideoSource implements AutoCloseable {
                     return null;
                 }
                 targetIndex++;
-                double ts = heldImage == null ? held.timestamp() : t;
+                double ts = Math.abs(held.timestamp() - t) <= slack ? held.timestamp() : t;
                 if (ts <= emittedUntil) {
                     continue;
                 }
                 emittedUntil = ts;
-                if (heldImage == null) {
+                boolean first = heldImage == null;
+                if (first) {
                     heldImage = size.apply(upright(held));
-                    return heldImage;
                 }
-                return new RgbImage(heldImage.width(), heldImage.height(), heldImage.rgb().clone(), ts);
+                // A repeat gets its own pixels: what a consumer does with one answer must not show in the next.
+                byte[] rgb = first ? heldImage.rgb() : heldImage.rgb().clone();
+                return new RgbImage(heldImage.width(), heldImage.height(), rgb, ts);
             }
         }
 
