@@ -364,9 +364,24 @@ public final class VideoSource implements AutoCloseable {
         return true;
     }
 
-    /** The decoded picture as RGB, turned the way the stream asks it to be displayed (phones film sideways). */
-    private RgbImage upright(Decoded decoded) {
-        return turned(jpegPixels != null ? jpegPixels : converter.convert(decoded.picture(), decoded.timestamp()));
+    /**
+     * The decoded picture as RGB at {@code size}, turned the way the stream asks it to be displayed (phones film
+     * sideways); scaled while it is converted when the size allows ({@link FrameSize#convertedSize}).
+     */
+    private RgbImage upright(Decoded decoded, FrameSize size) {
+        if (jpegPixels != null) {
+            return size.apply(turned(jpegPixels));
+        }
+        AVFrame picture = decoded.picture();
+        boolean sideways = quarterTurns % 2 == 1;
+        int[] shown = size.convertedSize(sideways ? picture.height() : picture.width(),
+                sideways ? picture.width() : picture.height());
+        if (shown == null) {
+            return size.apply(turned(converter.convert(picture, decoded.timestamp())));
+        }
+        int w = sideways ? shown[1] : shown[0];
+        int h = sideways ? shown[0] : shown[1];
+        return size.apply(turned(converter.convert(picture, decoded.timestamp(), w, h)));
     }
 
     /** {@code img} as stored, turned upright by the display matrix. */
@@ -494,7 +509,7 @@ public final class VideoSource implements AutoCloseable {
                 noteEnd();
                 return null;
             }
-            RgbImage out = size.apply(upright(frame));
+            RgbImage out = upright(frame, size);
             frame.release();
             return out;
         }
@@ -524,7 +539,7 @@ public final class VideoSource implements AutoCloseable {
                     continue;
                 }
                 emittedUntil = frame.timestamp();
-                RgbImage out = size.apply(upright(frame));
+                RgbImage out = upright(frame, size);
                 frame.release();
                 return out;
             }
@@ -563,7 +578,7 @@ public final class VideoSource implements AutoCloseable {
                 emittedUntil = ts;
                 boolean first = heldImage == null;
                 if (first) {
-                    heldImage = size.apply(upright(held));
+                    heldImage = upright(held, size);
                 }
                 // A repeat gets its own pixels: what a consumer does with one answer must not show in the next.
                 byte[] rgb = first ? heldImage.rgb() : heldImage.rgb().clone();

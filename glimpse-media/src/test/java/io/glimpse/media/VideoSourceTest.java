@@ -160,6 +160,12 @@ class VideoSourceTest {
             assertThat(f.width()).isEqualTo(64);
             assertThat(f.height()).isEqualTo(48);
         });
+        // Scaled while converted (swscale's area filter): close to converting at full size and resizing after.
+        List<RgbImage> full = read(file, Sampling.count(2), FrameSize.original());
+        for (int k = 0; k < 2; k++) {
+            RgbImage reference = io.glimpse.image.Resize.fitWithin(full.get(k), 64, io.glimpse.image.Resize.Filter.AREA);
+            assertThat(meanAbsDiff(small.get(k), reference)).as("frame %d", k).isLessThan(3.0);
+        }
         List<RgbImage> exact = read(file, Sampling.count(1),
                 FrameSize.exact(50, 30, io.glimpse.image.Resize.Filter.BICUBIC));
         assertThat(exact.get(0).width()).isEqualTo(50);
@@ -389,6 +395,12 @@ class VideoSourceTest {
                 assertThat(src.info().height()).isEqualTo(expected.height());
                 RgbImage got = src.frames(Sampling.all(), FrameSize.original()).next();
                 assertThat(meanAbsDiff(got, expected)).as("%d degrees", counterClockwise).isLessThan(4.0);
+            }
+            try (VideoSource src = VideoSource.open(mp4)) {
+                RgbImage small = src.frames(Sampling.all(), FrameSize.maxSide(32)).next();
+                RgbImage reference = io.glimpse.image.Resize.fitWithin(expected, 32, io.glimpse.image.Resize.Filter.AREA);
+                assertThat(List.of(small.width(), small.height())).containsExactly(reference.width(), reference.height());
+                assertThat(meanAbsDiff(small, reference)).as("%d degrees, scaled", counterClockwise).isLessThan(6.0);
             }
         }
     }
