@@ -594,15 +594,17 @@ public final class VideoSource implements AutoCloseable {
 
         /**
          * Seeks to the keyframe before t instead of decoding everything up to it; true when the frames now ahead
-         * are the ones on screen around t. A seek lands on the first frame at or after its target, so when that
-         * frame is already past t the frame on screen at t lies before it: the walk resumes from where it was and
+         * are the ones on screen around t. A seek lands on the first frame at or after its target, which is a tick
+         * before t: the frame on screen at t came at most a tick before t in a stream at its base rate (an instant
+         * between two frames of a 29.97 fps stream shows the earlier one). When the landing frame is already past
+         * t (a sparse stretch), the frame on screen at t lies before it: the walk resumes from where it was and
          * seeking is given up for this pass.
          */
         private boolean seekNear(double t) {
             double resumeAt = ahead.timestamp();
             ahead.release();
             ahead = null;
-            if ((seekable = seekTo(t - slack))) {
+            if ((seekable = seekTo(t - tick - slack))) {
                 ahead = decodeNext();
                 if (ahead != null && ahead.timestamp() <= t + slack) {
                     return true;
