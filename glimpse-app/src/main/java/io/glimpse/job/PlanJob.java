@@ -151,13 +151,37 @@ public final class PlanJob {
     /** {@link #select(Path, Options, Listener, Pixels)} priced by {@code cost}, e.g. a loaded checkpoint's own. */
     public static Selection select(Path video, Options options, CostModel cost, Listener listener, Pixels pixels)
             throws IOException {
-        QueryScorer query = options.query() == null ? null : QueryScorer.load(options.query().scorer(), options.query().text());
-        return select(video, options, cost, query, listener, pixels);
+        return select(video, options, cost, loadQuery(options), listener, pixels);
     }
 
     /** The selection with the query scored by an already loaded {@code query} (or none), not {@code options.query()}. */
     public static Selection select(Path video, Options options, CostModel cost, QueryScorer query, Listener listener,
                                    Pixels pixels) throws IOException {
+        Planned p = plan(video, options, cost, query, listener);
+        List<ChosenFrame> chosen = decodeChosen(video, options.fps(), p.plan(), p.candidates(), pixels, listener);
+        return new Selection(p.video(), p.plan(), chosen, p.candidates(), p.warnings());
+    }
+
+    private static QueryScorer loadQuery(Options options) throws IOException {
+        return options.query() == null ? null : QueryScorer.load(options.query().scorer(), options.query().text());
+    }
+
+    /**
+     * A plan before any of its frames is decoded again: the sampling pass, the planner and the exact cuts.
+     *
+     * @param candidates frames sampled for planning
+     * @param warnings   one line each, naming the file (lost time ranges)
+     */
+    public record Planned(VideoInfo video, Plan plan, int candidates, List<String> warnings) {
+    }
+
+    /** The first passes of {@link #select}: sample and describe the candidates, plan, put the cuts on their frames. */
+    public static Planned plan(Path video, Options options, CostModel cost, Listener listener) throws IOException {
+        return plan(video, options, cost, loadQuery(options), listener);
+    }
+
+    private static Planned plan(Path video, Options options, CostModel cost, QueryScorer query, Listener listener)
+            throws IOException {
         PlanRequest request = options.request();
         List<Candidate> candidates = new ArrayList<>();
         List<Double> relevance = new ArrayList<>();
@@ -188,8 +212,7 @@ public final class PlanJob {
         if (!info.still()) {
             plan = plan.withCuts(exactCuts(video, candidates, plan.cuts()));
         }
-        List<ChosenFrame> chosen = decodeChosen(video, options.fps(), plan, candidates.size(), pixels, listener);
-        return new Selection(info, plan, chosen, candidates.size(), warnings);
+        return new Planned(info, plan, candidates.size(), warnings);
     }
 
     /** Frames around a cut are described at this longest side to place it on the exact frame: cells stay coarse. */

@@ -20,6 +20,15 @@ public interface CostModel {
     /** What the target sees and charges when sent a frame of {@code width}×{@code height} pixels. */
     Rung at(int width, int height);
 
+    /**
+     * Consecutive frames the target encodes into one set of tokens (Qwen2-VL video's temporal patch: 2), each frame
+     * charged its share. A last group left short is padded with copies of its final frame; {@link Planner} keeps
+     * room for them in the budget and charges them to that frame.
+     */
+    default int frameStep() {
+        return 1;
+    }
+
     default int cost(int width, int height) {
         return at(width, height).cost();
     }

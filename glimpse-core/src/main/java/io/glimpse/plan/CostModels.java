@@ -34,10 +34,13 @@ public final class CostModels {
         m.put("llava-onevision", LlavaOneVisionCost::new);
         m.put("llava-1.5", Llava15Cost::new);
         m.put("qwen2-vl", QwenVlCost::new);
+        m.put("qwen2-vl-video", QwenVlVideoCost::new);
         m.put("gpt-4o", () -> new OpenAiTileCost(false));
         m.put("gpt-4o-low", () -> new OpenAiTileCost(true));
         m.put("claude", ClaudeCost::new);
         m.put("gemini", GeminiCost::new);
+        m.put("gemini-video", () -> new GeminiVideoCost(false));
+        m.put("gemini-video-low", () -> new GeminiVideoCost(true));
         return Collections.unmodifiableMap(m);
     }
 }

@@ -9,7 +9,8 @@ package io.glimpse.plan;
  * @param clip      clip id (0-based, in time order), or -1 when the method does not form clips
  * @param width     pixels across to send
  * @param height    pixels down to send
- * @param cost      tokens of the target for this frame at that size
+ * @param cost      tokens of the target for this frame at that size (the last frame of a target that encodes frames
+ *                  in groups also carries the copies padding its group, {@link CostModel#frameStep})
  */
 public record PlannedFrame(int source, double timestamp, int scene, int clip, int width, int height, int cost) {
 }

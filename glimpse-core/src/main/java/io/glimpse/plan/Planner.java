@@ -10,8 +10,10 @@ import java.util.List;
  * choose frames with the requested method, and return a {@link Plan} that never exceeds the budget.
  * A budget below the cheapest single frame the target can be sent (smallest rung of the cost ladder) is an
  * error naming that cost. Blank and faded frames are set aside while their scene has a better one ({@link #shown}).
- * Without a query, uniform, clips and quota leave no stretch of the video without a chosen frame longer than
- * 2 × duration / units (units: frames, or clips for key clips; PlanCoverageProperties checks it over durations).
+ * A target that encodes frames in groups ({@link CostModel#frameStep}) has the copies padding its last group charged
+ * to the last frame, within the budget. Without a query, uniform, scenes, clips and quota leave no stretch of the
+ * video without a chosen frame longer than 2 × duration / units (units: frames, or clips for key clips;
+ * PlanCoverageProperties checks it over durations).
  */
 public final class Planner {
     private Planner() {
@@ -37,11 +39,14 @@ public final class Planner {
             frames = pick(candidates, sampled);
         }
         Rung cheapest = cheapest(frames, model);
-        if (request.budget() < cheapest.cost()) {
+        int step = model.frameStep();
+        if (request.budget() < (long) step * cheapest.cost()) {
             throw new BadInputException("budget of " + request.budget() + " tokens is below the cheapest"
-                    + " frame for " + model.name() + ": " + cheapest.cost() + " tokens at " + cheapest.width() + "x"
-                    + cheapest.height());
+                    + " frame for " + model.name() + ": " + (long) step * cheapest.cost() + " tokens at "
+                    + cheapest.width() + "x" + cheapest.height() + (step > 1 ? " (sent in a group of " + step
+                    + " with copies of itself)" : ""));
         }
+        int budget = methodBudget(frames, model, request.budget(), cheapest);
         Scenes scenes = scenes(frames);
         int[] shown = shown(frames, scenes);
         if (shown.length < frames.size()) {
@@ -54,19 +59,22 @@ public final class Planner {
             frames = pick(candidates, sampled);
         }
         List<PlannedFrame> picked = switch (request.method()) {
-            case UNIFORM -> new UniformSample().select(frames, scenes, model, request.budget());
-            case SCENES -> new SceneRepresentatives().select(frames, scenes, model, request.budget());
+            case UNIFORM -> new UniformSample().select(frames, scenes, model, budget);
+            case SCENES -> new SceneRepresentatives().select(frames, scenes, model, budget);
             case CLIPS -> new KeyClipSelect().select(frames, scenes, relevanceOf(sampled, request.relevance()),
-                    model, request.budget());
+                    model, budget);
             case QUOTA -> new QuotaSelect().select(frames, scenes, relevanceOf(sampled, request.relevance()),
-                    model, request.budget());
+                    model, budget);
         };
         List<PlannedFrame> out = new ArrayList<>(picked.size());
         int total = 0;
-        for (PlannedFrame f : picked) {
+        int padding = (step - picked.size() % step) % step;
+        for (int k = 0; k < picked.size(); k++) {
+            PlannedFrame f = picked.get(k);
+            int cost = k == picked.size() - 1 ? (1 + padding) * f.cost() : f.cost();
             out.add(new PlannedFrame(sampled[f.source()], f.timestamp(), f.scene(), f.clip(), f.width(), f.height(),
-                    f.cost()));
-            total += f.cost();
+                    cost));
+            total += cost;
         }
         List<Double> cuts = new ArrayList<>();
         for (double t : scenes.cutTimes()) {
@@ -164,6 +172,23 @@ public final class Planner {
             out.add(candidates.get(i));
         }
         return out;
+    }
+
+    /**
+     * The budget the methods choose within: for a target that encodes frames in groups, room is kept for the copies
+     * that may pad the last group, at the dearest native cost of a frame. When that leaves less than the cheapest
+     * frame, the methods get just that frame's cost, which one frame and its copies fit (checked by the caller).
+     */
+    private static int methodBudget(List<Candidate> frames, CostModel model, int budget, Rung cheapest) {
+        int step = model.frameStep();
+        if (step == 1) {
+            return budget;
+        }
+        long dearest = 0;
+        for (Candidate c : frames) {
+            dearest = Math.max(dearest, model.ladder(c.width(), c.height()).get(0).cost());
+        }
+        return (int) Math.max(cheapest.cost(), budget - (step - 1) * dearest);
     }
 
     private static Rung cheapest(List<Candidate> frames, CostModel model) {

@@ -2,14 +2,18 @@ package io.glimpse.plan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
- * Frames that stand for their scenes (TDC's segment-then-summarise; Hoar012/TDC-Video): every scene first
- * gets one frame (longest scenes first), then further frames go to the scene with the largest
- * length/(frames + 1) (D'Hondt, so frames follow scene duration). A scene given k frames is split into k equal
- * runs and each run contributes the frame closest to its mean descriptor (k = 1: the scene's most typical
- * frame). Resolution is traded for frames by {@link ResolutionTrade}. Defaults: alpha 0.5, minShortSide 224.
+ * Frames that stand for their scenes (TDC's segment-then-summarise; Hoar012/TDC-Video): a frame is the one most
+ * typical of its scene (closest to the mean descriptor of the scene's frames around it), and scenes get frames by
+ * duration. Where TDC gives every scene a frame before any gets a second, this places frames on time: the video is
+ * cut into N equal stretches, N being the frames the budget affords, and each stretch contributes one frame, from
+ * the scene with most frames in it not yet represented (else the scene with most frames in it), the frame of that
+ * scene within the stretch most typical of them. So a scene shorter than a stretch is represented whenever it
+ * shares one with a scene already shown, and no part of the video goes uncovered: the longest stretch without a
+ * chosen frame is at most 2 × duration / N (two stretches; stretches without a candidate, left by dedup or blank
+ * frames, are added until N frames are found or there are no more). Resolution is traded for frames by
+ * {@link ResolutionTrade}. Defaults: alpha 0.5, minShortSide 224.
  */
 public final class SceneRepresentatives {
     private final double alpha;
@@ -40,49 +44,75 @@ public final class SceneRepresentatives {
     }
 
     private static int[] pick(List<Candidate> frames, Scenes scenes, int[] costs, int budget) {
-        int sceneCount = scenes.count();
-        int[] count = new int[sceneCount];
-        int[] maxCost = new int[sceneCount];
-        for (int s = 0; s < sceneCount; s++) {
-            for (int i = scenes.start(s); i < scenes.end(s); i++) {
-                maxCost[s] = Math.max(maxCost[s], costs[i]);
-            }
+        int n = frames.size();
+        int dearest = 0;
+        for (int c : costs) {
+            dearest = Math.max(dearest, c);
         }
-        PriorityQueue<Integer> queue = new PriorityQueue<>((a, b) -> {
-            int byCoverage = Boolean.compare(count[a] > 0, count[b] > 0);
-            if (byCoverage != 0) {
-                return byCoverage;
-            }
-            double qa = (double) length(scenes, a) / (count[a] + 1);
-            double qb = (double) length(scenes, b) / (count[b] + 1);
-            return qa != qb ? Double.compare(qb, qa) : Integer.compare(a, b);
-        });
-        for (int s = 0; s < sceneCount; s++) {
-            queue.add(s);
+        int wanted = (int) Math.min(n, budget / dearest);
+        if (wanted == 0) {
+            return new int[0];
         }
-        long remaining = budget;
-        while (!queue.isEmpty()) {
-            int s = queue.poll();
-            if (count[s] < length(scenes, s) && maxCost[s] <= remaining) {
-                count[s]++;
-                remaining -= maxCost[s];
-                queue.add(s);
+        int[] cellOf = new int[n];
+        int cells = wanted;
+        int used = cellsAt(frames, cells, cellOf);
+        while (used < wanted && cells < n) {
+            int[] finer = new int[n];
+            int more = cellsAt(frames, cells + 1, finer);
+            if (more > wanted) {
+                break;
             }
+            cells++;
+            used = more;
+            cellOf = finer;
         }
-        List<Integer> picked = new ArrayList<>();
-        for (int s = 0; s < sceneCount; s++) {
-            int start = scenes.start(s);
-            int len = length(scenes, s);
-            for (int p = 0; p < count[s]; p++) {
-                int from = start + (int) ((long) p * len / count[s]);
-                int to = start + (int) ((long) (p + 1) * len / count[s]);
-                picked.add(Descriptors.mostTypical(frames, from, to));
+        boolean[] represented = new boolean[scenes.count()];
+        int[] picked = new int[used];
+        int size = 0;
+        for (int from = 0; from < n; ) {
+            int to = from;
+            while (to < n && cellOf[to] == cellOf[from]) {
+                to++;
             }
+            int scene = sceneFor(scenes, represented, from, to);
+            represented[scene] = true;
+            int sFrom = Math.max(from, scenes.start(scene));
+            int sTo = Math.min(to, scenes.end(scene));
+            picked[size++] = Descriptors.mostTypical(frames, sFrom, sTo);
+            from = to;
         }
-        return picked.stream().mapToInt(Integer::intValue).toArray();
+        return picked;
     }
 
-    private static int length(Scenes scenes, int s) {
-        return scenes.end(s) - scenes.start(s);
+    /** The scene with most frames in [from, to) that has no frame yet, else the one with most frames there. */
+    private static int sceneFor(Scenes scenes, boolean[] represented, int from, int to) {
+        int best = -1;
+        int bestLength = 0;
+        for (int s = scenes.sceneOf()[from]; s <= scenes.sceneOf()[to - 1]; s++) {
+            int length = Math.min(to, scenes.end(s)) - Math.max(from, scenes.start(s));
+            boolean better = best < 0 || (!represented[s] && represented[best])
+                    || (represented[s] == represented[best] && length > bestLength);
+            if (length > 0 && better) {
+                best = s;
+                bestLength = length;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Puts each frame in one of {@code cells} equal stretches of time from the first frame to one frame interval
+     * past the last; returns how many stretches hold a frame.
+     */
+    private static int cellsAt(List<Candidate> frames, int cells, int[] cellOf) {
+        int n = frames.size();
+        double t0 = frames.get(0).timestamp();
+        double span = n == 1 ? 1 : (frames.get(n - 1).timestamp() - t0) * n / (n - 1);
+        int used = 0;
+        for (int i = 0; i < n; i++) {
+            cellOf[i] = (int) Math.min(cells - 1, Math.floor((frames.get(i).timestamp() - t0) / span * cells));
+            used += i == 0 || cellOf[i] != cellOf[i - 1] ? 1 : 0;
+        }
+        return used;
     }
 }

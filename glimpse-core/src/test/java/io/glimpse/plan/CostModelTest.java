@@ -81,6 +81,85 @@ class CostModelTest {
         assertThatThrownBy(() -> q.smartResize(10, 2500)).hasMessageContaining("aspect");
     }
 
+    /**
+     * Worked by hand from Qwen2VLVideoProcessor's smart_resize (pixels within 128·28² … 768·28²) and its two-frame
+     * temporal patches. 1920×1080: rounded to 1092×1932, too many pixels, beta = √(1920·1080/602112) = 1.8558, so
+     * floor(1080/1.8558/28)·28 = 560 by floor(1920/1.8558/28)·28 = 1008: 20·36 = 720 tokens a pair, 360 a frame.
+     * 640×480: 476×644 fits the bounds, 17·23 = 391 tokens a pair, 196 a frame (one over per pair). 224×224: too
+     * few pixels, beta = √(100352/50176) = √2, ceil(224·√2/28)·28 = 336 each way: 12·12 = 144 a pair.
+     */
+    @Test
+    void qwenVideoFramesShareTokensInPairs() {
+        CostModel video = CostModels.forName("qwen2-vl-video");
+        assertThat(video.at(1920, 1080)).isEqualTo(new Rung(1008, 560, 360));
+        assertThat(video.at(640, 480)).isEqualTo(new Rung(644, 476, 196));
+        assertThat(video.at(224, 224)).isEqualTo(new Rung(336, 336, 72));
+        assertThat(video.frameStep()).isEqualTo(2);
+        assertThat(video.ladder(1920, 1080)).containsExactly(new Rung(1008, 560, 360));
+        // As an image the same 1920x1080 frame costs its own 26·47 tokens, under the image bounds.
+        assertThat(cost("qwen2-vl", 1920, 1080)).isEqualTo(26 * 47);
+    }
+
+    /** Three 640×480 frames are two temporal patches (the third padded with a copy of itself): 2 · 391 = 782. */
+    @Test
+    void anOddCountOfQwenVideoFramesPaysForThePaddingCopy() {
+        List<Candidate> frames = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            frames.add(new Candidate(i, 640, 480, new float[] {1, i}));
+        }
+        Plan three = Planner.plan(frames, new PlanRequest(3 * 196 + 196, "qwen2-vl-video", PlanMethod.UNIFORM, 1.0,
+                null));
+        assertThat(three.frames()).extracting(PlannedFrame::cost).containsExactly(196, 196, 392);
+        assertThat(three.totalCost()).isEqualTo(784).isGreaterThanOrEqualTo(2 * 391);
+        // One token short of that leaves room for two frames only, one pair.
+        Plan two = Planner.plan(frames, new PlanRequest(783, "qwen2-vl-video", PlanMethod.UNIFORM, 1.0, null));
+        assertThat(two.frames()).extracting(PlannedFrame::cost).containsExactly(196, 196);
+        // A lone frame is sent with its copy: 392, so 391 buys nothing.
+        assertThatThrownBy(() -> Planner.plan(frames.subList(0, 1),
+                new PlanRequest(391, "qwen2-vl-video", PlanMethod.UNIFORM, 1.0, null)))
+                .isInstanceOf(io.glimpse.io.BadInputException.class).hasMessageContaining("392 tokens");
+    }
+
+    /** Gemini samples video at 1 fps, 258 tokens a frame (66 at low media resolution): a minute is 15,480 (3,960). */
+    @Test
+    void geminiVideoIsAFlatRatePerSecondOfVideo() {
+        assertThat(cost("gemini-video", 1920, 1080)).isEqualTo(258);
+        assertThat(cost("gemini-video", 64, 64)).isEqualTo(258);
+        assertThat(cost("gemini-video-low", 1920, 1080)).isEqualTo(66);
+        assertThat(CostModels.forName("gemini-video").ladder(1920, 1080)).hasSize(1);
+        List<Candidate> minute = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            minute.add(new Candidate(i, 1280, 720, new float[] {1, i % 7}));
+        }
+        Plan all = Planner.plan(minute, new PlanRequest(15_480, "gemini-video", PlanMethod.UNIFORM, 1.0, null));
+        assertThat(all.frames()).hasSize(60);
+        assertThat(all.totalCost()).isEqualTo(15_480);
+        Plan low = Planner.plan(minute, new PlanRequest(3_960, "gemini-video-low", PlanMethod.UNIFORM, 1.0, null));
+        assertThat(low.frames()).hasSize(60);
+        assertThat(Planner.plan(minute, new PlanRequest(15_479, "gemini-video", PlanMethod.UNIFORM, 1.0, null))
+                .frames()).hasSize(59);
+    }
+
+    /**
+     * LLaVA-OneVision video frames, worked from transformers' apply_pooling: the tower's g×g grid is interpolated
+     * bilinearly to ⌈g/2⌉ a side, so SigLIP-so400m's 27×27 = 729 patches become 14×14 = 196 rows a frame and a
+     * 24×24 tower (336 px) 12×12 = 144; eight frames of any size cost 8 · 196 = 1568.
+     */
+    @Test
+    void llavaOneVisionVideoFramesArePooledToHalfTheGridRoundedUp() {
+        assertThat(LlavaOneVisionCost.pooledSide(27)).isEqualTo(14);
+        assertThat(LlavaOneVisionCost.pooledSide(24)).isEqualTo(12);
+        assertThat(new LlavaOneVisionCost(336, 24, io.glimpse.image.AnyresGrid.oneVision()).cost(640, 480))
+                .isEqualTo(144);
+        List<Candidate> eight = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            eight.add(new Candidate(i, 1280, 720, new float[] {1, i}));
+        }
+        Plan plan = Planner.plan(eight, new PlanRequest(1568, "llava-onevision", PlanMethod.UNIFORM, 1.0, null));
+        assertThat(plan.frames()).hasSize(8).allSatisfy(f -> assertThat(f.cost()).isEqualTo(196));
+        assertThat(plan.frames().get(0).width()).isEqualTo(384);
+    }
+
     @Test
     void unknownTargetListsTheValidOnes() {
         assertThatThrownBy(() -> CostModels.forName("gpt-5"))

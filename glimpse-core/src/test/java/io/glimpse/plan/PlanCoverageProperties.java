@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -14,8 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * Without a query every method covers the whole video: the longest stretch without a chosen frame (from the start
  * to the first, between two, from the last to the end) is at most 2 × duration / units, units being the frames
- * chosen (uniform, quota) or the clips (clips, whose frames come in runs). Scene representatives are not held to
- * it: every scene gets a frame before any gets a second, so a long scene among many short ones is covered thinly.
+ * chosen (uniform, scenes, quota) or the clips (clips, whose frames come in runs).
  */
 class PlanCoverageProperties {
     private static final int DIM = 8;
@@ -26,7 +24,6 @@ class PlanCoverageProperties {
             @ForAll @IntRange(min = 600, max = 40_000) int budget,
             @ForAll PlanMethod method,
             @ForAll long seed) {
-        Assume.that(method != PlanMethod.SCENES);
         List<Candidate> candidates = video(duration, seed);
         Plan plan = Planner.plan(candidates, new PlanRequest(budget, "llava-1.5", method, 1.0, null));
         double end = candidates.get(candidates.size() - 1).timestamp() + 1;

@@ -23,6 +23,16 @@ public sealed interface FrameSize {
 
     RgbImage apply(RgbImage frame);
 
+    /**
+     * The size a frame of width×height may be converted to straight from the decoder's pixels (FFmpeg's swscale
+     * scales while it converts, far cheaper than converting at full size and resizing after), or null to convert
+     * at full size and {@link #apply} the resize. Only sizes where a box filter is what is asked for are converted
+     * so: planning's descriptions, never a model's input.
+     */
+    default int[] convertedSize(int width, int height) {
+        return null;
+    }
+
     record Original() implements FrameSize {
         @Override
         public RgbImage apply(RgbImage frame) {
@@ -40,6 +50,19 @@ public sealed interface FrameSize {
         @Override
         public RgbImage apply(RgbImage frame) {
             return Resize.fitWithin(frame, maxSide, filter);
+        }
+
+        /** The size {@link Resize#fitWithin} gives, when the frame is to shrink under the area filter. */
+        @Override
+        public int[] convertedSize(int width, int height) {
+            int longSide = Math.max(width, height);
+            if (filter != Resize.Filter.AREA || longSide <= maxSide) {
+                return null;
+            }
+            double scale = (double) maxSide / longSide;
+            int w = width >= height ? maxSide : Math.max(1, (int) Math.round(width * scale));
+            int h = height > width ? maxSide : Math.max(1, (int) Math.round(height * scale));
+            return new int[] {w, h};
         }
     }
 

@@ -21,10 +21,19 @@ final class RgbConverter implements AutoCloseable {
     private long targetSize;
 
     RgbImage convert(AVFrame picture, double timestamp) {
-        int w = picture.width();
-        int h = picture.height();
-        context = swscale.sws_getCachedContext(context, w, h, picture.format(), w, h, avutil.AV_PIX_FMT_RGB24,
-                swscale.SWS_BILINEAR | swscale.SWS_ACCURATE_RND | swscale.SWS_FULL_CHR_H_INT,
+        return convert(picture, timestamp, picture.width(), picture.height());
+    }
+
+    /**
+     * The picture converted and scaled to w×h in one swscale pass, averaging the source pixels each output pixel
+     * covers (SWS_AREA) when it shrinks.
+     */
+    RgbImage convert(AVFrame picture, double timestamp, int w, int h) {
+        int srcW = picture.width();
+        int srcH = picture.height();
+        int filter = w == srcW && h == srcH ? swscale.SWS_BILINEAR : swscale.SWS_AREA;
+        context = swscale.sws_getCachedContext(context, srcW, srcH, picture.format(), w, h, avutil.AV_PIX_FMT_RGB24,
+                filter | swscale.SWS_ACCURATE_RND | swscale.SWS_FULL_CHR_H_INT,
                 null, null, (DoublePointer) null);
         if (context == null) {
             throw new IllegalStateException("FFmpeg cannot convert pixel format "
@@ -44,7 +53,7 @@ final class RgbConverter implements AutoCloseable {
         // An explicit one-element array: PointerPointer's single-Pointer constructor would alias target instead.
         try (PointerPointer<BytePointer> dst = new PointerPointer<BytePointer>(1).put(0, target);
              IntPointer dstStride = new IntPointer(new int[] {3 * w})) {
-            swscale.sws_scale(context, picture.data(), picture.linesize(), 0, h, dst, dstStride);
+            swscale.sws_scale(context, picture.data(), picture.linesize(), 0, srcH, dst, dstStride);
         }
         byte[] rgb = new byte[(int) size];
         target.get(rgb);

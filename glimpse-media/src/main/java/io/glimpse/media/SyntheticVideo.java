@@ -333,7 +333,8 @@ public final class SyntheticVideo {
     /**
      * Encodes only the frames shown at the given instants (seconds, increasing, each a frame of this video), each
      * held until the next: a sparse or variable-frame-rate stream in a container of this video's nominal rate.
-     * The format is FFmpeg's muxer name ("avi", "mp4", "matroska"); a keyframe every second of nominal frames.
+     * The format is FFmpeg's muxer name ("avi", "mp4", "matroska"); a keyframe every second of nominal frames; an
+     * MP4's index goes at the front, so a truncated copy still probes.
      */
     public Path writeAt(Path file, String format, double... instants) throws IOException {
         FfmpegLog.configure();
@@ -347,6 +348,9 @@ public final class SyntheticVideo {
             recorder.setFrameRate(spec.fps());
             recorder.setGopSize(spec.fps());
             recorder.setVideoQuality(3);
+            if (format.equals("mp4")) {
+                recorder.setOption("movflags", "+faststart");
+            }
             recorder.start();
             Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3);
             ByteBuffer buf = (ByteBuffer) frame.image[0];

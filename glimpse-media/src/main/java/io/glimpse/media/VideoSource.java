@@ -32,7 +32,7 @@ import org.bytedeco.javacv.FrameGrabber;
 public final class VideoSource implements AutoCloseable {
     /** A wanted frame further ahead than this is reached by seeking rather than by decoding everything between. */
     private static final double SEEK_AHEAD_SECONDS = 3.0;
-    /** A frame shown for longer than this many ticks is held: it stands for every instant it covers. */
+    /** Data that stops more than this many ticks before the stated duration has lost its tail. */
     private static final double GAP_FRAMES = 2.5;
 
     /** Why a span of the video is missing. */
@@ -70,6 +70,12 @@ public final class VideoSource implements AutoCloseable {
      * rate: a sparse stream's average says little about how its timestamps are rounded.
      */
     private final double tick;
+    /**
+     * How far after an instant a stored timestamp may lie and still be the frame for it: one unit of the stream's
+     * time base (timestamps are rounded to it) plus JavaCV's microsecond, at most half a tick. It is not the frame
+     * interval: in a sparse stream that would take a frame seconds early.
+     */
+    private final double slack;
     /** The first frame, decoded by open() to prove there is one, until the iterator hands it out. */
     private Decoded pending;
     /** A still JPEG's pixels as libjpeg decodes them ({@link StillJpeg}), used instead of FFmpeg's; else null. */
@@ -114,6 +120,8 @@ public final class VideoSource implements AutoCloseable {
                         Math.max(1, Math.round(length * fps)), false);
         double base = avutil.av_q2d(stream.r_frame_rate());
         this.tick = base > 0 && Double.isFinite(base) && base >= fps ? 1.0 / base : info.frameDuration();
+        double unit = stream.time_base().den() > 0 ? avutil.av_q2d(stream.time_base()) : 0;
+        this.slack = Math.min(0.5 * tick, Math.max(0, unit) + 1e-6);
     }
 
     /**
@@ -356,9 +364,24 @@ public final class VideoSource implements AutoCloseable {
         return true;
     }
 
-    /** The decoded picture as RGB, turned the way the stream asks it to be displayed (phones film sideways). */
-    private RgbImage upright(Decoded decoded) {
-        return turned(jpegPixels != null ? jpegPixels : converter.convert(decoded.picture(), decoded.timestamp()));
+    /**
+     * The decoded picture as RGB at {@code size}, turned the way the stream asks it to be displayed (phones film
+     * sideways); scaled while it is converted when the size allows ({@link FrameSize#convertedSize}).
+     */
+    private RgbImage upright(Decoded decoded, FrameSize size) {
+        if (jpegPixels != null) {
+            return size.apply(turned(jpegPixels));
+        }
+        AVFrame picture = decoded.picture();
+        boolean sideways = quarterTurns % 2 == 1;
+        int[] shown = size.convertedSize(sideways ? picture.height() : picture.width(),
+                sideways ? picture.width() : picture.height());
+        if (shown == null) {
+            return size.apply(turned(converter.convert(picture, decoded.timestamp())));
+        }
+        int w = sideways ? shown[1] : shown[0];
+        int h = sideways ? shown[0] : shown[1];
+        return size.apply(turned(converter.convert(picture, decoded.timestamp(), w, h)));
     }
 
     /** {@code img} as stored, turned upright by the display matrix. */
@@ -405,10 +428,12 @@ public final class VideoSource implements AutoCloseable {
 
     /**
      * Walks the decoded frames and answers each wanted instant t with the frame on screen at t: the last one whose
-     * timestamp is at most t (less half a tick, so rounding of stored timestamps does not pick a frame early). A
-     * frame held longer than {@link #GAP_FRAMES} ticks (a sparse or variable-frame-rate stream) answers every
-     * instant it covers and is stamped with the instant; otherwise each frame is returned at most once, stamped
-     * with its own timestamp, so sampling above the native rate never repeats a frame.
+     * timestamp is at most t (give or take {@link #slack}, the rounding of stored timestamps), held until the next
+     * frame's timestamp however far away that is, so sampling at f fps gives duration × f candidates whatever the
+     * stream's nominal or average rate. Each answer is stamped with its instant, or with the frame's own timestamp
+     * when that is the instant give or take the slack, so the stamp depends on the instant and the stream alone and
+     * {@link Sampling#at} given a pass's stamps finds the same frames again. The last frame is on screen for its
+     * stated duration, never past the video's end.
      */
     private final class SampledFrames implements Iterator<RgbImage> {
         private final Sampling sampling;
@@ -421,7 +446,8 @@ public final class VideoSource implements AutoCloseable {
         /** The frame on screen at the current instant, and the one after it (null at the end of the data). */
         private Decoded held;
         private Decoded ahead;
-        private boolean heldEmitted;
+        /** The held frame converted and resized once it has been answered, for the instants it is still shown. */
+        private RgbImage heldImage;
 
         SampledFrames(Sampling sampling, FrameSize size) {
             this.sampling = sampling;
@@ -483,7 +509,7 @@ public final class VideoSource implements AutoCloseable {
                 noteEnd();
                 return null;
             }
-            RgbImage out = size.apply(upright(frame));
+            RgbImage out = upright(frame, size);
             frame.release();
             return out;
         }
@@ -513,7 +539,7 @@ public final class VideoSource implements AutoCloseable {
                     continue;
                 }
                 emittedUntil = frame.timestamp();
-                RgbImage out = size.apply(upright(frame));
+                RgbImage out = upright(frame, size);
                 frame.release();
                 return out;
             }
@@ -526,55 +552,61 @@ public final class VideoSource implements AutoCloseable {
                 pending = null;
                 ahead = decodeNext();
             }
-            double tol = 0.5 * tick;
             while (true) {
                 double t = target(targetIndex);
                 if (t == Double.POSITIVE_INFINITY) {
                     return null;
                 }
-                while (ahead != null && ahead.timestamp() <= t + tol) {
+                while (ahead != null && ahead.timestamp() <= t + slack) {
                     if (seekable && t - ahead.timestamp() > SEEK_AHEAD_SECONDS && seekNear(t)) {
                         continue;
                     }
                     held.release();
                     held = ahead;
-                    heldEmitted = false;
+                    heldImage = null;
                     ahead = decodeNext();
                 }
-                double heldUntil = ahead != null ? ahead.timestamp() : held.timestamp() + held.duration();
-                if (ahead == null && t > heldUntil - tol) {
+                if (ahead == null && t > lastShown() - slack) {
                     noteEnd();
                     return null;
                 }
                 targetIndex++;
-                boolean sparse = heldUntil - held.timestamp() > GAP_FRAMES * tick;
-                if (heldEmitted && !sparse) {
-                    continue;
-                }
-                double ts = sparse && t - held.timestamp() > tol ? t : held.timestamp();
+                double ts = Math.abs(held.timestamp() - t) <= slack ? held.timestamp() : t;
                 if (ts <= emittedUntil) {
                     continue;
                 }
-                heldEmitted = true;
                 emittedUntil = ts;
-                RgbImage img = upright(held);
-                return size.apply(ts == img.timestamp() ? img : new RgbImage(img.width(), img.height(), img.rgb(), ts));
+                boolean first = heldImage == null;
+                if (first) {
+                    heldImage = upright(held, size);
+                }
+                // A repeat gets its own pixels: what a consumer does with one answer must not show in the next.
+                byte[] rgb = first ? heldImage.rgb() : heldImage.rgb().clone();
+                return new RgbImage(heldImage.width(), heldImage.height(), rgb, ts);
             }
+        }
+
+        /** Until when the last decoded frame is on screen: its stated duration, cut at the video's end. */
+        private double lastShown() {
+            double until = held.timestamp() + held.duration();
+            return info.durationSeconds() > held.timestamp() ? Math.min(until, info.durationSeconds()) : until;
         }
 
         /**
          * Seeks to the keyframe before t instead of decoding everything up to it; true when the frames now ahead
-         * are the ones on screen around t. A seek lands on the first frame at or after its target, so when that
-         * frame is already past t the frame on screen at t lies before it: the walk resumes from where it was and
+         * are the ones on screen around t. A seek lands on the first frame at or after its target, which is a tick
+         * before t: the frame on screen at t came at most a tick before t in a stream at its base rate (an instant
+         * between two frames of a 29.97 fps stream shows the earlier one). When the landing frame is already past
+         * t (a sparse stretch), the frame on screen at t lies before it: the walk resumes from where it was and
          * seeking is given up for this pass.
          */
         private boolean seekNear(double t) {
             double resumeAt = ahead.timestamp();
             ahead.release();
             ahead = null;
-            if ((seekable = seekTo(t - 0.5 * tick))) {
+            if ((seekable = seekTo(t - tick - slack))) {
                 ahead = decodeNext();
-                if (ahead != null && ahead.timestamp() <= t + 0.5 * tick) {
+                if (ahead != null && ahead.timestamp() <= t + slack) {
                     return true;
                 }
                 if (ahead != null) {

@@ -99,10 +99,17 @@ class VideoSourceTest {
         }
     }
 
+    /** Above the native rate a frame answers every instant it is on screen for, each at its own instant. */
     @Test
-    void fpsAboveTheNativeRateNeverRepeatsAFrame() {
+    void fpsAboveTheNativeRateGivesTheFrameOnScreenAtEachInstant() {
         List<RgbImage> frames = read(file, Sampling.fps(25), FrameSize.original());
-        assertThat(frames).hasSize(60);
+        assertThat(frames).hasSize(150);
+        for (int k = 0; k < frames.size(); k++) {
+            RgbImage f = frames.get(k);
+            int onScreen = (int) Math.floor(k / 25.0 * FPS + 1e-9);
+            assertThat(f.timestamp()).isCloseTo(k / 25.0, within(1e-3));
+            assertThat(meanAbsDiff(f, video.render(onScreen))).as("instant %d", k).isLessThan(4.0);
+        }
     }
 
     @Test
@@ -124,8 +131,9 @@ class VideoSourceTest {
         double last = 24.0 - 0.2;
         for (int k = 0; k < 4; k++) {
             RgbImage f = frames.get(k);
-            assertThat(f.timestamp()).isCloseTo(last * k / 3, within(0.2));
-            int n = (int) Math.round(f.timestamp() * 5);
+            assertThat(f.timestamp()).isCloseTo(last * k / 3, within(1e-6));
+            // The frame on screen at that instant: the last one shown at or before it.
+            int n = (int) Math.floor(f.timestamp() * 5 + 1e-6);
             assertThat(meanAbsDiff(f, longer.render(n))).as("frame %d", n).isLessThan(4.0);
         }
     }
@@ -152,6 +160,12 @@ class VideoSourceTest {
             assertThat(f.width()).isEqualTo(64);
             assertThat(f.height()).isEqualTo(48);
         });
+        // Scaled while converted (swscale's area filter): close to converting at full size and resizing after.
+        List<RgbImage> full = read(file, Sampling.count(2), FrameSize.original());
+        for (int k = 0; k < 2; k++) {
+            RgbImage reference = io.glimpse.image.Resize.fitWithin(full.get(k), 64, io.glimpse.image.Resize.Filter.AREA);
+            assertThat(meanAbsDiff(small.get(k), reference)).as("frame %d", k).isLessThan(3.0);
+        }
         List<RgbImage> exact = read(file, Sampling.count(1),
                 FrameSize.exact(50, 30, io.glimpse.image.Resize.Filter.BICUBIC));
         assertThat(exact.get(0).width()).isEqualTo(50);
@@ -246,6 +260,76 @@ class VideoSourceTest {
         }
     }
 
+    /**
+     * Frames only at 0, 2 and 4 s, in containers that state 25 fps, 1 fps or (mp4) no rate at all, so the average
+     * rate is 0.5–0.75 fps: sampling at 1 fps still gives a candidate a second, each the frame on screen then.
+     */
+    @Test
+    void aStreamSparserThanTheSamplingRateHoldsEachFrameUntilTheNext() throws IOException {
+        double[] shown = {0, 2, 4};
+        for (int rate : new int[] {25, 1}) {
+            SyntheticVideo source = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(64, 48, rate, 3, 2.0, 17));
+            for (String format : List.of("avi", "mp4", "matroska")) {
+                Path sparse = source.writeAt(dir.resolve("every2s-" + rate + "." + format), format, shown);
+                try (VideoSource src = VideoSource.open(sparse)) {
+                    double duration = src.info().durationSeconds();
+                    List<RgbImage> frames = new ArrayList<>();
+                    src.forEachFrame(Sampling.fps(1), FrameSize.original(), frames::add);
+                    String what = String.format(java.util.Locale.ROOT, "%s stating %d fps", format, rate);
+                    assertThat(src.warnings()).as(what).isEmpty();
+                    assertThat((double) frames.size()).as(what).isCloseTo(duration, within(1.0));
+                    assertThat(frames.size()).as(what).isGreaterThanOrEqualTo(4);
+                    for (int k = 0; k < frames.size(); k++) {
+                        RgbImage f = frames.get(k);
+                        assertThat(f.timestamp()).as(what).isCloseTo(k, within(1e-3));
+                        int onScreen = (int) Math.round(Math.floor(k / 2.0) * 2 * rate);
+                        assertThat(meanAbsDiff(f, source.render(onScreen))).as("%s at %d s", what, k).isLessThan(4.0);
+                    }
+                    // A later pass at some of those instants (as plan's second pass asks) finds the same frames.
+                    double[] times = {frames.get(1).timestamp(), frames.get(3).timestamp()};
+                    List<RgbImage> again = read(sparse, Sampling.at(times), FrameSize.original());
+                    assertThat(again).extracting(RgbImage::timestamp).as(what).containsExactly(times[0], times[1]);
+                    assertThat(again.get(0).rgb()).as(what).isEqualTo(frames.get(1).rgb());
+                    assertThat(again.get(1).rgb()).as(what).isEqualTo(frames.get(3).rgb());
+                }
+            }
+        }
+    }
+
+    /**
+     * A sparse stream cut short still reports its lost tail: holding frames across gaps does not hide loss. (An
+     * AVI cut short states no duration of its own to fall short of, so only containers that keep one are tried.)
+     */
+    @Test
+    void aTruncatedSparseStreamWarnsNamingTheLostRange() throws IOException {
+        SyntheticVideo source = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(96, 64, 25, 4, 5.0, 23));
+        double[] shown = new double[10];
+        for (int k = 0; k < shown.length; k++) {
+            shown[k] = 2.0 * k;
+        }
+        for (String format : List.of("mp4", "matroska")) {
+            Path whole = source.writeAt(dir.resolve("sparse-whole." + format), format, shown);
+            Path cut = SyntheticVideo.truncatedCopy(whole, dir.resolve("sparse-cut." + format), 0.5);
+            try (VideoSource src = VideoSource.open(cut)) {
+                List<RgbImage> frames = new ArrayList<>();
+                src.forEachFrame(Sampling.fps(1), FrameSize.original(), frames::add);
+                double lastTs = frames.get(frames.size() - 1).timestamp();
+                assertThat(lastTs).as(format).isLessThan(16.0);
+                assertThat(src.lostRanges()).as(format).singleElement().satisfies(r -> {
+                    assertThat(r.cause()).isEqualTo(VideoSource.LossCause.TRUNCATED);
+                    // From where the last frame decoded stops being shown (the next frame's time, as far as the
+                    // index says, or one tick in a container without one) to the stated end.
+                    assertThat(r.start()).isGreaterThan(lastTs).isLessThanOrEqualTo(Math.floor(lastTs / 2) * 2 + 2.001);
+                    assertThat(r.end()).isCloseTo(18.04, within(0.1));
+                });
+                VideoSource.LostRange r = src.lostRanges().get(0);
+                assertThat(src.warnings()).as(format).singleElement().asString().contains(cut.toString())
+                        .contains(String.format(java.util.Locale.ROOT, "%.2f-%.2f s", r.start(), r.end()))
+                        .contains("the file ends early");
+            }
+        }
+    }
+
     /** Audio running on after the last picture is normal, not lost video. */
     @Test
     void audioOutlastingTheVideoIsNotReportedAsLoss() throws Exception {
@@ -311,6 +395,12 @@ class VideoSourceTest {
                 assertThat(src.info().height()).isEqualTo(expected.height());
                 RgbImage got = src.frames(Sampling.all(), FrameSize.original()).next();
                 assertThat(meanAbsDiff(got, expected)).as("%d degrees", counterClockwise).isLessThan(4.0);
+            }
+            try (VideoSource src = VideoSource.open(mp4)) {
+                RgbImage small = src.frames(Sampling.all(), FrameSize.maxSide(32)).next();
+                RgbImage reference = io.glimpse.image.Resize.fitWithin(expected, 32, io.glimpse.image.Resize.Filter.AREA);
+                assertThat(List.of(small.width(), small.height())).containsExactly(reference.width(), reference.height());
+                assertThat(meanAbsDiff(small, reference)).as("%d degrees, scaled", counterClockwise).isLessThan(6.0);
             }
         }
     }
