@@ -48,7 +48,8 @@ public final class AskCommand implements Callable<Integer> {
 
     @Option(names = "--weights", defaultValue = "auto", paramLabel = "FORMAT",
             description = "Decoder weights: auto (as stored, mapped from the checkpoint), f32, f16, bf16, q8_0 or q4_0 "
-                    + "(converted once on load) (default: ${DEFAULT-VALUE}).")
+                    + "(converted once on load); GGUF files may also store q4_k and q6_k, read as stored with auto "
+                    + "(default: ${DEFAULT-VALUE}).")
     String weights;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for decode and prefill (default: every core).")

@@ -85,9 +85,12 @@ class AskCommandTest {
                 "--max-tokens", "4", "q");
         assertThat(bf16.code()).as(bf16.err()).isZero();
         assertThat(q40.code()).as(q40.err()).isZero();
-        InProcess.Run bad = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--weights", "q4_k", "q");
+        InProcess.Run bad = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--weights", "q3_x", "q");
         assertThat(bad.code()).isEqualTo(GlimpseCli.BAD_INPUT);
-        assertThat(bad.err()).contains("--weights 'q4_k'");
+        assertThat(bad.err()).contains("--weights 'q3_x'");
+        InProcess.Run kQuant = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--weights", "q4_k", "q");
+        assertThat(kQuant.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(kQuant.err()).contains("does not quantize to it").doesNotContain("\tat ");
         assertThat(glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--threads", "0", "q").code())
                 .isEqualTo(GlimpseCli.BAD_INPUT);
     }
