@@ -45,6 +45,7 @@ public final class TokenBytes {
     private final int endOfText;
     private final int[] start;
     private final int maxTokenBytes;
+    private final int dummyToken;
 
     private TokenBytes(TextTokenizer tokenizer, Spelling spelling, byte[][] bytes, boolean dummyPrefix, Pattern split,
                        boolean mergesCrossSpaces, int endOfText, int[] start) {
@@ -69,6 +70,7 @@ public final class TokenBytes {
         }
         this.byFirstByte = lists.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
         this.maxTokenBytes = longest;
+        this.dummyToken = tokenizer.id("\u2581");
     }
 
     /**
@@ -172,6 +174,11 @@ public final class TokenBytes {
      * SentencePiece vocabulary always stands on) handed back to the normalizer that adds it.
      */
     int[] encode(byte[] b) {
+        if (dummyPrefix && b.length == 1 && b[0] == ' ' && dummyToken >= 0) {
+            // The empty text has no dummy prefix to encode, yet every other text starts with it, as ▁ where it does
+            // not merge with the first word.
+            return new int[] {dummyToken};
+        }
         byte[] t = dummyPrefix && b.length > 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
         return tokenizer.encode(new String(t, StandardCharsets.UTF_8), false);
     }
