@@ -62,7 +62,8 @@ final class BruteForce {
             int[] longer = Arrays.copyOf(seq, seq.length + 1);
             longer[seq.length] = id;
             if (pos + b.length < x.length) {
-                if (Arrays.equals(b, 0, b.length, x, pos, pos + b.length) && canonical(longer)) {
+                boolean onlyDummy = dummyPrefix && pos + b.length == 1;
+                if (Arrays.equals(b, 0, b.length, x, pos, pos + b.length) && (onlyDummy || canonical(longer))) {
                     enumerate(x, pos + b.length, longer, out);
                 }
             } else if (Arrays.equals(b, 0, x.length - pos, x, pos, x.length) && canonical(longer)) {
