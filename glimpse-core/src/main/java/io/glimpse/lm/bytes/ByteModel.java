@@ -63,14 +63,12 @@ public final class ByteModel {
     }
 
     /**
-     * The state after {@code prompt} (UTF-8, ending on a character boundary), with room for {@code maxNewBytes}
-     * more bytes. A prompt the vocabulary cannot spell validly, or that does not fit the model's context, is bad
-     * input.
+     * The state after {@code prompt}, with room for {@code maxNewBytes} more bytes. A prompt that is not UTF-8
+     * ending on a character boundary (the reference's requirement: a prompt cut inside a character has no text to
+     * encode), that the vocabulary cannot spell validly, or that does not fit the model's context, is bad input.
      */
     public static ByteModel open(DecoderModel model, TokenBytes vocab, byte[] prompt, int maxNewBytes) {
-        if (Utf8.state(prompt, 0, prompt.length) != Utf8.State.COMPLETE) {
-            throw new IllegalArgumentException("the prompt must be complete UTF-8; callers check it");
-        }
+        Utf8.requireComplete(prompt, "prompt");
         byte[] modelled = vocab.modelled(prompt);
         int capacity = vocab.start().length + modelled.length + maxNewBytes + 2;
         ByteModel m = new ByteModel(vocab, new PrefixScorer(model, vocab.size(), capacity),
