@@ -27,8 +27,8 @@ final class Utf8 {
             throw new BadInputException(what + ": not valid UTF-8 (byte " + (-end - 1) + ")");
         }
         if (end < b.length) {
-            throw new BadInputException(what + ": ends inside a UTF-8 character (its last " + (b.length - end)
-                    + " bytes); give whole characters");
+            throw new BadInputException(what + ": ends inside a UTF-8 character (byte " + end + " of " + b.length
+                    + " starts it); give whole characters");
         }
     }
 
