@@ -119,13 +119,20 @@ public final class ByteModel {
         return p;
     }
 
-    /** Appends byte {@code b}; a byte no cover continues with leaves the state with probability 0 (no covers). */
+    /**
+     * Appends byte {@code b}; a byte no cover continues with leaves the state with probability 0: no covers, which
+     * later bytes keep.
+     */
     public void append(int b) {
         if (b < 0 || b > 255) {
             throw new IllegalArgumentException("byte " + b + " outside [0, 255]");
         }
         if (n == x.length) {
             throw new IllegalStateException("the state was opened with room for " + (x.length - 1) + " bytes");
+        }
+        if (covers.isEmpty()) {
+            x[n++] = (byte) b;
+            return;
         }
         Growth g = growth(b);
         List<Cover> kept = new ArrayList<>();

@@ -85,7 +85,7 @@ final class PrefixScorer {
         }
         checkLength(context.length);
         int shared = Math.min(Arrays.mismatch(context, baseTokens), context.length - 1);
-        KvCache cache = base.prefix(shared, shared, capacity);
+        KvCache cache = base.prefix(shared, shared, context.length);
         int[] rest = Arrays.copyOfRange(context, shared, context.length);
         double[] lp = logSoftmax(model.forward(cache, model.embed(rest), positions(shared, context.length), 1), 0);
         memo.put(key, lp);

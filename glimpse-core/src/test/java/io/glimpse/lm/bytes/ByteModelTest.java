@@ -147,6 +147,26 @@ class ByteModelTest {
     }
 
     @Test
+    void aTextTheTokenizerNormalisesAwayHasProbabilityZero() {
+        // Qwen2's tokenizer composes e + U+0301 into é (NFC), so no token sequence it produces spells the
+        // decomposed bytes; Llama's has no normaliser and spells them with byte tokens.
+        ByteModel q = qwen.open("cafe", 2);
+        ByteModel l = llama.open("cafe", 2);
+        ByteEnsemble e = new ByteEnsemble(List.of(qwen.open("cafe", 2), llama.open("cafe", 2)));
+        q.append(0xCC);
+        l.append(0xCC);
+        e.append(0xCC);
+        assertThat(q.next()[0x81]).isZero();
+        assertThat(q.next()[0x90]).as("U+0310 does not compose with e").isGreaterThan(0);
+        assertThat(l.next()[0x81]).isGreaterThan(0);
+        q.append(0x81);
+        l.append(0x81);
+        e.append(0x81);
+        assertThat(q.logProbability()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(e.next()).as("the member that cannot spell the text drops out").containsExactly(l.next(), within(1e-12));
+    }
+
+    @Test
     void aPromptTooLongForTheContextIsBadInput() {
         assertThatThrownBy(() -> qwen.open("a".repeat(600), 0)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("context");
