@@ -96,7 +96,7 @@ public final class CompleteCommand implements Callable<Integer> {
         PrintWriter out = cl.getOut();
         Utf8Stream stream = new Utf8Stream();
         List<CompleteJob.Step> steps = new ArrayList<>();
-        CompleteJob.Result r = CompleteJob.run(new CompleteJob.Options(models, text, maxBytes, temperature, topP, seed, top), step -> {
+        CompleteJob.Result r = CompleteJob.run(models, new CompleteJob.Options(text, maxBytes, temperature, topP, seed, top), step -> {
             steps.add(step);
             if (json) {
                 return;

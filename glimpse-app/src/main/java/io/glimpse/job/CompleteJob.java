@@ -22,28 +22,55 @@ import java.util.stream.IntStream;
  * {@code glimpse complete --byte-level}: a text continued byte by byte from the exact next-byte distribution of
  * one decoder checkpoint, or the mean distribution of several with different vocabularies
  * ({@link io.glimpse.lm.bytes.ByteModel}, {@link io.glimpse.lm.bytes.ByteEnsemble}), sampled with temperature and
- * top-p ({@link Sampler}, greedy at temperature 0). A server front end calls {@link #run} the same way.
+ * top-p ({@link Sampler}, greedy at temperature 0). A server front end keeps {@link Model}s loaded and calls
+ * {@link #generate}.
  */
 public final class CompleteJob {
     /** The symbol after the 256 bytes: the text ends. */
     public static final int END = ByteModel.END;
 
     /**
-     * @param models      decoder checkpoint folders (config.json, *.safetensors, a BPE tokenizer.json); more than one
-     *                    averages their byte distributions
      * @param prompt      the text to continue, UTF-8 ending on a character boundary
      * @param maxBytes    most bytes to generate
      * @param temperature 0 for greedy
      * @param topP        nucleus mass in (0, 1]
      * @param top         how many of the most probable next symbols each {@link Step} lists (0: none)
      */
-    public record Options(List<Path> models, byte[] prompt, int maxBytes, double temperature, double topP, long seed, int top) {
+    public record Options(byte[] prompt, int maxBytes, double temperature, double topP, long seed, int top) {
         public Options {
-            models = List.copyOf(models);
             prompt = prompt.clone();
-            if (models.isEmpty() || maxBytes < 0 || top < 0) {
-                throw new IllegalArgumentException("need a model, maxBytes >= 0 and top >= 0");
+            if (maxBytes < 0 || top < 0) {
+                throw new IllegalArgumentException("need maxBytes >= 0 and top >= 0");
             }
+        }
+    }
+
+    /** A decoder checkpoint ready to be read byte by byte; a server keeps it loaded across requests. */
+    public record Model(DecoderModel decoder, TokenBytes vocab, TextTokenizer tokenizer) implements AutoCloseable {
+        /** Loads a checkpoint folder: config.json, *.safetensors and a BPE tokenizer.json. */
+        public static Model load(Path dir) throws IOException {
+            Path json = dir.resolve("tokenizer.json");
+            if (!Files.isRegularFile(json)) {
+                throw new BadInputException(dir + ": no tokenizer.json (byte-level completion reads the BPE vocabulary from it)");
+            }
+            TextTokenizer tokenizer = TextTokenizer.load(json);
+            try {
+                TokenBytes vocab = TokenBytes.read(json, tokenizer);
+                DecoderModel decoder = DecoderModel.load(dir);
+                if (decoder.config().vocabSize() < vocab.size()) {
+                    throw new BadInputException(dir + ": the decoder has " + decoder.config().vocabSize()
+                            + " embedding rows for a tokenizer of " + vocab.size() + " ids");
+                }
+                return new Model(decoder, vocab, tokenizer);
+            } catch (IOException | RuntimeException e) {
+                tokenizer.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            tokenizer.close();
         }
     }
 
@@ -65,30 +92,33 @@ public final class CompleteJob {
     private CompleteJob() {
     }
 
-    /** Generates, handing every step to {@code onStep} as soon as it is chosen. */
-    public static Result run(Options o, Consumer<Step> onStep) throws IOException {
-        List<TextTokenizer> tokenizers = new ArrayList<>();
+    /**
+     * Loads the checkpoint folders (more than one averages their byte distributions), generates, and closes them;
+     * see {@link #generate}.
+     */
+    public static Result run(List<Path> dirs, Options o, Consumer<Step> onStep) throws IOException {
+        List<Model> models = new ArrayList<>();
         try {
-            List<ByteModel> members = new ArrayList<>();
-            for (Path dir : o.models()) {
-                Path json = dir.resolve("tokenizer.json");
-                if (!Files.isRegularFile(json)) {
-                    throw new BadInputException(dir + ": no tokenizer.json (byte-level completion reads the BPE vocabulary from it)");
-                }
-                TextTokenizer tokenizer = TextTokenizer.load(json);
-                tokenizers.add(tokenizer);
-                TokenBytes vocab = TokenBytes.read(json, tokenizer);
-                DecoderModel model = DecoderModel.load(dir);
-                if (model.config().vocabSize() < vocab.size()) {
-                    throw new BadInputException(dir + ": the decoder has " + model.config().vocabSize()
-                            + " embedding rows for a tokenizer of " + vocab.size() + " ids");
-                }
-                members.add(ByteModel.open(model, vocab, o.prompt(), o.maxBytes()));
+            for (Path dir : dirs) {
+                models.add(Model.load(dir));
             }
-            return generate(new ByteEnsemble(members), o, onStep);
+            return generate(models, o, onStep);
         } finally {
-            tokenizers.forEach(TextTokenizer::close);
+            models.forEach(Model::close);
         }
+    }
+
+    /**
+     * Continues {@code o.prompt()} with loaded models (one, or several whose byte distributions are averaged),
+     * handing every step to {@code onStep} as soon as it is chosen. Models are only read, so requests may share them.
+     */
+    public static Result generate(List<Model> models, Options o, Consumer<Step> onStep) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("need a model");
+        }
+        List<ByteModel> members = models.stream()
+                .map(m -> ByteModel.open(m.decoder(), m.vocab(), o.prompt(), o.maxBytes())).toList();
+        return generate(new ByteEnsemble(members), o, onStep);
     }
 
     private static Result generate(ByteEnsemble model, Options o, Consumer<Step> onStep) {

@@ -42,13 +42,6 @@ final class Canonicity {
         return validTail(tail);
     }
 
-    /** Whether {@code tokens} (head included) are the canonical encoding of their bytes. */
-    boolean canonical(int[] tokens) {
-        int[] tail = Arrays.copyOfRange(tokens, headTokens, tokens.length);
-        byte[] b = spell(tail);
-        return Utf8.state(b, 0, b.length) == Utf8.State.COMPLETE && Arrays.equals(vocab.encode(b), tail);
-    }
-
     private boolean validTail(int[] tail) {
         List<Integer> key = Arrays.stream(tail).boxed().toList();
         Boolean known = memo.get(key);

@@ -44,7 +44,6 @@ public final class TokenBytes {
     private final boolean mergesCrossSpaces;
     private final int endOfText;
     private final int[] start;
-    private final int maxTokenBytes;
     private final int dummyToken;
 
     private TokenBytes(TextTokenizer tokenizer, Spelling spelling, byte[][] bytes, boolean dummyPrefix, Pattern split,
@@ -61,15 +60,12 @@ public final class TokenBytes {
         for (int b = 0; b < 256; b++) {
             lists.add(new ArrayList<>());
         }
-        int longest = 1;
         for (int id = 0; id < bytes.length; id++) {
             if (bytes[id] != null) {
                 lists.get(bytes[id][0] & 0xFF).add(id);
-                longest = Math.max(longest, bytes[id].length);
             }
         }
         this.byFirstByte = lists.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
-        this.maxTokenBytes = longest;
         this.dummyToken = tokenizer.id("\u2581");
     }
 
@@ -135,11 +131,6 @@ public final class TokenBytes {
     /** One past the largest id a text can hold: logits beyond it are embedding padding. */
     public int size() {
         return bytes.length;
-    }
-
-    /** The longest byte string one token spells. */
-    int maxTokenBytes() {
-        return maxTokenBytes;
     }
 
     /** The id that ends a text ({@code </s>}, {@code <|endoftext|>}, …), or -1. */
