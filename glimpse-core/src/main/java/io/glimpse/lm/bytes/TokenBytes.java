@@ -74,10 +74,17 @@ public final class TokenBytes {
      * than BPE, or a BPE that is neither byte-level nor SentencePiece-style, is bad input naming the file.
      */
     public static TokenBytes read(Path tokenizerJson, TextTokenizer tokenizer) throws IOException {
-        JsonNode root = JsonFiles.readObject(tokenizerJson);
+        return of(JsonFiles.readObject(tokenizerJson), tokenizerJson.toString(), tokenizer);
+    }
+
+    /**
+     * The vocabulary of a tokenizer.json tree ({@code source} names where it came from in messages), run by
+     * {@code tokenizer}; a GGUF file's tokenizer is such a tree too (lm.GgufTokenizer rebuilds it).
+     */
+    public static TokenBytes of(JsonNode root, String source, TextTokenizer tokenizer) {
         JsonNode model = root.path("model");
         if (!model.path("type").asText().equals("BPE") || !model.path("vocab").isObject()) {
-            throw new BadInputException(tokenizerJson + ": byte-level probabilities need a BPE tokenizer, this one is '"
+            throw new BadInputException(source + ": byte-level probabilities need a BPE tokenizer, this one is '"
                     + model.path("type").asText() + "'");
         }
         Set<String> added = new HashSet<>();
@@ -86,7 +93,7 @@ public final class TokenBytes {
         boolean sentencePiece = !byteLevel && model.path("byte_fallback").asBoolean(false)
                 && mentions(root.path("normalizer"), "Replace") && root.path("normalizer").toString().contains("\u2581");
         if (!byteLevel && !sentencePiece) {
-            throw new BadInputException(tokenizerJson + ": a BPE tokenizer that is neither byte-level (ByteLevel) nor "
+            throw new BadInputException(source + ": a BPE tokenizer that is neither byte-level (ByteLevel) nor "
                     + "SentencePiece-style (▁ for spaces, byte_fallback); its tokens' bytes are unknown");
         }
         int size = tokenizer.size();
@@ -99,7 +106,8 @@ public final class TokenBytes {
             if (id < 0 || id >= size || added.contains(e.getKey())) {
                 continue;
             }
-            bytes[id] = byteLevel ? byteLevelBytes(e.getKey(), inverse, tokenizerJson) : pieceBytes(e.getKey());
+            byte[] spelled = byteLevel ? byteLevelBytes(e.getKey(), inverse, source) : pieceBytes(e.getKey());
+            bytes[id] = spelled.length > 0 ? spelled : null;
         }
         Pattern split = byteLevel ? splitPattern(root.path("pre_tokenizer")) : null;
         boolean dummy = sentencePiece && mentions(root.path("normalizer"), "Prepend");
@@ -108,7 +116,7 @@ public final class TokenBytes {
         int[] withSpecials = tokenizer.encode("", true);
         int[] start = withSpecials.length > 0 ? withSpecials : eos >= 0 ? new int[] {eos} : new int[0];
         if (start.length == 0) {
-            throw new BadInputException(tokenizerJson + ": no BOS and no end-of-text token to condition the first byte on");
+            throw new BadInputException(source + ": no BOS and no end-of-text token to condition the first byte on");
         }
         return new TokenBytes(tokenizer, byteLevel ? Spelling.BYTE_LEVEL : Spelling.SENTENCEPIECE, bytes, dummy, split,
                 crosses, eos, start);
@@ -259,7 +267,7 @@ public final class TokenBytes {
         return inverse;
     }
 
-    private static byte[] byteLevelBytes(String token, int[] inverse, Path file) {
+    private static byte[] byteLevelBytes(String token, int[] inverse, String file) {
         byte[] out = new byte[token.length()];
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
