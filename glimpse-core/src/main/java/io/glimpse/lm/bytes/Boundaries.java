@@ -27,7 +27,7 @@ import java.util.regex.Matcher;
  * the start of the one before them is settled; the anchor is the start of the third piece from the end, one more
  * piece than the argument needs, as margin for the Unicode classes of Java's regex standing in for Oniguruma's.
  * A Unicode (NFC) normalizer composes only with the character before a combining mark, inside the open pieces.
- * {@code BoundariesTest} checks the rule against the tokenizer itself on random texts. A pre-tokenizer other than
+ * {@code BoundariesProperties} checks the rule against the tokenizer itself on random texts. A pre-tokenizer other than
  * one Split regex (or ByteLevel's own) leaves the anchor at 0.
  */
 final class Boundaries {

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code enc(dec(t)) == t} (the reference's {@code _cover_enc_check}). That is also what "starts some encoding"
  * means there: within one pre-tokenizer piece, if {@code enc(y·z)} has a token boundary after {@code y}, no merge
  * of the BPE run crossed it, so the merges on the left were those of {@code enc(y)} in the same order
- * ({@code BoundariesTest} checks the same on random texts). A sequence ending inside a character (byte-level
+ * ({@code BoundariesProperties} checks the same on random texts). A sequence ending inside a character (byte-level
  * BPE splits characters between tokens) has no text of its own to encode: it is valid when some token continuing
  * the character makes a valid sequence, recursing until the bytes end on a character boundary (memoised: the
  * candidates are the tokens that start with a continuation byte).
