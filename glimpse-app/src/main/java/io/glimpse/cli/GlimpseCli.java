@@ -19,7 +19,7 @@ import java.util.ServiceLoader;
         description = "Lets vision-language models see more with fewer tokens: plans frames under a token budget, "
                 + "encodes them and reduces the visual tokens.",
         subcommands = {PlanCommand.class, ScenesCommand.class, DemoCommand.class, EncodeCommand.class, SimilarityCommand.class,
-                AskCommand.class, ServeCommand.class,
+                AskCommand.class, CompleteCommand.class, ServeCommand.class,
                 ReduceCommand.class, CompareCommand.class,
                 MethodsCommand.class})
 public final class GlimpseCli implements Runnable {
