@@ -137,7 +137,7 @@ final class ContextualMerge {
         int[] count = new int[anchors.length];
         for (int t = 0; t < target.length; t++) {
             int g = target[t];
-            if (anchors[g] == t) {
+            if (g < 0 || anchors[g] == t) {
                 continue;
             }
             count[g]++;

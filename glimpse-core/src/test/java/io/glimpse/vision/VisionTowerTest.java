@@ -38,6 +38,22 @@ class VisionTowerTest {
         return tower.forward(golden(model, "pixels.landscape"), opt);
     }
 
+    /** HiPrune's {@code attn.mean(1).mean(1)[:, 1:]} of heads×t×t probabilities. */
+    private static float[] globalAttention(float[] full, int t) {
+        int heads = full.length / (t * t);
+        float[] out = new float[t - 1];
+        for (int j = 1; j < t; j++) {
+            double s = 0;
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < t; i++) {
+                    s += full[(h * t + i) * t + j];
+                }
+            }
+            out[j - 1] = (float) (s / (heads * t));
+        }
+        return out;
+    }
+
     @Test
     void clipMatchesTorchAtEveryHiddenStateAndAttention() throws IOException {
         VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
@@ -56,6 +72,8 @@ class VisionTowerTest {
         }
         assertThat(out.fullAttention()).containsOnlyKeys(1, 2, 3);
         assertClose(out.fullAttention().get(2), golden("clip", "attn.full.1"), FP32, "full attention of block 2");
+        assertClose(out.attention().spelled().get("global@2"), globalAttention(golden("clip", "attn.full.1"), 17), FP32,
+                "global@2: torch's attention averaged over heads and all 17 queries");
         assertThat(out.hasCls()).isTrue();
         assertThat(out.tokens()).isEqualTo(17);
     }
@@ -196,7 +214,8 @@ class VisionTowerTest {
         float[] rowsWithoutCls = Arrays.copyOfRange(hidden2, 64, hidden2.length);
         assertClose(tokens.embeddingsView(), rowsWithoutCls, FP32, "patch rows");
         assertClose(out.cls(), Arrays.copyOf(hidden2, 64), FP32, "cls row");
-        assertThat(enc.attention().spelled()).containsOnlyKeys("cls@1", "received@1", "cls@3", "received@3");
+        assertThat(enc.attention().spelled()).containsOnlyKeys("cls@1", "received@1", "global@1", "cls@3", "received@3",
+                "global@3");
         assertThat(enc.attention().spelled().get("received@3")).hasSize(tokens.patchCount());
         assertClose(enc.attention().spelled().get("cls@3"), golden("clip", "attn.cls.2"), FP32, "cls@3 beyond the feature layer");
         assertThat(out.fullAttention()).isEmpty();
