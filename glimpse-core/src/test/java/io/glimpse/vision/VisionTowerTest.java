@@ -38,6 +38,52 @@ class VisionTowerTest {
         return tower.forward(golden(model, "pixels.landscape"), opt);
     }
 
+    @Test
+    void keyRowsAreTheHeadMeanKeysOfTheBlockInput() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        VisionOutput out = tower.forward(golden("clip", "pixels.landscape"), EncodeOptions.defaults().withKeys(Set.of(1, 2)));
+        Map<String, TensorData> w = SafeTensors.read(VisionFixtures.dir("clip").resolve("model.safetensors")).tensors();
+        int d = 64;
+        int heads = 4;
+        int dh = d / heads;
+        assertThat(out.attention().keyDim()).isEqualTo(dh);
+        for (int block = 1; block <= 2; block++) {
+            String l = "vision_model.encoder.layers." + (block - 1) + ".";
+            float[] x = golden("clip", "hidden." + (block - 1));
+            float[] g = w.get(l + "layer_norm1.weight").toFloats();
+            float[] b = w.get(l + "layer_norm1.bias").toFloats();
+            float[] wk = w.get(l + "self_attn.k_proj.weight").toFloats();
+            float[] bk = w.get(l + "self_attn.k_proj.bias").toFloats();
+            float[] expected = new float[16 * dh];
+            for (int p = 0; p < 16; p++) {
+                int row = (p + 1) * d;
+                double mean = 0;
+                double var = 0;
+                for (int k = 0; k < d; k++) {
+                    mean += x[row + k];
+                }
+                mean /= d;
+                for (int k = 0; k < d; k++) {
+                    var += (x[row + k] - mean) * (x[row + k] - mean);
+                }
+                double inv = 1 / Math.sqrt(var / d + 1e-5);
+                for (int c = 0; c < dh; c++) {
+                    double sum = 0;
+                    for (int h = 0; h < heads; h++) {
+                        int o = h * dh + c;
+                        double key = bk[o];
+                        for (int k = 0; k < d; k++) {
+                            key += wk[o * d + k] * ((x[row + k] - mean) * inv * g[k] + b[k]);
+                        }
+                        sum += key;
+                    }
+                    expected[p * dh + c] = (float) (sum / heads);
+                }
+            }
+            assertClose(out.attention().keyRows(block), expected, 1e-4, "head-mean keys of block " + block);
+        }
+    }
+
     /** HiPrune's {@code attn.mean(1).mean(1)[:, 1:]} of heads×t×t probabilities. */
     private static float[] globalAttention(float[] full, int t) {
         int heads = full.length / (t * t);
