@@ -287,9 +287,11 @@ public final class LlavaModel implements AutoCloseable {
     /**
      * As {@link #encode(List, boolean)}, with only the attention maps and key rows of the blocks {@code needs}
      * names ({@link io.glimpse.reduce.Pipeline#encoderNeeds}): each block's maps cost a pass over its heads' maps.
+     * Blocks deeper than the tower are left out, so a stage that needs them says so when it runs, and one that can
+     * do without (keys) does.
      */
     public VisualTokens encode(List<RgbImage> frames, AttentionMaps.Request needs) {
-        return tower.encodeFrames(frames, processor, EncodeOptions.defaults().with(needs));
+        return tower.encodeFrames(frames, processor, EncodeOptions.defaults().with(needs.within(tower.config().layers())));
     }
 
     /** The projector applied to every token: rows [tokens × decoder hidden]. */

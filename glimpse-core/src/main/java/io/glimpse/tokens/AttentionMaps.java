@@ -101,6 +101,12 @@ public final class AttentionMaps {
             return maps.isEmpty() && keys.isEmpty();
         }
 
+        /** The blocks up to {@code depth}: a tower of that many blocks has no others to give. */
+        public Request within(int depth) {
+            return new Request(maps.stream().filter(b -> b <= depth).collect(java.util.stream.Collectors.toSet()),
+                    keys.stream().filter(b -> b <= depth).collect(java.util.stream.Collectors.toSet()));
+        }
+
         /** Both requests' blocks. */
         public Request and(Request other) {
             Set<Integer> m = new java.util.TreeSet<>(maps);
