@@ -72,7 +72,9 @@ public final class HiPrune implements Reducer {
 
     @Override
     public AttentionMaps.Request needs() {
-        return new AttentionMaps.Request(java.util.Set.of(objectKey.block(), deepKey.block()), java.util.Set.of());
+        // The two layers may be one block.
+        return new AttentionMaps.Request(new java.util.TreeSet<>(java.util.List.of(objectKey.block(), deepKey.block())),
+                java.util.Set.of());
     }
 
     @Override
