@@ -233,7 +233,9 @@ public final class Ask {
                 : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
         List<VisualTokens> encoded = new ArrayList<>();
         for (List<RgbImage> frames : inputs) {
-            encoded.add(model.encode(frames, request.pipeline().map(Pipeline::readsAttention).orElse(false)));
+            // A video's pooled-site stages see decoder rows, without the encoder's maps; an image's see its tokens.
+            encoded.add(model.encode(frames, request.pipeline().map(video ? Pipeline::encoderNeeds : Pipeline::needs)
+                    .orElse(AttentionMaps.Request.NONE)));
         }
         long afterEncode = System.nanoTime();
         List<StageReport> stages = new ArrayList<>();
