@@ -11,9 +11,9 @@ import java.util.stream.IntStream;
  * of one layer reused for every layer (outputs go to scratch so the inputs keep their scale): the patch GEMM, then per
  * layer the fused q/k/v projection, QKᵀ and AV of every head, the output projection and both MLP matrices. Their FLOPs
  * are {@link ModelShapes.Tower#flops()}. Weights are prepared for the backend once, as the tower's are, so both sides
- * pay the same for them. Heads run side by side, each on its own scratch, as the tower's attention runs them: one
- * head after another, each small product split over the threads, waited at 2 × heads joins per layer for the slower
- * half of a 577×577×64 product, and read slower than the tower it is meant to bound.
+ * pay the same for them. Heads run side by side, each on scratch of its own, as the tower's attention runs them: run
+ * one after another, each of the 2 × heads small products of a layer (577×577×64 for CLIP-L) was split over the
+ * threads and joined on its slower half, and the floor read slower than the tower it bounds.
  */
 final class LayerGemms implements Runnable {
     private final Gemm gemm = Gemm.get();
