@@ -4,13 +4,16 @@ import io.glimpse.bench.fixture.ModelShapes;
 import io.glimpse.tensor.Gemm;
 
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The matrix products of one forward of a tower of this shape, with the same sizes and in the same order, on operands
  * of one layer reused for every layer (outputs go to scratch so the inputs keep their scale): the patch GEMM, then per
  * layer the fused q/k/v projection, QKᵀ and AV of every head, the output projection and both MLP matrices. Their FLOPs
  * are {@link ModelShapes.Tower#flops()}. Weights are prepared for the backend once, as the tower's are, so both sides
- * pay the same for them.
+ * pay the same for them. Heads run side by side, each on scratch of its own, as the tower's attention runs them: run
+ * one after another, each of the 2 × heads small products of a layer (577×577×64 for CLIP-L) was split over the
+ * threads and joined on its slower half, and the floor read slower than the tower it bounds.
  */
 final class LayerGemms implements Runnable {
     private final Gemm gemm = Gemm.get();
@@ -27,8 +30,6 @@ final class LayerGemms implements Runnable {
     private final float[] qkv;
     private final float[] q;
     private final float[] k;
-    private final float[] probs;
-    private final float[] o;
     private final Gemm.Prepared outW;
     private final Gemm.Prepared fc1W;
     private final float[] mid;
@@ -52,8 +53,6 @@ final class LayerGemms implements Runnable {
         qkv = new float[t * 3 * d];
         q = random(rnd, t * dh);
         k = random(rnd, t * dh);
-        probs = new float[t * t];
-        o = new float[t * dh];
         outW = gemm.prepareTransposed(d, d, random(rnd, d * d), 0);
         fc1W = gemm.prepareTransposed(mlp, d, random(rnd, mlp * d), 0);
         mid = new float[t * mlp];
@@ -65,10 +64,11 @@ final class LayerGemms implements Runnable {
         gemm.multiplyTransposed(n, patches, 0, patchW, y, 0);
         for (int l = 0; l < layers; l++) {
             gemm.multiplyTransposed(t, x, 0, qkvW, qkv, 0);
-            for (int h = 0; h < heads; h++) {
+            IntStream.range(0, heads).parallel().forEach(h -> {
+                float[] probs = new float[t * t];
                 gemm.multiplyTransposed(t, t, dh, q, 0, k, 0, probs, 0);
-                gemm.multiply(t, dh, t, probs, 0, k, 0, o, 0);
-            }
+                gemm.multiply(t, dh, t, probs, 0, k, 0, new float[t * dh], 0);
+            });
             gemm.multiplyTransposed(t, x, 0, outW, qkv, 0);
             gemm.multiplyTransposed(t, x, 0, fc1W, mid, 0);
             gemm.multiplyTransposed(t, mid, 0, fc2W, y, 0);

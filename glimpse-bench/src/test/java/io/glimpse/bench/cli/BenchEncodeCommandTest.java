@@ -5,6 +5,7 @@ import io.glimpse.bench.fixture.RandomCheckpoint;
 import io.glimpse.cli.GlimpseCli;
 import io.glimpse.cli.InProcess;
 import io.glimpse.io.DType;
+import io.glimpse.io.GgufFile;
 import io.glimpse.io.SafeTensors;
 import io.glimpse.vision.VisionConfig;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.glimpse.cli.InProcess.glimpse;
@@ -34,6 +37,9 @@ class BenchEncodeCommandTest {
         String times = " +" + num + " s \\(cpu +" + num + " s\\)";
         assertThat(r.out().lines().filter(l -> l.matches("\\s+encode, no merging\\s+:" + times + " +" + num
                 + " images/s +" + num + " GFLOP/s"))).hasSize(2);
+        assertThat(r.out().lines().filter(l -> l.matches("\\s+encode, from the mmproj\\s+:" + times + " +" + num
+                + " images/s +" + num + " GFLOP/s"))).hasSize(2);
+        assertThat(r.out()).doesNotContain("llama.cpp");
         assertThat(r.out().lines().filter(l -> l.matches("\\s+gemm floor \\(same GEMMs\\)\\s+:" + times + " +" + num
                 + " GFLOP/s"))).hasSize(2);
         assertThat(r.out().lines().filter(l -> l.matches("\\s+ratio encode/gemm GFLOP/s\\s+: +" + num
@@ -42,7 +48,7 @@ class BenchEncodeCommandTest {
             assertThat(r.out().lines().filter(l -> l.matches("\\s+ToMe r=" + rr + " +per layer\\s+:" + times + " +" + num
                     + " images/s +time ratio to none " + num + " \\(by cpu time (" + num + "|n/a)\\)"))).hasSize(2);
         }
-        assertThat(r.err()).contains("clip-tiny run 1/1: gemm ", " none ", " tome8 ", " tome16 ");
+        assertThat(r.err()).contains("clip-tiny run 1/1: gemm ", " none ", " gguf ", " tome8 ", " tome16 ");
     }
 
     @Test
@@ -105,6 +111,101 @@ class BenchEncodeCommandTest {
         assertThat(tower.forward(edited, options).features()).containsExactly(a);
         pixels[0] += 1f;
         assertThat(tower.forward(pixels, options).features()).isNotEqualTo(a);
+    }
+
+    @Test
+    void llamaCppsEncodeTimeIsReadFromItsLogAndSetAgainstGlimpsesBestOfRepeats() throws Exception {
+        Path args = cache.resolve("args.txt");
+        // Two runs: the second is faster, so the best of repeats is 0.120 s; the line sits among other log lines.
+        Path fake = script("""
+                echo "$@" >> %s
+                if [ -f %s ]; then t=120; else t=480; touch %s; fi
+                echo "encoding image slice..." >&2
+                echo "mtmd batch encoding done in $t ms" >&2
+                echo "image decoded (batch 1/1) in 3 ms" >&2
+                """.formatted(args, cache.resolve("seen"), cache.resolve("seen")));
+        InProcess.Run r = glimpse("bench", "encode", "--tiny", "--models", "clip", "--repeat", "2", "--dtype", "f16",
+                "--cache", cache.toString(), "--llama-mtmd", fake.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        double encode = seconds(r.out(), "encode, no merging");
+        double fromFile = seconds(r.out(), "encode, from the mmproj");
+        String line = r.out().lines().filter(l -> l.contains("llama.cpp mtmd encode")).findFirst().orElseThrow();
+        Matcher m = Pattern.compile(":\\s+0\\.120 s  Glimpse (\\d+\\.\\d+)x its speed \\(from the mmproj (\\d+\\.\\d+)x; "
+                + "goal >= 1\\.30x: (met|not met)\\)").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        assertRatio(Double.parseDouble(m.group(1)), 0.120, encode);
+        assertRatio(Double.parseDouble(m.group(2)), 0.120, fromFile);
+        double worst = Math.min(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)));
+        if (Math.abs(worst - 1.3) > 0.01) {
+            assertThat(m.group(3)).isEqualTo(worst >= 1.3 ? "met" : "not met");
+        }
+        List<String> calls = Files.readAllLines(args);
+        assertThat(calls).hasSize(2);
+        List<String> a = List.of(calls.get(0).split(" "));
+        Path mmproj = Path.of(a.get(a.indexOf("--mmproj") + 1));
+        Path image = Path.of(a.get(a.indexOf("--image") + 1));
+        assertThat(a.get(a.indexOf("-n") + 1)).isEqualTo("1");
+        assertThat(a.get(a.indexOf("-t") + 1)).isEqualTo(String.valueOf(Runtime.getRuntime().availableProcessors()));
+        assertThat(GgufFile.read(mmproj).string("general.architecture")).isEqualTo("clip");
+        GgufFile lm = GgufFile.read(Path.of(a.get(a.indexOf("-m") + 1)));
+        assertThat(lm.integer("llama.embedding_length")).isEqualTo(GgufFile.read(mmproj).integer("clip.vision.projection_dim"));
+        byte[] ppm = Files.readAllBytes(image);
+        assertThat(new String(ppm, 0, 15, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("P6\n112 112\n255\n");
+        assertThat(ppm).hasSize(15 + 112 * 112 * 3);
+    }
+
+    @Test
+    void aLlamaCppRunWithoutAnEncodeLineIsReportedNotTimed() throws Exception {
+        Path fake = script("echo 'failed to load mmproj' >&2\nexit 1\n");
+        InProcess.Run r = glimpse("bench", "encode", "--tiny", "--models", "clip", "--repeat", "1", "--cache", cache.toString(),
+                "--llama-mtmd", fake.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("llama.cpp mtmd encode      : llama-mtmd-cli " + fake + " exited 1 without "
+                + "an encode time (last line: failed to load mmproj)");
+    }
+
+    @Test
+    void aMissingLlamaBinaryIsAUsageError() {
+        InProcess.Run r = glimpse("bench", "encode", "--tiny", "--cache", cache.toString(), "--llama-mtmd",
+                cache.resolve("none").toString());
+        assertThat(r.code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(r.err()).contains("is not an executable file");
+    }
+
+    /** With LLAMA_MTMD naming a built llama-mtmd-cli, llama.cpp itself loads the files and encodes the image. */
+    @Test
+    void llamaCppEncodesTheWrittenMmproj() {
+        String binary = System.getenv("LLAMA_MTMD");
+        org.junit.jupiter.api.Assumptions.assumeTrue(binary != null && Files.isExecutable(Path.of(binary)),
+                "LLAMA_MTMD names no llama-mtmd-cli binary");
+        for (String dtype : List.of("f32", "f16")) {
+            InProcess.Run r = glimpse("bench", "encode", "--tiny", "--repeat", "1", "--dtype", dtype, "--cache",
+                    cache.resolve(dtype).toString(), "--llama-mtmd", binary);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out().lines().filter(l -> l.matches("\\s+llama.cpp mtmd encode\\s+: +\\d+\\.\\d+ s  Glimpse .*")))
+                    .as(r.out()).hasSize(2);
+        }
+    }
+
+    private Path script(String body) throws Exception {
+        Path p = cache.resolve("fake-mtmd-" + System.nanoTime() + ".sh");
+        Files.writeString(p, "#!/bin/sh\n" + body);
+        p.toFile().setExecutable(true);
+        return p;
+    }
+
+    /** {@code ratio} (printed to 2 decimals) is llama ÷ glimpse, glimpse printed to 3 decimals. */
+    private static void assertRatio(double ratio, double llama, double glimpse) {
+        double low = llama / (glimpse + 0.0005) - 0.005;
+        double high = glimpse > 0.0005 ? llama / (glimpse - 0.0005) + 0.005 : Double.POSITIVE_INFINITY;
+        assertThat(ratio).isBetween(low, high);
+    }
+
+    private static double seconds(String out, String label) {
+        String line = out.lines().filter(l -> l.contains(label)).findFirst().orElseThrow();
+        Matcher m = Pattern.compile(":\\s+(\\d+\\.\\d+) s").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test
