@@ -4,6 +4,8 @@ import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.llava.Ask;
 import io.glimpse.llava.LlavaModel;
+import io.glimpse.lm.AdjacencyTable;
+import io.glimpse.lm.DraftTree;
 import io.glimpse.lm.KvPrecision;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TokenRecycling;
@@ -79,7 +81,9 @@ public final class AskJob {
         /** One forward per token. */
         NONE("none"),
         /** Token Recycling: drafts from the model's own recent predictions, verified as a tree; lossless. */
-        RECYCLING("recycling");
+        RECYCLING("recycling"),
+        /** Token Recycling with the compact 7-node tree, which a CPU verifies in about two decode steps. */
+        RECYCLING_COMPACT("recycling-compact");
 
         private final String spelling;
 
@@ -201,9 +205,10 @@ public final class AskJob {
             if (o.llmPrune() != null) {
                 request.llmPruning(LayerPruners.method(o.llmPrune()));
             }
-            if (o.speculation() == Speculation.RECYCLING) {
+            if (o.speculation() != Speculation.NONE) {
                 // One question per run, so the table starts cold; a server keeps one per session instead.
-                request.speculate(TokenRecycling.reference(llava.decoder().config().vocabSize()));
+                DraftTree tree = o.speculation() == Speculation.RECYCLING ? DraftTree.recycling() : DraftTree.compact();
+                request.speculate(new TokenRecycling(tree, new AdjacencyTable(llava.decoder().config().vocabSize(), 8)));
             }
             Ask.Answer answer = Ask.run(llava, request.build(), text);
             if (answer.contextFull()) {
