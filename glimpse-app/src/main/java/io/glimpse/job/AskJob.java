@@ -5,6 +5,9 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.llava.Ask;
 import io.glimpse.llava.GgufLlava;
 import io.glimpse.llava.LlavaModel;
+import io.glimpse.lm.AdjacencyTable;
+import io.glimpse.lm.DraftTree;
+import io.glimpse.lm.KvPrecision;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.LayerPruners;
@@ -79,7 +82,9 @@ public final class AskJob {
         /** One forward per token. */
         NONE("none"),
         /** Token Recycling: drafts from the model's own recent predictions, verified as a tree; lossless. */
-        RECYCLING("recycling");
+        RECYCLING("recycling"),
+        /** Token Recycling with the compact 7-node tree, which a CPU verifies in about two decode steps. */
+        RECYCLING_COMPACT("recycling-compact");
 
         private final String spelling;
 
@@ -88,6 +93,26 @@ public final class AskJob {
         }
 
         /** The value {@code --speculate} takes. */
+        public String spelling() {
+            return spelling;
+        }
+    }
+
+    /** How the KV cache stores keys and values ({@code --kv}). */
+    public enum Kv {
+        F32("f32", KvPrecision.F32),
+        /** Half the memory per cached token, keys and values rounded to half precision. */
+        F16("f16", KvPrecision.F16);
+
+        private final String spelling;
+        private final KvPrecision precision;
+
+        Kv(String spelling, KvPrecision precision) {
+            this.spelling = spelling;
+            this.precision = precision;
+        }
+
+        /** The value {@code --kv} takes. */
         public String spelling() {
             return spelling;
         }
@@ -126,10 +151,11 @@ public final class AskJob {
      * @param llmPrune    in-decoder pruner by name (see {@link #pruners()}), or null
      * @param temperature 0 for greedy decoding
      * @param speculation how to decode
+     * @param kv          how the KV cache stores keys and values
      */
     public record Options(Path model, Path mmproj, Engine engine, Visual visual, String prompt, Pipeline reduce,
                           Positions positions, double tcGamma, String llmPrune, int maxTokens, double temperature, double topP, long seed,
-                          Speculation speculation) {
+                          Speculation speculation, Kv kv) {
     }
 
     /**
@@ -181,16 +207,18 @@ public final class AskJob {
                 }
             }
             Ask.Request.Builder request = video.isEmpty() ? Ask.Request.images(images, o.prompt()) : Ask.Request.video(video, o.prompt());
-            request.positions(o.positions().scheme(o.tcGamma())).maxTokens(o.maxTokens()).sampler(sampler);
+            request.positions(o.positions().scheme(o.tcGamma())).maxTokens(o.maxTokens()).sampler(sampler)
+                    .kv(o.kv().precision);
             if (o.reduce() != null) {
                 request.reduce(o.reduce());
             }
             if (o.llmPrune() != null) {
                 request.llmPruning(LayerPruners.method(o.llmPrune()));
             }
-            if (o.speculation() == Speculation.RECYCLING) {
+            if (o.speculation() != Speculation.NONE) {
                 // One question per run, so the table starts cold; a server keeps one per session instead.
-                request.speculate(TokenRecycling.reference(llava.decoder().config().vocabSize()));
+                DraftTree tree = o.speculation() == Speculation.RECYCLING ? DraftTree.recycling() : DraftTree.compact();
+                request.speculate(new TokenRecycling(tree, new AdjacencyTable(llava.decoder().config().vocabSize(), 8)));
             }
             Ask.Answer answer = Ask.run(llava, request.build(), text);
             if (answer.contextFull()) {

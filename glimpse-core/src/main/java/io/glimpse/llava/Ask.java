@@ -4,6 +4,7 @@ import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.lm.Generation;
 import io.glimpse.lm.KvCache;
+import io.glimpse.lm.KvPrecision;
 import io.glimpse.lm.LayerPruner;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.RotaryLayout;
@@ -49,6 +50,7 @@ public final class Ask {
         private final Sampler sampler;
         private final Optional<PrunerFactory> llmPruning;
         private final Optional<TokenRecycling> speculation;
+        private final KvPrecision kv;
 
         private Request(Builder b) {
             images = List.copyOf(b.images);
@@ -60,6 +62,7 @@ public final class Ask {
             sampler = b.sampler;
             llmPruning = Optional.ofNullable(b.llmPruning);
             speculation = Optional.ofNullable(b.speculation);
+            kv = b.kv;
             if (images.isEmpty() == video.isEmpty()) {
                 throw new IllegalArgumentException("give images or video frames, not " + (images.isEmpty() ? "neither" : "both"));
             }
@@ -123,7 +126,15 @@ public final class Ask {
             return speculation;
         }
 
-        /** Options of a {@link Request}; defaults: no reduction, re-compacted positions, 256 tokens, greedy, no speculation. */
+        /** How the KV cache stores keys and values. */
+        public KvPrecision kv() {
+            return kv;
+        }
+
+        /**
+         * Options of a {@link Request}; defaults: no reduction, re-compacted positions, 256 tokens, greedy, no speculation,
+         * an f32 KV cache.
+         */
         public static final class Builder {
             private final List<RgbImage> images;
             private final List<RgbImage> video;
@@ -134,6 +145,7 @@ public final class Ask {
             private Sampler sampler = Sampler.greedy();
             private PrunerFactory llmPruning;
             private TokenRecycling speculation;
+            private KvPrecision kv = KvPrecision.F32;
 
             private Builder(List<RgbImage> images, List<RgbImage> video, String prompt) {
                 this.images = images;
@@ -180,6 +192,12 @@ public final class Ask {
                 return this;
             }
 
+            /** Keys and values cached in {@code kv} ({@code --kv}). */
+            public Builder kv(KvPrecision kv) {
+                this.kv = Objects.requireNonNull(kv, "kv");
+                return this;
+            }
+
             /** @throws IllegalArgumentException for combinations the turn cannot run */
             public Request build() {
                 return new Request(this);
@@ -200,10 +218,11 @@ public final class Ask {
      * @param firstTokenNanos from the start of encoding to the first generated token
      * @param decodeNanos   from the first generated token to the last
      * @param verifyForwards draft verifications of speculative decoding, 0 without it
+     * @param kvBytesPerToken bytes one token takes in the KV cache (every layer's keys and values)
      */
     public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int unreducedRows, int promptRows, int visualRowsAtLastLayer,
                         long encodeNanos, long reduceNanos, long prefillNanos, long firstTokenNanos, int generated,
-                        long decodeNanos, int verifyForwards) {
+                        long decodeNanos, int verifyForwards, long kvBytesPerToken) {
         /** Tokens per second after the first, or NaN with fewer than two tokens. */
         public double decodeTokensPerSecond() {
             return generated < 2 ? Double.NaN : (generated - 1) / (decodeNanos / 1e9);
@@ -287,7 +306,7 @@ public final class Ask {
         int maxTokens = Math.min(request.maxTokens(), room);
         RotaryLayout layout = request.positions().rotary(model.firstPlaceholder(ids), rowFrames).orElse(null);
         KvCache cache = model.decoder().newCache(prompt.ids().length + maxTokens
-                + request.speculation().map(TokenRecycling::extraSlots).orElse(0), layout);
+                + request.speculation().map(TokenRecycling::extraSlots).orElse(0), layout, request.kv());
         int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
         LayerPruner pruner = null;
         if (request.llmPruning().isPresent()) {
@@ -319,7 +338,8 @@ public final class Ask {
         long firstAt = first[0] == 0 ? end : first[0];
         Stats stats = new Stats(encoderTokens, stages, visualRows, unreducedRows, prompt.ids().length,
                 visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
-                prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt, decoded.forwards());
+                prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt, decoded.forwards(),
+                cache.bytesPerToken());
         return new Answer(g.tokens(), g.stopped(), !g.stopped() && g.tokens().length == room, stats);
     }
 

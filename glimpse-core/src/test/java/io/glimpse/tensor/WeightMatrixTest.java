@@ -41,7 +41,7 @@ class WeightMatrixTest {
         int cols = f.quantizable() ? 96 : 256;
         WeightMatrix w = f.quantizable() ? WeightQuantizer.quantize(gaussian(rnd, rows * cols), rows, cols, f)
                 : WeightKernelsTest.randomMatrix(f, rows, cols, rnd);
-        for (int m : new int[] {1, 2, 3, 9}) {
+        for (int m : new int[] {1, 2, 3, 9, FewRowProduct.MAX_ROWS + 3}) {
             float[] x = gaussian(rnd, m * cols);
             double[] ref = reference(w, m, x);
             for (long panel : new long[] {WeightMatrix.PANEL_FLOATS, 5L * cols}) {
