@@ -16,12 +16,13 @@ import java.util.concurrent.Callable;
 /** {@code glimpse encode --model DIR INPUT}: visual tokens from a CLIP or SigLIP checkpoint. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Encode an image or video with a Hugging Face CLIP/SigLIP checkpoint folder (config.json, "
-                + "*.safetensors, preprocessor_config.json) into a Glimpse token file, optionally reduced."})
+                + "*.safetensors, preprocessor_config.json) or a llama.cpp mmproj GGUF file into a Glimpse token file, "
+                + "optionally reduced."})
 public final class EncodeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INPUT", description = "Image or video file.")
     Path input;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder.")
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE", description = "Checkpoint folder, or an mmproj .gguf file.")
     Path model;
 
     @Option(names = "--layer", paramLabel = "L", description = "hidden_states index of the features (negative from the end; "

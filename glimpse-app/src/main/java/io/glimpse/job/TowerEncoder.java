@@ -2,17 +2,21 @@ package io.glimpse.job;
 
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
+import io.glimpse.io.GgufFile;
 import io.glimpse.reduce.Pipeline;
 import io.glimpse.reduce.ReduceContext;
 import io.glimpse.tokens.VisualTokens;
 import io.glimpse.vision.EncodeOptions;
+import io.glimpse.vision.GgufVision;
 import io.glimpse.vision.ImageProcessor;
 import io.glimpse.vision.VisionTower;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -24,7 +28,8 @@ import java.util.stream.IntStream;
  */
 public final class TowerEncoder {
     /**
-     * @param model         checkpoint folder (config.json, *.safetensors, preprocessor_config.json)
+     * @param model         checkpoint folder (config.json, *.safetensors, preprocessor_config.json) or a llama.cpp
+     *                      mmproj GGUF file
      * @param layer         hidden_states index of the features (negative from the end), or null for the checkpoint's
      * @param postLayerNorm apply post_layernorm to the features
      * @param tome          tokens merged per layer inside the encoder (ToMe), 0 for none
@@ -44,10 +49,18 @@ public final class TowerEncoder {
         this.options = options;
     }
 
-    /** Reads the checkpoint; a layer outside the tower is bad input. */
+    /** Reads the checkpoint folder or mmproj GGUF file; a layer outside the tower is bad input. */
     public static TowerEncoder load(Settings s) throws IOException {
-        VisionTower tower = VisionTower.load(s.model());
-        ImageProcessor processor = ImageProcessor.read(s.model().resolve("preprocessor_config.json"));
+        VisionTower tower;
+        ImageProcessor processor;
+        if (isGguf(s.model())) {
+            GgufFile mmproj = GgufFile.read(s.model());
+            tower = VisionTower.load(mmproj);
+            processor = GgufVision.processor(mmproj, tower.config(), false);
+        } else {
+            tower = VisionTower.load(s.model());
+            processor = ImageProcessor.read(s.model().resolve("preprocessor_config.json"));
+        }
         EncodeOptions options = EncodeOptions.defaults().withPostLayerNorm(s.postLayerNorm()).withTome(s.tome());
         if (s.layer() != null) {
             int n = tower.config().layers();
@@ -58,6 +71,11 @@ public final class TowerEncoder {
             options = options.withLayer(s.layer());
         }
         return new TowerEncoder(s, tower, processor, options);
+    }
+
+    /** A llama.cpp mmproj file rather than a checkpoint folder: only the tower, no text tower to score a query. */
+    public static boolean isGguf(Path model) {
+        return Files.isRegularFile(model) && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf");
     }
 
     public Settings settings() {

@@ -42,6 +42,27 @@ class EncodeCommandTest {
     }
 
     @Test
+    void anMmprojFileEncodesAsTheCheckpointFolderItWasConvertedFrom() throws Exception {
+        Path fromFolder = dir.resolve("folder.safetensors");
+        Path fromGguf = dir.resolve("gguf.safetensors");
+        String image = FIXTURES.resolve("landscape.png").toString();
+        InProcess.Run f = glimpse("encode", "--model", Fixtures.path("llava/llava15").toString(), image, "-o", fromFolder.toString());
+        InProcess.Run g = glimpse("encode", "--model", Fixtures.path("gguf/llava15-mmproj-f32.gguf").toString(), image,
+                "-o", fromGguf.toString());
+        assertThat(f.code()).as(f.err()).isZero();
+        assertThat(g.code()).as(g.err()).isZero();
+        TokenSet a = TokenFile.read(fromFolder);
+        TokenSet b = TokenFile.read(fromGguf);
+        assertThat(b.size()).isEqualTo(a.size()).isPositive();
+        assertThat(b.dim()).isEqualTo(a.dim());
+        for (int i = 0; i < a.size(); i++) {
+            for (int k = 0; k < a.dim(); k++) {
+                assertThat(b.get(i, k)).isCloseTo(a.get(i, k), org.assertj.core.data.Offset.offset(1e-5f * Math.max(1, Math.abs(a.get(i, k)))));
+            }
+        }
+    }
+
+    @Test
     void encodeWithReductionUsesTheTowersAttention() throws Exception {
         Path out = dir.resolve("siglip.safetensors");
         InProcess.Run r = glimpse("encode", "--model", FIXTURES.resolve("siglip").toString(),

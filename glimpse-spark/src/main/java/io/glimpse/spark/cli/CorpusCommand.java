@@ -1,5 +1,6 @@
 package io.glimpse.spark.cli;
 
+import io.glimpse.job.TowerEncoder;
 import io.glimpse.plan.CostModels;
 import io.glimpse.spark.CompressVideo;
 import io.glimpse.spark.CorpusJob;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -54,7 +56,7 @@ public final class CorpusCommand implements Callable<Integer> {
     @Option(names = "--reduce", paramLabel = "SPEC", description = "Reduction pipeline for each plan's tokens (see 'glimpse methods').")
     String reduce;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "CLIP, SigLIP or LLaVA checkpoint folder whose vision "
+    @Option(names = "--model", paramLabel = "DIR", description = "CLIP, SigLIP or LLaVA checkpoint folder (or llama.cpp mmproj .gguf file) whose vision "
             + "tower encodes the chosen frames, as 'glimpse encode' does (default: PatchStats, as 'glimpse plan'); "
             + "the same local path on every executor. Loaded once per executor JVM.")
     String model;
@@ -94,6 +96,10 @@ public final class CorpusCommand implements Callable<Integer> {
         if (query != null && model == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--query needs a text-capable encoder: pass --model "
                     + "DIR with a CLIP or SigLIP checkpoint (the default PatchStats encoder has no text tower)");
+        }
+        if (query != null && TowerEncoder.isGguf(Path.of(model))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--query needs a text-capable encoder: the mmproj "
+                    + "file " + model + " holds only a vision tower; pass a CLIP or SigLIP checkpoint folder");
         }
         if (model == null && (layer != null || postLayerNorm || tome != 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--layer, --post-layernorm and --tome set how "

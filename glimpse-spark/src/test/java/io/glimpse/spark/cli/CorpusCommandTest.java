@@ -2,6 +2,7 @@ package io.glimpse.spark.cli;
 
 import io.glimpse.cli.GlimpseCli;
 import io.glimpse.spark.CorpusTables;
+import io.glimpse.testkit.Fixtures;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,10 @@ class CorpusCommandTest {
                 "--model", dir.resolve("no-such-checkpoint").toString());
         assertThat(model.code()).as(model.err()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(model.err()).contains("no-such-checkpoint");
+        Run mmproj = glimpse("corpus", dir.toString(), "--out", dir.resolve("t").toString(), "--budget", "800",
+                "--model", Fixtures.path("gguf/llava15-mmproj-f32.gguf").toString(), "--query", "a red car");
+        assertThat(mmproj.code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(mmproj.err()).contains("only a vision tower");
         assertThat(dir.resolve("t")).doesNotExist();
     }
 }
