@@ -236,6 +236,10 @@ public final class GgufFile {
                 infos.add(info(i));
             }
             long dataStart = (at + alignment - 1) / alignment * alignment;
+            if (!infos.isEmpty() && dataStart > bytes.byteSize()) {
+                throw bad("tensor data", "would start at byte " + dataStart + ", past the end of the " + bytes.byteSize()
+                        + "-byte file (truncated file?)");
+            }
             long dataLength = bytes.byteSize() - Math.min(dataStart, bytes.byteSize());
             Map<String, GgufTensor> tensors = new LinkedHashMap<>();
             for (Info t : infos) {

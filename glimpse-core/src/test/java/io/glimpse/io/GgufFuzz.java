@@ -1,5 +1,6 @@
 package io.glimpse.io;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -57,6 +58,34 @@ class GgufFuzz {
                 default -> bytes[at] ^= (byte) (1 << r.nextInt(8));
             }
         }
+        readsOrFailsCleanly(bytes);
+    }
+
+    /** A header that ends before the aligned data start, with one empty tensor: nothing to read, still bad input. */
+    @Example
+    void aDataStartPastTheEndIsBadInput() throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(57).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x46554747).putInt(3).putLong(1).putLong(0);
+        b.putLong(1).put((byte) 't').putInt(1).putLong(0).putInt(0).putLong(0);
+        Path p = Files.createTempFile("empty", ".gguf");
+        try {
+            Files.write(p, b.array());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> GgufFile.read(p)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("past the end");
+        } finally {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    /** Cut anywhere, the header included: the aligned data start can then lie past the end of the file. */
+    @Example
+    void everyTruncationFailsCleanly() throws IOException {
+        for (int length = 0; length < VALID.length; length++) {
+            readsOrFailsCleanly(java.util.Arrays.copyOf(VALID, length));
+        }
+    }
+
+    private static void readsOrFailsCleanly(byte[] bytes) throws IOException {
         Path p = Files.createTempFile("fuzz", ".gguf");
         try {
             Files.write(p, bytes);
