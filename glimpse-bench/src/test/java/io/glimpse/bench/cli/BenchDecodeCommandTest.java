@@ -31,7 +31,12 @@ class BenchDecodeCommandTest {
         GgufFile q4 = GgufFile.read(cache.resolve("decode-tiny-q4_0.gguf"));
         assertThat(q4.tensor("blk.1.ffn_down.weight").type()).isEqualTo(GgmlType.Q4_0);
         assertThat(q4.tensor("blk.1.ffn_norm.weight").type()).isEqualTo(GgmlType.F32);
-        assertThat(DecoderModel.load(q4, null).config().layers()).isEqualTo(2);
+        DecoderModel model = DecoderModel.load(q4, null);
+        assertThat(model.config().layers()).isEqualTo(2);
+        // What llama.cpp's loader needs before llama-bench runs on the same file: a vocabulary kind and its size.
+        assertThat(q4.metadata().get("tokenizer.ggml.model").value()).isEqualTo("no_vocab");
+        assertThat(((Number) q4.metadata().get(model.config().modelType() + ".vocab_size").value()).longValue())
+                .isEqualTo(q4.tensor("token_embd.weight").dims()[1]);
     }
 
     @Test
