@@ -11,6 +11,7 @@ import java.util.Arrays;
  * received from all tokens. This is the encoder-space variant: map {@code received@layer} (or {@code cls@layer}).
  * Parameters: {@code keep} (default 0.5) or {@code k}, over all frames; {@code score} kind (default received);
  * {@code layer} (default 23, CLIP-L's penultimate). Output keeps (frame,row,col) order and carries the scores.
+ * Given the code's last-row map it keeps the code's tokens (ParityTest; ties go to the earlier token).
  */
 public final class FastVPrune implements Reducer {
     public static final String NAME = "fastv";

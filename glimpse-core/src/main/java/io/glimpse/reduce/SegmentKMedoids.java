@@ -18,7 +18,9 @@ import java.util.function.DoubleConsumer;
  * euclidean|cosine}; {@code iters} (100); spectral {@code sigma} (2.0); {@code aggregation} medoid (default, the
  * code's {@code aggregation=None}: a cluster is its medoid's row) or mean (its members' mean, the code's other
  * choice; size-weighted here, the same for unmerged tokens). CenterCLIP stops on a medoid-shift threshold,
- * this when the medoids stop changing. Centres keep spatio-temporal order.
+ * this when the medoids stop changing; both move a medoid to the lowest-index member on equal summed distances,
+ * which the code's argmin does (ParityTest runs its TokenClusterInter against this). Centres keep spatio-temporal
+ * order.
  */
 public final class SegmentKMedoids implements Reducer {
     public static final String NAME = "kmedoids";
@@ -256,8 +258,9 @@ public final class SegmentKMedoids implements Reducer {
      * Deterministic k-medoids. KKZ start: the point of largest norm, then repeatedly the point farthest from its
      * nearest medoid. Then alternate: assign each point to its nearest medoid (a medoid to itself, so no cluster
      * empties; ties to the earlier medoid) and move each medoid to the member with the least summed distance to
-     * its cluster (kept on ties), until the medoids stop changing or {@code iters} rounds pass. Neither step can
-     * raise the total distance, which is reported after every assignment.
+     * its cluster (the lowest index on ties, as CenterCLIP's argmin: the two members of a pair always tie), until
+     * the medoids stop changing or {@code iters} rounds pass. Neither step can raise the total distance, which is
+     * reported after every assignment.
      *
      * @param costTrace receives the total point-to-medoid distance after each assignment
      */
@@ -301,17 +304,18 @@ public final class SegmentKMedoids implements Reducer {
             boolean moved = false;
             int[][] members = members(assign, k);
             for (int c = 0; c < k; c++) {
-                double bestCost = clusterCost(dist[medoid[c]], members[c]);
+                // A medoid is its own member, so no cluster is empty.
+                int best = members[c][0];
+                double bestCost = clusterCost(dist[best], members[c]);
                 for (int i : members[c]) {
-                    if (i != medoid[c]) {
-                        double cost = clusterCost(dist[i], members[c]);
-                        if (cost < bestCost) {
-                            bestCost = cost;
-                            medoid[c] = i;
-                            moved = true;
-                        }
+                    double cost = clusterCost(dist[i], members[c]);
+                    if (cost < bestCost) {
+                        bestCost = cost;
+                        best = i;
                     }
                 }
+                moved |= best != medoid[c];
+                medoid[c] = best;
             }
             if (!moved) {
                 break;

@@ -2,6 +2,9 @@ package io.glimpse.reduce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glimpse.lm.LmFixtures;
+import io.glimpse.lm.PositionPolicy;
+import io.glimpse.lm.prune.FastVLayerPruner;
 import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
@@ -22,7 +25,8 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Glimpse's defaults against the papers' own code on the same inputs: selections and merged rows from
- * facebookresearch/ToMe, dvlab-research/VisionZip and Danielement321/HiPrune, run by
+ * facebookresearch/ToMe, dvlab-research/VisionZip, Danielement321/HiPrune, pkunlp-icler/FastV and
+ * mzhaoshuai/CenterCLIP, run by
  * fixtures/parity/make_parity.py. A case whose reference met an exact tie at a cut is marked and only checked for
  * size, since either choice is the reference's.
  */
@@ -146,6 +150,116 @@ class ParityTest {
             clampMattered |= !kept(skipping).equals(kept(out));
         }
         assertThat(clampMattered).as("some case puts anchors on the border").isTrue();
+    }
+
+    @Test
+    void fastVKeepsTheRowsTheCodeKeepsAtLayerK() {
+        assertThat(root.get("fastv")).hasSizeGreaterThanOrEqualTo(4);
+        for (JsonNode c : root.get("fastv")) {
+            int system = c.get("system").asInt();
+            int image = c.get("image").asInt();
+            int seq = system + image + c.get("text").asInt();
+            int layer = c.get("layer").asInt();
+            int keep = c.get("keep").asInt();
+            float[] lastRow = floats(c.get("lastRow"));
+            int[] kept = new FastVLayerPruner(layer, system, image, keep, PositionPolicy.KEEP_ORIGINAL)
+                    .keep(layer, LmFixtures.lastRowAttention(lastRow, 0, LmFixtures.range(0, seq)));
+            assertThat(kept).hasSize(seq - image + keep);
+            if (c.get("tieAtCut").asBoolean()) {
+                continue;
+            }
+            int[] expected = ints(c.get("kept")).stream().mapToInt(Integer::intValue).toArray();
+            assertThat(kept).as("image %d keep %d", image, keep).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void fastVInEncoderSpaceRanksAGivenMapAsTheCodeRanksTheLastRow() {
+        boolean allRowsDiffer = false;
+        for (JsonNode c : root.get("fastv")) {
+            if (c.get("tieAtCut").asBoolean()) {
+                continue;
+            }
+            int system = c.get("system").asInt();
+            int image = c.get("image").asInt();
+            TreeSet<Integer> expected = new TreeSet<>();
+            c.get("kept").forEach(v -> {
+                if (v.asInt() >= system && v.asInt() < system + image) {
+                    expected.add(v.asInt() - system);
+                }
+            });
+            assertThat(kept(fastVOnImageRows(c, "lastRow"))).as("image %d", image).isEqualTo(expected);
+            allRowsDiffer |= !kept(fastVOnImageRows(c, "allRows")).equals(expected);
+        }
+        assertThat(allRowsDiffer).as("ranking by attention from all rows would choose otherwise").isTrue();
+    }
+
+    /** Encoder-space FastV on the image rows alone, the map being that slice of the case's row {@code field}. */
+    private static TokenSet fastVOnImageRows(JsonNode c, String field) {
+        int system = c.get("system").asInt();
+        int image = c.get("image").asInt();
+        float[] map = java.util.Arrays.copyOfRange(floats(c.get(field)), system, system + image);
+        TokenSet in = TokenSet.fromGrid(new float[image], 1, List.of(new FrameInfo(0, 1, image, image * 14, 14, 0, -1)));
+        ReduceContext ctx = new ReduceContext(0, AttentionMaps.of(
+                Map.of(new AttentionMaps.Key(AttentionMaps.Kind.RECEIVED, LAYER), map)), null);
+        return new FastVPrune(Budget.count(c.get("keep").asInt()), AttentionScores.RECEIVED, LAYER).apply(in, ctx);
+    }
+
+    @Test
+    void centerClipMedoidsClustersAndRowsEqualTheCode() {
+        assertThat(root.get("centerclip")).hasSizeGreaterThanOrEqualTo(4);
+        boolean pairTied = false;
+        for (JsonNode c : root.get("centerclip")) {
+            int frames = c.get("frames").asInt();
+            int perSegment = c.get("framesPerSegment").asInt();
+            int grid = c.get("grid").asInt();
+            int d = c.get("dim").asInt();
+            int clusters = c.get("clusters").asInt();
+            boolean mean = c.get("aggregation").asText().equals("mean");
+            List<FrameInfo> infos = new ArrayList<>();
+            for (int f = 0; f < frames; f++) {
+                infos.add(new FrameInfo(f, grid, grid, grid * 14, grid * 14, 0, -1));
+            }
+            TokenSet in = TokenSet.fromGrid(floats(c.get("patches")), d, infos);
+            int segments = frames / perSegment;
+            TokenSet out = new SegmentKMedoids(Budget.count(clusters * segments), perSegment,
+                    SegmentKMedoids.Clustering.KMEDOIDS, SegmentKMedoids.Distance.EUCLIDEAN, 100, 2.0, mean)
+                    .apply(in, new ReduceContext(0, AttentionMaps.of(Map.of()), null));
+            assertThat(out.size()).isEqualTo(clusters * segments);
+            if (c.get("tieAtCut").asBoolean()) {
+                continue;
+            }
+            int segmentTokens = perSegment * grid * grid;
+            List<Integer> anchors = new ArrayList<>();
+            for (int t = 0; t < out.size(); t++) {
+                anchors.add(out.patchIndex(out.frame(t), out.row(t), out.col(t)));
+            }
+            List<Set<Integer>> groups = groups(out);
+            float[] expected = floats(c.get("output"));
+            for (int s = 0; s < segments; s++) {
+                JsonNode medoids = c.get("medoids").get(s);
+                JsonNode assign = c.get("assign").get(s);
+                for (int j = 0; j < clusters; j++) {
+                    int medoid = s * segmentTokens + medoids.get(j).asInt();
+                    int t = anchors.indexOf(medoid);
+                    assertThat(t).as("case %s segment %d: medoid %d kept", c.get("aggregation"), s, medoid)
+                            .isGreaterThanOrEqualTo(0);
+                    Set<Integer> members = new TreeSet<>();
+                    for (int i = 0; i < segmentTokens; i++) {
+                        if (assign.get(i).asInt() == j) {
+                            members.add(s * segmentTokens + i);
+                        }
+                    }
+                    pairTied |= members.size() == 2;
+                    assertThat(groups.get(t)).isEqualTo(members);
+                    int row = s * clusters + j;
+                    for (int k = 0; k < d; k++) {
+                        assertThat(out.embeddingsView()[t * d + k]).isCloseTo(expected[row * d + k], within(1e-5f));
+                    }
+                }
+            }
+        }
+        assertThat(pairTied).as("some cluster is a pair, whose medoid is the code's tie rule").isTrue();
     }
 
     private static TokenSet tome(JsonNode c, String metric) {

@@ -199,6 +199,7 @@ class SegmentKMedoidsTest {
             boolean moved = false;
             for (int c = 0; c < k; c++) {
                 double bestCost = Double.POSITIVE_INFINITY;
+                int best = medoid[c];
                 for (int i = 0; i < m; i++) {
                     if (assign[i] != c) {
                         continue;
@@ -209,26 +210,14 @@ class SegmentKMedoidsTest {
                             cost += dist[i][j];
                         }
                     }
-                    if (i == medoid[c]) {
-                        bestCost = Math.min(bestCost, cost);
-                    }
-                }
-                for (int i = 0; i < m; i++) {
-                    if (assign[i] != c || i == medoid[c]) {
-                        continue;
-                    }
-                    double cost = 0;
-                    for (int j = 0; j < m; j++) {
-                        if (assign[j] == c) {
-                            cost += dist[i][j];
-                        }
-                    }
+                    // CenterCLIP's argmin: the first (lowest-index) member of least cost.
                     if (cost < bestCost) {
                         bestCost = cost;
-                        medoid[c] = i;
-                        moved = true;
+                        best = i;
                     }
                 }
+                moved |= best != medoid[c];
+                medoid[c] = best;
             }
             if (!moved) {
                 break;
