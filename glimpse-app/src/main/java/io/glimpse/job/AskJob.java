@@ -46,7 +46,7 @@ public final class AskJob {
         }
 
         /** The runtime's scheme; {@code gamma} is TC-LLaVA's weight of the temporal id. */
-        io.glimpse.llava.Positions scheme(double gamma) {
+        public io.glimpse.llava.Positions scheme(double gamma) {
             return io.glimpse.llava.Positions.parse(spelling(), gamma);
         }
     }

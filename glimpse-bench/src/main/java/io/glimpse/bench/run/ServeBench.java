@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glimpse.bench.fixture.ModelShapes;
 import io.glimpse.bench.fixture.RandomCheckpoint;
 import io.glimpse.media.SyntheticVideo;
+import io.glimpse.job.AskJob;
 import io.glimpse.server.GlimpseParams;
 import io.glimpse.server.GlimpseServer;
 import io.glimpse.server.ServeOptions;
@@ -53,7 +54,7 @@ public final class ServeBench {
                     .write(video);
         }
         ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(o.cache()), null, 1, 0, 1 << 20, o.frames(), 1 << 24,
-                1 << 20, o.tokens(), Duration.ofHours(1), GlimpseParams.NONE, 1L << 30, 2L << 30);
+                1 << 20, o.tokens(), Duration.ofHours(1), GlimpseParams.NONE, 1L << 30, 2L << 30, AskJob.Engine.parse(null, null), null);
         HttpClient http = HttpClient.newHttpClient();
         try (GlimpseServer server = GlimpseServer.open(model, options)) {
             String url = "http://127.0.0.1:" + server.port() + "/v1/chat/completions";
