@@ -11,6 +11,10 @@ import io.glimpse.tensor.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 /**
  * A Qwen2 or Llama decoder in float32 (transformers Qwen2ForCausalLM / LlamaForCausalLM): pre-norm blocks of RMSNorm,
@@ -209,6 +213,68 @@ public final class DecoderModel {
     }
 
     /**
+     * Decodes one token for each of several independent sequences at once: {@code tokens[i]} at the next position of
+     * {@code caches.get(i)}. The projections run over all the rows together, so each weight is read once for every
+     * sequence (decode is bound by reading the weights); attention runs row by row, each over its own cache alone.
+     * Each sequence's logits are what {@link #step} would give it, up to the rounding of the multi-row kernel.
+     *
+     * @return logits [caches.size()][vocab], in the order of the caches
+     * @throws IllegalArgumentException when the lists differ in length, a cache appears twice or is for another
+     *                                  model shape, a token is outside the vocabulary, or a cache is full; nothing
+     *                                  has changed then
+     */
+    public float[][] stepAll(List<KvCache> caches, int[] tokens) {
+        int m = caches.size();
+        if (m == 0 || tokens.length != m) {
+            throw new IllegalArgumentException(m + " caches for " + tokens.length + " tokens (need one token per cache, at least one)");
+        }
+        int layers = weights.layers().length;
+        Set<KvCache> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (KvCache cache : caches) {
+            if (!distinct.add(cache)) {
+                throw new IllegalArgumentException("a cache appears twice among the sequences decoded together");
+            }
+            if (!cache.fits(layers, config.kvHeads(), config.headDim())) {
+                throw new IllegalArgumentException("cache was made for another model shape");
+            }
+            for (int l = 0; l < layers; l++) {
+                if (cache.length(l) >= cache.capacity()) {
+                    throw new IllegalArgumentException("KV cache of " + cache.capacity() + " tokens is full");
+                }
+            }
+        }
+        float[] x = embed(tokens);
+        int[] pos = caches.stream().mapToInt(KvCache::nextPosition).toArray();
+        for (int l = 0; l < layers; l++) {
+            int layer = l;
+            DecoderWeights.Layer w = weights.layers()[l];
+            float[] qkv = projectQkv(w, x, m);
+            int qkvw = w.qkv().out();
+            int qw = config.heads() * config.headDim();
+            float[] attended = new float[m * qw];
+            for (int r = 0; r < m; r++) {
+                KvCache cache = caches.get(r);
+                float[] row = Arrays.copyOfRange(qkv, r * qkvw, (r + 1) * qkvw);
+                int[] at = {pos[r]};
+                int past = cache.length(layer);
+                float[] raw = rotateAndAppend(layer, cache, row, at, 1);
+                float[] out = attention.attend(cache, layer, row, raw, qkvw, past, at, new int[] {1}, null, null);
+                System.arraycopy(out, 0, attended, r * qw, qw);
+            }
+            finish(w, x, attended, m);
+        }
+        for (int r = 0; r < m; r++) {
+            caches.get(r).setNextPosition(pos[r] + 1);
+        }
+        weights.finalNorm().apply(x, m, x);
+        float[] logits = weights.head().apply(x, m);
+        int vocab = config.vocabSize();
+        float[][] out = new float[m][];
+        Arrays.setAll(out, r -> Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab));
+        return out;
+    }
+
+    /**
      * One decoder layer over the rows whose original indices are given, updating x in place and appending to the
      * cache; returns the layer's attention when asked to record it, else null.
      */
@@ -216,16 +282,33 @@ public final class DecoderModel {
                                  boolean record) {
         DecoderWeights.Layer w = weights.layers()[l];
         int n = original.length;
-        int d = config.hiddenSize();
-        int qw = config.heads() * config.headDim();
         int qkvw = w.qkv().out();
         int past = cache.length(l);
         if (past + n > cache.capacity()) {
             throw new IllegalStateException("KV cache of " + cache.capacity() + " tokens cannot take " + n + " more after " + past);
         }
-        float[] h = new float[n * d];
+        float[] qkv = projectQkv(w, x, n);
+        float[] rawQkv = rotateAndAppend(l, cache, qkv, pos, n);
+        float[] lastRow = record ? new float[past + n] : null;
+        float[] attended = attention.attend(cache, l, qkv, rawQkv, qkvw, past, pos, visibleRows, holes, lastRow);
+        finish(w, x, attended, n);
+        return record ? new LayerAttention(cache, l, qkv, qkvw, config.heads(), config.groupSize(), past, original,
+                visibleRows, lastRow) : null;
+    }
+
+    /** The rows' queries, keys and values before rotation, [n × qkv width]. */
+    private float[] projectQkv(DecoderWeights.Layer w, float[] x, int n) {
+        float[] h = new float[n * config.hiddenSize()];
         w.inputNorm().apply(x, n, h);
-        float[] qkv = w.qkv().apply(h, n);
+        return w.qkv().apply(h, n);
+    }
+
+    /**
+     * Rotates the rows' queries and keys in place by their positions (under the cache's rotary layout) and appends
+     * keys and values to layer {@code l} of the cache; returns the unrotated rows when the cache keeps them, else null.
+     */
+    private float[] rotateAndAppend(int l, KvCache cache, float[] qkv, int[] pos, int n) {
+        int qkvw = qkv.length / n;
         RotaryLayout layout = cache.layout();
         float[] rawQkv = cache.keepsRawKeys() ? qkv.clone() : null;
         for (int r = 0; r < n; r++) {
@@ -235,12 +318,17 @@ public final class DecoderModel {
                 rope.apply(qkv, r * qkvw, config.heads() + config.kvHeads(), layout.rotation(pos[r]));
             }
         }
-        cache.append(l, qkv, rawQkv, qkvw, qw, n, pos);
-        float[] lastRow = record ? new float[past + n] : null;
-        float[] attended = attention.attend(cache, l, qkv, rawQkv, qkvw, past, pos, visibleRows, holes, lastRow);
+        cache.append(l, qkv, rawQkv, qkvw, config.heads() * config.headDim(), n, pos);
+        return rawQkv;
+    }
+
+    /** The rest of a layer after attention: output projection and residual, then the MLP and its residual, into x. */
+    private void finish(DecoderWeights.Layer w, float[] x, float[] attended, int n) {
+        int d = config.hiddenSize();
         float[] projected = new float[n * d];
         w.o().apply(attended, 0, n, projected, 0);
         Rows.addResidual(x, projected, n, d);
+        float[] h = new float[n * d];
         w.postNorm().apply(x, n, h);
         int inter = config.intermediateSize();
         float[] gateUp = w.gateUp().apply(h, n);
@@ -248,7 +336,5 @@ public final class DecoderModel {
         Activation.swiGlu(gateUp, n, inter, act);
         w.down().apply(act, 0, n, projected, 0);
         Rows.addResidual(x, projected, n, d);
-        return record ? new LayerAttention(cache, l, qkv, qkvw, config.heads(), config.groupSize(), past, original,
-                visibleRows, lastRow) : null;
     }
 }
