@@ -51,7 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "Require Authorization: Bearer KEY on every route but /health.")
     String apiKey;
 
-    @Option(names = "--max-concurrency", defaultValue = "1", paramLabel = "N", description = "Generations running at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-concurrency", defaultValue = "4", paramLabel = "N", description = "Generations running at once; their decode steps run together, each weight read serving all (default: ${DEFAULT-VALUE}).")
     int maxConcurrency;
 
     @Option(names = "--queue", defaultValue = "8", paramLabel = "N", description = "Requests waiting for a slot before 429 (default: ${DEFAULT-VALUE}).")

@@ -34,6 +34,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 
 /**
  * One loaded LLaVA model answering conversations, with two warm caches: each medium's visual block (encoded, reduced
@@ -56,6 +58,7 @@ public final class ChatEngine implements AutoCloseable {
     private final PrefixCache prefixes;
     private final RecyclingTables recycling;
     private final Parallel parallel;
+    private final DecodeScheduler scheduler;
 
     /** A medium of a turn and the request field it came from. */
     public record Part(Media media, String param) {
@@ -127,6 +130,9 @@ public final class ChatEngine implements AutoCloseable {
         this.prefixes = new PrefixCache(limits.prefixCacheBytes());
         this.recycling = new RecyclingTables(model.decoder().config().vocabSize());
         this.parallel = Parallel.of(limits.engine().threads());
+        this.scheduler = new DecodeScheduler(model.decoder(), parallel, model.tokenizer().size(),
+                model.template().stopIds(model.tokenizer()));
+        scheduler.start();
     }
 
     /** Loads the checkpoint folder once, its decoder in the limits' weight format; requests then share it. */
@@ -152,16 +158,6 @@ public final class ChatEngine implements AutoCloseable {
      * @throws Halted       when the sink asked to stop
      */
     public Answer run(Conversation c, Sink sink) {
-        try {
-            return parallel.run(() -> answer(c, sink));
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Answer answer(Conversation c, Sink sink) {
         long start = System.nanoTime();
         GlimpseParams g = c.glimpse();
         List<Part> parts = c.turns().stream().flatMap(t -> t.parts().stream()).toList();
@@ -183,7 +179,7 @@ public final class ChatEngine implements AutoCloseable {
             String key = key(p.media(), g, pipeline, images, query);
             Visual v = visuals.get(key);
             if (v == null) {
-                v = new Visual(block(p, g, pipeline, images, query), hash(key));
+                v = new Visual(inPool(() -> block(p, g, pipeline, images, query)), hash(key));
                 visuals.put(key, v);
             } else {
                 hits++;
@@ -215,50 +211,116 @@ public final class ChatEngine implements AutoCloseable {
             Optional<TokenRecycling> speculation = Optional.ofNullable(lease).map(RecyclingTables.Lease::recycling);
             int slots = prompt.cacheSlots(maxTokens, speculation);
             KvCache cache = hit == null ? prompt.newCache(model, slots) : hit.continuation(slots);
-            Prefill prefill = Prefill.run(model, prompt, pruning, cache, reused);
+            Prefill prefill = inPool(() -> Prefill.run(model, prompt, pruning, cache, reused));
             int firstGenerated = cache.nextPosition();
 
             TextStream text = new TextStream(model.tokenizer());
             StopStrings stop = new StopStrings(c.stop());
             StringBuilder answer = new StringBuilder();
-            List<Integer> generated = new ArrayList<>();
+            int[] emitted = {0};
             long[] first = {0};
-            boolean stopToken;
-            int forwards = 0;
-            // A speculative step stopped inside its draft leaves the draft's rows in the cache.
-            boolean cacheWhole = true;
-            try {
-                TokenRecycling.Result r = Ask.decode(model, prefill, maxTokens, c.sampler(), speculation, t -> {
-                    if (first[0] == 0) {
-                        first[0] = System.nanoTime();
-                    }
-                    generated.add(t);
-                    emit(sink, answer, stop.accept(text.accept(t)));
-                    if (stop.stopped()) {
-                        throw new StopFound();
-                    }
-                    halt(sink);
-                });
-                stopToken = r.generation().stopped();
-                forwards = r.forwards();
+            IntConsumer onToken = t -> {
+                if (first[0] == 0) {
+                    first[0] = System.nanoTime();
+                }
+                emitted[0]++;
+                emit(sink, answer, stop.accept(text.accept(t)));
+                if (stop.stopped()) {
+                    throw new StopFound();
+                }
+                halt(sink);
+            };
+            Decoded d = speculation.isPresent() ? speculate(prefill, maxTokens, c.sampler(), speculation.get(), onToken)
+                    : batched(prefill, maxTokens, c.sampler(), onToken);
+            if (!d.stopString()) {
                 emit(sink, answer, stop.accept(text.finish()));
                 emit(sink, answer, stop.finish());
-            } catch (StopFound e) {
-                stopToken = false;
-                cacheWhole = speculation.isEmpty();
             }
             long end = System.nanoTime();
-            if (shares && cacheWhole) {
-                remember(keys, prompt.prompt().positions(), cache, generated, rows, firstGenerated);
+            if (shares && d.cacheWhole()) {
+                remember(keys, prompt.prompt().positions(), cache, d.tokens(), rows, firstGenerated);
             }
             long firstAt = first[0] == 0 ? end : first[0];
             Stats stats = new Stats(blocks.stream().mapToInt(v -> v.block().encoderTokens()).sum(), prompt.visualRows(), rows,
-                    reused, hits, blocks.size() - hits, generated.size(), firstAt - start, end - firstAt, forwards);
-            return new Answer(answer.toString(), stopToken || stop.stopped() ? "stop" : "length", stats);
+                    reused, hits, blocks.size() - hits, emitted[0], firstAt - start, end - firstAt, d.forwards());
+            return new Answer(answer.toString(), d.stopToken() || stop.stopped() ? "stop" : "length", stats);
         } finally {
             if (lease != null) {
                 recycling.giveBack(lease);
             }
+        }
+    }
+
+    /**
+     * How decoding ended.
+     *
+     * @param tokens     every token chosen; those the cache holds come first
+     * @param stopToken  a stop token ended it
+     * @param stopString a stop string did
+     * @param forwards   draft verifications (speculative decoding, unless a stop string cut it short)
+     * @param cacheWhole the cache holds exactly the prompt and a prefix of {@code tokens}
+     */
+    private record Decoded(int[] tokens, boolean stopToken, boolean stopString, int forwards, boolean cacheWhole) {
+    }
+
+    /** Decodes together with the other active generations, one token of each per step. */
+    private Decoded batched(Prefill prefill, int maxTokens, Sampler sampler, IntConsumer onToken) {
+        DecodeScheduler.Sequence seq = scheduler.submit(prefill.cache(), prefill.logits(), maxTokens, sampler);
+        boolean stopString = false;
+        try {
+            for (int t = seq.take(); t != DecodeScheduler.END; t = seq.take()) {
+                onToken.accept(t);
+            }
+        } catch (StopFound e) {
+            stopString = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Halted("interrupted");
+        } finally {
+            seq.cancel();
+            awaitRelease(seq);
+        }
+        return new Decoded(seq.tokens(), seq.stopped(), stopString, 0, true);
+    }
+
+    private static void awaitRelease(DecodeScheduler.Sequence seq) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                seq.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Decodes alone by token recycling: its tree verifications are forwards of their own. */
+    private Decoded speculate(Prefill prefill, int maxTokens, Sampler sampler, TokenRecycling recycling, IntConsumer onToken) {
+        List<Integer> tokens = new ArrayList<>();
+        try {
+            TokenRecycling.Result r = inPool(() -> Ask.decode(model, prefill, maxTokens, sampler, Optional.of(recycling), t -> {
+                tokens.add(t);
+                onToken.accept(t);
+            }));
+            return new Decoded(r.generation().tokens(), r.generation().stopped(), false, r.forwards(), true);
+        } catch (StopFound e) {
+            // Stopped inside a verification: the draft's rows are still in the cache.
+            return new Decoded(tokens.stream().mapToInt(Integer::intValue).toArray(), false, true, 0, false);
+        }
+    }
+
+    /** Runs compute-bound work on the engine's threads ({@code --threads}). */
+    private <T> T inPool(Callable<T> work) {
+        try {
+            return parallel.run(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -388,12 +450,12 @@ public final class ChatEngine implements AutoCloseable {
     }
 
     /** Keeps the conversation's cache for a follow-up: the prompt's rows and the generated tokens it has run. */
-    private void remember(long[] keys, int[] positions, KvCache cache, List<Integer> generated, int rows, int firstGenerated) {
+    private void remember(long[] keys, int[] positions, KvCache cache, int[] generated, int rows, int firstGenerated) {
         int held = cache.length(0);
         long[] k = Arrays.copyOf(keys, held);
         int[] pos = Arrays.copyOf(positions, held);
         for (int i = rows; i < held; i++) {
-            k[i] = generated.get(i - rows);
+            k[i] = generated[i - rows];
             pos[i] = firstGenerated + (i - rows);
         }
         prefixes.put(k, pos, cache);
@@ -408,8 +470,18 @@ public final class ChatEngine implements AutoCloseable {
         }
     }
 
+    /** Decode steps the scheduler has run and the sequence rows they held, for /metrics. */
+    long decodeSteps() {
+        return scheduler.steps();
+    }
+
+    long decodeRows() {
+        return scheduler.rows();
+    }
+
     @Override
     public void close() {
+        scheduler.close();
         model.close();
     }
 }

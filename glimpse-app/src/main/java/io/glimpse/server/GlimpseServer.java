@@ -36,7 +36,8 @@ public final class GlimpseServer implements AutoCloseable {
         this.engine = engine;
         this.temp = Files.createTempDirectory("glimpse-serve-");
         this.admission = new Admission(options.maxConcurrency(), options.queue());
-        this.metrics = new ServerMetrics(admission::waiting);
+        this.metrics = new ServerMetrics(admission::waiting, engine == null ? () -> 0 : engine::decodeSteps,
+                engine == null ? () -> 0 : engine::decodeRows);
         this.keyDigest = options.apiKey() == null ? null : sha256(options.apiKey());
         MediaResolver media = new MediaResolver(options.allowDirs(), temp);
         PlanRoute plan = new PlanRoute(options, media);
