@@ -2,7 +2,10 @@ package io.glimpse.tensor;
 
 import java.lang.foreign.MemorySegment;
 
-/** The two ways {@link WeightStack#multiplyTransposed} multiplies, with the panel size a parameter for tests. */
+/**
+ * The three ways {@link WeightStack#multiplyTransposed} multiplies (by row: matrix-vector products, {@link FewRowProduct},
+ * GEMM on panels), with the panel size a parameter for tests.
+ */
 final class WeightProducts {
     /** Output rows per part of a parallel matrix-vector product, so a part amortises its dispatch. */
     private static final int MIN_ROWS_PER_PART = 256;
@@ -20,6 +23,10 @@ final class WeightProducts {
         }
         if (m <= WeightMatrix.MATVEC_ROWS) {
             matVec(w, pool, m, x, xo, y, yo);
+            return;
+        }
+        if (m <= FewRowProduct.MAX_ROWS) {
+            FewRowProduct.multiplyTransposed(w, pool, m, x, xo, y, yo);
             return;
         }
         for (int p = 0; p < w.partCount(); p++) {

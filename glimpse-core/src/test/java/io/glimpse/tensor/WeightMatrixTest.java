@@ -40,7 +40,7 @@ class WeightMatrixTest {
         int rows = 37;
         int cols = 96;
         WeightMatrix w = WeightQuantizer.quantize(gaussian(rnd, rows * cols), rows, cols, f);
-        for (int m : new int[] {1, 2, 3, 9}) {
+        for (int m : new int[] {1, 2, 3, 9, FewRowProduct.MAX_ROWS + 3}) {
             float[] x = gaussian(rnd, m * cols);
             double[] ref = reference(w, m, x);
             for (long panel : new long[] {WeightMatrix.PANEL_FLOATS, 5L * cols}) {
