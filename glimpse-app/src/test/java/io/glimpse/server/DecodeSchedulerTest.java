@@ -67,4 +67,33 @@ class DecodeSchedulerTest {
             assertThat(scheduler.rows()).as("rows of sequences that had not yet stopped").isGreaterThan(scheduler.steps());
         }
     }
+
+    @Test
+    void aCancelledSequenceLeavesBeforeItsNextStepAndTheOthersGoOn() throws Exception {
+        try (LlavaModel model = LlavaModel.load(LiveServer.LLAVA15)) {
+            DecoderModel d = model.decoder();
+            int vocab = model.tokenizer().size();
+            int[] stops = model.template().stopIds(model.tokenizer());
+            int[] ids = model.tokenizer().encode("a long answer, please", true);
+            Prompt solo = prefill(d, ids, ids.length + 8);
+            int[] alone = Generation.run(d, solo.cache(), solo.logits(), 8, Sampler.greedy(), vocab, stops, t -> { }).tokens();
+            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops);
+            Prompt a = prefill(d, ids, ids.length + 8);
+            Prompt b = prefill(d, ids, ids.length + 8);
+            DecodeScheduler.Sequence cancelled = scheduler.submit(a.cache(), a.logits(), 8, Sampler.greedy());
+            DecodeScheduler.Sequence kept = scheduler.submit(b.cache(), b.logits(), 8, Sampler.greedy());
+            cancelled.cancel();
+            scheduler.start();
+            try {
+                assertThat(cancelled.take()).isEqualTo(DecodeScheduler.END);
+                cancelled.await();
+                assertThat(cancelled.tokens()).isEmpty();
+                assertThat(a.cache().length(0)).as("nothing ran for it").isEqualTo(ids.length);
+                kept.await();
+                assertThat(kept.tokens()).isEqualTo(alone);
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
 }
