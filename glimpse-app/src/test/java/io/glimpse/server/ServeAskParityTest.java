@@ -118,4 +118,21 @@ class ServeAskParityTest {
         assertThat(again.at("/glimpse/verify_forwards").asInt()).as("reset: cold again").isEqualTo(coldForwards);
         assertThat(post(llava, plain).at("/glimpse/verify_forwards").asInt()).isZero();
     }
+
+    @Test
+    void queryAwarePlanningScoresFramesWithTheServersScorerAsAskDoes() throws Exception {
+        Path scorer = io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);
+        Path scenes = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(640, 360, 10, 3, 2.0, 5)).write(dir.resolve("scenes.mp4"));
+        String url = "data:video/mp4;base64," + java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(scenes));
+        ObjectNode g = Json.MAPPER.createObjectNode().put("budget", 40).put("query_aware", true);
+        try (LiveServer s = new LiveServer(LiveServer.ONEVISION, LiveServer.options(1, 1, 16, null, 0, scorer))) {
+            JsonNode c = post(s, request("video_url", url, "photo of mountains", 4, g));
+            assertThat(answer(c)).isEqualTo(ask("--model", LiveServer.ONEVISION.toString(), "--video", scenes.toString(),
+                    "--budget", "40", "--query-aware", "--scorer", scorer.toString(), "--max-tokens", "4", "photo of mountains"));
+            assertThat(c.at("/usage/visual_tokens_after_reduction").asInt()).isEqualTo(33);
+        }
+        var refused = onevision.postJson("/v1/chat/completions", Json.write(request("video_url", url, "q", 2, g)));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Json.MAPPER.readTree(refused.body()).at("/error/param").asText()).isEqualTo("glimpse.query_aware");
+    }
 }
