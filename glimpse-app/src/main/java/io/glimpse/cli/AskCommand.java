@@ -27,8 +27,13 @@ public final class AskCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROMPT", description = "The question.")
     String prompt;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder.")
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE", description = "Checkpoint folder, or a GGUF "
+            + "language model with --mmproj.")
     Path model;
+
+    @Option(names = "--mmproj", paramLabel = "FILE", description = "llama.cpp mmproj GGUF (vision tower and projector) "
+            + "for a GGUF --model, as llama-mtmd-cli takes it.")
+    Path mmproj;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -133,6 +138,9 @@ public final class AskCommand implements Callable<Integer> {
         }
         boolean planning = plan || (budget != null && reduce == null && input.video != null);
         checkPlanOptions(planning);
+        if (mmproj == null && model.getFileName() != null && model.getFileName().toString().endsWith(".gguf")) {
+            throw new CommandLine.ParameterException(cl, "--model " + model + " is a GGUF file: add --mmproj FILE");
+        }
         if (budget != null && reduce == null && !planning) {
             throw new CommandLine.ParameterException(cl, "--budget needs --reduce or a --video to plan");
         }
@@ -165,7 +173,7 @@ public final class AskCommand implements Callable<Integer> {
                         : PlanMethod.parse(method), fps == null ? PlanRequest.DEFAULT_FPS : fps, dedup, scorer)
                 : new AskJob.EvenFrames(input.video, frames);
         PrintWriter out = cl.getOut();
-        AskJob.Options options = new AskJob.Options(model, AskJob.Engine.parse(weights, threads), visual, prompt, pipeline,
+        AskJob.Options options = new AskJob.Options(model, mmproj, AskJob.Engine.parse(weights, threads), visual, prompt, pipeline,
                 scheme, tcGamma, llmPrune, maxTokens, temperature, topP, seed, speculation);
         AskJob.Result r = AskJob.run(options, text -> {
                     out.print(text);

@@ -24,8 +24,12 @@ import java.util.concurrent.CountDownLatch;
                 + "POST /v1/plan (a video's planned frames as PNG, no model needed), GET /v1/models, /health and /metrics. "
                 + "The model is loaded once; encoded media and the KV cache of earlier turns stay warm."})
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "DIR", description = "LLaVA-1.5 / LLaVA-OneVision checkpoint folder; without it only /v1/plan serves.")
+    @Option(names = "--model", paramLabel = "DIR|FILE", description = "LLaVA-1.5 / LLaVA-OneVision checkpoint folder, or a GGUF "
+            + "language model with --mmproj; without it only /v1/plan serves.")
     Path model;
+
+    @Option(names = "--mmproj", paramLabel = "FILE", description = "llama.cpp mmproj GGUF for a GGUF --model (a language model file).")
+    Path mmproj;
 
     @Option(names = "--weights", defaultValue = "auto", paramLabel = "FORMAT",
             description = "Decoder weights: auto (as stored, mapped from the checkpoint), f32, f16, bf16, q8_0 or q4_0 "
@@ -155,7 +159,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (!InetAddress.getByName(host).isLoopbackAddress() && apiKey == null) {
             cl.getErr().println("glimpse: warning: serving on " + host + " without --api-key: anyone who reaches it may use it");
         }
-        GlimpseServer server = GlimpseServer.open(model, options);
+        if (mmproj != null && model == null) {
+            throw new CommandLine.ParameterException(cl, "--mmproj needs --model");
+        }
+        GlimpseServer server = GlimpseServer.open(model, mmproj, options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

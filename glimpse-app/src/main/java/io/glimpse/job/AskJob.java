@@ -3,6 +3,7 @@ package io.glimpse.job;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.llava.Ask;
+import io.glimpse.llava.GgufLlava;
 import io.glimpse.llava.LlavaModel;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TokenRecycling;
@@ -117,6 +118,8 @@ public final class AskJob {
     }
 
     /**
+     * @param model       checkpoint folder, or the GGUF language model of {@code mmproj}
+     * @param mmproj      llama.cpp mmproj GGUF file for a GGUF {@code model}, or null
      * @param engine      weight format and threads
      * @param reduce      reduction of the visual tokens before the projector, or null
      * @param tcGamma     TC-LLaVA's weight of the temporal id (used by {@link Positions#TCLAVA})
@@ -124,8 +127,8 @@ public final class AskJob {
      * @param temperature 0 for greedy decoding
      * @param speculation how to decode
      */
-    public record Options(Path model, Engine engine, Visual visual, String prompt, Pipeline reduce, Positions positions,
-                          double tcGamma, String llmPrune, int maxTokens, double temperature, double topP, long seed,
+    public record Options(Path model, Path mmproj, Engine engine, Visual visual, String prompt, Pipeline reduce,
+                          Positions positions, double tcGamma, String llmPrune, int maxTokens, double temperature, double topP, long seed,
                           Speculation speculation) {
     }
 
@@ -158,7 +161,8 @@ public final class AskJob {
     private static Result answer(Options o, Consumer<String> text, Consumer<String> warnings) throws IOException {
         Sampler sampler = o.temperature() == 0 ? Sampler.greedy() : Sampler.sampling(o.temperature(), o.topP(), o.seed());
         FrameReader reader = new FrameReader(warnings);
-        try (LlavaModel llava = LlavaModel.load(o.model(), o.engine().weights())) {
+        try (LlavaModel llava = o.mmproj() == null ? LlavaModel.load(o.model(), o.engine().weights())
+                : GgufLlava.load(o.model(), o.mmproj(), o.engine().weights())) {
             List<RgbImage> images = List.of();
             List<RgbImage> video = List.of();
             PlanJob.Selection plan = null;

@@ -16,6 +16,7 @@ import io.glimpse.media.VideoInfo;
 import io.glimpse.media.VideoSource;
 import io.glimpse.llava.Ask;
 import io.glimpse.llava.LlavaCheckpoint;
+import io.glimpse.llava.GgufLlava;
 import io.glimpse.llava.LlavaModel;
 import io.glimpse.llava.Positions;
 import io.glimpse.llava.Prefill;
@@ -135,9 +136,13 @@ public final class ChatEngine implements AutoCloseable {
         scheduler.start();
     }
 
-    /** Loads the checkpoint folder once, its decoder in the limits' weight format; requests then share it. */
-    public static ChatEngine load(Path dir, ServeOptions limits) throws IOException {
-        LlavaModel model = LlavaModel.load(dir, limits.engine().weights());
+    /**
+     * Loads the checkpoint folder, or the GGUF language model {@code dir} with its {@code mmproj} file (non-null), once,
+     * its decoder in the limits' weight format; requests then share it.
+     */
+    public static ChatEngine load(Path dir, Path mmproj, ServeOptions limits) throws IOException {
+        LlavaModel model = mmproj == null ? LlavaModel.load(dir, limits.engine().weights())
+                : GgufLlava.load(dir, mmproj, limits.engine().weights());
         Path name = dir.toAbsolutePath().normalize().getFileName();
         return new ChatEngine(model, name == null ? "glimpse" : name.toString(), limits);
     }

@@ -86,11 +86,12 @@ public final class GlimpseServer implements AutoCloseable {
     /**
      * Loads the model once (when given) and starts serving: the entry of {@code glimpse serve}.
      *
-     * @param model checkpoint folder, or null to serve planning only
+     * @param model  checkpoint folder or GGUF language model, or null to serve planning only
+     * @param mmproj the mmproj GGUF file of a GGUF {@code model}, else null
      * @return the running server; closing it stops it and releases the model
      */
-    public static GlimpseServer open(Path model, ServeOptions options) throws IOException {
-        ChatEngine engine = model == null ? null : ChatEngine.load(model, options);
+    public static GlimpseServer open(Path model, Path mmproj, ServeOptions options) throws IOException {
+        ChatEngine engine = model == null ? null : ChatEngine.load(model, mmproj, options);
         try {
             return start(options, engine);
         } catch (IOException | RuntimeException e) {

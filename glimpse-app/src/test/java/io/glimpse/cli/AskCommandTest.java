@@ -35,6 +35,24 @@ class AskCommandTest {
     }
 
     @Test
+    void ggufModelAndMmprojGiveTheSameGreedyAnswer() throws Exception {
+        Path gguf = FIXTURES.resolve("gguf");
+        InProcess.Run st = glimpse("ask", "--model", MODEL.toString(), "--image", IMAGE, "--max-tokens", "8", "What is this?");
+        InProcess.Run r = glimpse("ask", "--model", gguf.resolve("llava15-lm-f32.gguf").toString(), "--mmproj",
+                gguf.resolve("llava15-mmproj-f32.gguf").toString(), "--image", IMAGE, "--max-tokens", "8", "What is this?");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(st.out());
+        InProcess.Run noMmproj = glimpse("ask", "--model", gguf.resolve("llava15-lm-f32.gguf").toString(), "--image", IMAGE,
+                "q");
+        assertThat(noMmproj.code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(noMmproj.err()).contains("add --mmproj");
+        InProcess.Run swapped = glimpse("ask", "--model", gguf.resolve("llava15-mmproj-f32.gguf").toString(), "--mmproj",
+                gguf.resolve("llava15-lm-f32.gguf").toString(), "--image", IMAGE, "q");
+        assertThat(swapped.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(swapped.err().strip()).doesNotContain("\n").contains("llava15-lm-f32.gguf").contains("general.architecture");
+    }
+
+    @Test
     void oneVisionImageIsTiledLikeTheReference() throws Exception {
         Path ov = FIXTURES.resolve("llava/onevision");
         int[] greedy = SafeTensors.read(ov.resolve("image_golden.safetensors")).tensors().get("prompt.greedy").toInts();

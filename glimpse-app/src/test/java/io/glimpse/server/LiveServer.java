@@ -24,7 +24,11 @@ final class LiveServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     LiveServer(Path model, ServeOptions options) throws IOException {
-        server = GlimpseServer.open(model, options);
+        this(model, null, options);
+    }
+
+    LiveServer(Path model, Path mmproj, ServeOptions options) throws IOException {
+        server = GlimpseServer.open(model, mmproj, options);
     }
 
     /** Defaults as {@code glimpse serve} has them, on a free loopback port, allowing the fixtures folder. */

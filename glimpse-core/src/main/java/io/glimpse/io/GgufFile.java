@@ -152,6 +152,22 @@ public final class GgufFile {
         return out;
     }
 
+    /** A numeric array (floats or integers) as doubles. */
+    public double[] numbers(String key) {
+        GgufValue.Array a = (GgufValue.Array) require(key, GgufValue.Type.ARRAY).value();
+        double[] out = new double[a.items().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (a.items().get(i)) {
+                case Float f -> f;
+                case Double d -> d;
+                case Long l -> l;
+                default -> throw new BadInputException(file + ": key '" + key + "' element " + i + " is not a number ("
+                        + a.elementType() + ")");
+            };
+        }
+        return out;
+    }
+
     private GgufValue.Array array(String key, GgufValue.Type element) {
         GgufValue.Array a = (GgufValue.Array) require(key, GgufValue.Type.ARRAY).value();
         if (a.elementType() != element) {

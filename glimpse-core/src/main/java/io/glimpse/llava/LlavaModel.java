@@ -113,15 +113,16 @@ public final class LlavaModel implements AutoCloseable {
     public record Prompt(int[] ids, float[] inputs, int[] positions) {
     }
 
-    private LlavaModel(LlavaCheckpoint.Family family, VisionTower tower, ImageProcessor processor, DecoderModel decoder,
-                       TextTokenizer tokenizer, Linear[] projector, float[] newline, AnyresGrid anyres, int imageToken,
-                       int videoToken) {
+    /** The parts of a model, however they were stored ({@link #load}, {@link GgufLlava}); {@code projector} is linear_1, linear_2. */
+    LlavaModel(LlavaCheckpoint.Family family, VisionTower tower, ImageProcessor processor, DecoderModel decoder,
+               TextTokenizer tokenizer, ChatTemplate template, Linear[] projector, float[] newline, AnyresGrid anyres,
+               int imageToken, int videoToken) {
         this.tower = tower;
         this.processor = processor;
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.family = family;
-        this.template = ChatTemplate.forModelType(family.modelType());
+        this.template = template;
         this.linear1 = projector[0];
         this.linear2 = projector[1];
         this.newline = newline;
@@ -178,7 +179,8 @@ public final class LlavaModel implements AutoCloseable {
         try {
             int image = tokenId(root, tokenizer, "<image>", "image_token_index", "image_token_id");
             int video = tokenId(root, tokenizer, "<video>", "video_token_index", "video_token_id");
-            return new LlavaModel(checkpoint.family(), tower, processor, decoder, tokenizer, projector, newline, anyres, image, video);
+            return new LlavaModel(checkpoint.family(), tower, processor, decoder, tokenizer,
+                    ChatTemplate.forModelType(checkpoint.family().modelType()), projector, newline, anyres, image, video);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

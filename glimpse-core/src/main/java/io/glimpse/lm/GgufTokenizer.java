@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The tokenizer a GGUF file carries in its metadata ({@code tokenizer.ggml.*}): byte-level BPE ({@code model = gpt2}) with
+ * The tokenizer a GGUF file carries in its metadata ({@code tokenizer.ggml.*}): SentencePiece ({@code model = llama},
+ * {@link LlamaSpmTokenizer}) or byte-level BPE ({@code model = gpt2}) with
  * tokens by id, their types (1 normal, 3 control, 4 user-defined, 5 unused, 6 byte), merges as "a b" strings and the
  * pre-tokenizer named by {@code tokenizer.ggml.pre}. It is rebuilt as the Hugging Face tokenizer.json that
  * llama.cpp's convert_hf_to_gguf.py read (control and user-defined tokens as added tokens, control ones special) and
@@ -41,6 +42,9 @@ public final class GgufTokenizer {
 
     /** The tokenizer of {@code gguf}; an unsupported model or pre-tokenizer is bad input naming the file and key. */
     public static TextTokenizer load(GgufFile gguf) throws IOException {
+        if (gguf.string("tokenizer.ggml.model").equals("llama")) {
+            return LlamaSpmTokenizer.of(gguf);
+        }
         Path tmp = Files.createTempDirectory("glimpse-gguf-tokenizer");
         Path file = tmp.resolve("tokenizer.json");
         try {
@@ -56,7 +60,8 @@ public final class GgufTokenizer {
     static ObjectNode tokenizerJson(GgufFile g) {
         String model = g.string("tokenizer.ggml.model");
         if (!model.equals("gpt2")) {
-            throw new BadInputException(g.file() + ": tokenizer.ggml.model '" + model + "' is not supported (gpt2, byte-level BPE)");
+            throw new BadInputException(g.file() + ": tokenizer.ggml.model '" + model + "' is not supported (gpt2, byte-level "
+                    + "BPE, or llama, SentencePiece)");
         }
         String pre = g.string("tokenizer.ggml.pre", "default");
         String pattern = PATTERNS.get(pre.equals("gpt2") ? "default" : pre);

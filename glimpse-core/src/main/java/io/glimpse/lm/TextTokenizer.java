@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Text to token ids and back, as a checkpoint's own tokenizer does it. */
-public sealed interface TextTokenizer extends AutoCloseable permits HfTokenizer, SiglipTokenizer {
+public sealed interface TextTokenizer extends AutoCloseable permits HfTokenizer, SiglipTokenizer, LlamaSpmTokenizer {
 
     /**
      * Loads {@code path}: a tokenizer.json file, a SentencePiece {@code *.model} file, or a folder holding

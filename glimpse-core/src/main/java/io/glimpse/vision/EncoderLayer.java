@@ -12,7 +12,7 @@ import io.glimpse.nn.Rows;
  */
 public record EncoderLayer(Norm ln1, Linear qkv, Linear out, Norm ln2, Linear fc1, Linear fc2) {
 
-    public static EncoderLayer load(TensorLoader l, String p, int d, int inter, double eps) {
+    public static EncoderLayer load(VisionTensors l, String p, int d, int inter, double eps) {
         float[] qkvW = Rows.concat(l.load(p + "self_attn.q_proj.weight", d, d), l.load(p + "self_attn.k_proj.weight", d, d),
                 l.load(p + "self_attn.v_proj.weight", d, d));
         float[] qkvB = Rows.concat(l.load(p + "self_attn.q_proj.bias", d), l.load(p + "self_attn.k_proj.bias", d),

@@ -27,7 +27,7 @@ final class PoolingHead {
     private final Activation act;
     private final double eps;
 
-    PoolingHead(TensorLoader l, VisionConfig cfg) {
+    PoolingHead(VisionTensors l, VisionConfig cfg) {
         d = cfg.hiddenSize();
         heads = cfg.heads();
         inter = cfg.intermediateSize();

@@ -10,7 +10,7 @@ import java.util.Set;
  * Reads the tensors of one component (a tower under its prefix) as floats, checking each against the shape
  * config.json implies, and remembers which it read so leftovers can be reported.
  */
-public final class TensorLoader {
+public final class TensorLoader implements VisionTensors {
     final Checkpoint ckpt;
     final Path configFile;
     final String prefix;
@@ -27,9 +27,15 @@ public final class TensorLoader {
     }
 
     /** The tensor {@code prefix + shortName} as floats; missing, misshapen or non-float tensors are bad input. */
+    @Override
     public float[] load(String shortName, long... shape) {
         String name = prefix + shortName;
         used.add(name);
         return ckpt.floats(name, configFile, shape);
+    }
+
+    @Override
+    public boolean has(String shortName) {
+        return ckpt.has(prefix + shortName);
     }
 }

@@ -2,6 +2,7 @@ package io.glimpse.vision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glimpse.io.Checkpoint;
+import io.glimpse.io.GgufFile;
 import io.glimpse.io.JsonFiles;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
@@ -52,7 +53,13 @@ public final class VisionTower {
     /** The tower of an opened checkpoint whose config.json ({@code root}, read from {@code configFile}) describes it. */
     public static VisionTower load(Checkpoint ckpt, JsonNode root, Path configFile) {
         VisionConfig cfg = VisionConfig.parse(root, configFile);
-        return new VisionTower(cfg, new VisionWeights(cfg, ckpt, configFile));
+        return new VisionTower(cfg, VisionWeights.of(cfg, ckpt, configFile));
+    }
+
+    /** The tower of a llama.cpp mmproj GGUF file ({@link GgufVision}). */
+    public static VisionTower load(GgufFile mmproj) {
+        VisionConfig cfg = GgufVision.config(mmproj);
+        return new VisionTower(cfg, GgufVision.weights(cfg, mmproj));
     }
 
     public VisionConfig config() {
@@ -148,6 +155,9 @@ public final class VisionTower {
         int tokens = picked[0].length / d;
         float[] features = concatRows(picked, tokens, d);
         if (opt.postLayerNorm()) {
+            if (w.postLn == null) {
+                throw new BadInputException("this vision tower has no post-layernorm");
+            }
             w.postLn.apply(features, tokens, features);
         }
         int[] patchToken = new int[cfg.patches()];

@@ -26,12 +26,25 @@ final class VisionWeights {
     /** CLIP's pre_layrnorm, or null. */
     final Norm preLn;
     final EncoderLayer[] layers;
+    /** post_layernorm, or null when the source has none. */
     final Norm postLn;
     final PoolingHead head;
 
-    VisionWeights(VisionConfig cfg, Checkpoint ckpt, Path configFile) {
-        this.prefix = findPrefix(ckpt);
+    /** The tower of a safetensors checkpoint, whose tensors other than this tower's are rejected. */
+    static VisionWeights of(VisionConfig cfg, Checkpoint ckpt, Path configFile) {
+        String prefix = findPrefix(ckpt);
         TensorLoader l = new TensorLoader(ckpt, configFile, prefix);
+        VisionWeights w = new VisionWeights(cfg, l, prefix);
+        w.rejectUnknown(cfg, l);
+        return w;
+    }
+
+    /**
+     * The tower's weights from {@code l}; post_layernorm is read when present (LLaVA's mmproj files leave it out, as
+     * LLaVA never applies it).
+     */
+    VisionWeights(VisionConfig cfg, VisionTensors l, String prefix) {
+        this.prefix = prefix;
         int d = cfg.hiddenSize();
         int p = cfg.patchSize();
         boolean clip = cfg.hasCls();
@@ -47,9 +60,9 @@ final class VisionWeights {
             loaded.add(EncoderLayer.load(l, "encoder.layers." + i + ".", d, cfg.intermediateSize(), cfg.layerNormEps()));
         }
         layers = loaded.toArray(new EncoderLayer[0]);
-        postLn = new Norm.Layer(l.load("post_layernorm.weight", d), l.load("post_layernorm.bias", d), cfg.layerNormEps());
+        postLn = l.has("post_layernorm.weight")
+                ? new Norm.Layer(l.load("post_layernorm.weight", d), l.load("post_layernorm.bias", d), cfg.layerNormEps()) : null;
         head = cfg.useHead() ? new PoolingHead(l, cfg) : null;
-        rejectUnknown(cfg, l);
     }
 
     private static String findPrefix(Checkpoint ckpt) {
