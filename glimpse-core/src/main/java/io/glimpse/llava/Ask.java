@@ -253,8 +253,8 @@ public final class Ask {
 
     /**
      * The last step of a turn: decodes up to {@code maxTokens} after a prefill, one forward per token or by token
-     * recycling, until one of the chat template's stop ids, passing every other token to {@code onToken} as it is
-     * chosen. The cache ends one token short of the output, as {@link Generation#run} leaves it.
+     * recycling, until one of the chat template's stop ids, passing each token but the stop token to {@code onToken}
+     * as it is chosen. The cache ends one token short of the output, as {@link Generation#run} leaves it.
      */
     public static TokenRecycling.Result decode(LlavaModel model, Prefill prefill, int maxTokens, Sampler sampler,
                                                Optional<TokenRecycling> speculation, IntConsumer onToken) {
