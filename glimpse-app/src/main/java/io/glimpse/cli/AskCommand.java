@@ -121,6 +121,11 @@ public final class AskCommand implements Callable<Integer> {
                     + "sampling the same distribution)."})
     String speculate;
 
+    @Option(names = "--kv", defaultValue = "f32", paramLabel = "TYPE", description = {
+            "How the KV cache stores keys and values: f32 (default) or f16 (half the memory per token, so long videos fit; "
+                    + "keys and values rounded to half precision)."})
+    String kv;
+
     @Option(names = "--stats", description = "Print token counts per stage and timings to stderr.")
     boolean stats;
 
@@ -164,6 +169,8 @@ public final class AskCommand implements Callable<Integer> {
         AskJob.Speculation speculation = Arrays.stream(AskJob.Speculation.values()).filter(s -> s.spelling().equals(speculate))
                 .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--speculate must be none or recycling, got '"
                         + speculate + "'"));
+        AskJob.Kv kvType = Arrays.stream(AskJob.Kv.values()).filter(k -> k.spelling().equals(kv)).findFirst()
+                .orElseThrow(() -> new CommandLine.ParameterException(cl, "--kv must be f32 or f16, got '" + kv + "'"));
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
         if (budget != null && !planning) {
             pipeline = pipeline.withFinalBudget(budget);
@@ -174,7 +181,7 @@ public final class AskCommand implements Callable<Integer> {
                 : new AskJob.EvenFrames(input.video, frames);
         PrintWriter out = cl.getOut();
         AskJob.Options options = new AskJob.Options(model, mmproj, AskJob.Engine.parse(weights, threads), visual, prompt, pipeline,
-                scheme, tcGamma, llmPrune, maxTokens, temperature, topP, seed, speculation);
+                scheme, tcGamma, llmPrune, maxTokens, temperature, topP, seed, speculation, kvType);
         AskJob.Result r = AskJob.run(options, text -> {
                     out.print(text);
                     out.flush();

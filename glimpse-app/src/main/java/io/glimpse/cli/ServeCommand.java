@@ -39,6 +39,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for decode and prefill (default: every core).")
     Integer threads;
 
+    @Option(names = "--kv", defaultValue = "f32", paramLabel = "TYPE", description = "How every generation's KV cache "
+            + "stores keys and values: f32 (default) or f16 (half the memory per token), as glimpse ask --kv.")
+    String kv;
+
     @Option(names = "--scorer", paramLabel = "DIR", description = "CLIP or SigLIP checkpoint folder with a text tower "
             + "that scores frames for glimpse.query_aware planning.")
     Path scorer;
@@ -148,11 +152,13 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "--allow-dir " + d + ": not a directory");
             }
         }
+        AskJob.Kv kvType = java.util.Arrays.stream(AskJob.Kv.values()).filter(k -> k.spelling().equals(kv)).findFirst()
+                .orElseThrow(() -> new CommandLine.ParameterException(cl, "--kv must be f32 or f16, got '" + kv + "'"));
         ServeOptions options;
         try {
             options = new ServeOptions(host, port, allowDirs, apiKey, maxConcurrency, queue, maxBody, maxFrames, maxPixels,
                     maxVisualTokens, maxTokens, Duration.ofSeconds(timeout), defaults, visualCacheMb << 20, prefixCacheMb << 20,
-                    AskJob.Engine.parse(weights, threads), scorer);
+                    AskJob.Engine.parse(weights, threads), kvType, scorer);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

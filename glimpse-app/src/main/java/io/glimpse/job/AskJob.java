@@ -5,6 +5,7 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.llava.Ask;
 import io.glimpse.llava.GgufLlava;
 import io.glimpse.llava.LlavaModel;
+import io.glimpse.lm.KvPrecision;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.LayerPruners;
@@ -93,6 +94,30 @@ public final class AskJob {
         }
     }
 
+    /** How the KV cache stores keys and values ({@code --kv}). */
+    public enum Kv {
+        F32("f32", KvPrecision.F32),
+        /** Half the memory per cached token, keys and values rounded to half precision. */
+        F16("f16", KvPrecision.F16);
+
+        private final String spelling;
+        private final KvPrecision precision;
+
+        Kv(String spelling, KvPrecision precision) {
+            this.spelling = spelling;
+            this.precision = precision;
+        }
+
+        /** The value {@code --kv} takes. */
+        public String spelling() {
+            return spelling;
+        }
+
+        public KvPrecision precision() {
+            return precision;
+        }
+    }
+
     /**
      * How the model runs: its decoder's matrices converted once on load to {@code weights} (null keeps them as stored),
      * and every parallel loop on {@code threads} threads.
@@ -126,10 +151,11 @@ public final class AskJob {
      * @param llmPrune    in-decoder pruner by name (see {@link #pruners()}), or null
      * @param temperature 0 for greedy decoding
      * @param speculation how to decode
+     * @param kv          how the KV cache stores keys and values
      */
     public record Options(Path model, Path mmproj, Engine engine, Visual visual, String prompt, Pipeline reduce,
                           Positions positions, double tcGamma, String llmPrune, int maxTokens, double temperature, double topP, long seed,
-                          Speculation speculation) {
+                          Speculation speculation, Kv kv) {
     }
 
     /**
@@ -175,7 +201,8 @@ public final class AskJob {
                 }
             }
             Ask.Request.Builder request = video.isEmpty() ? Ask.Request.images(images, o.prompt()) : Ask.Request.video(video, o.prompt());
-            request.positions(o.positions().scheme(o.tcGamma())).maxTokens(o.maxTokens()).sampler(sampler);
+            request.positions(o.positions().scheme(o.tcGamma())).maxTokens(o.maxTokens()).sampler(sampler)
+                    .kv(o.kv().precision);
             if (o.reduce() != null) {
                 request.reduce(o.reduce());
             }

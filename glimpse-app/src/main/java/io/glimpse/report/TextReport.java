@@ -40,6 +40,7 @@ public final class TextReport {
         w.printf(Locale.ROOT, "encode %.1f ms, reduce %.1f ms, prefill %.1f ms, time to first token %.1f ms%n",
                 s.encodeNanos() / 1e6, s.reduceNanos() / 1e6, s.prefillNanos() / 1e6, s.firstTokenNanos() / 1e6);
         w.printf(Locale.ROOT, "decode: %d tokens, %.2f tokens/s%n", s.generated(), s.decodeTokensPerSecond());
+        w.printf(Locale.ROOT, "kv cache: %d bytes per token (%.1f KiB)%n", s.kvBytesPerToken(), s.kvBytesPerToken() / 1024.0);
         if (s.verifyForwards() > 0) {
             w.printf(Locale.ROOT, "speculation: %d verification forwards, %.2f tokens accepted per forward%n", s.verifyForwards(),
                     s.tokensPerForward());

@@ -215,7 +215,8 @@ public final class ChatEngine implements AutoCloseable {
         try {
             Optional<TokenRecycling> speculation = Optional.ofNullable(lease).map(RecyclingTables.Lease::recycling);
             int slots = prompt.cacheSlots(maxTokens, speculation);
-            KvCache cache = hit == null ? prompt.newCache(model, slots) : hit.continuation(slots);
+            // A continued prefix keeps the precision it was cached in, which is the server's (--kv).
+            KvCache cache = hit == null ? prompt.newCache(model, slots, limits.kv().precision()) : hit.continuation(slots);
             Prefill prefill = inPool(() -> Prefill.run(model, prompt, pruning, cache, reused));
             int firstGenerated = cache.nextPosition();
 

@@ -23,12 +23,13 @@ import java.util.List;
  * @param visualCacheBytes bound of the encoded-media cache
  * @param prefixCacheBytes bound of the KV prefix cache
  * @param engine          the decoder's weight format and the threads of its loops
+ * @param kv              how every generation's KV cache stores keys and values
  * @param scorer          CLIP or SigLIP folder that scores frames for query-aware planning, or null
  */
 public record ServeOptions(String host, int port, List<Path> allowDirs, String apiKey, int maxConcurrency, int queue,
                            long maxBodyBytes, int maxFrames, long maxPixels, int maxVisualTokens, int maxTokens,
                            Duration timeout, GlimpseParams defaults, long visualCacheBytes, long prefixCacheBytes,
-                           AskJob.Engine engine, Path scorer) {
+                           AskJob.Engine engine, AskJob.Kv kv, Path scorer) {
     public ServeOptions {
         allowDirs = List.copyOf(allowDirs);
         if (port < 0 || port > 65535) {

@@ -125,6 +125,24 @@ class AskCommandTest {
         assertThat(sampled.code()).as(sampled.err()).isZero();
     }
 
+    @Test
+    void anF16CacheGivesTheSameAnswerInHalfTheBytesPerToken() {
+        String[] ask = {"ask", "--model", MODEL.toString(), "--image", IMAGE, "--max-tokens", "12", "--stats", "What is this?"};
+        InProcess.Run full = glimpse(ask);
+        InProcess.Run half = glimpse(concat(ask, "--kv", "f16"));
+        assertThat(half.code()).as(half.err()).isZero();
+        assertThat(half.out()).isEqualTo(full.out());
+        java.util.regex.Pattern perToken = java.util.regex.Pattern.compile("kv cache: (\\d+) bytes per token");
+        java.util.regex.Matcher a = perToken.matcher(full.err());
+        java.util.regex.Matcher b = perToken.matcher(half.err());
+        assertThat(a.find()).as(full.err()).isTrue();
+        assertThat(b.find()).as(half.err()).isTrue();
+        assertThat(Long.parseLong(b.group(1)) * 2).isEqualTo(Long.parseLong(a.group(1)));
+        InProcess.Run bad = glimpse(concat(ask, "--kv", "q8"));
+        assertThat(bad.code()).isEqualTo(GlimpseCli.USAGE);
+        assertThat(bad.err()).contains("--kv must be f32 or f16, got 'q8'");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -40,7 +40,7 @@ final class LiveServer implements AutoCloseable {
     static ServeOptions options(int maxConcurrency, int queue, int maxTokens, String apiKey, long cacheBytes, Path scorer) {
         return new ServeOptions("127.0.0.1", 0, List.of(FIXTURES), apiKey, maxConcurrency, queue, 16 << 20, 16, 1 << 24,
                 32768, maxTokens, Duration.ofSeconds(120), GlimpseParams.NONE, cacheBytes, cacheBytes,
-                io.glimpse.job.AskJob.Engine.parse(null, null), scorer);
+                io.glimpse.job.AskJob.Engine.parse(null, null), io.glimpse.job.AskJob.Kv.F32, scorer);
     }
 
     String base() {

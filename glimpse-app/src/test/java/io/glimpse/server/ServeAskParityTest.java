@@ -135,4 +135,18 @@ class ServeAskParityTest {
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(Json.MAPPER.readTree(refused.body()).at("/error/param").asText()).isEqualTo("glimpse.query_aware");
     }
+
+    @Test
+    void aHalfPrecisionKvCacheAnswersAsAskWithKvF16() throws Exception {
+        ServeOptions o = LiveServer.options(2, 1, 16, null, 8 << 20);
+        ServeOptions half = new ServeOptions(o.host(), o.port(), o.allowDirs(), o.apiKey(), o.maxConcurrency(), o.queue(),
+                o.maxBodyBytes(), o.maxFrames(), o.maxPixels(), o.maxVisualTokens(), o.maxTokens(), o.timeout(), o.defaults(),
+                o.visualCacheBytes(), o.prefixCacheBytes(), o.engine(), io.glimpse.job.AskJob.Kv.F16, o.scorer());
+        String image = LiveServer.IMAGE.toString();
+        try (LiveServer s = new LiveServer(LiveServer.LLAVA15, half)) {
+            assertThat(answer(post(s, request("image_url", image, "Describe it.", 12, Json.MAPPER.createObjectNode()))))
+                    .isEqualTo(ask("--model", LiveServer.LLAVA15.toString(), "--image", image, "--kv", "f16",
+                            "--max-tokens", "12", "Describe it."));
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.glimpse.llava;
 import io.glimpse.image.RgbImage;
 import io.glimpse.lm.Generation;
 import io.glimpse.lm.KvCache;
+import io.glimpse.lm.KvPrecision;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
@@ -42,6 +43,7 @@ public final class Ask {
         private final Sampler sampler;
         private final Optional<PrunerFactory> llmPruning;
         private final Optional<TokenRecycling> speculation;
+        private final KvPrecision kv;
 
         private Request(Builder b) {
             images = List.copyOf(b.images);
@@ -53,6 +55,7 @@ public final class Ask {
             sampler = b.sampler;
             llmPruning = Optional.ofNullable(b.llmPruning);
             speculation = Optional.ofNullable(b.speculation);
+            kv = b.kv;
             if (images.isEmpty() == video.isEmpty()) {
                 throw new IllegalArgumentException("give images or video frames, not " + (images.isEmpty() ? "neither" : "both"));
             }
@@ -116,7 +119,15 @@ public final class Ask {
             return speculation;
         }
 
-        /** Options of a {@link Request}; defaults: no reduction, re-compacted positions, 256 tokens, greedy, no speculation. */
+        /** How the KV cache stores keys and values. */
+        public KvPrecision kv() {
+            return kv;
+        }
+
+        /**
+         * Options of a {@link Request}; defaults: no reduction, re-compacted positions, 256 tokens, greedy, no speculation,
+         * an f32 KV cache.
+         */
         public static final class Builder {
             private final List<RgbImage> images;
             private final List<RgbImage> video;
@@ -127,6 +138,7 @@ public final class Ask {
             private Sampler sampler = Sampler.greedy();
             private PrunerFactory llmPruning;
             private TokenRecycling speculation;
+            private KvPrecision kv = KvPrecision.F32;
 
             private Builder(List<RgbImage> images, List<RgbImage> video, String prompt) {
                 this.images = images;
@@ -173,6 +185,12 @@ public final class Ask {
                 return this;
             }
 
+            /** Keys and values cached in {@code kv} ({@code --kv}). */
+            public Builder kv(KvPrecision kv) {
+                this.kv = Objects.requireNonNull(kv, "kv");
+                return this;
+            }
+
             /** @throws IllegalArgumentException for combinations the turn cannot run */
             public Request build() {
                 return new Request(this);
@@ -193,10 +211,11 @@ public final class Ask {
      * @param firstTokenNanos from the start of encoding to the first generated token
      * @param decodeNanos   from the first generated token to the last
      * @param verifyForwards draft verifications of speculative decoding, 0 without it
+     * @param kvBytesPerToken bytes one token takes in the KV cache (every layer's keys and values)
      */
     public record Stats(int encoderTokens, List<StageReport> stages, int visualRows, int unreducedRows, int promptRows, int visualRowsAtLastLayer,
                         long encodeNanos, long reduceNanos, long prefillNanos, long firstTokenNanos, int generated,
-                        long decodeNanos, int verifyForwards) {
+                        long decodeNanos, int verifyForwards, long kvBytesPerToken) {
         /** Tokens per second after the first, or NaN with fewer than two tokens. */
         public double decodeTokensPerSecond() {
             return generated < 2 ? Double.NaN : (generated - 1) / (decodeNanos / 1e9);
@@ -228,7 +247,7 @@ public final class Ask {
         SplicedPrompt prompt = SplicedPrompt.of(model, ids, blocks, request.positions(), video);
         int room = prompt.answerRoom(model, Integer.MAX_VALUE);
         int maxTokens = Math.min(request.maxTokens(), room);
-        KvCache cache = prompt.newCache(model, prompt.cacheSlots(maxTokens, request.speculation()));
+        KvCache cache = prompt.newCache(model, prompt.cacheSlots(maxTokens, request.speculation()), request.kv());
         Prefill prefill = Prefill.run(model, prompt, request.llmPruning(), cache, 0);
         long prefilled = System.nanoTime();
         TextStream text = new TextStream(model.tokenizer());
@@ -247,7 +266,8 @@ public final class Ask {
                 blocks.stream().flatMap(b -> b.stages().stream()).toList(), prompt.visualRows(),
                 blocks.stream().mapToInt(VisualBlock::unreducedRows).sum(), prompt.rows(), prefill.visualRowsAtLastLayer(),
                 blocks.stream().mapToLong(VisualBlock::encodeNanos).sum(), blocks.stream().mapToLong(VisualBlock::reduceNanos).sum(),
-                prefilled - beforePrefill, firstAt - start, g.tokens().length, end - firstAt, decoded.forwards());
+                prefilled - beforePrefill, firstAt - start, g.tokens().length, end - firstAt, decoded.forwards(),
+                cache.bytesPerToken());
         return new Answer(g.tokens(), g.stopped(), !g.stopped() && g.tokens().length == room, stats);
     }
 

@@ -2,6 +2,7 @@ package io.glimpse.llava;
 
 import io.glimpse.io.BadInputException;
 import io.glimpse.lm.KvCache;
+import io.glimpse.lm.KvPrecision;
 import io.glimpse.lm.RotaryLayout;
 import io.glimpse.lm.TokenRecycling;
 
@@ -63,8 +64,8 @@ public record SplicedPrompt(LlavaModel.Prompt prompt, int firstVisual, int visua
         return rows() + maxTokens + speculation.map(TokenRecycling::extraSlots).orElse(0);
     }
 
-    /** An empty cache of {@code slots} slots that follows this prompt's rotary layout. */
-    public KvCache newCache(LlavaModel model, int slots) {
-        return model.decoder().newCache(slots, layout.orElse(null));
+    /** An empty cache of {@code slots} slots in {@code precision} that follows this prompt's rotary layout. */
+    public KvCache newCache(LlavaModel model, int slots, KvPrecision precision) {
+        return model.decoder().newCache(slots, layout.orElse(null), precision);
     }
 }

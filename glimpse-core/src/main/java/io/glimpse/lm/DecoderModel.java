@@ -81,7 +81,12 @@ public final class DecoderModel {
      * rotary scheme; null for plain RoPE).
      */
     public KvCache newCache(int capacity, RotaryLayout layout) {
-        return new KvCache(config.layers(), config.kvHeads(), config.headDim(), capacity, layout);
+        return newCache(capacity, layout, KvPrecision.F32);
+    }
+
+    /** As {@link #newCache(int, RotaryLayout)}, keys and values stored in {@code precision} ({@code --kv}). */
+    public KvCache newCache(int capacity, RotaryLayout layout, KvPrecision precision) {
+        return new KvCache(config.layers(), config.kvHeads(), config.headDim(), capacity, layout, precision);
     }
 
     /** Embedding rows [ids.length × hidden] of token ids. */

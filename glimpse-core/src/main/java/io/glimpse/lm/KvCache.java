@@ -4,28 +4,31 @@ package io.glimpse.lm;
  * Keys (after RoPE) and values of every token a decoder has seen, per layer and key/value head, laid out
  * [layer][kv head][slot][head dim] so one head's keys are a contiguous matrix for the attention GEMMs. Layers
  * hold different numbers of tokens once in-LLM pruning has removed tokens from the layers after it. Only
- * {@link #append} and {@link #retain} write it; attention reads a layer's keys and values through {@link #keys} and {@link #values}.
+ * {@link #append} and {@link #retain} write it; attention reads a layer's keys and values through {@link #keys} and
+ * {@link #values}, as f32 whatever the {@link KvPrecision} (an f16 cache widens the layer asked for into one layer of
+ * f32 scratch, kept until another layer is asked for or the cache changes).
  */
 public final class KvCache {
     private final int capacity;
     private final int kvHeads;
     private final int headDim;
-    private final float[][] keys;
-    private final float[][] values;
+    private final KvPrecision precision;
+    private final KvStore keys;
+    private final KvStore values;
     private final int[] length;
     /** The opt-in rotary scheme of this conversation, or null. */
     private final RotaryLayout layout;
     /** Keys before rotation, same layout as {@link #keys}, kept only under Vista for text queries over visual keys. */
-    private final float[][] rawKeys;
+    private final KvStore rawKeys;
     /** Position id of every slot (slots are the same in every layer, as a layout rules out pruning), or null. */
     private final int[] slotPositions;
     private int nextPosition;
 
     KvCache(int layers, int kvHeads, int headDim, int capacity) {
-        this(layers, kvHeads, headDim, capacity, null);
+        this(layers, kvHeads, headDim, capacity, null, KvPrecision.F32);
     }
 
-    KvCache(int layers, int kvHeads, int headDim, int capacity, RotaryLayout layout) {
+    KvCache(int layers, int kvHeads, int headDim, int capacity, RotaryLayout layout, KvPrecision precision) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("cache capacity must be positive, got " + capacity);
         }
@@ -36,17 +39,22 @@ public final class KvCache {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("cache of " + capacity + " tokens is too large for one array per layer");
         }
-        keys = new float[layers][(int) size];
-        values = new float[layers][(int) size];
+        this.precision = precision;
+        keys = new KvStore(precision, layers, (int) size);
+        values = new KvStore(precision, layers, (int) size);
         length = new int[layers];
         this.layout = layout;
-        rawKeys = layout != null && layout.kind() == RotaryLayout.Kind.VISTA ? new float[layers][(int) size] : null;
+        rawKeys = layout != null && layout.kind() == RotaryLayout.Kind.VISTA ? new KvStore(precision, layers, (int) size) : null;
         slotPositions = layout != null ? new int[capacity] : null;
     }
 
     /** The rotary scheme the cache was made with, or null for plain RoPE. */
     public RotaryLayout layout() {
         return layout;
+    }
+
+    public KvPrecision precision() {
+        return precision;
     }
 
     /** Tokens the cache can hold per layer. */
@@ -85,11 +93,11 @@ public final class KvCache {
             throw new IllegalArgumentException("prefix of " + tokens + " tokens at next position " + nextPosition + " from a cache holding "
                     + length[0] + ", into " + capacity + " slots");
         }
-        KvCache out = new KvCache(keys.length, kvHeads, headDim, capacity);
-        for (int l = 0; l < keys.length; l++) {
+        KvCache out = new KvCache(length.length, kvHeads, headDim, capacity, null, precision);
+        for (int l = 0; l < length.length; l++) {
             for (int g = 0; g < kvHeads; g++) {
-                System.arraycopy(keys[l], offset(g, 0), out.keys[l], out.offset(g, 0), tokens * headDim);
-                System.arraycopy(values[l], offset(g, 0), out.values[l], out.offset(g, 0), tokens * headDim);
+                keys.copyTo(out.keys, l, offset(g, 0), out.offset(g, 0), tokens * headDim);
+                values.copyTo(out.values, l, offset(g, 0), out.offset(g, 0), tokens * headDim);
             }
             out.length[l] = tokens;
         }
@@ -97,14 +105,19 @@ public final class KvCache {
         return out;
     }
 
-    /** Bytes the cache's key and value arrays take. */
+    /** Bytes the cache's key and value arrays take (all slots, and an f16 cache's one layer of f32 scratch). */
     public long bytes() {
-        return 2L * keys.length * kvHeads * capacity * headDim * Float.BYTES;
+        return keys.bytes() + values.bytes() + (rawKeys == null ? 0 : rawKeys.bytes());
+    }
+
+    /** Bytes one cached token takes: its keys and values (and unrotated keys under Vista) in every layer. */
+    public long bytesPerToken() {
+        return (rawKeys == null ? 2L : 3L) * length.length * kvHeads * headDim * precision.bytes();
     }
 
     /** Whether the cache was made for a decoder of this shape. */
     boolean fits(int layers, int kvHeads, int headDim) {
-        return keys.length == layers && this.kvHeads == kvHeads && this.headDim == headDim;
+        return length.length == layers && this.kvHeads == kvHeads && this.headDim == headDim;
     }
 
     int headDim() {
@@ -116,17 +129,18 @@ public final class KvCache {
         return (kvHead * capacity + slot) * headDim;
     }
 
+    /** Keys of {@code layer} as f32, at {@link #offset}; slots at or beyond the layer's length are unspecified. */
     float[] keys(int layer) {
-        return keys[layer];
+        return keys.floats(layer, kvHeads, capacity * headDim, length[layer] * headDim);
     }
 
     float[] values(int layer) {
-        return values[layer];
+        return values.floats(layer, kvHeads, capacity * headDim, length[layer] * headDim);
     }
 
     /** Unrotated keys of {@code layer}, or null when the cache keeps none (every scheme but Vista). */
     float[] rawKeys(int layer) {
-        return rawKeys == null ? null : rawKeys[layer];
+        return rawKeys == null ? null : rawKeys.floats(layer, kvHeads, capacity * headDim, length[layer] * headDim);
     }
 
     boolean keepsRawKeys() {
@@ -155,10 +169,10 @@ public final class KvCache {
             for (int g = 0; g < kvHeads; g++) {
                 int from = r * qkvWidth + kvStart + g * headDim;
                 if (rawKeys != null) {
-                    System.arraycopy(rawQkv, from, rawKeys[layer], offset(g, past + r), headDim);
+                    rawKeys.write(layer, rawQkv, from, offset(g, past + r), headDim);
                 }
-                System.arraycopy(qkv, from, keys[layer], offset(g, past + r), headDim);
-                System.arraycopy(qkv, from + kvWidth, values[layer], offset(g, past + r), headDim);
+                keys.write(layer, qkv, from, offset(g, past + r), headDim);
+                values.write(layer, qkv, from + kvWidth, offset(g, past + r), headDim);
             }
         }
         length[layer] = past + rows;
@@ -183,7 +197,7 @@ public final class KvCache {
                         + appended + ")");
             }
         }
-        for (int l = 0; l < keys.length; l++) {
+        for (int l = 0; l < length.length; l++) {
             if (length[l] < appended) {
                 throw new IllegalArgumentException("layer " + l + " holds " + length[l] + " slots, not the " + appended + " appended");
             }
@@ -192,10 +206,10 @@ public final class KvCache {
                 for (int g = 0; g < kvHeads; g++) {
                     int from = offset(g, base + kept[i]);
                     int to = offset(g, base + i);
-                    System.arraycopy(keys[l], from, keys[l], to, headDim);
-                    System.arraycopy(values[l], from, values[l], to, headDim);
+                    keys.move(l, from, to, headDim);
+                    values.move(l, from, to, headDim);
                     if (rawKeys != null) {
-                        System.arraycopy(rawKeys[l], from, rawKeys[l], to, headDim);
+                        rawKeys.move(l, from, to, headDim);
                     }
                 }
                 if (slotPositions != null && l == 0) {

@@ -43,6 +43,11 @@ final class BenchDecodeCommand implements Callable<Integer> {
             description = "A llama.cpp llama-bench binary to run on the same GGUF files, printed beside with the ratios.")
     Path llamaBench;
 
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
+            description = "Also decode N sequences together and print their aggregate tok/s beside one sequence's "
+                    + "(default: ${DEFAULT-VALUE}, off).")
+    int batch;
+
     @CommandLine.Mixin
     CacheOption cache = new CacheOption();
 
@@ -66,10 +71,11 @@ final class BenchDecodeCommand implements Callable<Integer> {
             formats.add(f);
         }
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1 || tg < 1 || pp < 1 || context < 1 || repeat < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--threads, --tg, --pp, --context and --repeat must be ≥ 1");
+        if (n < 1 || tg < 1 || pp < 1 || context < 1 || repeat < 1 || batch < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--threads, --tg, --pp, --context, --repeat and --batch must be ≥ 1");
         }
-        DecodeBench.run(new DecodeBench.Options(shapes, formats, tg, pp, context, n, repeat, cache.dir, llamaBench),
+        DecodeBench.run(new DecodeBench.Options(shapes, formats, tg, pp, context, n, repeat, cache.dir, llamaBench, batch),
                 spec.commandLine().getOut());
         return 0;
     }

@@ -3,11 +3,14 @@ package io.glimpse.bench.cli;
 import io.glimpse.bench.run.AskBench;
 import io.glimpse.bench.run.SpeculateBench;
 import io.glimpse.cli.GlimpseCli;
+import io.glimpse.tensor.WeightFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code glimpse bench speculate}: see {@link SpeculateBench}. */
@@ -24,6 +27,11 @@ final class BenchSpeculateCommand implements Callable<Integer> {
     @Option(names = "--tree", paramLabel = "FILE", description = "A draft tree template, one node per line as its child ranks "
             + "from the root (default: the reference's 80 nodes).")
     Path tree;
+
+    @Option(names = "--weights", split = ",", defaultValue = "q8_0,bf16", paramLabel = "FORMAT",
+            description = "Weight formats of the decoder, one table each: auto (as stored), f32, f16, bf16, q8_0, q4_0 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> weights;
 
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the random weights (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -42,8 +50,17 @@ final class BenchSpeculateCommand implements Callable<Integer> {
         if (tokens < 2 || repeat < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need --tokens >= 2 and --repeat >= 1");
         }
+        List<WeightFormat> formats = new ArrayList<>();
+        for (String w : weights) {
+            WeightFormat f = WeightFormat.parse(w);
+            if (f == null && !w.equals("auto")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown --weights '" + w
+                        + "' (auto, f32, f16, bf16, q8_0, q4_0)");
+            }
+            formats.add(f);
+        }
         SpeculateBench.run(new SpeculateBench.Options(AskBench.shape(tiny, null, null), tree, tokens, repeat,
-                seed, cache.dir), spec.commandLine().getOut(), spec.commandLine().getErr());
+                seed, cache.dir, formats), spec.commandLine().getOut(), spec.commandLine().getErr());
         return GlimpseCli.OK;
     }
 }

@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * cache folder), timed as llama-bench times them: tg (tokens generated one at a time from an empty cache), tg at a
  * filled context, and pp (one prefill of many tokens). Each decode rate stands beside its memory floor, the bytes one
  * token reads (every weight matrix once, plus the cached keys and values) over the read bandwidth measured in the same
- * run, and the fraction of it reached. Peak resident memory (VmHWM) is read after each model.
+ * run, and the fraction of it reached. Peak resident memory (VmHWM) is read after each model. With a batch of N, a line
+ * more gives the aggregate rate of N sequences decoded together ({@link DecoderModel#stepAll}) beside one's tg.
  */
 public final class DecodeBench {
     private DecodeBench() {
@@ -41,8 +42,11 @@ public final class DecodeBench {
             false, false, false, false, 2048));
     public static final List<Shape> SHAPES = List.of(QWEN2_0_5B, LLAMA_7B, TINY);
 
+    /**
+     * @param batch sequences decoded together in the batch measurement ({@link DecoderModel#stepAll}); 1 skips it
+     */
     public record Options(List<Shape> shapes, List<WeightFormat> formats, int tg, int pp, int context, int threads,
-                          int repeat, Path cache, Path llamaBench) {
+                          int repeat, Path cache, Path llamaBench, int batch) {
     }
 
     public static void run(Options o, PrintWriter out) throws Exception {
@@ -68,6 +72,10 @@ public final class DecodeBench {
                 out.printf(Locale.ROOT, "%-11s %-5s %7.2f GB %8.1f | %9.2f %6.2f %6.2f | %9.2f %6.2f %6.2f | %9.2f | %5.2f GB%n",
                         s.name(), f.cliName(), r.weightBytes / 1e9, r.loadSeconds, r.tg, r.tgFloor, r.tg / r.tgFloor,
                         r.tgCtx, r.ctxFloor, r.tgCtx / r.ctxFloor, r.pp, vmHwm() / 1e9);
+                if (o.batch() > 1) {
+                    out.printf(Locale.ROOT, "%-11s %-5s batch of %d: %9.2f tok/s aggregate, %.2f× one sequence's tg%d%n",
+                            s.name(), f.cliName(), o.batch(), r.batchTg, r.batchTg / r.tg, o.tg());
+                }
                 out.flush();
                 if (o.llamaBench() != null) {
                     LlamaBench.run(o.llamaBench(), file, o, r.tg, r.tgCtx, r.pp, out);
@@ -77,7 +85,9 @@ public final class DecodeBench {
         out.println("tok/s; floor = read bandwidth / bytes per token (weights + cached K/V); frac = measured / floor");
     }
 
-    record Row(long weightBytes, double loadSeconds, double tg, double tgFloor, double tgCtx, double ctxFloor, double pp) {
+    /** @param batchTg aggregate tokens per second of the batch measurement, 0 when skipped */
+    record Row(long weightBytes, double loadSeconds, double tg, double tgFloor, double tgCtx, double ctxFloor, double pp,
+               double batchTg) {
     }
 
     private static Row measure(Path file, Options o, double bandwidth) throws IOException {
@@ -89,8 +99,12 @@ public final class DecodeBench {
         double tg = 0;
         double pp = 0;
         double tgCtx = 0;
+        double batchTg = 0;
         for (int rep = 0; rep < o.repeat(); rep++) {
             tg = Math.max(tg, generate(m, new int[] {1}, o.tg(), random));
+            if (o.batch() > 1) {
+                batchTg = Math.max(batchTg, generateTogether(m, o.batch(), o.tg(), random));
+            }
             int[] prompt = random.ints(o.pp(), 0, c.vocabSize()).toArray();
             KvCache cache = m.newCache(o.pp());
             long p0 = System.nanoTime();
@@ -100,7 +114,7 @@ public final class DecodeBench {
         }
         long kvPerToken = 2L * c.layers() * c.kvHeads() * c.headDim() * 4;
         return new Row(m.weightBytes(), load, tg, bandwidth / m.weightBytes(), tgCtx,
-                bandwidth / (m.weightBytes() + kvPerToken * o.context()), pp);
+                bandwidth / (m.weightBytes() + kvPerToken * o.context()), pp, batchTg);
     }
 
     /** Tokens per second generating {@code steps} greedy tokens one at a time after a prefill of {@code prompt}. */
@@ -113,6 +127,28 @@ public final class DecodeBench {
             logits = m.forward(cache, m.embed(new int[] {next}), new int[] {cache.nextPosition()}, 1);
         }
         return steps / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Aggregate tokens per second of {@code sequences} greedy sequences decoded together for {@code steps} steps, one
+     * {@link DecoderModel#stepAll} per step, each after its own one-token prompt (different tokens, so the rows differ).
+     */
+    private static double generateTogether(DecoderModel m, int sequences, int steps, SplittableRandom random) {
+        List<KvCache> caches = new java.util.ArrayList<>();
+        int[] next = new int[sequences];
+        for (int i = 0; i < sequences; i++) {
+            KvCache cache = m.newCache(1 + steps);
+            next[i] = argmax(m.forward(cache, m.embed(new int[] {random.nextInt(m.config().vocabSize())}), range(1), 1));
+            caches.add(cache);
+        }
+        long t0 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            float[][] logits = m.stepAll(caches, next);
+            for (int i = 0; i < sequences; i++) {
+                next[i] = argmax(logits[i]);
+            }
+        }
+        return (double) sequences * steps / ((System.nanoTime() - t0) / 1e9);
     }
 
     private static int argmax(float[] x) {

@@ -62,7 +62,7 @@ public final class ServeBench {
                     .write(video);
         }
         ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(o.cache()), null, o.clients(), 0, 1 << 20, o.frames(),
-                1 << 24, 1 << 20, Math.max(o.tokens(), o.decodeTokens()), Duration.ofHours(1), GlimpseParams.NONE, 1L << 30, 2L << 30, AskJob.Engine.parse(null, null), null);
+                1 << 24, 1 << 20, Math.max(o.tokens(), o.decodeTokens()), Duration.ofHours(1), GlimpseParams.NONE, 1L << 30, 2L << 30, AskJob.Engine.parse(null, null), AskJob.Kv.F32, null);
         HttpClient http = HttpClient.newHttpClient();
         try (GlimpseServer server = GlimpseServer.open(model, null, options)) {
             String url = "http://127.0.0.1:" + server.port() + "/v1/chat/completions";

@@ -11,6 +11,7 @@ import io.glimpse.lm.KvCache;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TokenRecycling;
 import io.glimpse.tensor.Gemm;
+import io.glimpse.tensor.WeightFormat;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,7 +26,7 @@ import java.util.Locale;
  * Greedy decode speed of Token Recycling ({@link TokenRecycling}) against plain one-token decoding, on the same
  * prompts in the same run, on text where drafts from recent predictions should be accepted (a list to repeat, a
  * passage to edit, code) and on free generation, with the decoder of the random-weight LLaVA-OneVision-0.5B-shaped
- * checkpoint of {@code bench ask}. Every prompt starts a fresh adjacency table, so nothing is learned from an earlier
+ * checkpoint of {@code bench ask}, once per weight format asked for (converted on load, as {@code ask --weights} does). Every prompt starts a fresh adjacency table, so nothing is learned from an earlier
  * run of the same prompt; the prefill is outside the timings, which are the best of the repeats. Random weights
  * predict nothing a text asks for, so the accepted tokens per forward show how often their own greedy loops repeat,
  * not what a trained model accepts.
@@ -47,8 +48,10 @@ public final class SpeculateBench {
      * @param tree   a draft tree template file, or null for the reference's tree
      * @param tokens tokens to decode per prompt, at least 2
      * @param repeat runs of each prompt and method; the best counts
+     * @param formats the decoder's weight formats to time, one table each (null: as the checkpoint stores them)
      */
-    public record Options(ModelShapes.OneVision shape, Path tree, int tokens, int repeat, long seed, Path cache) {
+    public record Options(ModelShapes.OneVision shape, Path tree, int tokens, int repeat, long seed, Path cache,
+                          List<WeightFormat> formats) {
     }
 
     /** One prompt's best timings of both methods and the speculative run's counts. */
@@ -76,19 +79,23 @@ public final class SpeculateBench {
         err.printf(Locale.ROOT, "preparing the random checkpoint (seed %d) under %s...%n", o.seed(), o.cache());
         err.flush();
         Path dir = RandomCheckpoint.oneVision(o.shape(), o.cache(), o.seed());
-        try (LlavaModel llava = LlavaModel.load(dir)) {
-            DecoderModel m = llava.decoder();
-            out.printf(Locale.ROOT, "model: decoder of %s, random weights: Qwen2 hidden %d, %d layers, vocab %d; draft tree of %d "
-                            + "nodes; greedy, %d tokens per prompt, fresh table per prompt; gemm %s, %d threads; best of %d%n",
-                    o.shape().name(), m.config().hiddenSize(), m.config().layers(), m.config().vocabSize(), tree.size() - 1,
-                    o.tokens(), Gemm.get().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors(), o.repeat());
-            out.flush();
-            List<Row> rows = new ArrayList<>();
-            for (Prompt p : PROMPTS) {
-                int[] ids = llava.tokenizer().encode(p.text(), false);
-                rows.add(measure(m, tree, ids, p, o, llava.tokenizer().size(), err));
+        for (WeightFormat format : o.formats()) {
+            try (LlavaModel llava = LlavaModel.load(dir, format)) {
+                DecoderModel m = llava.decoder();
+                out.printf(Locale.ROOT, "model: decoder of %s, random weights in %s: Qwen2 hidden %d, %d layers, vocab %d; draft "
+                                + "tree of %d nodes; greedy, %d tokens per prompt, fresh table per prompt; gemm %s, %d threads; "
+                                + "best of %d%n",
+                        o.shape().name(), format == null ? "their stored format" : format.cliName(), m.config().hiddenSize(),
+                        m.config().layers(), m.config().vocabSize(), tree.size() - 1, o.tokens(),
+                        Gemm.get().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors(), o.repeat());
+                out.flush();
+                List<Row> rows = new ArrayList<>();
+                for (Prompt p : PROMPTS) {
+                    int[] ids = llava.tokenizer().encode(p.text(), false);
+                    rows.add(measure(m, tree, ids, p, o, llava.tokenizer().size(), err));
+                }
+                printTable(out, rows);
             }
-            printTable(out, rows);
         }
         out.flush();
     }

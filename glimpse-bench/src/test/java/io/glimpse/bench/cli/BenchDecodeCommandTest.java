@@ -35,6 +35,24 @@ class BenchDecodeCommandTest {
     }
 
     @Test
+    void batchModeAddsTheAggregateRateBesideOneSequences() throws Exception {
+        InProcess.Run r = glimpse("bench", "decode", "--models", "tiny", "--weights", "q8_0", "--tg", "3", "--pp", "4",
+                "--context", "8", "--repeat", "1", "--threads", "1", "--batch", "3", "--cache", cache.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        java.util.List<String> lines = r.out().lines().toList();
+        String row = lines.stream().filter(l -> l.startsWith("tiny") && l.contains("|")).findFirst().orElseThrow();
+        double tg = Double.parseDouble(row.split("\\|")[1].trim().split(" +")[0]);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("tiny +q8_0 +batch of 3: +(\\d+\\.\\d+) tok/s aggregate, "
+                + "(\\d+\\.\\d+)× one sequence's tg3").matcher(lines.stream().filter(l -> l.contains("batch of")).findFirst()
+                .orElseThrow());
+        assertThat(m.matches()).isTrue();
+        double ratio = Double.parseDouble(m.group(2));
+        assertThat(ratio).isCloseTo(Double.parseDouble(m.group(1)) / tg, org.assertj.core.data.Offset.offset(0.01 + ratio * 0.01));
+        assertThat(glimpse("bench", "decode", "--models", "tiny", "--batch", "0", "--cache", cache.toString()).code())
+                .isEqualTo(GlimpseCli.USAGE);
+    }
+
+    @Test
     void unknownModelOrFormatIsAUsageError() {
         assertThat(glimpse("bench", "decode", "--models", "gpt-5", "--cache", cache.toString()).code()).isEqualTo(GlimpseCli.USAGE);
         assertThat(glimpse("bench", "decode", "--weights", "q4_k", "--cache", cache.toString()).code()).isEqualTo(GlimpseCli.USAGE);

@@ -28,9 +28,10 @@ class BenchSpeculateCommandTest {
         // A chain of four: the first candidate of the first candidate... drafts a repeated loop cheaply.
         Path tree = cache.resolve("chain.txt");
         Files.writeString(tree, "0\n0 0\n0 0 0\n0 0 0 0\n");
-        InProcess.Run r = glimpse("bench", "speculate", "--tiny", "--tokens", "24", "--tree", tree.toString(), "--cache", cache.toString());
+        InProcess.Run r = glimpse("bench", "speculate", "--tiny", "--tokens", "24", "--tree", tree.toString(), "--weights", "q8_0,auto", "--cache", cache.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("draft tree of 4 nodes");
+        assertThat(r.out()).contains("draft tree of 4 nodes").contains("random weights in q8_0")
+                .contains("random weights in their stored format");
         Pattern row = Pattern.compile("(\\S.*?)\\s+(repetitive|free)\\s+(\\d+)\\s+" + NUM + "\\s+" + NUM + "\\s+" + NUM
                 + "\\s+(\\d+)\\s+" + NUM + "\\s+(yes|NO)");
         List<String> labels = new ArrayList<>();
@@ -50,8 +51,17 @@ class BenchSpeculateCommandTest {
                 assertThat(m.group(9)).isEqualTo("yes");
             }
         }
-        assertThat(labels).containsExactly("repeat a list", "edit a passage", "code", "free generation");
+        List<String> prompts = List.of("repeat a list", "edit a passage", "code", "free generation");
+        List<String> twice = new ArrayList<>(prompts);
+        twice.addAll(prompts);
+        assertThat(labels).containsExactlyElementsOf(twice);
         assertThat(r.out()).containsPattern("all\\s+repetitive\\s+72 ").containsPattern("all\\s+free\\s+24 ");
+    }
+
+    @Test
+    void anUnknownWeightFormatIsAUsageError() {
+        assertThat(glimpse("bench", "speculate", "--tiny", "--weights", "q3", "--cache", cache.toString()).code())
+                .isEqualTo(GlimpseCli.USAGE);
     }
 
     @Test
