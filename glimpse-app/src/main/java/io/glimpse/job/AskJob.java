@@ -197,7 +197,13 @@ public final class AskJob {
                 case EvenFrames e -> video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
                 case PlannedFrames p -> {
                     plan = plan(p, llava.costModel(), o.prompt(), warnings);
-                    video = plan.frames().stream().map(PlanJob.ChosenFrame::image).toList();
+                    List<RgbImage> chosen = plan.frames().stream().map(PlanJob.ChosenFrame::image).toList();
+                    // A still is planned as an image alone (PlanJob prices it so), so it goes to the model as one.
+                    if (plan.video().still()) {
+                        images = chosen;
+                    } else {
+                        video = chosen;
+                    }
                 }
             }
             Ask.Request.Builder request = video.isEmpty() ? Ask.Request.images(images, o.prompt()) : Ask.Request.video(video, o.prompt());

@@ -10,6 +10,7 @@ import io.glimpse.media.VideoSource;
 import io.glimpse.plan.Candidate;
 import io.glimpse.plan.CostModel;
 import io.glimpse.plan.CostModels;
+import io.glimpse.plan.LlavaOneVisionCost;
 import io.glimpse.plan.CutRefinement;
 import io.glimpse.plan.Plan;
 import io.glimpse.plan.PlanMethod;
@@ -174,7 +175,9 @@ public final class PlanJob {
         if (query != null) {
             request = request.withRelevance(relevance.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        Plan plan = Planner.plan(candidates, request, cost);
+        // A still goes to LLaVA-OneVision as an image alone, which its processor tiles (anyres), not as a pooled frame.
+        Plan plan = Planner.plan(candidates, request,
+                info.still() && cost instanceof LlavaOneVisionCost oneVision ? oneVision.loneImage() : cost);
         if (!info.still()) {
             plan = plan.withCuts(exactCuts(video, candidates, plan.cuts()));
         }

@@ -1,6 +1,7 @@
 package io.glimpse.cli;
 
 import io.glimpse.io.SafeTensors;
+import io.glimpse.llava.LlavaModel;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.media.SyntheticVideo;
 import io.glimpse.testkit.Fixtures;
@@ -177,6 +178,21 @@ class AskCommandTest {
         assertThat(more.err()).containsPattern("plan: 4 of 1[12] candidate frames, 64 of 64 llava-onevision tokens")
                 .contains("visual rows to the decoder: 21 (65 without reduction")
                 .contains("visual tokens: 196 from the encoder").contains("visual rows to the decoder: 21");
+    }
+
+    /** A still planned for OneVision is priced and sent as an image alone: the plan's cost is the rows it then gets. */
+    @Test
+    void aBudgetOnAStillPricesItAsTheImageTheModelThenReceives() throws Exception {
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(Path.of(IMAGE).toFile());
+        int rows;
+        try (LlavaModel model = LlavaModel.load(ONEVISION)) {
+            rows = model.imageTokens(picture.getWidth(), picture.getHeight(), 1);
+        }
+        InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--budget", "100000",
+                "--max-tokens", "1", "--stats", "What is it?");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("plan: 1 of 1 candidate frames, " + rows + " of 100000 llava-onevision tokens")
+                .contains("visual rows to the decoder: " + rows);
     }
 
     @Test

@@ -28,6 +28,19 @@ class PlanJobTest {
         assertThat(s.plan().cuts().get(1)).isCloseTo(4.6, within(1e-6));
     }
 
+    /** A still alone is priced for OneVision as the image its processor tiles, not as a pooled video frame. */
+    @Test
+    void aStillIsPricedForOneVisionAsAnImageAlone() throws Exception {
+        Path png = io.glimpse.testkit.Fixtures.path("vision/landscape.png");
+        PlanJob.Selection s = PlanJob.select(png, new PlanJob.Options(100000, "llava-onevision", PlanMethod.UNIFORM, 1.0,
+                null, null, null), PlanJob.Listener.QUIET, PlanJob.Pixels.PLANNED);
+        int w = s.video().width();
+        int h = s.video().height();
+        assertThat(s.plan().frames()).hasSize(1);
+        assertThat(s.plan().totalCost()).isEqualTo(new io.glimpse.plan.LlavaOneVisionCost().imageCost(w, h))
+                .isGreaterThan(196);
+    }
+
     /** A still shot with a small object crossing it: dedup by change keeps the frames where it moves. */
     @Test
     void dedupKeepsAnObjectMovingThroughAStillShot() throws Exception {

@@ -13,6 +13,7 @@ import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.nn.Linear;
 import io.glimpse.tensor.WeightFormat;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
 import io.glimpse.nn.Activation;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -279,11 +281,19 @@ public final class LlavaModel implements AutoCloseable {
      * without CLS; with {@code attention}, every block's attention vectors too, for reducers that score by them.
      */
     public VisualTokens encode(List<RgbImage> frames, boolean attention) {
-        EncodeOptions options = EncodeOptions.defaults();
-        if (attention) {
-            options = options.withAttention(IntStream.rangeClosed(1, tower.config().layers()).boxed().collect(Collectors.toSet()), false);
-        }
-        return tower.encodeFrames(frames, processor, options);
+        return encode(frames, attention ? new AttentionMaps.Request(
+                IntStream.rangeClosed(1, tower.config().layers()).boxed().collect(Collectors.toSet()), Set.of())
+                : AttentionMaps.Request.NONE);
+    }
+
+    /**
+     * As {@link #encode(List, boolean)}, with only the attention maps and key rows of the blocks {@code needs}
+     * names ({@link io.glimpse.reduce.Pipeline#encoderNeeds}): each block's maps cost a pass over its heads' maps.
+     * Blocks deeper than the tower are left out, so a stage that needs them says so when it runs, and one that can
+     * do without (keys) does.
+     */
+    public VisualTokens encode(List<RgbImage> frames, AttentionMaps.Request needs) {
+        return tower.encodeFrames(frames, processor, EncodeOptions.defaults().with(needs.within(tower.config().layers())));
     }
 
     /** The projector applied to every token: rows [tokens × decoder hidden]. */

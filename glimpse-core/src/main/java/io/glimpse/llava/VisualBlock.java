@@ -47,7 +47,7 @@ public record VisualBlock(LlavaModel.Block block, int encoderTokens, int unreduc
                                     PositionPolicy policy) {
         long start = System.nanoTime();
         LlavaModel.ImageCrops c = model.crops(image, imagesInPrompt);
-        VisualTokens e = model.encode(c.crops(), pipeline.map(Pipeline::readsAttention).orElse(false));
+        VisualTokens e = model.encode(c.crops(), pipeline.map(Pipeline::needs).orElse(AttentionMaps.Request.NONE));
         long encoded = System.nanoTime();
         Optional<Pipeline> p = forTower(model, pipeline);
         TokenSet tokens = e.tokens();
@@ -70,7 +70,8 @@ public record VisualBlock(LlavaModel.Block block, int encoderTokens, int unreduc
      */
     public static VisualBlock video(LlavaModel model, List<RgbImage> frames, Optional<Pipeline> pipeline, PositionPolicy policy) {
         long start = System.nanoTime();
-        VisualTokens e = model.encode(frames, pipeline.map(Pipeline::readsAttention).orElse(false));
+        // The pooled-site stages see decoder rows, without the encoder's maps.
+        VisualTokens e = model.encode(frames, pipeline.map(Pipeline::encoderNeeds).orElse(AttentionMaps.Request.NONE));
         long encoded = System.nanoTime();
         Optional<Pipeline> p = forTower(model, pipeline);
         TokenSet tokens = e.tokens();

@@ -8,7 +8,7 @@ import io.glimpse.image.AnyresGrid;
  * ⌈g/2⌉ per side, so every frame costs ⌈g/2⌉² rows (196 for so400m) and a smaller frame buys nothing
  * (transformers {@code LlavaOnevisionModel.apply_pooling}; {@code LlavaOnevisionVideoProcessor} resizes to
  * 384×384). The one image_newline after a video's frames is left out. A single image is charged what the processor
- * expands it to instead ({@link #imageCost}: anyres tiling, {@link AnyresGrid}).
+ * expands it to instead ({@link #imageCost}: anyres tiling, {@link AnyresGrid}); {@link #loneImage} prices stills so.
  *
  * <p>The default instance counts the released checkpoints' shapes; a loaded checkpoint builds its own from its
  * tower ({@link #LlavaOneVisionCost(int, int, AnyresGrid)}), and the model counts its rows with
@@ -58,5 +58,23 @@ public final class LlavaOneVisionCost implements CostModel {
     /** Tokens of one image alone in a prompt: the base crop's, the unpadded (and capped) tile map, a newline a row. */
     public int imageCost(int width, int height) {
         return anyres.tokens(height, width);
+    }
+
+    /**
+     * This target's prices for an image sent alone (a still planned on its own), not as a video frame: what the
+     * processor expands it to ({@link #imageCost}), seen at the size sent, so a smaller copy buys fewer tiles.
+     */
+    public CostModel loneImage() {
+        return new CostModel() {
+            @Override
+            public String name() {
+                return LlavaOneVisionCost.this.name();
+            }
+
+            @Override
+            public Rung at(int width, int height) {
+                return new Rung(width, height, imageCost(width, height));
+            }
+        };
     }
 }

@@ -11,7 +11,8 @@ import io.glimpse.tokens.TokenSet;
  * {@code cls@L} is CLS→patch attention of transformer block L (1-based, as papers
  * count: CLIP-L/14's penultimate block is 23) averaged over heads; {@code received@L} is the mean attention each
  * patch receives from the patch queries of block L, weighted by token size after in-encoder merging (the CLS query
- * is left out since its row is {@code cls@L} already; towers without CLS, such as SigLIP, average all queries). A token's score is the mean of the map over the original patches it
+ * is left out since its row is {@code cls@L} already; towers without CLS, such as SigLIP, average all queries);
+ * {@code global@L} averages every query, the CLS included (HiPrune's global attention). A token's score is the mean of the map over the original patches it
  * represents, so a merged token is scored by its whole footprint and an untouched token by its own patch.
  */
 public final class AttentionScores {
@@ -19,6 +20,8 @@ public final class AttentionScores {
     public static final String CLS = AttentionMaps.Kind.CLS.spelling();
     /** Score kind for the mean attention a patch receives, as specs spell it. */
     public static final String RECEIVED = AttentionMaps.Kind.RECEIVED.spelling();
+    /** Score kind for the mean attention a patch receives from every query, CLS included, as specs spell it. */
+    public static final String GLOBAL = AttentionMaps.Kind.GLOBAL.spelling();
     /** Penultimate block of CLIP-L/14 (24 blocks), the layer LLaVA takes its features from. */
     public static final int PENULTIMATE_CLIP_L = 23;
 
@@ -33,8 +36,8 @@ public final class AttentionScores {
 
     /** The spec parameter {@code score=cls|received}. */
     static ParamDef scoreParam(String defaultKind) {
-        return ParamDef.choice(SCORE_PARAM, defaultKind, "attention map kind: cls = CLS->patch, received = mean received",
-                CLS, RECEIVED);
+        return ParamDef.choice(SCORE_PARAM, defaultKind, "attention map kind: cls = CLS->patch, received = mean received "
+                + "from the patch queries, global = mean received from all queries, CLS included", CLS, RECEIVED, GLOBAL);
     }
 
     /** A spec parameter naming an encoder block, 1-based. */
@@ -50,7 +53,7 @@ public final class AttentionScores {
             }
         }
         // Specs are checked against the score choice before a reducer is built, so this is a caller's bug.
-        throw new IllegalArgumentException("attention kind '" + kind + "' is not one of " + CLS + "|" + RECEIVED);
+        throw new IllegalArgumentException("attention kind '" + kind + "' is not one of " + CLS + "|" + RECEIVED + "|" + GLOBAL);
     }
 
     /**

@@ -29,16 +29,17 @@ final class BipartiteMatching {
      *                    that must not merge; it must be stable under merging within a partition (e.g. the frame)
      */
     static TokenSet mergeToTargets(TokenSet in, Function<TokenSet, int[]> partitionOf, int[] target, String method) {
-        return mergeToTargets(in, partitionOf, target, false, method);
+        return mergeToTargets(in, partitionOf, target, false, SimilarityMetric.ON_EMBEDDINGS, ReduceContext.defaults(), method);
     }
 
     /**
-     * As {@link #mergeToTargets(TokenSet, Function, int[], String)}; with {@code pinFirst} the set's first token
+     * As {@link #mergeToTargets(TokenSet, Function, int[], String)}, measuring similarity by {@code metric} (its
+     * rows read from {@code ctx}); with {@code pinFirst} the set's first token
      * (a class token) stays in its partition's alternation as source slot 0 but never merges, its matches scored
      * −∞ and a round capped at ⌊(n−1)/2⌋, as ToMe's {@code class_token=True} does; its partition's target counts it.
      */
     static TokenSet mergeToTargets(TokenSet in, Function<TokenSet, int[]> partitionOf, int[] target, boolean pinFirst,
-                                   String method) {
+                                   SimilarityMetric metric, ReduceContext ctx, String method) {
         TokenSet current = in;
         while (true) {
             int[] part = partitionOf.apply(current);
@@ -58,14 +59,14 @@ final class BipartiteMatching {
             if (done) {
                 return current;
             }
-            current = mergeRound(current, members, target, pinFirst, method);
+            current = mergeRound(current, members, target, pinFirst, metric.unitRows(method, current, ctx), method);
         }
     }
 
     private static TokenSet mergeRound(TokenSet in, List<List<Integer>> members, int[] target, boolean pinFirst,
-                                       String method) {
-        int d = in.dim();
-        float[] unit = Similarity.unitRows(in, method);
+                                       SimilarityMetric.Rows rows, String method) {
+        int d = rows.dim();
+        float[] unit = rows.unit();
         int n = in.size();
         int[] into = new int[n];
         for (int t = 0; t < n; t++) {

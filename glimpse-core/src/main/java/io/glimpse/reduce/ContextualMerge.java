@@ -6,14 +6,37 @@ import io.glimpse.tokens.TokenSet;
 import java.util.Arrays;
 
 /**
- * The dominant + contextual step shared by VisionZip and VisionDrop (research notes, Appendix A4): per frame, the
- * top-d tokens by score stay alone; c contextual targets are taken from the rest by uniform stride in token order
- * and every other remaining token joins the target it is most cosine-similar to (first target on ties). The
- * papers form contextual = target + mean(members); here a group's embedding is the size-weighted mean of all its
- * members (target included), which keeps norms and matches the provenance sizes.
+ * The dominant + contextual step shared by VisionZip and VisionDrop: per frame, the top-d tokens by score stay alone;
+ * c contextual targets are taken from the rest by uniform stride in token order and every other remaining token joins
+ * the target it is most cosine-similar to (first target on ties), similarity measured by a {@link SimilarityMetric}.
+ * A contextual token is formed by an {@link Aggregation}.
  */
 final class ContextualMerge {
     private ContextualMerge() {
+    }
+
+    /** How a contextual group's members become one token. */
+    enum Aggregation {
+        /** target + mean(members), the target left out of the mean (VisionZip's code: counts clamped to 1). */
+        PLUS,
+        /** The size-weighted mean of every member, target included: keeps norms and matches the provenance sizes. */
+        MEAN;
+
+        static final String PARAM = "aggregation";
+
+        static ParamDef param(Aggregation byDefault) {
+            return ParamDef.choice(PARAM, byDefault.spelling(), "contextual token: plus = target + mean of the tokens "
+                    + "merged into it (VisionZip's code), mean = size-weighted mean of all, target included",
+                    PLUS.spelling(), MEAN.spelling());
+        }
+
+        String spelling() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Aggregation parse(String spelling) {
+            return valueOf(spelling.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     /**
@@ -26,7 +49,7 @@ final class ContextualMerge {
      * @param budget null to keep the schedule's counts per frame
      */
     static TokenSet run(String method, TokenSet in, ReduceContext ctx, int[] dominant, int[] contextual, AttentionMaps.Key[] keys,
-                        Budget budget) {
+                        Budget budget, SimilarityMetric metric, Aggregation aggregation) {
         ReduceChecks.requireTokens(method, in);
         ReduceChecks.requireFinite(method, in);
         int[][] byFrame = ReduceChecks.tokensByFrame(in);
@@ -52,13 +75,14 @@ final class ContextualMerge {
                 }
             }
             float[] score = AttentionScores.perToken(method, out, ctx, keys[s]);
-            out = stage(method, out, score, d, c);
+            out = stage(method, out, score, d, c, metric.unitRows(method, out, ctx), aggregation);
         }
         return out;
     }
 
     /** One stage over every frame; frame f must hold at least dominant[f] + contextual[f] tokens. */
-    private static TokenSet stage(String method, TokenSet in, float[] score, int[] dominant, int[] contextual) {
+    private static TokenSet stage(String method, TokenSet in, float[] score, int[] dominant, int[] contextual,
+                                  SimilarityMetric.Rows rows, Aggregation aggregation) {
         int[][] byFrame = ReduceChecks.tokensByFrame(in);
         for (int f = 0; f < byFrame.length; f++) {
             if (byFrame[f].length > 0 && byFrame[f].length < dominant[f] + contextual[f]) {
@@ -66,7 +90,7 @@ final class ContextualMerge {
                         + " contextual tokens in frame " + f + " but it has only " + byFrame[f].length + " tokens");
             }
         }
-        double[] unit = unitRows(in);
+        float[] unit = rows.unit();
         int[] target = new int[in.size()];
         Arrays.fill(target, -1);
         int[] anchor = new int[in.size()];
@@ -93,21 +117,52 @@ final class ContextualMerge {
             }
             for (int t : rest) {
                 if (target[t] < 0) {
-                    target[t] = firstGroup + nearest(unit, in.dim(), t, anchor, firstGroup, groups);
+                    target[t] = firstGroup + nearest(unit, rows.dim(), t, anchor, firstGroup, groups);
                 }
             }
         }
-        return in.regroup(target, groups, Arrays.copyOf(anchor, groups));
+        int[] anchors = Arrays.copyOf(anchor, groups);
+        return aggregation == Aggregation.MEAN ? in.regroup(target, groups, anchors)
+                : in.regroupWith(target, groups, anchors, plusMean(in, target, anchors));
     }
 
-    private static int nearest(double[] unit, int d, int t, int[] anchor, int from, int to) {
+    /**
+     * Per group, its anchor's row plus the plain mean of its other members' rows (zero when it has none); a group
+     * of one, such as a dominant token, keeps its row.
+     */
+    private static float[] plusMean(TokenSet in, int[] target, int[] anchors) {
+        int d = in.dim();
+        float[] e = in.embeddingsView();
+        double[] sum = new double[anchors.length * d];
+        int[] count = new int[anchors.length];
+        for (int t = 0; t < target.length; t++) {
+            int g = target[t];
+            if (g < 0 || anchors[g] == t) {
+                continue;
+            }
+            count[g]++;
+            for (int k = 0; k < d; k++) {
+                sum[g * d + k] += e[t * d + k];
+            }
+        }
+        float[] out = new float[anchors.length * d];
+        for (int g = 0; g < anchors.length; g++) {
+            int a = anchors[g] * d;
+            for (int k = 0; k < d; k++) {
+                out[g * d + k] = (float) (e[a + k] + (count[g] == 0 ? 0 : sum[g * d + k] / count[g]));
+            }
+        }
+        return out;
+    }
+
+    private static int nearest(float[] unit, int d, int t, int[] anchor, int from, int to) {
         int best = 0;
         double bestSim = Double.NEGATIVE_INFINITY;
         for (int g = from; g < to; g++) {
             double sim = 0;
             int a = anchor[g] * d;
             for (int k = 0; k < d; k++) {
-                sim += unit[t * d + k] * unit[a + k];
+                sim += (double) unit[t * d + k] * unit[a + k];
             }
             if (sim > bestSim) {
                 bestSim = sim;
@@ -115,23 +170,5 @@ final class ContextualMerge {
             }
         }
         return best;
-    }
-
-    /** Rows scaled to unit length; zero rows stay zero, so they are equally (un)like every target. */
-    private static double[] unitRows(TokenSet in) {
-        int d = in.dim();
-        float[] e = in.embeddingsView();
-        double[] u = new double[e.length];
-        for (int t = 0; t < in.size(); t++) {
-            double ss = 0;
-            for (int k = 0; k < d; k++) {
-                ss += (double) e[t * d + k] * e[t * d + k];
-            }
-            double inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-            for (int k = 0; k < d; k++) {
-                u[t * d + k] = e[t * d + k] * inv;
-            }
-        }
-        return u;
     }
 }

@@ -39,6 +39,11 @@ public final class FastVPrune implements Reducer {
         return NAME;
     }
 
+    @Override
+    public AttentionMaps.Request needs() {
+        return new AttentionMaps.Request(java.util.Set.of(key.block()), java.util.Set.of());
+    }
+
     /** The attention map this instance reads. */
     public AttentionMaps.Key attentionKey() {
         return key;

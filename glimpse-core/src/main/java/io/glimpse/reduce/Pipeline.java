@@ -1,6 +1,7 @@
 package io.glimpse.reduce;
 
 import io.glimpse.io.BadInputException;
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 
 import java.util.ArrayList;
@@ -66,6 +67,20 @@ public final class Pipeline {
     /** True when some stage reads the encoder's attention maps (see {@link ReducerMethod#readsAttention}). */
     public boolean readsAttention() {
         return spec.stages().stream().anyMatch(stage -> stage.method().readsAttention());
+    }
+
+    /** The encoder maps and key rows the stages read, by block ({@link Reducer#needs}), so encoders make only those. */
+    public AttentionMaps.Request needs() {
+        AttentionMaps.Request r = AttentionMaps.Request.NONE;
+        for (StageSpec s : spec.stages()) {
+            r = r.and(s.create().needs());
+        }
+        return r;
+    }
+
+    /** {@link #needs} of the stages acting on the encoder's tokens, the only ones that see its maps. */
+    public AttentionMaps.Request encoderNeeds() {
+        return bySite().encoder().map(Pipeline::needs).orElse(AttentionMaps.Request.NONE);
     }
 
     public Optional<Integer> finalBudget() {

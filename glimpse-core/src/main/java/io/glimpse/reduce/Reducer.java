@@ -1,5 +1,6 @@
 package io.glimpse.reduce;
 
+import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.TokenSet;
 
 /** A token-reduction method: a pure function from one TokenSet to a smaller (or equal) one. */
@@ -8,4 +9,9 @@ public interface Reducer {
     String name();
 
     TokenSet apply(TokenSet in, ReduceContext ctx);
+
+    /** The encoder's maps and key rows this reducer reads from its context; none unless it says so. */
+    default AttentionMaps.Request needs() {
+        return AttentionMaps.Request.NONE;
+    }
 }

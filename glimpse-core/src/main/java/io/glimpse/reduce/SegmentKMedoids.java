@@ -15,7 +15,9 @@ import java.util.function.DoubleConsumer;
  * by deterministic k-medoids with KKZ initialisation: CenterCLIP (Zhao et al., "CenterCLIP: Token Clustering for
  * Efficient Text-Video Retrieval", SIGIR 2022). Parameters: {@code keep} (default 0.5) or {@code k}, apportioned to
  * segments by token count; {@code frames} per segment (2); {@code cluster=kmedoids|spectral}; {@code distance=
- * euclidean|cosine}; {@code iters} (100); spectral {@code sigma} (2.0). CenterCLIP stops on a medoid-shift threshold,
+ * euclidean|cosine}; {@code iters} (100); spectral {@code sigma} (2.0); {@code aggregation} medoid (default, the
+ * code's {@code aggregation=None}: a cluster is its medoid's row) or mean (its members' mean, the code's other
+ * choice; size-weighted here, the same for unmerged tokens). CenterCLIP stops on a medoid-shift threshold,
  * this when the medoids stop changing. Centres keep spatio-temporal order.
  */
 public final class SegmentKMedoids implements Reducer {
@@ -37,7 +39,7 @@ public final class SegmentKMedoids implements Reducer {
             spec -> new SegmentKMedoids(spec.budget(), spec.integer("frames"),
                     Clustering.valueOf(spec.choice("cluster").toUpperCase(Locale.ROOT)),
                     Distance.valueOf(spec.choice("distance").toUpperCase(Locale.ROOT)),
-                    spec.integer("iters"), spec.real("sigma")),
+                    spec.integer("iters"), spec.real("sigma"), spec.choice("aggregation").equals("mean")),
             ParamDef.keep(0.5),
             ParamDef.count(),
             ParamDef.integer("frames", 1, 1 << 20, 2, "consecutive frames per segment"),
@@ -45,7 +47,9 @@ public final class SegmentKMedoids implements Reducer {
                     "kmedoids", "spectral"),
             ParamDef.choice("distance", "euclidean", "distance between embeddings", "euclidean", "cosine"),
             ParamDef.integer("iters", 1, 10_000, 100, "most k-medoids iterations"),
-            ParamDef.realAbove("sigma", 0, 1e6, 2.0, "heat-kernel width for spectral clustering"));
+            ParamDef.realAbove("sigma", 0, 1e6, 2.0, "heat-kernel width for spectral clustering"),
+            ParamDef.choice("aggregation", "medoid", "a cluster's row: medoid = its medoid's (CenterCLIP's default), "
+                    + "mean = its members' mean", "medoid", "mean"));
 
     private final Budget budget;
     private final int framesPerSegment;
@@ -53,9 +57,11 @@ public final class SegmentKMedoids implements Reducer {
     private final Distance distance;
     private final int iters;
     private final double sigma;
+    private final boolean mean;
 
+    /** @param mean a cluster becomes its members' size-weighted mean instead of its medoid's row */
     public SegmentKMedoids(Budget budget, int framesPerSegment, Clustering clustering, Distance distance, int iters,
-                           double sigma) {
+                           double sigma, boolean mean) {
         if (budget.kind() == Budget.Kind.REMOVE || framesPerSegment < 1 || iters < 1 || !(sigma > 0)) {
             throw new BadInputException(NAME + ": needs keep= or k=, frames ≥ 1, iters ≥ 1 and sigma > 0");
         }
@@ -65,6 +71,12 @@ public final class SegmentKMedoids implements Reducer {
         this.distance = distance;
         this.iters = iters;
         this.sigma = sigma;
+        this.mean = mean;
+    }
+
+    public SegmentKMedoids(Budget budget, int framesPerSegment, Clustering clustering, Distance distance, int iters,
+                           double sigma) {
+        this(budget, framesPerSegment, clustering, distance, iters, sigma, false);
     }
 
     @Override
@@ -92,6 +104,9 @@ public final class SegmentKMedoids implements Reducer {
                 anchor[groups + j] = members[c.medoids[j]];
             }
             groups += c.medoids.length;
+        }
+        if (mean) {
+            return in.regroup(target, total, anchor);
         }
         float[] centres = new float[total * in.dim()];
         for (int g = 0; g < total; g++) {

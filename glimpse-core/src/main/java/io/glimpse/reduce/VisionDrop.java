@@ -15,7 +15,7 @@ import java.util.List;
  * {@code contextual} 3) and a {@code stagekeep} 0.73 shrink over {@code stages} 4 ({@link #geometric}); a budget
  * {@code keep}/{@code k} rescales the schedule per frame so the last stage meets it.
  * The paper's later stages use visual-only attention inside the LLM (layers 8/16/24) and target + mean(members);
- * here merges are size-weighted means.
+ * here similarity is on embeddings and merges are size-weighted means ({@link VisionZip} offers both of the paper's).
  */
 public final class VisionDrop implements Reducer {
     public static final String NAME = "visiondrop";
@@ -100,6 +100,12 @@ public final class VisionDrop implements Reducer {
         this.budget = budget;
     }
 
+    @Override
+    public AttentionMaps.Request needs() {
+        return new AttentionMaps.Request(Arrays.stream(keys).map(AttentionMaps.Key::block).collect(
+                java.util.stream.Collectors.toSet()), java.util.Set.of());
+    }
+
     public VisionDrop(int[] dominant, int[] contextual, String score, int[] layers) {
         this(dominant, contextual, score, layers, null);
     }
@@ -156,6 +162,7 @@ public final class VisionDrop implements Reducer {
 
     @Override
     public TokenSet apply(TokenSet in, ReduceContext ctx) {
-        return ContextualMerge.run(NAME, in, ctx, dominant, contextual, keys, budget);
+        return ContextualMerge.run(NAME, in, ctx, dominant, contextual, keys, budget, SimilarityMetric.ON_EMBEDDINGS,
+                ContextualMerge.Aggregation.MEAN);
     }
 }

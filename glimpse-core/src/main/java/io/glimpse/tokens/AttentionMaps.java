@@ -13,17 +13,23 @@ import java.util.Set;
  * Per-patch attention maps of a vision tower, by {@link Key}: one value per ORIGINAL patch of a token set (length =
  * {@link TokenSet#patchCount()}), averaged over heads. Keys are typed; their spelling {@code cls@23} /
  * {@code received@23} exists only in files and specs, and {@link Key#parse} is the one place that reads it.
- * Immutable.
+ * Beside the maps, the head-mean attention keys of some blocks ({@link #keyRows}): one row of {@link #keyDim} values
+ * per original patch, the similarity metric of ToMe and VisionZip. Immutable.
  */
 public final class AttentionMaps {
-    private static final AttentionMaps EMPTY = new AttentionMaps(Map.of());
+    private static final AttentionMaps EMPTY = new AttentionMaps(Map.of(), Map.of(), 0);
 
     /** What a map measures. */
     public enum Kind {
         /** CLS→patch attention (towers with a CLS token). */
         CLS,
         /** The mean attention each patch receives from the patch queries, weighted by token size after merging. */
-        RECEIVED;
+        RECEIVED,
+        /**
+         * The mean attention each patch receives from every query, the CLS query included (HiPrune's "global
+         * attention", {@code attn.mean(1).mean(1)[:, 1:]}); the same as {@link #RECEIVED} on towers without CLS.
+         */
+        GLOBAL;
 
         /** The spelling in files and specs. */
         public String spelling() {
@@ -41,7 +47,7 @@ public final class AttentionMaps {
                     return k;
                 }
             }
-            throw new BadInputException("attention kind '" + spelling + "' is not cls or received");
+            throw new BadInputException("attention kind '" + spelling + "' is not cls, received or global");
         }
     }
 
@@ -76,10 +82,49 @@ public final class AttentionMaps {
         }
     }
 
-    private final Map<Key, float[]> maps;
+    /**
+     * Which maps and key rows an encoder should hand a pipeline, by block (from 1).
+     *
+     * @param maps blocks whose maps (every kind) are needed
+     * @param keys blocks whose head-mean key rows are needed
+     */
+    public record Request(Set<Integer> maps, Set<Integer> keys) {
+        /** Nothing beyond the tokens. */
+        public static final Request NONE = new Request(Set.of(), Set.of());
 
-    private AttentionMaps(Map<Key, float[]> maps) {
+        public Request {
+            maps = Set.copyOf(maps);
+            keys = Set.copyOf(keys);
+        }
+
+        public boolean isEmpty() {
+            return maps.isEmpty() && keys.isEmpty();
+        }
+
+        /** The blocks up to {@code depth}: a tower of that many blocks has no others to give. */
+        public Request within(int depth) {
+            return new Request(maps.stream().filter(b -> b <= depth).collect(java.util.stream.Collectors.toSet()),
+                    keys.stream().filter(b -> b <= depth).collect(java.util.stream.Collectors.toSet()));
+        }
+
+        /** Both requests' blocks. */
+        public Request and(Request other) {
+            Set<Integer> m = new java.util.TreeSet<>(maps);
+            m.addAll(other.maps);
+            Set<Integer> k = new java.util.TreeSet<>(keys);
+            k.addAll(other.keys);
+            return new Request(m, k);
+        }
+    }
+
+    private final Map<Key, float[]> maps;
+    private final Map<Integer, float[]> keyRows;
+    private final int keyDim;
+
+    private AttentionMaps(Map<Key, float[]> maps, Map<Integer, float[]> keyRows, int keyDim) {
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+        this.keyRows = Collections.unmodifiableMap(new LinkedHashMap<>(keyRows));
+        this.keyDim = keyDim;
     }
 
     public static AttentionMaps empty() {
@@ -88,7 +133,25 @@ public final class AttentionMaps {
 
     /** The maps given, in that order. */
     public static AttentionMaps of(Map<Key, float[]> maps) {
-        return maps.isEmpty() ? EMPTY : new AttentionMaps(maps);
+        return of(maps, Map.of(), 0);
+    }
+
+    /**
+     * The maps and, by block, head-mean key rows (patches × keyDim, row-major).
+     *
+     * @throws IllegalArgumentException when a key matrix is not a whole number of rows of keyDim
+     */
+    public static AttentionMaps of(Map<Key, float[]> maps, Map<Integer, float[]> keyRows, int keyDim) {
+        if (maps.isEmpty() && keyRows.isEmpty()) {
+            return EMPTY;
+        }
+        for (Map.Entry<Integer, float[]> e : keyRows.entrySet()) {
+            if (keyDim < 1 || e.getValue().length % keyDim != 0) {
+                throw new IllegalArgumentException("key rows of block " + e.getKey() + " hold " + e.getValue().length
+                        + " values, not rows of " + keyDim);
+            }
+        }
+        return new AttentionMaps(maps, keyRows, keyRows.isEmpty() ? 0 : keyDim);
     }
 
     /**
@@ -113,10 +176,13 @@ public final class AttentionMaps {
             return EMPTY;
         }
         Set<Key> keys = frames.get(0).keys();
+        Set<Integer> keyBlocks = frames.get(0).keyBlocks();
+        int keyDim = frames.get(0).keyDim();
         int total = 0;
         for (int f = 0; f < frames.size(); f++) {
-            if (!frames.get(f).keys().equals(keys)) {
-                throw new IllegalArgumentException("frames carry different attention keys");
+            if (!frames.get(f).keys().equals(keys) || !frames.get(f).keyBlocks().equals(keyBlocks)
+                    || frames.get(f).keyDim() != keyDim) {
+                throw new IllegalArgumentException("frames carry different attention maps or key rows");
             }
             total += patches[f];
         }
@@ -130,7 +196,17 @@ public final class AttentionMaps {
             }
             out.put(key, joined);
         }
-        return of(out);
+        Map<Integer, float[]> rows = new LinkedHashMap<>();
+        for (int block : keyBlocks) {
+            float[] joined = new float[total * keyDim];
+            int at = 0;
+            for (int f = 0; f < frames.size(); f++) {
+                System.arraycopy(frames.get(f).keyRows(block), 0, joined, at, patches[f] * keyDim);
+                at += patches[f] * keyDim;
+            }
+            rows.put(block, joined);
+        }
+        return of(out, rows, keyDim);
     }
 
     /** The map of {@code key}, or null when there is none. */
@@ -142,8 +218,24 @@ public final class AttentionMaps {
         return maps.keySet();
     }
 
+    /** Block {@code block}'s head-mean key rows (one per original patch, {@link #keyDim} wide), or null. */
+    public float[] keyRows(int block) {
+        return keyRows.get(block);
+    }
+
+    /** Blocks whose key rows are held. */
+    public Set<Integer> keyBlocks() {
+        return keyRows.keySet();
+    }
+
+    /** Width of the key rows (a head's dimension), 0 when none are held. */
+    public int keyDim() {
+        return keyDim;
+    }
+
+    /** True when neither maps nor key rows are held. */
     public boolean isEmpty() {
-        return maps.isEmpty();
+        return maps.isEmpty() && keyRows.isEmpty();
     }
 
     /** The maps by their file spelling, in order. */
@@ -155,6 +247,6 @@ public final class AttentionMaps {
 
     @Override
     public String toString() {
-        return maps.keySet().toString();
+        return keyRows.isEmpty() ? maps.keySet().toString() : maps.keySet() + " and keys of blocks " + keyRows.keySet();
     }
 }

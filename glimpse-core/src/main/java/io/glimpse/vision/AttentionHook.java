@@ -2,8 +2,8 @@ package io.glimpse.vision;
 
 /**
  * Accumulates one layer's head-mean CLS→token attention and the mean attention each token receives from the patch
- * queries, one head's t×t map at a time, keeping all heads' maps only when asked. After in-encoder merging a query
- * token counts as many times as the patches it stands for.
+ * queries (and from all queries, CLS included), one head's t×t map at a time, keeping all heads' maps only when asked.
+ * After in-encoder merging a query token counts as many times as the patches it stands for.
  */
 final class AttentionHook {
     private final int heads;
@@ -54,6 +54,27 @@ final class AttentionHook {
             queries += size == null ? 1.0 : size[i];
         }
         return headMean(received, heads * queries);
+    }
+
+    /**
+     * The mean over every query, CLS included: HiPrune's {@code attn.mean(1).mean(1)[:, 1:]}; with no CLS, the same
+     * as {@link #received}. Under merging the CLS counts once, each patch query by its size.
+     */
+    float[] global() {
+        if (first == 0) {
+            return received();
+        }
+        double queries = 1;
+        for (int i = first; i < t; i++) {
+            queries += size == null ? 1.0 : size[i];
+        }
+        double[][] sum = new double[heads][t - first];
+        for (int h = 0; h < heads; h++) {
+            for (int j = 0; j < t - first; j++) {
+                sum[h][j] = received[h][j] + cls[h][j];
+            }
+        }
+        return headMean(sum, heads * queries);
     }
 
     /** Sums the heads in a fixed order, so the result does not depend on which thread finished first. */

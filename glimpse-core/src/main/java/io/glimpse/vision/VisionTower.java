@@ -97,14 +97,14 @@ public final class VisionTower {
         // Blocks are numbered from 1 as papers and AttentionScores count them: block b is encoder layer b-1.
         TreeSet<Integer> attnBlocks = new TreeSet<>();
         for (int b : opt.attentionLayers()) {
-            int block = b < 0 ? cfg.layers() + 1 + b : b;
-            if (block < 1 || block > cfg.layers()) {
-                throw new BadInputException("attention block " + b + " is outside [1, " + cfg.layers() + "] (or [-"
-                        + cfg.layers() + ", -1] from the end)");
-            }
-            attnBlocks.add(block);
+            attnBlocks.add(block(b));
         }
-        int depth = Math.max(featureIndex, attnBlocks.isEmpty() ? 0 : attnBlocks.last());
+        TreeSet<Integer> keyBlocks = new TreeSet<>();
+        for (int b : opt.keyLayers()) {
+            keyBlocks.add(block(b));
+        }
+        int depth = Math.max(featureIndex, Math.max(attnBlocks.isEmpty() ? 0 : attnBlocks.last(),
+                keyBlocks.isEmpty() ? 0 : keyBlocks.last()));
         int d = cfg.hiddenSize();
         int first = cfg.hasCls() ? 1 : 0;
         int t = cfg.sequenceLength();
@@ -116,6 +116,7 @@ public final class VisionTower {
         pick(picked, featureIdx, 0, x);
         Map<AttentionMaps.Key, float[]> attention = new LinkedHashMap<>();
         Map<Integer, float[]> full = new LinkedHashMap<>();
+        Map<Integer, float[]> keys = new LinkedHashMap<>();
         int[] owner = new int[t];
         for (int i = 0; i < t; i++) {
             owner[i] = i;
@@ -125,15 +126,19 @@ public final class VisionTower {
             int block = l + 1;
             AttentionHook hook = attnBlocks.contains(block) ? new AttentionHook(cfg.heads(), t, first, opt.fullAttention(), size) : null;
             boolean merge = opt.tomeR() > 0 && l < featureIndex;
-            Transformer.Block b = layers.attention(w.layers[l], x, t, size, false, hook, merge);
+            Transformer.Block b = layers.attention(w.layers[l], x, t, size, false, hook, merge || keyBlocks.contains(block));
             if (hook != null) {
                 if (first == 1) {
                     attention.put(new AttentionMaps.Key(AttentionMaps.Kind.CLS, block), perPatch(hook.cls(), owner, size, first));
                 }
                 attention.put(new AttentionMaps.Key(AttentionMaps.Kind.RECEIVED, block), perPatch(hook.received(), owner, size, first));
+                attention.put(new AttentionMaps.Key(AttentionMaps.Kind.GLOBAL, block), perPatch(hook.global(), owner, size, first));
                 if (opt.fullAttention()) {
                     full.put(block, hook.full);
                 }
+            }
+            if (keyBlocks.contains(block)) {
+                keys.put(block, keyRowsPerPatch(b.keyMean(), owner, first, cfg.headDim()));
             }
             float[] h = b.h();
             if (merge) {
@@ -168,7 +173,26 @@ public final class VisionTower {
                 patchToken[i - first] = owner[i];
             }
         }
-        return new VisionOutput(tokens, d * picked.length, first == 1, features, hidden, AttentionMaps.of(attention), full, patchToken, sizes);
+        return new VisionOutput(tokens, d * picked.length, first == 1, features, hidden, AttentionMaps.of(attention, keys, cfg.headDim()), full, patchToken, sizes);
+    }
+
+    /** Block b as numbered from 1, a negative b counting from the end (-1 is the last). */
+    private int block(int b) {
+        int block = b < 0 ? cfg.layers() + 1 + b : b;
+        if (block < 1 || block > cfg.layers()) {
+            throw new BadInputException("attention block " + b + " is outside [1, " + cfg.layers() + "] (or [-"
+                    + cfg.layers() + ", -1] from the end)");
+        }
+        return block;
+    }
+
+    /** The key row of each original patch's current token (a merged token's row repeated for its patches). */
+    private static float[] keyRowsPerPatch(float[] keyMean, int[] owner, int first, int dk) {
+        float[] out = new float[(owner.length - first) * dk];
+        for (int p = 0; p < owner.length - first; p++) {
+            System.arraycopy(keyMean, owner[p + first] * dk, out, p * dk, dk);
+        }
+        return out;
     }
 
     /**

@@ -30,7 +30,7 @@ class HiPruneProperties {
         int[][] byFrame = ReduceChecks.tokensByFrame(in);
         int frames = (int) Arrays.stream(byFrame).filter(f -> f.length > 0).count();
         int budget = frames + Math.floorMod(b, in.size() - frames + 1);
-        HiPrune hiprune = new HiPrune(Budget.count(budget), alpha, "received", 9, 23, neighbourhood);
+        HiPrune hiprune = new HiPrune(Budget.count(budget), alpha, "received", 9, 23, neighbourhood, false);
         ReduceContext ctx = c.context(OBJECT, DEEP);
         TokenSet out = hiprune.apply(in, ctx);
 

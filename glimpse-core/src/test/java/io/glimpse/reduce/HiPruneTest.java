@@ -31,7 +31,7 @@ class HiPruneTest {
         ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of("received@9", object, "received@23", deep)), null);
 
         // keep 5 of 16 with alpha 1: one anchor, its in-grid neighbours (0,3), (1,2), (2,3), one register.
-        TokenSet out = new HiPrune(Budget.keep(5 / 16.0), 1.0, "received", 9, 23, 4).apply(grid4x4(), ctx);
+        TokenSet out = new HiPrune(Budget.keep(5 / 16.0), 1.0, "received", 9, 23, 4, false).apply(grid4x4(), ctx);
 
         assertThat(out.embeddingsView()).containsExactly(3, 6, 7, 11, 12);
     }
@@ -44,7 +44,7 @@ class HiPruneTest {
         deep[15] = 1f;
         ReduceContext ctx = new ReduceContext(0, AttentionMaps.parse(Map.of("received@9", object, "received@23", deep)), null);
 
-        TokenSet out = new HiPrune(Budget.keep(10 / 16.0), 1.0, "received", 9, 23, 8).apply(grid4x4(), ctx);
+        TokenSet out = new HiPrune(Budget.keep(10 / 16.0), 1.0, "received", 9, 23, 8, false).apply(grid4x4(), ctx);
 
         assertThat(out.embeddingsView()).containsExactly(0, 1, 2, 4, 5, 6, 8, 9, 10, 15);
     }

@@ -69,7 +69,7 @@ class PipelineSpecTest {
         assertThatThrownBy(() -> new StageSpec(tome, Map.of("keep", 2.0)))
                 .hasMessage("tome: parameter keep = 2 is outside (0, 1]");
         assertThatThrownBy(() -> new StageSpec(tome, Map.of("x", 2.0)))
-                .hasMessage("tome: unknown parameter 'x'; valid parameters: keep, k, r, protect, alternation");
+                .hasMessage("tome: unknown parameter 'x'; valid parameters: keep, k, r, protect, alternation, metric, layer");
         StageSpec withShare = new StageSpec(tome, Map.of("keep", 0.3)).withBudget(Budget.count(12));
         assertThat(withShare).hasToString("tome:k=12");
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ReducerBadInputTest {
     private static final List<Supplier<Reducer>> ATTENTION_REDUCERS = List.of(
             () -> new FastVPrune(Budget.keep(0.5), "received", 23),
-            () -> new HiPrune(Budget.keep(0.5), 0.1, "received", 9, 23, 4),
+            () -> new HiPrune(Budget.keep(0.5), 0.1, "received", 9, 23, 4, true),
             () -> new VisionZip(2, 1, "cls", 23),
             () -> new VisionDrop(new int[] {2}, new int[] {1}, "received", new int[] {23}));
 
@@ -68,7 +68,7 @@ class ReducerBadInputTest {
                 () -> Reducers.create("hiprune:k=7").apply(in, maps(6)),
                 () -> Reducers.create("visionzip:k=7").apply(in, maps(6)),
                 () -> Reducers.create("visiondrop:k=7").apply(in, maps(6)),
-                () -> new HiPrune(Budget.keep(0.5), 0.1, "received", 9, 23, 6),
+                () -> new HiPrune(Budget.keep(0.5), 0.1, "received", 9, 23, 6, true),
                 () -> Reducers.create("hiprune:neighbours=6"),
                 () -> new VisionZip(0, 0, "cls", 23),
                 () -> new VisionZip(5, 2, "cls", 23).apply(in, maps(6)),

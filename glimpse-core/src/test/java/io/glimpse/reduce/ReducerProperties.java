@@ -124,7 +124,7 @@ class ReducerProperties {
     @Property(tries = 300)
     void everyRegisteredMethodKeepsTheInvariantsOrRefusesClearly(@ForAll("tokens") TokenSet in, @ForAll int x,
                                                                  @ForAll long seed) {
-        ReduceContext ctx = new ReduceContext(seed, AttentionMaps.parse(syntheticAttention(in, seed)), randomRelevance(in, seed));
+        ReduceContext ctx = new ReduceContext(seed, synthetic(in, seed), randomRelevance(in, seed));
         for (ReducerMethod m : Reducers.registry().methods()) {
             int k = budgetIn(1, in.size(), x);
             String spec = m.budgeted() ? m.name() + ":k=" + k : m.name();
@@ -146,7 +146,7 @@ class ReducerProperties {
     @Property(tries = 200)
     void attentionMethodsMeetCountBudgetsAndRoundTripsKeepTheCount(@ForAll("tokens") TokenSet in, @ForAll int x,
                                                                    @ForAll long seed) {
-        ReduceContext ctx = new ReduceContext(seed, AttentionMaps.parse(syntheticAttention(in, seed)), null);
+        ReduceContext ctx = new ReduceContext(seed, synthetic(in, seed), null);
         int k = budgetIn(Fixtures.framesWithTokens(in), in.size(), x);
         for (String method : new String[] {"fastv", "hiprune:neighbours=8", "visionzip", "visiondrop:stages=3"}) {
             String spec = method + (method.contains(":") ? "," : ":") + "k=" + k;
@@ -168,13 +168,27 @@ class ReducerProperties {
         return f;
     }
 
+    /** The synthetic maps and random key rows of the default block (so metric=keys reads keys, not embeddings). */
+    private static AttentionMaps synthetic(TokenSet in, long seed) {
+        int dk = 3;
+        float[] keys = new float[in.patchCount() * dk];
+        Random rnd = new Random(seed ^ 0x5eed);
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (float) rnd.nextGaussian();
+        }
+        AttentionMaps maps = AttentionMaps.parse(syntheticAttention(in, seed));
+        Map<AttentionMaps.Key, float[]> byKey = new HashMap<>();
+        maps.keys().forEach(k -> byKey.put(k, maps.get(k)));
+        return AttentionMaps.of(byKey, Map.of(AttentionScores.PENULTIMATE_CLIP_L, keys), dk);
+    }
+
     /**
-     * Random maps for every key an attention-based method may read: both kinds at layers 1..32 (every default
+     * Random maps for every key an attention-based method may read: every kind at layers 1..32 (every default
      * layer; deeper encoders are not exercised here).
      */
     private static Map<String, float[]> syntheticAttention(TokenSet in, long seed) {
         Map<String, float[]> maps = new HashMap<>();
-        for (String kind : new String[] {AttentionScores.CLS, AttentionScores.RECEIVED}) {
+        for (String kind : new String[] {AttentionScores.CLS, AttentionScores.RECEIVED, AttentionScores.GLOBAL}) {
             for (int layer = 1; layer <= 32; layer++) {
                 maps.put(AttentionScores.key(kind, layer).toString(), randomRelevance(in, seed + 31L * layer + kind.length()));
             }

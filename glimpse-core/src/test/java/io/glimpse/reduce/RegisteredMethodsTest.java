@@ -135,8 +135,8 @@ class RegisteredMethodsTest {
         TokenSet in = frames(3, 4, 4, 3);
         HiPrune hiprune = (HiPrune) Reducers.create("hiprune:k=10");
         assertThat(hiprune.frameBudgets(in)).containsExactly(4, 3, 3);
-        TokenSet out = hiprune.apply(in, new ReduceContext(0, AttentionMaps.parse(Map.of("received@9", new float[48],
-                "received@23", new float[48])), null));
+        TokenSet out = hiprune.apply(in, new ReduceContext(0, AttentionMaps.parse(Map.of("global@9", new float[48],
+                "global@23", new float[48])), null));
         assertThat(Arrays.stream(out.tokenFrames()).filter(f -> f == 0).count()).isEqualTo(4);
         assertThat(out.size()).isEqualTo(10);
     }

@@ -66,6 +66,20 @@ class SegmentKMedoidsTest {
         assertThat(out.origin()).containsExactly(0, 0, 0, 1, 1, 1);
     }
 
+    /** CenterCLIP's aggregation other than None: a cluster becomes the mean of its tokens, not its medoid's row. */
+    @Test
+    void meanAggregationAveragesEachClusterAroundTheSameMedoids() {
+        TokenSet lopsided = Fixtures.grid(1, 1, 6, new float[] {0, 1}, new float[] {1, 1}, new float[] {3, 1},
+                new float[] {10, 1}, new float[] {11, 1}, new float[] {12, 1});
+        TokenSet medoid = Reducers.create("kmedoids:k=2").apply(lopsided, CTX);
+        TokenSet mean = Reducers.create("kmedoids:k=2,aggregation=mean").apply(lopsided, CTX);
+        assertThat(medoid.vector(0)).containsExactly(1, 1);
+        assertThat(mean.cols()).isEqualTo(medoid.cols());
+        assertThat(mean.origin()).isEqualTo(medoid.origin());
+        assertThat(mean.vector(0)).containsExactly(4f / 3, 1);
+        assertThat(mean.vector(1)).containsExactly(11, 1);
+    }
+
     @Test
     void spectralClusteringSeparatesTheBlobsToo() {
         TokenSet out = Reducers.create("kmedoids:k=2,cluster=spectral,sigma=2").apply(twoBlobs(), CTX);

@@ -25,7 +25,8 @@ class VisionZipProperties {
         int total = 1 + a % c.minFrameTokens();
         int dominant = b % (total + 1);
         int contextual = total - dominant;
-        VisionZip zip = new VisionZip(dominant, contextual, "cls", 23);
+        VisionZip zip = new VisionZip(dominant, contextual, null, "cls", 23, SimilarityMetric.ON_EMBEDDINGS,
+                ContextualMerge.Aggregation.MEAN);
         ReduceContext ctx = c.context(KEY);
         TokenSet out = zip.apply(in, ctx);
 

@@ -39,6 +39,68 @@ class VisionTowerTest {
     }
 
     @Test
+    void keyRowsAreTheHeadMeanKeysOfTheBlockInput() throws IOException {
+        VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
+        VisionOutput out = tower.forward(golden("clip", "pixels.landscape"), EncodeOptions.defaults().withKeys(Set.of(1, 2)));
+        Map<String, TensorData> w = SafeTensors.read(VisionFixtures.dir("clip").resolve("model.safetensors")).tensors();
+        int d = 64;
+        int heads = 4;
+        int dh = d / heads;
+        assertThat(out.attention().keyDim()).isEqualTo(dh);
+        for (int block = 1; block <= 2; block++) {
+            String l = "vision_model.encoder.layers." + (block - 1) + ".";
+            float[] x = golden("clip", "hidden." + (block - 1));
+            float[] g = w.get(l + "layer_norm1.weight").toFloats();
+            float[] b = w.get(l + "layer_norm1.bias").toFloats();
+            float[] wk = w.get(l + "self_attn.k_proj.weight").toFloats();
+            float[] bk = w.get(l + "self_attn.k_proj.bias").toFloats();
+            float[] expected = new float[16 * dh];
+            for (int p = 0; p < 16; p++) {
+                int row = (p + 1) * d;
+                double mean = 0;
+                double var = 0;
+                for (int k = 0; k < d; k++) {
+                    mean += x[row + k];
+                }
+                mean /= d;
+                for (int k = 0; k < d; k++) {
+                    var += (x[row + k] - mean) * (x[row + k] - mean);
+                }
+                double inv = 1 / Math.sqrt(var / d + 1e-5);
+                for (int c = 0; c < dh; c++) {
+                    double sum = 0;
+                    for (int h = 0; h < heads; h++) {
+                        int o = h * dh + c;
+                        double key = bk[o];
+                        for (int k = 0; k < d; k++) {
+                            key += wk[o * d + k] * ((x[row + k] - mean) * inv * g[k] + b[k]);
+                        }
+                        sum += key;
+                    }
+                    expected[p * dh + c] = (float) (sum / heads);
+                }
+            }
+            assertClose(out.attention().keyRows(block), expected, 1e-4, "head-mean keys of block " + block);
+        }
+    }
+
+    /** HiPrune's {@code attn.mean(1).mean(1)[:, 1:]} of heads×t×t probabilities. */
+    private static float[] globalAttention(float[] full, int t) {
+        int heads = full.length / (t * t);
+        float[] out = new float[t - 1];
+        for (int j = 1; j < t; j++) {
+            double s = 0;
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < t; i++) {
+                    s += full[(h * t + i) * t + j];
+                }
+            }
+            out[j - 1] = (float) (s / (heads * t));
+        }
+        return out;
+    }
+
+    @Test
     void clipMatchesTorchAtEveryHiddenStateAndAttention() throws IOException {
         VisionTower tower = VisionTower.load(VisionFixtures.dir("clip"));
         assertThat(tower.tensorPrefix()).isEqualTo("vision_model.");
@@ -56,6 +118,8 @@ class VisionTowerTest {
         }
         assertThat(out.fullAttention()).containsOnlyKeys(1, 2, 3);
         assertClose(out.fullAttention().get(2), golden("clip", "attn.full.1"), FP32, "full attention of block 2");
+        assertClose(out.attention().spelled().get("global@2"), globalAttention(golden("clip", "attn.full.1"), 17), FP32,
+                "global@2: torch's attention averaged over heads and all 17 queries");
         assertThat(out.hasCls()).isTrue();
         assertThat(out.tokens()).isEqualTo(17);
     }
@@ -196,7 +260,8 @@ class VisionTowerTest {
         float[] rowsWithoutCls = Arrays.copyOfRange(hidden2, 64, hidden2.length);
         assertClose(tokens.embeddingsView(), rowsWithoutCls, FP32, "patch rows");
         assertClose(out.cls(), Arrays.copyOf(hidden2, 64), FP32, "cls row");
-        assertThat(enc.attention().spelled()).containsOnlyKeys("cls@1", "received@1", "cls@3", "received@3");
+        assertThat(enc.attention().spelled()).containsOnlyKeys("cls@1", "received@1", "global@1", "cls@3", "received@3",
+                "global@3");
         assertThat(enc.attention().spelled().get("received@3")).hasSize(tokens.patchCount());
         assertClose(enc.attention().spelled().get("cls@3"), golden("clip", "attn.cls.2"), FP32, "cls@3 beyond the feature layer");
         assertThat(out.fullAttention()).isEmpty();
