@@ -118,7 +118,8 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--speculate", defaultValue = "none", paramLabel = "MODE", description = {
             "Speculative decoding: none (default), or recycling (Token Recycling: drafts a tree from the model's own recent "
                     + "predictions and verifies it in one forward; lossless: greedy gives the same tokens as plain decoding, "
-                    + "sampling the same distribution)."})
+                    + "sampling the same distribution), or recycling-compact (the same with a 7-node tree instead of the "
+                    + "paper's 80, which a CPU verifies in about two decode steps instead of twenty)."})
     String speculate;
 
     @Option(names = "--kv", defaultValue = "f32", paramLabel = "TYPE", description = {
@@ -167,7 +168,7 @@ public final class AskCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--llm-prune and --positions " + positions + " take one --image or a --video");
         }
         AskJob.Speculation speculation = Arrays.stream(AskJob.Speculation.values()).filter(s -> s.spelling().equals(speculate))
-                .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--speculate must be none or recycling, got '"
+                .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--speculate must be none, recycling or recycling-compact, got '"
                         + speculate + "'"));
         AskJob.Kv kvType = Arrays.stream(AskJob.Kv.values()).filter(k -> k.spelling().equals(kv)).findFirst()
                 .orElseThrow(() -> new CommandLine.ParameterException(cl, "--kv must be f32 or f16, got '" + kv + "'"));

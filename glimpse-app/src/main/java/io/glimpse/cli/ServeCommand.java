@@ -124,8 +124,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tc-gamma", paramLabel = "G", description = "Default glimpse.tc_gamma: TC-LLaVA's weight of the temporal id (1 when unset).")
     Double tcGamma;
 
-    @Option(names = "--speculate", paramLabel = "MODE", description = "Default glimpse.speculate: none (default) or "
-            + "recycling (Token Recycling, lossless; its tables stay warm across generations).")
+    @Option(names = "--speculate", paramLabel = "MODE", description = "Default glimpse.speculate: none (default), "
+            + "recycling or recycling-compact (Token Recycling, lossless, as glimpse ask --speculate; its tables stay warm "
+            + "across generations).")
     String speculate;
 
     @CommandLine.Spec

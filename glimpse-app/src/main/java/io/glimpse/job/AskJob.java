@@ -5,6 +5,8 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.llava.Ask;
 import io.glimpse.llava.GgufLlava;
 import io.glimpse.llava.LlavaModel;
+import io.glimpse.lm.AdjacencyTable;
+import io.glimpse.lm.DraftTree;
 import io.glimpse.lm.KvPrecision;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TokenRecycling;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -80,7 +83,9 @@ public final class AskJob {
         /** One forward per token. */
         NONE("none"),
         /** Token Recycling: drafts from the model's own recent predictions, verified as a tree; lossless. */
-        RECYCLING("recycling");
+        RECYCLING("recycling"),
+        /** Token Recycling with the compact 7-node tree, which a CPU verifies in about two decode steps. */
+        RECYCLING_COMPACT("recycling-compact");
 
         private final String spelling;
 
@@ -91,6 +96,15 @@ public final class AskJob {
         /** The value {@code --speculate} takes. */
         public String spelling() {
             return spelling;
+        }
+
+        /** The draft tree this mode verifies; empty for {@link #NONE}. */
+        public Optional<DraftTree> tree() {
+            return switch (this) {
+                case NONE -> Optional.empty();
+                case RECYCLING -> Optional.of(DraftTree.recycling());
+                case RECYCLING_COMPACT -> Optional.of(DraftTree.compact());
+            };
         }
     }
 
@@ -215,9 +229,10 @@ public final class AskJob {
             if (o.llmPrune() != null) {
                 request.llmPruning(LayerPruners.method(o.llmPrune()));
             }
-            if (o.speculation() == Speculation.RECYCLING) {
+            if (o.speculation() != Speculation.NONE) {
                 // One question per run, so the table starts cold; a server keeps one per session instead.
-                request.speculate(TokenRecycling.reference(llava.decoder().config().vocabSize()));
+                request.speculate(new TokenRecycling(o.speculation().tree().orElseThrow(),
+                        new AdjacencyTable(llava.decoder().config().vocabSize(), 8)));
             }
             Ask.Answer answer = Ask.run(llava, request.build(), text);
             if (answer.contextFull()) {

@@ -211,7 +211,7 @@ public final class ChatEngine implements AutoCloseable {
         boolean shares = pruning.isEmpty() && prompt.layout().isEmpty();
         PrefixCache.Hit hit = shares ? prefixes.longest(keys, prompt.prompt().positions(), rows - 1) : null;
         int reused = hit == null ? 0 : hit.rows();
-        RecyclingTables.Lease lease = g.speculates() ? recycling.borrow() : null;
+        RecyclingTables.Lease lease = g.speculates() ? recycling.borrow(g.speculate()) : null;
         try {
             Optional<TokenRecycling> speculation = Optional.ofNullable(lease).map(RecyclingTables.Lease::recycling);
             int slots = prompt.cacheSlots(maxTokens, speculation);

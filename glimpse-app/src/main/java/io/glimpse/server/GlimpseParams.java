@@ -167,7 +167,7 @@ public record GlimpseParams(Integer frames, Integer budget, Boolean plan, PlanMe
     }
 
     public boolean speculates() {
-        return speculate == AskJob.Speculation.RECYCLING;
+        return speculate != null && speculate != AskJob.Speculation.NONE;
     }
 
     public boolean queryAwareOrDefault() {

@@ -121,7 +121,10 @@ class AskCommandTest {
         assertThat(fast.err()).containsPattern("speculation: \\d+ verification forwards, \\d+\\.\\d\\d tokens accepted per forward");
         InProcess.Run unknown = glimpse(concat(ask, "--speculate", "medusa"));
         assertThat(unknown.code()).isEqualTo(GlimpseCli.USAGE);
-        assertThat(unknown.err()).contains("--speculate must be none or recycling, got 'medusa'");
+        assertThat(unknown.err()).contains("--speculate must be none, recycling or recycling-compact, got 'medusa'");
+        InProcess.Run compact = glimpse(concat(ask, "--speculate", "recycling-compact", "--stats"));
+        assertThat(compact.code()).as(compact.err()).isZero();
+        assertThat(compact.out()).isEqualTo(plain.out());
         InProcess.Run sampled = glimpse(concat(ask, "--speculate", "recycling", "--temperature", "0.7", "--seed", "3"));
         assertThat(sampled.code()).as(sampled.err()).isZero();
     }

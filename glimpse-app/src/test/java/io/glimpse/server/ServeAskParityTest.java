@@ -117,6 +117,10 @@ class ServeAskParityTest {
         assertThat(warm.at("/glimpse/verify_forwards").asInt()).as("a table that saw this answer drafts it").isLessThan(coldForwards);
         assertThat(again.at("/glimpse/verify_forwards").asInt()).as("reset: cold again").isEqualTo(coldForwards);
         assertThat(post(llava, plain).at("/glimpse/verify_forwards").asInt()).isZero();
+        JsonNode compact = post(llava, request("image_url", image, "Describe it.", 16,
+                Json.MAPPER.createObjectNode().put("speculate", "recycling-compact")));
+        assertThat(answer(compact)).isEqualTo(expected);
+        assertThat(compact.at("/glimpse/verify_forwards").asInt()).isPositive();
     }
 
     @Test

@@ -18,7 +18,7 @@ class ServeCommandTest {
         assertThat(positions.err()).contains("--positions: must be one of [keep, recompact, vista, tclava], got 'diagonal'");
         InProcess.Run speculate = InProcess.glimpse("serve", "--speculate", "eagle");
         assertThat(speculate.code()).isEqualTo(GlimpseCli.USAGE);
-        assertThat(speculate.err()).contains("--speculate: must be one of [none, recycling]");
+        assertThat(speculate.err()).contains("--speculate: must be one of [none, recycling, recycling-compact]");
         InProcess.Run both = InProcess.glimpse("serve", "--positions", "vista", "--llm-prune", "fastv");
         assertThat(both.code()).isEqualTo(GlimpseCli.USAGE);
         assertThat(both.err()).contains("--positions vista and in-LLM pruning do not combine");

@@ -12,9 +12,10 @@ import java.lang.foreign.MemorySegment;
  * the layer is used: {@link #prepared} hands W to the GEMM backend once (encoders and projectors, which always see many
  * rows); {@link #stored} keeps W where and how it is stored (a view into a mapped checkpoint, f32, f16, bf16 or
  * quantized, {@link WeightStack}) and runs one or two rows as a matrix-vector product that streams every weight once
- * (decoding, bound by memory bandwidth) and more rows through the GEMM, on f32 panels dequantized a tile at a time;
+ * (decoding, bound by memory bandwidth), up to 128 rows (sequences decoded together, a draft tree) by a product that
+ * reads each weight once for all of them, and more rows through the GEMM, on f32 panels dequantized a tile at a time;
  * {@link #streamed} is the stored form of an f32 array, which the GEMM reads directly. Prepared and streamed layers
- * give the bits of the plain GEMM for many rows.
+ * give the bits of the plain GEMM above 128 rows.
  */
 public final class Linear {
     private final int out;

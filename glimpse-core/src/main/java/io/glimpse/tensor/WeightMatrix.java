@@ -115,7 +115,8 @@ public sealed interface WeightMatrix {
 
     /**
      * y[m × rows] = x[m × cols] · Wᵀ. Up to {@link #MATVEC_ROWS} rows: dot products split over the threads of
-     * {@code pool} by output row, each weight streamed once per input row. More rows: tiles of weight rows are
+     * {@code pool} by output row, each weight streamed once per input row. Up to {@code FewRowProduct.MAX_ROWS} (128):
+     * {@code FewRowProduct}, each weight read once for all the rows. More rows: tiles of weight rows are
      * dequantized into an f32 panel (bounded by {@link #PANEL_FLOATS}) and multiplied by {@code gemm}, so a prefill
      * converts every weight once per call, O(rows·cols) beside the product's O(m·rows·cols).
      */

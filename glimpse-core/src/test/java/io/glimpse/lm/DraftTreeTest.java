@@ -26,6 +26,19 @@ class DraftTreeTest {
     }
 
     @Test
+    void theCompactTemplateIsAChainFiveDeepWithTwoAlternatives() {
+        DraftTree t = DraftTree.compact();
+        assertThat(t.size()).isEqualTo(8);
+        assertThat(t.maxRank()).isEqualTo(1);
+        int deepest = 0;
+        for (int i = 1; i < t.size(); i++) {
+            deepest = Math.max(deepest, t.depth(i));
+        }
+        assertThat(deepest).isEqualTo(5);
+        assertThat(t.children(0)).hasSize(2);
+    }
+
+    @Test
     void eachNodeSeesItsAncestorsAndItselfOnly() {
         // root, a = "0", b = "1", c = "0 0": c sees root, a and itself, not its uncle b.
         DraftTree t = DraftTree.parse(List.of("0", "1", "0 0"), "t");

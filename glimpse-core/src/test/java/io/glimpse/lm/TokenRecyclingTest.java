@@ -33,12 +33,22 @@ class TokenRecyclingTest {
         checkLossless(LmFixtures.randomDecoder(c, 3), 12);
     }
 
+    @Test
+    void greedyOutputIsPlainDecodingsWithTheCompactTree() throws IOException {
+        DecoderModel m = DecoderModel.load(LmFixtures.dir("qwen2"));
+        checkLossless(m, 13, DraftTree.compact());
+    }
+
     /** Random prompts, half of them a repeated phrase, decoded plainly and speculatively from the same prefill. */
     private static void checkLossless(DecoderModel m, long seed) {
+        checkLossless(m, seed, DraftTree.recycling());
+    }
+
+    private static void checkLossless(DecoderModel m, long seed, DraftTree tree) {
         SplittableRandom random = new SplittableRandom(seed);
         int vocab = m.config().vocabSize();
         // One table across the prompts, as a session keeps it.
-        TokenRecycling recycling = TokenRecycling.reference(vocab);
+        TokenRecycling recycling = new TokenRecycling(tree, new AdjacencyTable(vocab, 8));
         int tokens = 0;
         int forwards = 0;
         for (int trial = 0; trial < 8; trial++) {

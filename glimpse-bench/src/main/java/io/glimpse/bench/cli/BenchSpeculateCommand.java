@@ -8,7 +8,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,9 +23,10 @@ final class BenchSpeculateCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "1", description = "Runs of each prompt and method; the best counts (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--tree", paramLabel = "FILE", description = "A draft tree template, one node per line as its child ranks "
-            + "from the root (default: the reference's 80 nodes).")
-    Path tree;
+    @Option(names = "--tree", split = ",", defaultValue = "reference,compact", paramLabel = "TREE", description = "Draft "
+            + "trees, one table each: reference (the paper's 80 nodes), compact (7 nodes for CPUs) or a template file, one "
+            + "node per line as its child ranks from the root (default: ${DEFAULT-VALUE}).")
+    List<String> trees;
 
     @Option(names = "--weights", split = ",", defaultValue = "q8_0,bf16", paramLabel = "FORMAT",
             description = "Weight formats of the decoder, one table each: auto (as stored), f32, f16, bf16, q8_0, q4_0 "
@@ -59,7 +59,7 @@ final class BenchSpeculateCommand implements Callable<Integer> {
             }
             formats.add(f);
         }
-        SpeculateBench.run(new SpeculateBench.Options(AskBench.shape(tiny, null, null), tree, tokens, repeat,
+        SpeculateBench.run(new SpeculateBench.Options(AskBench.shape(tiny, null, null), trees, tokens, repeat,
                 seed, cache.dir, formats), spec.commandLine().getOut(), spec.commandLine().getErr());
         return GlimpseCli.OK;
     }

@@ -26,7 +26,9 @@ import java.util.Locale;
  * Greedy decode speed of Token Recycling ({@link TokenRecycling}) against plain one-token decoding, on the same
  * prompts in the same run, on text where drafts from recent predictions should be accepted (a list to repeat, a
  * passage to edit, code) and on free generation, with the decoder of the random-weight LLaVA-OneVision-0.5B-shaped
- * checkpoint of {@code bench ask}, once per weight format asked for (converted on load, as {@code ask --weights} does). Every prompt starts a fresh adjacency table, so nothing is learned from an earlier
+ * checkpoint of {@code bench ask}, once per weight format asked for (converted on load, as {@code ask --weights} does)
+ * and draft tree (the reference's 80 nodes cost a CPU about 20 decode steps per verification, the compact tree about
+ * two; docs/runtime.md). Every prompt starts a fresh adjacency table, so nothing is learned from an earlier
  * run of the same prompt; the prefill is outside the timings, which are the best of the repeats. Random weights
  * predict nothing a text asks for, so the accepted tokens per forward show how often their own greedy loops repeat,
  * not what a trained model accepts.
@@ -45,12 +47,13 @@ public final class SpeculateBench {
             new Prompt("free generation", false, "Write a short story about a lighthouse keeper who finds a message in a bottle."));
 
     /**
-     * @param tree   a draft tree template file, or null for the reference's tree
+     * @param trees  draft trees, one table each: {@code reference} (the paper's 80 nodes), {@code compact}
+     *               ({@link DraftTree#compact}) or a template file
      * @param tokens tokens to decode per prompt, at least 2
      * @param repeat runs of each prompt and method; the best counts
      * @param formats the decoder's weight formats to time, one table each (null: as the checkpoint stores them)
      */
-    public record Options(ModelShapes.OneVision shape, Path tree, int tokens, int repeat, long seed, Path cache,
+    public record Options(ModelShapes.OneVision shape, List<String> trees, int tokens, int repeat, long seed, Path cache,
                           List<WeightFormat> formats) {
     }
 
@@ -75,29 +78,43 @@ public final class SpeculateBench {
 
     /** The table; each run's times go to {@code err} as progress. */
     public static void run(Options o, PrintWriter out, PrintWriter err) throws IOException {
-        DraftTree tree = o.tree() == null ? DraftTree.recycling() : DraftTree.parse(Files.readAllLines(o.tree()), o.tree().toString());
+        List<DraftTree> trees = new ArrayList<>();
+        for (String t : o.trees()) {
+            trees.add(switch (t) {
+                case "reference" -> DraftTree.recycling();
+                case "compact" -> DraftTree.compact();
+                default -> DraftTree.parse(Files.readAllLines(Path.of(t)), t);
+            });
+        }
         err.printf(Locale.ROOT, "preparing the random checkpoint (seed %d) under %s...%n", o.seed(), o.cache());
         err.flush();
         Path dir = RandomCheckpoint.oneVision(o.shape(), o.cache(), o.seed());
         for (WeightFormat format : o.formats()) {
             try (LlavaModel llava = LlavaModel.load(dir, format)) {
-                DecoderModel m = llava.decoder();
-                out.printf(Locale.ROOT, "model: decoder of %s, random weights in %s: Qwen2 hidden %d, %d layers, vocab %d; draft "
-                                + "tree of %d nodes; greedy, %d tokens per prompt, fresh table per prompt; gemm %s, %d threads; "
-                                + "best of %d%n",
-                        o.shape().name(), format == null ? "their stored format" : format.cliName(), m.config().hiddenSize(),
-                        m.config().layers(), m.config().vocabSize(), tree.size() - 1, o.tokens(),
-                        Gemm.get().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors(), o.repeat());
-                out.flush();
-                List<Row> rows = new ArrayList<>();
-                for (Prompt p : PROMPTS) {
-                    int[] ids = llava.tokenizer().encode(p.text(), false);
-                    rows.add(measure(m, tree, ids, p, o, llava.tokenizer().size(), err));
+                for (int t = 0; t < trees.size(); t++) {
+                    table(llava, trees.get(t), o.trees().get(t), format, o, out, err);
                 }
-                printTable(out, rows);
             }
         }
         out.flush();
+    }
+
+    /** One table: every prompt decoded plainly and by recycling with {@code tree}. */
+    private static void table(LlavaModel llava, DraftTree tree, String treeName, WeightFormat format, Options o, PrintWriter out,
+                              PrintWriter err) {
+        DecoderModel m = llava.decoder();
+        out.printf(Locale.ROOT, "model: decoder of %s, random weights in %s: Qwen2 hidden %d, %d layers, vocab %d; draft tree %s "
+                        + "of %d nodes; greedy, %d tokens per prompt, fresh table per prompt; gemm %s, %d threads; best of %d%n",
+                o.shape().name(), format == null ? "their stored format" : format.cliName(), m.config().hiddenSize(),
+                m.config().layers(), m.config().vocabSize(), treeName, tree.size() - 1, o.tokens(),
+                Gemm.get().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors(), o.repeat());
+        out.flush();
+        List<Row> rows = new ArrayList<>();
+        for (Prompt p : PROMPTS) {
+            int[] ids = llava.tokenizer().encode(p.text(), false);
+            rows.add(measure(m, tree, ids, p, o, llava.tokenizer().size(), err));
+        }
+        printTable(out, rows);
     }
 
     private static Row measure(DecoderModel m, DraftTree tree, int[] ids, Prompt p, Options o, int vocab, PrintWriter err) {

@@ -30,7 +30,7 @@ class BenchSpeculateCommandTest {
         Files.writeString(tree, "0\n0 0\n0 0 0\n0 0 0 0\n");
         InProcess.Run r = glimpse("bench", "speculate", "--tiny", "--tokens", "24", "--tree", tree.toString(), "--weights", "q8_0,auto", "--cache", cache.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("draft tree of 4 nodes").contains("random weights in q8_0")
+        assertThat(r.out()).contains("draft tree " + tree + " of 4 nodes").contains("random weights in q8_0")
                 .contains("random weights in their stored format");
         Pattern row = Pattern.compile("(\\S.*?)\\s+(repetitive|free)\\s+(\\d+)\\s+" + NUM + "\\s+" + NUM + "\\s+" + NUM
                 + "\\s+(\\d+)\\s+" + NUM + "\\s+(yes|NO)");
