@@ -93,6 +93,7 @@ final class SyntheticTokens {
         for (int layer = 1; layer <= shape.vit().layers; layer++) {
             maps.put(AttentionScores.key(AttentionScores.CLS, layer), attention(shape, seed * 31 + 2L * layer));
             maps.put(AttentionScores.key(AttentionScores.RECEIVED, layer), attention(shape, seed * 31 + 2L * layer + 1));
+            maps.put(AttentionScores.key(AttentionScores.GLOBAL, layer), attention(shape, seed * 31 + 2L * layer + 1));
         }
         return new ReduceContext(seed, AttentionMaps.of(maps), null);
     }

@@ -64,7 +64,7 @@ class SyntheticTokensTest {
     @Test
     void attentionMapsCoverEveryLayerAndEachFrameSumsToOne() {
         ReduceContext ctx = SyntheticTokens.context(SHAPE, 3);
-        assertThat(ctx.attention().spelled()).hasSize(2 * 26).containsKeys("cls@1", "received@9", "cls@23", "received@26");
+        assertThat(ctx.attention().spelled()).hasSize(3 * 26).containsKeys("cls@1", "received@9", "cls@23", "received@26", "global@9");
         float[] map = ctx.attention().spelled().get("received@23");
         assertThat(map).hasSize(3 * 196);
         for (int f = 0; f < 3; f++) {
