@@ -1,5 +1,7 @@
 package io.glimpse.cli;
 
+import io.glimpse.job.AskJob;
+import io.glimpse.server.ApiException;
 import io.glimpse.server.GlimpseParams;
 import io.glimpse.server.GlimpseServer;
 import io.glimpse.server.ServeOptions;
@@ -29,6 +31,22 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--mmproj", paramLabel = "FILE", description = "llama.cpp mmproj GGUF for a GGUF --model (a language model file).")
     Path mmproj;
 
+    @Option(names = "--weights", defaultValue = "auto", paramLabel = "FORMAT",
+            description = "Decoder weights: auto (as stored, mapped from the checkpoint), f32, f16, bf16, q8_0 or q4_0 "
+                    + "(converted once on load) (default: ${DEFAULT-VALUE}).")
+    String weights;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for decode and prefill (default: every core).")
+    Integer threads;
+
+    @Option(names = "--kv", defaultValue = "f32", paramLabel = "TYPE", description = "How every generation's KV cache "
+            + "stores keys and values: f32 (default) or f16 (half the memory per token), as glimpse ask --kv.")
+    String kv;
+
+    @Option(names = "--scorer", paramLabel = "DIR", description = "CLIP or SigLIP checkpoint folder with a text tower "
+            + "that scores frames for glimpse.query_aware planning.")
+    Path scorer;
+
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only).")
     String host;
 
@@ -41,7 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "Require Authorization: Bearer KEY on every route but /health.")
     String apiKey;
 
-    @Option(names = "--max-concurrency", defaultValue = "1", paramLabel = "N", description = "Generations running at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-concurrency", defaultValue = "4", paramLabel = "N", description = "Generations running at once; their decode steps run together, each weight read serving all (default: ${DEFAULT-VALUE}).")
     int maxConcurrency;
 
     @Option(names = "--queue", defaultValue = "8", paramLabel = "N", description = "Requests waiting for a slot before 429 (default: ${DEFAULT-VALUE}).")
@@ -86,8 +104,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--fps", paramLabel = "F", description = "Default glimpse.fps for planning.")
     Double fps;
 
-    @Option(names = "--dedup", paramLabel = "S", description = "Default glimpse.dedup threshold for planning.")
+    @Option(names = "--dedup", paramLabel = "C", description = "Default glimpse.dedup: planning drops frames of which "
+            + "fewer than the share C of patches changed since the last kept one.")
     Double dedup;
+
+    @Option(names = "--query-aware", description = "Default glimpse.query_aware: plan with the question as query (needs --scorer).")
+    boolean queryAware;
 
     @Option(names = "--reduce", paramLabel = "SPEC", description = "Default glimpse.reduce pipeline.")
     String reduce;
@@ -95,8 +117,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--llm-prune", paramLabel = "METHOD", description = "Default glimpse.llm_pruning: fastv | aim | todre.")
     String llmPrune;
 
-    @Option(names = "--positions", paramLabel = "POLICY", description = "Default glimpse.positions: keep | recompact.")
+    @Option(names = "--positions", paramLabel = "POLICY", description = "Default glimpse.positions: keep | recompact "
+            + "(default) | vista | tclava, as glimpse ask --positions.")
     String positions;
+
+    @Option(names = "--tc-gamma", paramLabel = "G", description = "Default glimpse.tc_gamma: TC-LLaVA's weight of the temporal id (1 when unset).")
+    Double tcGamma;
+
+    @Option(names = "--speculate", paramLabel = "MODE", description = "Default glimpse.speculate: none (default), "
+            + "recycling or recycling-compact (Token Recycling, lossless, as glimpse ask --speculate; its tables stay warm "
+            + "across generations).")
+    String speculate;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -104,22 +135,31 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        GlimpseParams defaults = new GlimpseParams(frames, budget, plan ? Boolean.TRUE : null, method, fps, dedup, reduce,
-                llmPrune, positions);
+        GlimpseParams defaults;
         try {
-            defaults.check("default");
-        } catch (io.glimpse.server.ApiException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage().replace("default.", "--").replace("llm_pruning", "llm-prune"));
+            defaults = GlimpseParams.fromFlags(frames, budget, plan, method, fps, dedup, queryAware, reduce, llmPrune,
+                    positions, tcGamma, speculate, maxFrames);
+        } catch (ApiException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        if (queryAware && scorer == null) {
+            throw new CommandLine.ParameterException(cl, "--query-aware needs --scorer DIR");
+        }
+        if (scorer != null && !Files.isDirectory(scorer)) {
+            throw new CommandLine.ParameterException(cl, "--scorer " + scorer + ": not a directory");
         }
         for (Path d : allowDirs) {
             if (!Files.isDirectory(d)) {
                 throw new CommandLine.ParameterException(cl, "--allow-dir " + d + ": not a directory");
             }
         }
+        AskJob.Kv kvType = java.util.Arrays.stream(AskJob.Kv.values()).filter(k -> k.spelling().equals(kv)).findFirst()
+                .orElseThrow(() -> new CommandLine.ParameterException(cl, "--kv must be f32 or f16, got '" + kv + "'"));
         ServeOptions options;
         try {
             options = new ServeOptions(host, port, allowDirs, apiKey, maxConcurrency, queue, maxBody, maxFrames, maxPixels,
-                    maxVisualTokens, maxTokens, Duration.ofSeconds(timeout), defaults, visualCacheMb << 20, prefixCacheMb << 20);
+                    maxVisualTokens, maxTokens, Duration.ofSeconds(timeout), defaults, visualCacheMb << 20, prefixCacheMb << 20,
+                    AskJob.Engine.parse(weights, threads), kvType, scorer);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -50,7 +51,7 @@ public final class AskJob {
         }
 
         /** The runtime's scheme; {@code gamma} is TC-LLaVA's weight of the temporal id. */
-        io.glimpse.llava.Positions scheme(double gamma) {
+        public io.glimpse.llava.Positions scheme(double gamma) {
             return io.glimpse.llava.Positions.parse(spelling(), gamma);
         }
     }
@@ -96,6 +97,15 @@ public final class AskJob {
         public String spelling() {
             return spelling;
         }
+
+        /** The draft tree this mode verifies; empty for {@link #NONE}. */
+        public Optional<DraftTree> tree() {
+            return switch (this) {
+                case NONE -> Optional.empty();
+                case RECYCLING -> Optional.of(DraftTree.recycling());
+                case RECYCLING_COMPACT -> Optional.of(DraftTree.compact());
+            };
+        }
     }
 
     /** How the KV cache stores keys and values ({@code --kv}). */
@@ -115,6 +125,10 @@ public final class AskJob {
         /** The value {@code --kv} takes. */
         public String spelling() {
             return spelling;
+        }
+
+        public KvPrecision precision() {
+            return precision;
         }
     }
 
@@ -217,8 +231,8 @@ public final class AskJob {
             }
             if (o.speculation() != Speculation.NONE) {
                 // One question per run, so the table starts cold; a server keeps one per session instead.
-                DraftTree tree = o.speculation() == Speculation.RECYCLING ? DraftTree.recycling() : DraftTree.compact();
-                request.speculate(new TokenRecycling(tree, new AdjacencyTable(llava.decoder().config().vocabSize(), 8)));
+                request.speculate(new TokenRecycling(o.speculation().tree().orElseThrow(),
+                        new AdjacencyTable(llava.decoder().config().vocabSize(), 8)));
             }
             Ask.Answer answer = Ask.run(llava, request.build(), text);
             if (answer.contextFull()) {

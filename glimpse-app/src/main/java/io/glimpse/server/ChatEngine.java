@@ -5,22 +5,25 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.job.FrameReader;
 import io.glimpse.job.PlanJob;
 import io.glimpse.lm.ChatMessage;
-import io.glimpse.lm.Generation;
 import io.glimpse.lm.KvCache;
-import io.glimpse.lm.LayerPruner;
+import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
-import io.glimpse.lm.prune.LayerPruners;
+import io.glimpse.lm.TokenRecycling;
+import io.glimpse.lm.prune.PrunerFactory;
 import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoInfo;
 import io.glimpse.media.VideoSource;
+import io.glimpse.llava.Ask;
 import io.glimpse.llava.LlavaCheckpoint;
 import io.glimpse.llava.GgufLlava;
 import io.glimpse.llava.LlavaModel;
+import io.glimpse.llava.Positions;
+import io.glimpse.llava.Prefill;
+import io.glimpse.llava.SplicedPrompt;
+import io.glimpse.llava.VisualBlock;
 import io.glimpse.reduce.Pipeline;
-import io.glimpse.reduce.ReduceContext;
-import io.glimpse.tokens.TokenSet;
-import io.glimpse.tokens.VisualTokens;
+import io.glimpse.tensor.Parallel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,15 +34,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 
 /**
  * One loaded LLaVA model answering conversations, with two warm caches: each medium's visual block (encoded, reduced
  * and projected; keyed by content hash and everything that shapes the block) and the decoder's KV cache of earlier
  * generations, so a follow-up turn with the same earlier messages and media runs neither the tower nor the shared
- * prefix's prefill. The steps are those of {@code glimpse ask} (encode, reduce in encoder space, project, splice,
- * prefill with optional in-LLM pruning, decode), over a whole conversation instead of one question.
+ * prefix's prefill. The steps are {@code glimpse ask}'s own ({@link VisualBlock}, {@link SplicedPrompt},
+ * {@link Prefill}, {@link Ask#decode}), over a whole conversation instead of one question; speculative decoding
+ * keeps its tables warm across generations ({@link RecyclingTables}).
  *
- * <p>Thread-safe: the model is immutable, the caches lock briefly, every conversation has its own KV cache.
+ * <p>Thread-safe: the model is immutable, the caches lock briefly, every conversation has its own KV cache and
+ * borrows its own recycling table.
  */
 public final class ChatEngine implements AutoCloseable {
     private final LlavaModel model;
@@ -49,6 +57,9 @@ public final class ChatEngine implements AutoCloseable {
     private final ServeOptions limits;
     private final WeightedLru<String, Visual> visuals;
     private final PrefixCache prefixes;
+    private final RecyclingTables recycling;
+    private final Parallel parallel;
+    private final DecodeScheduler scheduler;
 
     /** A medium of a turn and the request field it came from. */
     public record Part(Media media, String param) {
@@ -89,9 +100,10 @@ public final class ChatEngine implements AutoCloseable {
      * @param cachedRows    leading prompt rows taken from the prefix cache instead of prefilled
      * @param visualHits    media whose block came from the cache
      * @param visualMisses  media encoded now
+     * @param verifyForwards draft verifications of speculative decoding, 0 without it
      */
     public record Stats(int encoderTokens, int visualRows, int promptRows, int cachedRows, int visualHits, int visualMisses,
-                        int generated, long firstTokenNanos, long decodeNanos) {
+                        int generated, long firstTokenNanos, long decodeNanos, int verifyForwards) {
         public double decodeTokensPerSecond() {
             return generated < 2 ? Double.NaN : (generated - 1) / (decodeNanos / 1e9);
         }
@@ -101,31 +113,38 @@ public final class ChatEngine implements AutoCloseable {
     public record Answer(String text, String finishReason, Stats stats) {
     }
 
-    /** A medium's block and what the tower made of it. */
-    private record Visual(LlavaModel.Block block, int encoderTokens, long hash) {
+    /** A medium's block and the hash its rows are known by in the prefix cache. */
+    private record Visual(VisualBlock block, long hash) {
         long bytes() {
-            return 4L * block.rows().length + 4L * block.positions().length + 64;
+            LlavaModel.Block b = block.block();
+            return 4L * b.rows().length + 8L * b.positions().length + 64;
         }
     }
 
-    private ChatEngine(LlavaModel model, String id, String planTarget, ServeOptions limits) {
+    private ChatEngine(LlavaModel model, String id, ServeOptions limits) {
         this.model = model;
         this.id = id;
         this.created = System.currentTimeMillis() / 1000;
-        this.planTarget = planTarget;
+        this.planTarget = model.costModel().name();
         this.limits = limits;
         this.visuals = new WeightedLru<>(limits.visualCacheBytes(), Visual::bytes);
         this.prefixes = new PrefixCache(limits.prefixCacheBytes());
+        this.recycling = new RecyclingTables(model.decoder().config().vocabSize());
+        this.parallel = Parallel.of(limits.engine().threads());
+        this.scheduler = new DecodeScheduler(model.decoder(), parallel, model.tokenizer().size(),
+                model.template().stopIds(model.tokenizer()));
+        scheduler.start();
     }
 
     /**
-     * Loads the checkpoint folder, or the GGUF language model {@code dir} with its {@code mmproj} file (non-null), once;
-     * requests then share it.
+     * Loads the checkpoint folder, or the GGUF language model {@code dir} with its {@code mmproj} file (non-null), once,
+     * its decoder in the limits' weight format; requests then share it.
      */
     public static ChatEngine load(Path dir, Path mmproj, ServeOptions limits) throws IOException {
-        LlavaModel model = mmproj == null ? LlavaModel.load(dir) : GgufLlava.load(dir, mmproj, null);
+        LlavaModel model = mmproj == null ? LlavaModel.load(dir, limits.engine().weights())
+                : GgufLlava.load(dir, mmproj, limits.engine().weights());
         Path name = dir.toAbsolutePath().normalize().getFileName();
-        return new ChatEngine(model, name == null ? "glimpse" : name.toString(), model.family().costModel(), limits);
+        return new ChatEngine(model, name == null ? "glimpse" : name.toString(), limits);
     }
 
     /** The model's name in /v1/models and responses: the checkpoint folder's name. */
@@ -154,75 +173,166 @@ public final class ChatEngine implements AutoCloseable {
                 (int) t.parts().stream().filter(p -> p.media().kind() == MediaKind.IMAGE).count(),
                 (int) t.parts().stream().filter(p -> p.media().kind() == MediaKind.VIDEO).count(), t.text())).toList();
         int[] ids = model.tokenizer().encode(model.template().render(messages, true), true);
+        String query = g.queryAwareOrDefault() ? lastUserText(c) : null;
 
-        Pipeline pipeline = g.pipeline(video);
+        Optional<Pipeline> pipeline = Optional.ofNullable(g.pipeline(video));
+        Positions scheme = g.scheme();
         List<Visual> blocks = new ArrayList<>();
         int hits = 0;
         for (Part p : parts) {
             halt(sink);
-            String key = key(p.media(), g, pipeline, images);
+            String key = key(p.media(), g, pipeline, images, query);
             Visual v = visuals.get(key);
             if (v == null) {
-                v = encode(p, g, pipeline, images, hash(key));
+                v = new Visual(inPool(() -> block(p, g, pipeline, images, query)), hash(key));
                 visuals.put(key, v);
             } else {
                 hits++;
             }
             blocks.add(v);
         }
-        int visualRows = blocks.stream().mapToInt(v -> v.block().positions().length).sum();
-        if (visualRows > limits.maxVisualTokens()) {
-            throw ApiException.invalid("messages", "the media give " + visualRows + " visual tokens, more than --max-visual-tokens "
-                    + limits.maxVisualTokens() + "; send fewer frames or reduce them (glimpse.reduce)");
+        SplicedPrompt prompt = SplicedPrompt.of(model, ids, blocks.stream().map(Visual::block).toList(), scheme, video);
+        if (prompt.visualRows() > limits.maxVisualTokens()) {
+            throw ApiException.invalid("messages", "the media give " + prompt.visualRows() + " visual tokens, more than "
+                    + "--max-visual-tokens " + limits.maxVisualTokens() + "; send fewer frames or reduce them (glimpse.reduce)");
         }
-        LlavaModel.Prompt prompt = model.assemble(ids, blocks.stream().map(Visual::block).toList());
-        long[] keys = rowKeys(ids, blocks, prompt.ids().length);
-        int rows = prompt.ids().length;
-        int capacity = rows + c.maxTokens();
+        int maxTokens;
+        try {
+            maxTokens = prompt.answerRoom(model, c.maxTokens());
+        } catch (BadInputException e) {
+            throw ApiException.invalid("messages", e.getMessage());
+        }
+        int rows = prompt.rows();
+        long[] keys = rowKeys(ids, blocks, rows);
 
         halt(sink);
-        LayerPruner pruner = g.llmPruning() == null ? null : LayerPruners.method(g.llmPruning()).create(
-                model.decoder().config().layers(), model.firstPlaceholder(ids), visualRows - (video ? 1 : 0));
-        PrefixCache.Hit hit = pruner == null ? prefixes.longest(keys, prompt.positions(), rows - 1) : null;
+        Optional<PrunerFactory> pruning = Optional.ofNullable(g.llmPruning());
+        // Pruning and rotary schemes shape every row of the cache by the whole prompt, so none of it is shared.
+        boolean shares = pruning.isEmpty() && prompt.layout().isEmpty();
+        PrefixCache.Hit hit = shares ? prefixes.longest(keys, prompt.prompt().positions(), rows - 1) : null;
         int reused = hit == null ? 0 : hit.rows();
-        KvCache cache = hit == null ? model.decoder().newCache(capacity) : hit.continuation(capacity);
-        int d = model.decoder().config().hiddenSize();
-        float[] logits = model.decoder().forward(cache, Arrays.copyOfRange(prompt.inputs(), reused * d, rows * d),
-                Arrays.copyOfRange(prompt.positions(), reused, rows), 1, pruner, null);
-        int firstGenerated = cache.nextPosition();
-
-        TextStream text = new TextStream(model.tokenizer());
-        StopStrings stop = new StopStrings(c.stop());
-        StringBuilder answer = new StringBuilder();
-        List<Integer> generated = new ArrayList<>();
-        long[] first = {0};
-        boolean stopToken;
+        RecyclingTables.Lease lease = g.speculates() ? recycling.borrow(g.speculate()) : null;
         try {
-            stopToken = Generation.run(model.decoder(), cache, logits, c.maxTokens(), c.sampler(), model.tokenizer().size(),
-                    model.template().stopIds(model.tokenizer()), t -> {
-                        if (first[0] == 0) {
-                            first[0] = System.nanoTime();
-                        }
-                        generated.add(t);
-                        emit(sink, answer, stop.accept(text.accept(t)));
-                        if (stop.stopped()) {
-                            throw new StopFound();
-                        }
-                        halt(sink);
-                    }).stopped();
-            emit(sink, answer, stop.accept(text.finish()));
-            emit(sink, answer, stop.finish());
+            Optional<TokenRecycling> speculation = Optional.ofNullable(lease).map(RecyclingTables.Lease::recycling);
+            int slots = prompt.cacheSlots(maxTokens, speculation);
+            // A continued prefix keeps the precision it was cached in, which is the server's (--kv).
+            KvCache cache = hit == null ? prompt.newCache(model, slots, limits.kv().precision()) : hit.continuation(slots);
+            Prefill prefill = inPool(() -> Prefill.run(model, prompt, pruning, cache, reused));
+            int firstGenerated = cache.nextPosition();
+
+            TextStream text = new TextStream(model.tokenizer());
+            StopStrings stop = new StopStrings(c.stop());
+            StringBuilder answer = new StringBuilder();
+            int[] emitted = {0};
+            long[] first = {0};
+            IntConsumer onToken = t -> {
+                if (first[0] == 0) {
+                    first[0] = System.nanoTime();
+                }
+                emitted[0]++;
+                emit(sink, answer, stop.accept(text.accept(t)));
+                if (stop.stopped()) {
+                    throw new StopFound();
+                }
+                halt(sink);
+            };
+            Decoded d = speculation.isPresent() ? speculate(prefill, maxTokens, c.sampler(), speculation.get(), onToken)
+                    : batched(prefill, maxTokens, c.sampler(), onToken);
+            if (!d.stopString()) {
+                emit(sink, answer, stop.accept(text.finish()));
+                emit(sink, answer, stop.finish());
+            }
+            long end = System.nanoTime();
+            if (shares && d.cacheWhole()) {
+                remember(keys, prompt.prompt().positions(), cache, d.tokens(), rows, firstGenerated);
+            }
+            long firstAt = first[0] == 0 ? end : first[0];
+            Stats stats = new Stats(blocks.stream().mapToInt(v -> v.block().encoderTokens()).sum(), prompt.visualRows(), rows,
+                    reused, hits, blocks.size() - hits, emitted[0], firstAt - start, end - firstAt, d.forwards());
+            return new Answer(answer.toString(), d.stopToken() || stop.stopped() ? "stop" : "length", stats);
+        } finally {
+            if (lease != null) {
+                recycling.giveBack(lease);
+            }
+        }
+    }
+
+    /**
+     * How decoding ended.
+     *
+     * @param tokens     every token chosen; those the cache holds come first
+     * @param stopToken  a stop token ended it
+     * @param stopString a stop string did
+     * @param forwards   draft verifications (speculative decoding, unless a stop string cut it short)
+     * @param cacheWhole the cache holds exactly the prompt and a prefix of {@code tokens}
+     */
+    private record Decoded(int[] tokens, boolean stopToken, boolean stopString, int forwards, boolean cacheWhole) {
+    }
+
+    /** Decodes together with the other active generations, one token of each per step. */
+    private Decoded batched(Prefill prefill, int maxTokens, Sampler sampler, IntConsumer onToken) {
+        DecodeScheduler.Sequence seq = scheduler.submit(prefill.cache(), prefill.logits(), maxTokens, sampler);
+        boolean stopString = false;
+        try {
+            for (int t = seq.take(); t != DecodeScheduler.END; t = seq.take()) {
+                onToken.accept(t);
+            }
         } catch (StopFound e) {
-            stopToken = false;
+            stopString = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Halted("interrupted");
+        } finally {
+            seq.cancel();
+            awaitRelease(seq);
         }
-        long end = System.nanoTime();
-        if (pruner == null) {
-            remember(keys, prompt.positions(), cache, generated, rows, firstGenerated);
+        return new Decoded(seq.tokens(), seq.stopped(), stopString, 0, true);
+    }
+
+    private static void awaitRelease(DecodeScheduler.Sequence seq) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                seq.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
-        long firstAt = first[0] == 0 ? end : first[0];
-        Stats stats = new Stats(blocks.stream().mapToInt(Visual::encoderTokens).sum(), visualRows, rows, reused, hits,
-                blocks.size() - hits, generated.size(), firstAt - start, end - firstAt);
-        return new Answer(answer.toString(), stopToken || stop.stopped() ? "stop" : "length", stats);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Decodes alone by token recycling: its tree verifications are forwards of their own. */
+    private Decoded speculate(Prefill prefill, int maxTokens, Sampler sampler, TokenRecycling recycling, IntConsumer onToken) {
+        List<Integer> tokens = new ArrayList<>();
+        try {
+            TokenRecycling.Result r = inPool(() -> Ask.decode(model, prefill, maxTokens, sampler, Optional.of(recycling), t -> {
+                tokens.add(t);
+                onToken.accept(t);
+            }));
+            return new Decoded(r.generation().tokens(), r.generation().stopped(), false, r.forwards(), true);
+        } catch (StopFound e) {
+            // Stopped inside a verification: the draft's rows are still in the cache.
+            return new Decoded(tokens.stream().mapToInt(Integer::intValue).toArray(), false, true, 0, false);
+        }
+    }
+
+    /** Runs compute-bound work on the engine's threads ({@code --threads}). */
+    private <T> T inPool(Callable<T> work) {
+        try {
+            return parallel.run(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Forgets what speculative decoding learnt from earlier answers; returns the tables dropped. */
+    public int resetSpeculation() {
+        return recycling.reset();
     }
 
     /** Thrown from the token callback to end generation at a stop string. */
@@ -246,6 +356,11 @@ public final class ChatEngine implements AutoCloseable {
         }
     }
 
+    private static String lastUserText(Conversation c) {
+        return c.turns().reversed().stream().filter(t -> t.role().equals("user")).findFirst().map(Turn::text).orElse("");
+    }
+
+    /** The combinations {@code glimpse ask} refuses, as 400s naming the field. */
     private void check(GlimpseParams g, List<Part> parts, int images, boolean video) {
         if (images > 0 && video) {
             throw ApiException.invalid("messages", "a conversation takes images or videos, not both");
@@ -256,6 +371,10 @@ public final class ChatEngine implements AutoCloseable {
         if (g.llmPruning() != null && parts.size() != 1) {
             throw ApiException.invalid("glimpse.llm_pruning", "in-LLM pruning takes exactly one image or video, got " + parts.size());
         }
+        if (g.scheme().rotatesVisualRows() && parts.size() > 1) {
+            throw ApiException.invalid("glimpse.positions", "positions " + g.positions().spelling()
+                    + " takes one image or video, got " + parts.size());
+        }
         if (!video && Boolean.TRUE.equals(g.plan())) {
             throw ApiException.invalid("glimpse.plan", "planning chooses the frames of a video; this conversation has none");
         }
@@ -265,34 +384,33 @@ public final class ChatEngine implements AutoCloseable {
         if (video && g.plans() && g.budget() == null) {
             throw ApiException.invalid("glimpse.budget", "planning needs glimpse.budget");
         }
+        if (g.queryAwareOrDefault() && limits.scorer() == null) {
+            throw ApiException.invalid("glimpse.query_aware", "query-aware planning needs a server started with --scorer DIR");
+        }
     }
 
     /** Everything that shapes a medium's block. */
-    private static String key(Media m, GlimpseParams g, Pipeline pipeline, int images) {
+    private static String key(Media m, GlimpseParams g, Optional<Pipeline> pipeline, int images, String query) {
         String how = m.kind() == MediaKind.IMAGE ? "image:" + (images > 1 ? "several" : "alone")
                 : g.plans() ? "video:plan:" + g.budget() + ":" + g.methodOrDefault().id() + ":" + g.fpsOrDefault() + ":" + g.dedup()
+                        + (query == null ? "" : ":query:" + query)
                 : "video:frames:" + g.framesOrDefault();
-        return m.sha256() + "|" + how + "|" + (pipeline == null ? "" : pipeline.spec()) + "|" + g.positionPolicy();
+        return m.sha256() + "|" + how + "|" + pipeline.map(p -> p.spec().toString()).orElse("") + "|" + g.scheme().policy();
     }
 
-    private Visual encode(Part p, GlimpseParams g, Pipeline pipeline, int images, long hash) {
-        Media m = p.media();
-        List<RgbImage> frames = frames(p, g);
-        boolean attention = pipeline != null && pipeline.readsAttention();
-        LlavaModel.ImageCrops crops = m.kind() == MediaKind.IMAGE ? model.crops(frames.getFirst(), images) : null;
-        VisualTokens e = model.encode(crops == null ? frames : crops.crops(), attention);
-        TokenSet tokens = e.tokens();
-        if (pipeline != null) {
-            tokens = pipeline.run(tokens, new ReduceContext(0, e.attention(), null)).tokens();
+    private VisualBlock block(Part p, GlimpseParams g, Optional<Pipeline> pipeline, int images, String query) {
+        List<RgbImage> frames = frames(p, g, query);
+        PositionPolicy policy = g.scheme().policy();
+        try {
+            return p.media().kind() == MediaKind.IMAGE ? VisualBlock.image(model, frames.getFirst(), images, pipeline, policy)
+                    : VisualBlock.video(model, frames, pipeline, policy);
+        } catch (BadInputException e) {
+            throw ApiException.invalid("glimpse.reduce", e.getMessage());
         }
-        boolean reduced = pipeline != null;
-        LlavaModel.Block block = crops == null ? model.videoBlock(tokens, reduced, g.positionPolicy())
-                : model.imageBlock(tokens, crops, reduced, g.positionPolicy());
-        return new Visual(block, e.tokens().size(), hash);
     }
 
     /** The medium's frames: an image's only one, a video's evenly spaced or planned ones, each within the limits. */
-    private List<RgbImage> frames(Part p, GlimpseParams g) {
+    private List<RgbImage> frames(Part p, GlimpseParams g, String query) {
         Path file = p.media().file();
         try {
             VideoInfo info = VideoSource.probe(file);
@@ -302,7 +420,8 @@ public final class ChatEngine implements AutoCloseable {
             }
             if (p.media().kind() == MediaKind.VIDEO && g.plans()) {
                 PlanJob.Selection s = PlanJob.select(file, new PlanJob.Options(g.budget(), planTarget, g.methodOrDefault(),
-                        g.fpsOrDefault(), null, null, g.dedup()), PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
+                        g.fpsOrDefault(), null, query == null ? null : new PlanJob.Query(limits.scorer(), query), g.dedup()),
+                        model.costModel(), PlanJob.Listener.QUIET, PlanJob.Pixels.DECODED);
                 if (s.frames().isEmpty() || s.frames().size() > limits.maxFrames()) {
                     throw ApiException.invalid("glimpse.budget", "the plan chose " + s.frames().size() + " frames; "
                             + "at least 1 and at most --max-frames " + limits.maxFrames() + " may go to the model");
@@ -326,7 +445,7 @@ public final class ChatEngine implements AutoCloseable {
         for (int id : ids) {
             if (model.firstPlaceholder(new int[] {id}) == 0) {
                 Visual v = blocks.get(next++);
-                for (int i = 0; i < v.block().positions().length; i++) {
+                for (int i = 0; i < v.block().rows(); i++) {
                     keys[row++] = (v.hash() + i * 0x9E3779B97F4A7C15L) | Long.MIN_VALUE;
                 }
             } else {
@@ -337,12 +456,12 @@ public final class ChatEngine implements AutoCloseable {
     }
 
     /** Keeps the conversation's cache for a follow-up: the prompt's rows and the generated tokens it has run. */
-    private void remember(long[] keys, int[] positions, KvCache cache, List<Integer> generated, int rows, int firstGenerated) {
+    private void remember(long[] keys, int[] positions, KvCache cache, int[] generated, int rows, int firstGenerated) {
         int held = cache.length(0);
         long[] k = Arrays.copyOf(keys, held);
         int[] pos = Arrays.copyOf(positions, held);
         for (int i = rows; i < held; i++) {
-            k[i] = generated.get(i - rows);
+            k[i] = generated[i - rows];
             pos[i] = firstGenerated + (i - rows);
         }
         prefixes.put(k, pos, cache);
@@ -357,8 +476,18 @@ public final class ChatEngine implements AutoCloseable {
         }
     }
 
+    /** Decode steps the scheduler has run and the sequence rows they held, for /metrics. */
+    long decodeSteps() {
+        return scheduler.steps();
+    }
+
+    long decodeRows() {
+        return scheduler.rows();
+    }
+
     @Override
     public void close() {
+        scheduler.close();
         model.close();
     }
 }

@@ -65,7 +65,7 @@ final class CompletionJson {
     private static ObjectNode glimpse(ChatEngine.Stats s) {
         ObjectNode g = Json.MAPPER.createObjectNode().put("visual_cache_hits", s.visualHits())
                 .put("visual_cache_misses", s.visualMisses()).put("prefix_rows_reused", s.cachedRows())
-                .put("time_to_first_token_ms", s.firstTokenNanos() / 1e6);
+                .put("time_to_first_token_ms", s.firstTokenNanos() / 1e6).put("verify_forwards", s.verifyForwards());
         double speed = s.decodeTokensPerSecond();
         if (Double.isFinite(speed)) {
             g.put("decode_tokens_per_second", speed);

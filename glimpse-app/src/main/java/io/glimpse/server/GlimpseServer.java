@@ -17,12 +17,12 @@ import java.util.stream.Stream;
 
 /**
  * The HTTP server: routes, bearer-key check, body limit, error mapping and metrics around {@link ChatRoute} and
- * {@link PlanRoute}. Binds where {@link ServeOptions} says (loopback by default); {@link #close} stops it and removes
+ * {@link PlanRoute}; {@code POST /v1/speculation/reset} forgets the Token Recycling tables earlier answers warmed. Binds where {@link ServeOptions} says (loopback by default); {@link #close} stops it and removes
  * its temporary files.
  */
 public final class GlimpseServer implements AutoCloseable {
     private static final java.util.Set<String> ROUTES = java.util.Set.of("/health", "/v1/models", "/metrics", "/v1/plan",
-            "/v1/chat/completions");
+            "/v1/chat/completions", "/v1/speculation/reset");
     private final ServeOptions options;
     private final ChatEngine engine;
     private final Path temp;
@@ -36,7 +36,8 @@ public final class GlimpseServer implements AutoCloseable {
         this.engine = engine;
         this.temp = Files.createTempDirectory("glimpse-serve-");
         this.admission = new Admission(options.maxConcurrency(), options.queue());
-        this.metrics = new ServerMetrics(admission::waiting);
+        this.metrics = new ServerMetrics(admission::waiting, engine == null ? () -> 0 : engine::decodeSteps,
+                engine == null ? () -> 0 : engine::decodeRows);
         this.keyDigest = options.apiKey() == null ? null : sha256(options.apiKey());
         MediaResolver media = new MediaResolver(options.allowDirs(), temp);
         PlanRoute plan = new PlanRoute(options, media);
@@ -57,6 +58,13 @@ public final class GlimpseServer implements AutoCloseable {
                     throw ApiException.notFound("this server has no model loaded (start it with --model DIR)");
                 }
                 chat.handle(ctx, body(ctx));
+            });
+            config.routes.post("/v1/speculation/reset", ctx -> {
+                if (engine == null) {
+                    throw ApiException.notFound("this server has no model loaded (start it with --model DIR)");
+                }
+                json(ctx, Json.MAPPER.createObjectNode().put("object", "speculation.reset")
+                        .put("tables_dropped", engine.resetSpeculation()));
             });
             config.routes.after(ctx -> metrics.request(ROUTES.contains(ctx.path()) ? ctx.path() : "unmatched", ctx.statusCode()));
             config.routes.exception(ApiException.class, (e, ctx) -> fail(ctx, e));

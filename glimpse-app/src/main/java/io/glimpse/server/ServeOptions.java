@@ -1,5 +1,7 @@
 package io.glimpse.server;
 
+import io.glimpse.job.AskJob;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,10 +22,14 @@ import java.util.List;
  * @param defaults        the {@code glimpse} request object's values when a request leaves them out
  * @param visualCacheBytes bound of the encoded-media cache
  * @param prefixCacheBytes bound of the KV prefix cache
+ * @param engine          the decoder's weight format and the threads of its loops
+ * @param kv              how every generation's KV cache stores keys and values
+ * @param scorer          CLIP or SigLIP folder that scores frames for query-aware planning, or null
  */
 public record ServeOptions(String host, int port, List<Path> allowDirs, String apiKey, int maxConcurrency, int queue,
                            long maxBodyBytes, int maxFrames, long maxPixels, int maxVisualTokens, int maxTokens,
-                           Duration timeout, GlimpseParams defaults, long visualCacheBytes, long prefixCacheBytes) {
+                           Duration timeout, GlimpseParams defaults, long visualCacheBytes, long prefixCacheBytes,
+                           AskJob.Engine engine, AskJob.Kv kv, Path scorer) {
     public ServeOptions {
         allowDirs = List.copyOf(allowDirs);
         if (port < 0 || port > 65535) {

@@ -1,6 +1,7 @@
 package io.glimpse.server;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** The server's Prometheus metrics, in a registry of its own (several servers may live in one JVM, as in tests). */
 final class ServerMetrics {
@@ -36,9 +38,17 @@ final class ServerMetrics {
     final Counter prefixRows = Counter.builder().name("glimpse_prefix_rows_reused_total")
             .help("prompt rows whose prefill a prefix-cache hit saved").register(registry);
 
-    ServerMetrics(IntSupplier queueDepth) {
+    /**
+     * @param decodeSteps batched decode steps run so far
+     * @param decodeRows  sequence rows those steps held (their ratio is the mean batch)
+     */
+    ServerMetrics(IntSupplier queueDepth, LongSupplier decodeSteps, LongSupplier decodeRows) {
         GaugeWithCallback.builder().name("glimpse_queue_depth").help("requests waiting for a generation slot")
                 .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
+        CounterWithCallback.builder().name("glimpse_decode_steps").help("decode steps, each one forward for every active generation")
+                .callback(cb -> cb.call(decodeSteps.getAsLong())).register(registry);
+        CounterWithCallback.builder().name("glimpse_decode_rows").help("generation rows the decode steps held")
+                .callback(cb -> cb.call(decodeRows.getAsLong())).register(registry);
     }
 
     void request(String route, int status) {

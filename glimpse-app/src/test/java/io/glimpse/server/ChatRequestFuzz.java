@@ -27,7 +27,7 @@ class ChatRequestFuzz {
     private static final List<String> FIELDS = List.of("model", "messages", "stream", "max_tokens", "max_completion_tokens",
             "temperature", "top_p", "seed", "stop", "n", "stream_options", "glimpse", "user", "tools");
     private static final List<String> GLIMPSE = List.of("frames", "budget", "plan", "method", "fps", "dedup", "reduce",
-            "llm_pruning", "positions");
+            "llm_pruning", "positions", "tc_gamma", "speculate", "query_aware");
 
     @BeforeContainer
     static void start() throws Exception {
@@ -81,7 +81,8 @@ class ChatRequestFuzz {
 
     private Arbitrary<JsonNode> glimpse() {
         return Arbitraries.maps(Arbitraries.of(GLIMPSE), Arbitraries.oneOf(value(1),
-                        Arbitraries.of("tome:keep=0.5", "kcenter:k=4", "nope", "fastv", "keep", "recompact", "clips").map(F::textNode)))
+                        Arbitraries.of("tome:keep=0.5", "kcenter:k=4", "nope", "fastv", "keep", "recompact", "vista", "tclava",
+                                "recycling", "none", "clips").map(F::textNode)))
                 .ofMaxSize(4).map(m -> {
                     ObjectNode o = F.objectNode();
                     m.forEach(o::set);

@@ -33,8 +33,14 @@ final class LiveServer implements AutoCloseable {
 
     /** Defaults as {@code glimpse serve} has them, on a free loopback port, allowing the fixtures folder. */
     static ServeOptions options(int maxConcurrency, int queue, int maxTokens, String apiKey, long cacheBytes) {
+        return options(maxConcurrency, queue, maxTokens, apiKey, cacheBytes, null);
+    }
+
+    /** As above, frames scored for query-aware planning by the CLIP or SigLIP folder {@code scorer} (null: none). */
+    static ServeOptions options(int maxConcurrency, int queue, int maxTokens, String apiKey, long cacheBytes, Path scorer) {
         return new ServeOptions("127.0.0.1", 0, List.of(FIXTURES), apiKey, maxConcurrency, queue, 16 << 20, 16, 1 << 24,
-                32768, maxTokens, Duration.ofSeconds(120), GlimpseParams.NONE, cacheBytes, cacheBytes);
+                32768, maxTokens, Duration.ofSeconds(120), GlimpseParams.NONE, cacheBytes, cacheBytes,
+                io.glimpse.job.AskJob.Engine.parse(null, null), io.glimpse.job.AskJob.Kv.F32, scorer);
     }
 
     String base() {

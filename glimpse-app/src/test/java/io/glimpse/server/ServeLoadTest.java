@@ -73,6 +73,41 @@ class ServeLoadTest {
         assertThat(ok).isEqualTo(answered.size());
         assertThat(busy).isEqualTo(refused.size());
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
-                && (t.getName().contains("Jetty") || t.getName().startsWith("qtp") || t.getName().contains("Javalin")));
+                && (t.getName().contains("Jetty") || t.getName().startsWith("qtp") || t.getName().contains("Javalin")
+                || t.getName().equals("glimpse-decode")));
+    }
+
+    @Test
+    void concurrentGenerationsDecodedTogetherAnswerAsEachAlone() throws Exception {
+        List<String> questions = List.of("What is this?", "Describe it.", "Which colours?", "Is it a landscape?");
+        String image = LiveServer.IMAGE.toString();
+        try (LiveServer s = new LiveServer(LiveServer.LLAVA15, LiveServer.options(4, 0, 16, null, 0))) {
+            List<String> alone = new ArrayList<>();
+            for (String q : questions) {
+                alone.add(answer(s, image, q));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(questions.size());
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(questions.size());
+            List<Future<String>> together = new ArrayList<>();
+            for (String q : questions) {
+                together.add(pool.submit(() -> {
+                    start.await();
+                    return answer(s, image, q);
+                }));
+            }
+            for (int i = 0; i < questions.size(); i++) {
+                assertThat(together.get(i).get()).as(questions.get(i)).isEqualTo(alone.get(i));
+            }
+            pool.shutdown();
+            assertThat(s.metric("glimpse_decode_rows_total")).isGreaterThanOrEqualTo(s.metric("glimpse_decode_steps_total"));
+        }
+    }
+
+    private static String answer(LiveServer s, String image, String question) throws Exception {
+        String body = "{\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
+                + "\"image_url\":{\"url\":\"" + image + "\"}},{\"type\":\"text\",\"text\":\"" + question + "\"}]}]}";
+        HttpResponse<String> r = s.postJson("/v1/chat/completions", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body()).at("/choices/0/message/content").asText();
     }
 }

@@ -1,25 +1,17 @@
 package io.glimpse.llava;
 
 import io.glimpse.image.RgbImage;
-import io.glimpse.io.BadInputException;
 import io.glimpse.lm.Generation;
 import io.glimpse.lm.KvCache;
 import io.glimpse.lm.KvPrecision;
-import io.glimpse.lm.LayerPruner;
 import io.glimpse.lm.PositionPolicy;
-import io.glimpse.lm.RotaryLayout;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
 import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.PrunerFactory;
 import io.glimpse.reduce.Pipeline;
-import io.glimpse.reduce.ReduceContext;
 import io.glimpse.reduce.StageReport;
-import io.glimpse.tokens.AttentionMaps;
-import io.glimpse.tokens.TokenSet;
-import io.glimpse.tokens.VisualTokens;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,10 +19,11 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * One question about images or a video, answered end to end: encode, optionally reduce the visual tokens in
- * encoder space (before the projector, so the decoder sees fewer rows), project, splice into the chat prompt with
- * position ids from the {@link PositionPolicy}, prefill (optionally pruning visual rows inside the decoder: FastV,
- * AIM, ToDRE), and decode while streaming text.
+ * One question about images or a video, answered end to end by the steps of a turn, which other front ends (the
+ * server's conversations) call one by one: {@link VisualBlock} (encode, reduce each stage at its site, project),
+ * {@link SplicedPrompt} (splice into the chat prompt with position ids from the {@link Positions} scheme),
+ * {@link Prefill} (optionally pruning visual rows inside the decoder: FastV, AIM, ToDRE) and {@link #decode}
+ * (plain or speculative, streaming text).
  */
 public final class Ask {
     private Ask() {
@@ -246,137 +239,50 @@ public final class Ask {
         long start = System.nanoTime();
         boolean video = !request.video().isEmpty();
         int[] ids = model.promptIds(request.prompt(), request.images().size(), video ? 1 : 0);
-        int count = request.images().size();
-        List<LlavaModel.ImageCrops> crops = request.images().stream().map(image -> model.crops(image, count)).toList();
-        List<List<RgbImage>> inputs = video ? List.of(request.video())
-                : crops.stream().map(LlavaModel.ImageCrops::crops).toList();
-        List<VisualTokens> encoded = new ArrayList<>();
-        for (List<RgbImage> frames : inputs) {
-            // A video's pooled-site stages see decoder rows, without the encoder's maps; an image's see its tokens.
-            encoded.add(model.encode(frames, request.pipeline().map(video ? Pipeline::encoderNeeds : Pipeline::needs)
-                    .orElse(AttentionMaps.Request.NONE)));
-        }
-        long afterEncode = System.nanoTime();
-        List<StageReport> stages = new ArrayList<>();
-        List<LlavaModel.Block> blocks = new ArrayList<>();
-        int[] rowFrames = null;
-        int encoderTokens = 0;
-        int unreducedRows = 0;
-        Optional<Pipeline> pipeline = request.pipeline().map(p -> model.towerHasCls() ? p : p.withoutCls());
         PositionPolicy policy = request.positions().policy();
-        for (int i = 0; i < encoded.size(); i++) {
-            VisualTokens e = encoded.get(i);
-            TokenSet tokens = e.tokens();
-            encoderTokens += tokens.size();
-            LlavaModel.Block block;
-            if (video) {
-                int rows = model.videoRows(tokens);
-                unreducedRows += rows + 1;
-                TokenSet decoderRows = model.decoderRows(pipeline.isEmpty() ? tokens
-                        : reduce(pipeline.get().bySite().encoder(), tokens, rows, e, stages));
-                if (pipeline.isPresent()) {
-                    decoderRows = reduce(pipeline.get().bySite().pooled(), decoderRows, decoderRows.size(), null, stages);
-                    checkRows(pipeline.get(), decoderRows.size(), rows);
-                }
-                block = model.videoBlockOf(decoderRows, pipeline.isPresent(), policy);
-                rowFrames = frameOfRows(decoderRows, block.positions().length, true);
-            } else {
-                LlavaModel.ImageCrops c = crops.get(i);
-                int rows = model.imageTokens(c.width(), c.height(), count);
-                unreducedRows += rows;
-                // A reduced lone square crop keeps its closing newline; anyres drops its row newlines.
-                int contentRows = Math.min(tokens.size(), c.packing() == LlavaModel.Packing.NEWLINE ? rows - 1 : rows);
-                if (pipeline.isPresent()) {
-                    tokens = reduce(Optional.of(pipeline.get()), tokens, contentRows, e, stages);
-                    checkRows(pipeline.get(), tokens.size(), contentRows);
-                }
-                block = model.imageBlock(tokens, c, pipeline.isPresent(), policy);
-                rowFrames = frameOfRows(tokens, block.positions().length, pipeline.isPresent());
-            }
-            blocks.add(block);
-        }
-        long afterReduce = System.nanoTime();
-        LlavaModel.Prompt prompt = model.assemble(ids, blocks);
-        int context = model.decoder().config().context();
-        int room = context - prompt.ids().length;
-        if (room < 1) {
-            throw new BadInputException("the prompt is " + prompt.ids().length + " tokens and the model's context holds "
-                    + context + "; ask about fewer images or frames, or reduce their tokens");
-        }
+        int count = request.images().size();
+        List<VisualBlock> blocks = video ? List.of(VisualBlock.video(model, request.video(), request.pipeline(), policy))
+                : request.images().stream().map(image -> VisualBlock.image(model, image, count, request.pipeline(), policy)).toList();
+        long beforePrefill = System.nanoTime();
+        SplicedPrompt prompt = SplicedPrompt.of(model, ids, blocks, request.positions(), video);
+        int room = prompt.answerRoom(model, Integer.MAX_VALUE);
         int maxTokens = Math.min(request.maxTokens(), room);
-        RotaryLayout layout = request.positions().rotary(model.firstPlaceholder(ids), rowFrames).orElse(null);
-        KvCache cache = model.decoder().newCache(prompt.ids().length + maxTokens
-                + request.speculation().map(TokenRecycling::extraSlots).orElse(0), layout, request.kv());
-        int visualRows = blocks.stream().mapToInt(b -> b.positions().length).sum();
-        LayerPruner pruner = null;
-        if (request.llmPruning().isPresent()) {
-            int first = model.firstPlaceholder(ids);
-            // The video's trailing image_newline is not a visual token to rank.
-            pruner = request.llmPruning().get().create(model.decoder().config().layers(), first, visualRows - (video ? 1 : 0));
-        }
-        float[] logits = model.decoder().forward(cache, prompt.inputs(), prompt.positions(), 1, pruner,
-                layout == null ? null : layout.promptMask(prompt.ids().length));
-        int lastLayerRows = cache.length(model.decoder().config().layers() - 1);
+        KvCache cache = prompt.newCache(model, prompt.cacheSlots(maxTokens, request.speculation()), request.kv());
+        Prefill prefill = Prefill.run(model, prompt, request.llmPruning(), cache, 0);
         long prefilled = System.nanoTime();
         TextStream text = new TextStream(model.tokenizer());
         long[] first = {0};
-        IntConsumer onToken = t -> {
+        TokenRecycling.Result decoded = decode(model, prefill, maxTokens, request.sampler(), request.speculation(), t -> {
             if (first[0] == 0) {
                 first[0] = System.nanoTime();
             }
             out.accept(text.accept(t));
-        };
-        int[] stopIds = model.template().stopIds(model.tokenizer());
-        int vocab = model.tokenizer().size();
-        TokenRecycling.Result decoded = request.speculation().isPresent()
-                ? request.speculation().get().run(model.decoder(), cache, logits, maxTokens, request.sampler(), vocab, stopIds, onToken)
-                : new TokenRecycling.Result(Generation.run(model.decoder(), cache, logits, maxTokens, request.sampler(), vocab,
-                        stopIds, onToken), 0);
+        });
         Generation g = decoded.generation();
         out.accept(text.finish());
         long end = System.nanoTime();
         long firstAt = first[0] == 0 ? end : first[0];
-        Stats stats = new Stats(encoderTokens, stages, visualRows, unreducedRows, prompt.ids().length,
-                visualRows - (prompt.ids().length - lastLayerRows), afterEncode - start, afterReduce - afterEncode,
-                prefilled - afterReduce, firstAt - start, g.tokens().length, end - firstAt, decoded.forwards(),
+        Stats stats = new Stats(blocks.stream().mapToInt(VisualBlock::encoderTokens).sum(),
+                blocks.stream().flatMap(b -> b.stages().stream()).toList(), prompt.visualRows(),
+                blocks.stream().mapToInt(VisualBlock::unreducedRows).sum(), prompt.rows(), prefill.visualRowsAtLastLayer(),
+                blocks.stream().mapToLong(VisualBlock::encodeNanos).sum(), blocks.stream().mapToLong(VisualBlock::reduceNanos).sum(),
+                prefilled - beforePrefill, firstAt - start, g.tokens().length, end - firstAt, decoded.forwards(),
                 cache.bytesPerToken());
         return new Answer(g.tokens(), g.stopped(), !g.stopped() && g.tokens().length == room, stats);
     }
 
     /**
-     * {@code tokens} through {@code stages} (when present) with budgets counted in {@code rows} decoder rows; the
-     * encoder's attention maps go with {@code encoded}, none with rows already in decoder space.
+     * The last step of a turn: decodes up to {@code maxTokens} after a prefill, one forward per token or by token
+     * recycling, until one of the chat template's stop ids, passing each token but the stop token to {@code onToken}
+     * as it is chosen. The cache ends one token short of the output, as {@link Generation#run} leaves it.
      */
-    private static TokenSet reduce(Optional<Pipeline> stages, TokenSet tokens, int rows, VisualTokens encoded,
-                                   List<StageReport> reports) {
-        if (stages.isEmpty()) {
-            return tokens;
-        }
-        ReduceContext ctx = new ReduceContext(0, encoded == null ? AttentionMaps.empty() : encoded.attention(), null);
-        Pipeline.Result r = stages.get().run(tokens, ctx, rows);
-        reports.addAll(r.stages());
-        return r.tokens();
-    }
-
-    /** A reduction never hands the decoder more visual rows than the model spends without one. */
-    private static void checkRows(Pipeline pipeline, int reduced, int unreduced) {
-        if (reduced > unreduced) {
-            throw new BadInputException("reduction '" + pipeline + "' leaves " + reduced + " visual rows, more than the "
-                    + unreduced + " the model spends without it; give it a budget (keep=, k=)");
-        }
-    }
-
-    /**
-     * The frame of each of a block's rows: a reduced set's token frames, or equal shares of the pooled rows per frame;
-     * a trailing row beyond them (the video's image_newline) belongs to the last frame.
-     */
-    private static int[] frameOfRows(TokenSet tokens, int rows, boolean reduced) {
-        int[] frames = new int[rows];
-        int perFrame = Math.max(1, rows / tokens.frameCount());
-        for (int r = 0; r < rows; r++) {
-            int f = reduced ? tokens.frame(Math.min(r, tokens.size() - 1)) : r / perFrame;
-            frames[r] = Math.min(f, tokens.frameCount() - 1);
-        }
-        return frames;
+    public static TokenRecycling.Result decode(LlavaModel model, Prefill prefill, int maxTokens, Sampler sampler,
+                                               Optional<TokenRecycling> speculation, IntConsumer onToken) {
+        int[] stopIds = model.template().stopIds(model.tokenizer());
+        int vocab = model.tokenizer().size();
+        return speculation.isPresent()
+                ? speculation.get().run(model.decoder(), prefill.cache(), prefill.logits(), maxTokens, sampler, vocab, stopIds, onToken)
+                : new TokenRecycling.Result(Generation.run(model.decoder(), prefill.cache(), prefill.logits(), maxTokens, sampler,
+                        vocab, stopIds, onToken), 0);
     }
 }

@@ -11,14 +11,24 @@ import java.util.concurrent.Callable;
 
 /** {@code glimpse bench serve}: see {@link ServeBench}. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Time to first token of a follow-up question about a video vs the first question, through a live "
-                + "server whose media and KV prefix caches are warm for the follow-up (random OneVision-0.5B-shaped model).")
+        description = {"Through a live server (random OneVision-0.5B-shaped model): time to first token of a follow-up "
+                + "question about a video vs the first question, the media and KV prefix caches warm for the follow-up; "
+                + "then aggregate decode tokens/s of --clients questions at once vs one alone (decode steps batched)."})
 final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "32", description = "Video frames (default: ${DEFAULT-VALUE}).")
     int frames;
 
     @Option(names = "--tokens", defaultValue = "8", description = "Tokens each answer decodes (default: ${DEFAULT-VALUE}).")
     int tokens;
+
+    @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients of the batched-decode measurement (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--decode-tokens", defaultValue = "64", description = "Tokens each of their answers decodes (default: ${DEFAULT-VALUE}).")
+    int decodeTokens;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Runs of each batched-decode measurement; the best counts (default: ${DEFAULT-VALUE}).")
+    int runs;
 
     @Option(names = "--layers", paramLabel = "N", description = "Decoder layers (default: 24, Qwen2-0.5B; 3 with --tiny).")
     Integer layers;
@@ -44,7 +54,11 @@ final class BenchServeCommand implements Callable<Integer> {
         if (frames < 1 || frames > 64 || tokens < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need --frames in [1, 64] and --tokens >= 1");
         }
-        ServeBench.run(new ServeBench.Options(AskBench.shape(tiny, layers, visionLayers), tiny, frames, tokens, seed, cache.dir),
+        if (clients < 2 || clients > 64 || decodeTokens < 2 || runs < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "need --clients in [2, 64], --decode-tokens >= 2 and --runs >= 1");
+        }
+        ServeBench.run(new ServeBench.Options(AskBench.shape(tiny, layers, visionLayers), tiny, frames, tokens, clients,
+                        decodeTokens, runs, seed, cache.dir),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return GlimpseCli.OK;
     }

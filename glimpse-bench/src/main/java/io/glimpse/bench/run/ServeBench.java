@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glimpse.bench.fixture.ModelShapes;
 import io.glimpse.bench.fixture.RandomCheckpoint;
 import io.glimpse.media.SyntheticVideo;
+import io.glimpse.job.AskJob;
 import io.glimpse.server.GlimpseParams;
 import io.glimpse.server.GlimpseServer;
 import io.glimpse.server.ServeOptions;
@@ -24,19 +25,27 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code glimpse bench serve}: time to first token of a follow-up question about a video against the first question's,
- * through a live server on loopback. The first answer encodes the frames and prefills everything; the follow-up (the
- * same video and first turn, then a new question) should find the video's tokens and the conversation's KV prefix
- * warm and prefill only its new rows. Reference in the same run: the first question.
+ * {@code glimpse bench serve}, through a live server on loopback, two measurements each against a reference in the
+ * same run. Warm caches: time to first token of a follow-up question about a video against the first question's; the
+ * first answer encodes the frames and prefills everything, the follow-up (the same video and first turn, then a new
+ * question) should find the video's tokens and the conversation's KV prefix warm and prefill only its new rows.
+ * Batched decode: aggregate decode tokens per second of {@code clients} text questions sent at once against one
+ * alone; decode is bound by reading the weights, and the server's decode steps read them once for every active
+ * generation. Each request's decode window is [end − (completion tokens − 1) / its decode speed, end]; the aggregate
+ * is the tokens after the first of all requests over the union of their windows, best of {@code runs}.
  */
 public final class ServeBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * @param frames video frames the model sees
-     * @param tokens tokens each answer decodes
+     * @param frames       video frames the model sees
+     * @param tokens       tokens each answer about the video decodes
+     * @param clients      concurrent clients of the batched-decode measurement
+     * @param decodeTokens tokens each of their answers decodes
+     * @param runs         repetitions of each batched-decode measurement (the best counts)
      */
-    public record Options(ModelShapes.OneVision shape, boolean tiny, int frames, int tokens, long seed, Path cache) {
+    public record Options(ModelShapes.OneVision shape, boolean tiny, int frames, int tokens, int clients, int decodeTokens,
+                          int runs, long seed, Path cache) {
     }
 
     private ServeBench() {
@@ -52,8 +61,8 @@ public final class ServeBench {
             new SyntheticVideo(SyntheticVideo.Spec.varied(o.tiny() ? 160 : 640, o.tiny() ? 90 : 360, 5, o.frames() + 1, 11))
                     .write(video);
         }
-        ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(o.cache()), null, 1, 0, 1 << 20, o.frames(), 1 << 24,
-                1 << 20, o.tokens(), Duration.ofHours(1), GlimpseParams.NONE, 1L << 30, 2L << 30);
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(o.cache()), null, o.clients(), 0, 1 << 20, o.frames(),
+                1 << 24, 1 << 20, Math.max(o.tokens(), o.decodeTokens()), Duration.ofHours(1), GlimpseParams.NONE, 1L << 30, 2L << 30, AskJob.Engine.parse(null, null), AskJob.Kv.F32, null);
         HttpClient http = HttpClient.newHttpClient();
         try (GlimpseServer server = GlimpseServer.open(model, null, options)) {
             String url = "http://127.0.0.1:" + server.port() + "/v1/chat/completions";
@@ -77,8 +86,79 @@ public final class ServeBench {
             row(out, "first", a, t1);
             row(out, "follow-up (warm caches)", b, t2);
             out.printf(Locale.ROOT, "follow-up TTFT / first TTFT = %.4f (goal <= 0.10)%n", t2 / t1);
+            batched(http, url, server, o, out);
         }
         out.flush();
+    }
+
+    /** One client alone, then {@code clients} at once: aggregate decode speed and the decode steps' mean batch. */
+    private static void batched(HttpClient http, String url, GlimpseServer server, Options o, PrintWriter out)
+            throws IOException, InterruptedException {
+        String metrics = "http://127.0.0.1:" + server.port() + "/metrics";
+        out.printf(Locale.ROOT, "%nbatched decode: %d tokens per answer, best of %d runs%n", o.decodeTokens(), o.runs());
+        out.printf(Locale.ROOT, "%-10s %8s %14s %12s%n", "clients", "tokens", "aggregate t/s", "mean batch");
+        double alone = 0;
+        for (int clients : List.of(1, o.clients())) {
+            Batch best = null;
+            for (int run = 0; run < o.runs(); run++) {
+                double steps = metric(http, metrics, "glimpse_decode_steps_total");
+                double rows = metric(http, metrics, "glimpse_decode_rows_total");
+                Batch b = concurrent(http, url, o, clients, run);
+                b = new Batch(b.tokens(), b.seconds(), (metric(http, metrics, "glimpse_decode_rows_total") - rows)
+                        / (metric(http, metrics, "glimpse_decode_steps_total") - steps));
+                best = best == null || b.speed() > best.speed() ? b : best;
+            }
+            out.printf(Locale.ROOT, "%-10d %8d %14.2f %12.2f%n", clients, best.tokens(), best.speed(), best.meanBatch());
+            if (clients == 1) {
+                alone = best.speed();
+            } else {
+                out.printf(Locale.ROOT, "aggregate decode %d clients / 1 client = %.3f (goal >= 2.5)%n", clients,
+                        best.speed() / alone);
+            }
+        }
+    }
+
+    /** Decode tokens after the first of every answer, the seconds their windows span, and the steps' mean batch. */
+    private record Batch(int tokens, double seconds, double meanBatch) {
+        double speed() {
+            return tokens / seconds;
+        }
+    }
+
+    private static Batch concurrent(HttpClient http, String url, Options o, int clients, int run) throws InterruptedException {
+        List<java.util.concurrent.Callable<double[]>> calls = new java.util.ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String question = "Run " + run + ", client " + c + ": write a long story about a lighthouse keeper and a storm.";
+            calls.add(() -> {
+                ObjectNode body = JSON.createObjectNode().put("max_tokens", o.decodeTokens());
+                body.putArray("messages").addObject().put("role", "user").put("content", question);
+                JsonNode r = send(http, url, body);
+                double end = System.nanoTime() / 1e9;
+                int n = r.at("/usage/completion_tokens").asInt();
+                double speed = r.at("/glimpse/decode_tokens_per_second").asDouble(Double.NaN);
+                return new double[] {n - 1, n < 2 ? end : end - (n - 1) / speed, end};
+            });
+        }
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            int tokens = 0;
+            double from = Double.MAX_VALUE;
+            double to = 0;
+            for (var f : pool.invokeAll(calls)) {
+                double[] w = f.get();
+                tokens += (int) w[0];
+                from = Math.min(from, w[1]);
+                to = Math.max(to, w[2]);
+            }
+            return new Batch(tokens, to - from, Double.NaN);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static double metric(HttpClient http, String url, String series) throws IOException, InterruptedException {
+        String text = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(0);
     }
 
     private static void row(PrintWriter out, String label, JsonNode r, double ttft) {
@@ -90,6 +170,10 @@ public final class ServeBench {
         ObjectNode body = JSON.createObjectNode().put("max_tokens", o.tokens());
         body.set("messages", messages);
         body.putObject("glimpse").put("frames", o.frames());
+        return send(http, url, body);
+    }
+
+    private static JsonNode send(HttpClient http, String url, ObjectNode body) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {

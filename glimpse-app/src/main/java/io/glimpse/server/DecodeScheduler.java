@@ -1,0 +1,234 @@
+package io.glimpse.server;
+
+import io.glimpse.lm.DecoderModel;
+import io.glimpse.lm.KvCache;
+import io.glimpse.lm.Sampler;
+import io.glimpse.tensor.Parallel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decodes every active generation together: one {@link DecoderModel#stepAll} per step runs a token of each sequence,
+ * so each weight read (what bounds decode speed) serves them all, a GEMM with m = active sequences instead of m
+ * GEMVs. A sequence joins after its own prefill and leaves at a stop token, at its token limit or when cancelled,
+ * always between steps; a cancel takes effect before the next one. Tokens are chosen as {@code lm.Generation} chooses
+ * them (the last one is not run, so the cache ends one token short of the output) and go to the sequence's queue,
+ * which the request's own thread drains to its client, so a slow client never holds up the others.
+ *
+ * <p>One thread ({@code glimpse-decode}) runs the steps, inside the engine's {@link Parallel} pool.
+ */
+final class DecodeScheduler implements AutoCloseable {
+    /** What {@link Sequence#take} returns once the sequence is over. */
+    static final int END = -1;
+
+    private final DecoderModel model;
+    private final Parallel parallel;
+    private final int vocabLimit;
+    private final int[] stopIds;
+    private final Thread thread;
+    private final List<Sequence> joining = new ArrayList<>();
+    private final AtomicLong steps = new AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
+    private boolean closed;
+
+    /**
+     * A scheduler for {@code model}'s sequences, choosing ids below {@code vocabLimit} and ending at {@code stopIds};
+     * it steps once {@link #start}ed.
+     */
+    DecodeScheduler(DecoderModel model, Parallel parallel, int vocabLimit, int[] stopIds) {
+        this.model = model;
+        this.parallel = parallel;
+        this.vocabLimit = vocabLimit;
+        this.stopIds = stopIds.clone();
+        this.thread = Thread.ofPlatform().name("glimpse-decode").daemon().unstarted(this::loop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Decode steps run so far. */
+    long steps() {
+        return steps.get();
+    }
+
+    /** Sequence rows those steps ran (rows / steps is the mean batch). */
+    long rows() {
+        return rows.get();
+    }
+
+    /** One generation in the scheduler's hands until {@link #await} returns. */
+    static final class Sequence {
+        private final KvCache cache;
+        private final Sampler sampler;
+        private final int maxTokens;
+        private final int[] tokens;
+        private final BlockingQueue<Integer> out = new LinkedBlockingQueue<>();
+        private final CountDownLatch done = new CountDownLatch(1);
+        private float[] logits;
+        private int count;
+        private volatile boolean cancelled;
+        private volatile boolean stopped;
+        private volatile RuntimeException failure;
+
+        private Sequence(KvCache cache, float[] logits, int maxTokens, Sampler sampler) {
+            this.cache = cache;
+            this.logits = logits;
+            this.maxTokens = maxTokens;
+            this.sampler = sampler;
+            this.tokens = new int[maxTokens];
+        }
+
+        /**
+         * The next generated token, waiting for it, or {@link #END} once the sequence is over.
+         *
+         * @throws RuntimeException what failed the step, when one did
+         */
+        int take() throws InterruptedException {
+            int t = out.take();
+            if (t == END && failure != null) {
+                throw failure;
+            }
+            return t;
+        }
+
+        /** Asks the scheduler to let go of the sequence before its next step. */
+        void cancel() {
+            cancelled = true;
+        }
+
+        /** Waits until the scheduler has let go of the sequence; its cache is then the caller's again. */
+        void await() throws InterruptedException {
+            done.await();
+        }
+
+        /** Whether a stop token ended it. */
+        boolean stopped() {
+            return stopped;
+        }
+
+        /** Every token chosen, the stop token left out; those the cache holds come first (after {@link #await}). */
+        int[] tokens() {
+            return Arrays.copyOf(tokens, count);
+        }
+
+        private void finish(RuntimeException failure) {
+            this.failure = failure;
+            out.add(END);
+            done.countDown();
+        }
+    }
+
+    /**
+     * Hands a prefilled sequence to the scheduler: {@code logits} are the last prompt row's, {@code cache} holds the
+     * prompt and has room for {@code maxTokens} more.
+     */
+    Sequence submit(KvCache cache, float[] logits, int maxTokens, Sampler sampler) {
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("a sequence decodes at least one token, got " + maxTokens);
+        }
+        Sequence s = new Sequence(cache, logits, maxTokens, sampler);
+        synchronized (joining) {
+            if (closed) {
+                throw new IllegalStateException("the decode scheduler is closed");
+            }
+            joining.add(s);
+            joining.notifyAll();
+        }
+        return s;
+    }
+
+    private void loop() {
+        List<Sequence> active = new ArrayList<>();
+        while (true) {
+            synchronized (joining) {
+                while (!closed && joining.isEmpty() && active.isEmpty()) {
+                    try {
+                        joining.wait();
+                    } catch (InterruptedException e) {
+                        closed = true;
+                    }
+                }
+                if (closed) {
+                    active.addAll(joining);
+                    joining.clear();
+                    active.forEach(s -> s.finish(new IllegalStateException("the server is stopping")));
+                    return;
+                }
+                active.addAll(joining);
+                joining.clear();
+            }
+            List<Sequence> stepping = new ArrayList<>();
+            for (Sequence s : active) {
+                if (choose(s)) {
+                    stepping.add(s);
+                }
+            }
+            active = stepping;
+            if (!stepping.isEmpty()) {
+                step(stepping);
+            }
+        }
+    }
+
+    /** Chooses the sequence's next token from its logits; true when it goes on to a step. */
+    private boolean choose(Sequence s) {
+        if (s.cancelled) {
+            s.finish(null);
+            return false;
+        }
+        int t = s.sampler.next(s.logits, vocabLimit);
+        for (int stop : stopIds) {
+            if (t == stop) {
+                s.stopped = true;
+                s.finish(null);
+                return false;
+            }
+        }
+        s.tokens[s.count++] = t;
+        s.out.add(t);
+        if (s.count == s.maxTokens) {
+            s.finish(null);
+            return false;
+        }
+        return true;
+    }
+
+    /** Runs each sequence's last token in one forward; a failure ends the sequences of that step. */
+    private void step(List<Sequence> stepping) {
+        List<KvCache> caches = stepping.stream().map(s -> s.cache).toList();
+        int[] last = stepping.stream().mapToInt(s -> s.tokens[s.count - 1]).toArray();
+        try {
+            float[][] logits = parallel.run(() -> model.stepAll(caches, last));
+            for (int i = 0; i < stepping.size(); i++) {
+                stepping.get(i).logits = logits[i];
+            }
+            steps.incrementAndGet();
+            rows.addAndGet(stepping.size());
+        } catch (Exception e) {
+            RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            stepping.forEach(s -> s.finish(failure));
+            stepping.clear();
+        }
+    }
+
+    /** Ends every sequence still held and stops the thread. */
+    @Override
+    public void close() {
+        synchronized (joining) {
+            closed = true;
+            joining.notifyAll();
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.glimpse.server;
+
+import io.glimpse.llava.LlavaModel;
+import io.glimpse.lm.DecoderModel;
+import io.glimpse.lm.Generation;
+import io.glimpse.lm.KvCache;
+import io.glimpse.lm.Sampler;
+import io.glimpse.tensor.Parallel;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Generations decoded together by the scheduler answer as each would alone: a row that read another sequence's
+ * cache, took its token or position, or a token routed to the wrong queue would change some answer. Sequences of
+ * different lengths leave at different steps while the others go on.
+ */
+class DecodeSchedulerTest {
+    private record Prompt(KvCache cache, float[] logits) {
+    }
+
+    private static Prompt prefill(DecoderModel d, int[] ids, int slots) {
+        KvCache cache = d.newCache(slots);
+        return new Prompt(cache, d.forward(cache, d.embed(ids), IntStream.range(0, ids.length).toArray(), 1));
+    }
+
+    @Test
+    void sequencesDecodedTogetherAnswerAsAloneAndLeaveAtTheirOwnLimits() throws Exception {
+        try (LlavaModel model = LlavaModel.load(LiveServer.LLAVA15)) {
+            DecoderModel d = model.decoder();
+            int vocab = model.tokenizer().size();
+            int[] stops = model.template().stopIds(model.tokenizer());
+            List<String> texts = List.of("a red square", "two blue circles and a line", "hello", "what moves here?");
+            int[] limits = {12, 5, 9, 1};
+            List<int[]> alone = new ArrayList<>();
+            List<DecodeScheduler.Sequence> together = new ArrayList<>();
+            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops);
+            for (int i = 0; i < texts.size(); i++) {
+                int[] ids = model.tokenizer().encode(texts.get(i), true);
+                Prompt solo = prefill(d, ids, ids.length + limits[i]);
+                alone.add(Generation.run(d, solo.cache(), solo.logits(), limits[i], Sampler.greedy(), vocab, stops, t -> { })
+                        .tokens());
+                Prompt p = prefill(d, ids, ids.length + limits[i]);
+                together.add(scheduler.submit(p.cache(), p.logits(), limits[i], Sampler.greedy()));
+            }
+            // Every sequence has joined before the first step, so the steps are shared.
+            scheduler.start();
+            try {
+                for (int i = 0; i < together.size(); i++) {
+                    List<Integer> streamed = new ArrayList<>();
+                    for (int t = together.get(i).take(); t != DecodeScheduler.END; t = together.get(i).take()) {
+                        streamed.add(t);
+                    }
+                    together.get(i).await();
+                    assertThat(streamed).as(texts.get(i)).containsExactly(IntStream.of(alone.get(i)).boxed().toArray(Integer[]::new));
+                    assertThat(together.get(i).tokens()).isEqualTo(alone.get(i));
+                }
+            } finally {
+                scheduler.close();
+            }
+            int longest = IntStream.of(limits).max().orElseThrow();
+            assertThat(scheduler.steps()).as("one step per token after the first, of the longest").isLessThanOrEqualTo(longest - 1);
+            assertThat(scheduler.rows()).as("rows of sequences that had not yet stopped").isGreaterThan(scheduler.steps());
+        }
+    }
+
+    @Test
+    void aCancelledSequenceLeavesBeforeItsNextStepAndTheOthersGoOn() throws Exception {
+        try (LlavaModel model = LlavaModel.load(LiveServer.LLAVA15)) {
+            DecoderModel d = model.decoder();
+            int vocab = model.tokenizer().size();
+            int[] stops = model.template().stopIds(model.tokenizer());
+            int[] ids = model.tokenizer().encode("a long answer, please", true);
+            Prompt solo = prefill(d, ids, ids.length + 8);
+            int[] alone = Generation.run(d, solo.cache(), solo.logits(), 8, Sampler.greedy(), vocab, stops, t -> { }).tokens();
+            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops);
+            Prompt a = prefill(d, ids, ids.length + 8);
+            Prompt b = prefill(d, ids, ids.length + 8);
+            DecodeScheduler.Sequence cancelled = scheduler.submit(a.cache(), a.logits(), 8, Sampler.greedy());
+            DecodeScheduler.Sequence kept = scheduler.submit(b.cache(), b.logits(), 8, Sampler.greedy());
+            cancelled.cancel();
+            scheduler.start();
+            try {
+                assertThat(cancelled.take()).isEqualTo(DecodeScheduler.END);
+                cancelled.await();
+                assertThat(cancelled.tokens()).isEmpty();
+                assertThat(a.cache().length(0)).as("nothing ran for it").isEqualTo(ids.length);
+                kept.await();
+                assertThat(kept.tokens()).isEqualTo(alone);
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+}
