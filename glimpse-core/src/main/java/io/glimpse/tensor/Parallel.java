@@ -9,7 +9,12 @@ import java.util.stream.IntStream;
  * results are the same on every run with the same thread count.
  */
 public final class Parallel {
-    private static final Parallel COMMON = new Parallel(ForkJoinPool.commonPool(), Runtime.getRuntime().availableProcessors());
+    /**
+     * Every core, on a pool of its own: the JVM's common pool has one worker fewer than the cores (it counts on the
+     * caller to help, which a thread blocked in {@code join} does not), so on two cores it ran every loop on one.
+     */
+    private static final Parallel COMMON = new Parallel(new ForkJoinPool(Runtime.getRuntime().availableProcessors()),
+            Runtime.getRuntime().availableProcessors());
 
     private final ForkJoinPool pool;
     private final int threads;
@@ -20,17 +25,17 @@ public final class Parallel {
     }
 
     /**
-     * The pool the calling code runs in: the one {@link #run} entered, else every core on the JVM's common pool. So
+     * The pool the calling code runs in: the one {@link #run} entered, else every core ({@link #of} of them). So
      * {@code --threads N} reaches every loop of a job, OpenBLAS's Java-side split included, by running the job inside.
      */
     public static Parallel current() {
         ForkJoinPool p = java.util.concurrent.ForkJoinTask.inForkJoinPool() ? java.util.concurrent.ForkJoinTask.getPool() : null;
-        return p == null || p == ForkJoinPool.commonPool() ? COMMON : new Parallel(p, p.getParallelism());
+        return p == null || p == ForkJoinPool.commonPool() || p == COMMON.pool ? COMMON : new Parallel(p, p.getParallelism());
     }
 
     /** Runs {@code job} with every parallel loop inside it on this pool's threads. */
     public <T> T run(java.util.concurrent.Callable<T> job) throws Exception {
-        if (pool == ForkJoinPool.commonPool()) {
+        if (java.util.concurrent.ForkJoinTask.getPool() == pool) {
             return job.call();
         }
         try {
