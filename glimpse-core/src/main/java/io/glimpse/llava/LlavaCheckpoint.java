@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * The two JSON files of a LLaVA checkpoint folder, read once: config.json (model type, the vision and text
  * configs, token ids, anyres layout) and preprocessor_config.json. Cheap to read, so a caller can learn the
- * checkpoint's {@link Family} (and the cost model its budget counts in) before loading any weights.
+ * checkpoint's {@link Family} before loading any weights (the cost model a budget counts in is the loaded
+ * model's own, {@code LlavaModel.costModel()}).
  *
  * @param dir           the checkpoint folder
  * @param config        config.json's object
@@ -23,26 +24,19 @@ public record LlavaCheckpoint(Path dir, Family family, JsonNode config, JsonNode
     /** The model families read, by config.json's model_type. */
     public enum Family {
         /** llava-hf/llava-1.5-*: one square image crop per placeholder. */
-        LLAVA_15("llava", "llava-1.5"),
+        LLAVA_15("llava"),
         /** llava-hf/llava-onevision-*: anyres images, pooled video frames. */
-        ONEVISION("llava_onevision", "llava-onevision");
+        ONEVISION("llava_onevision");
 
         private final String modelType;
-        private final String costModel;
 
-        Family(String modelType, String costModel) {
+        Family(String modelType) {
             this.modelType = modelType;
-            this.costModel = costModel;
         }
 
         /** config.json's model_type. */
         public String modelType() {
             return modelType;
-        }
-
-        /** The name of the plan cost model ({@code io.glimpse.plan.CostModels}) that counts this family's tokens. */
-        public String costModel() {
-            return costModel;
         }
 
         static Family of(String modelType, Path configFile) {
