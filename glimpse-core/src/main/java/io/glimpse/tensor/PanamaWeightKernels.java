@@ -14,9 +14,8 @@ import java.nio.ByteOrder;
 
 /**
  * Vector API kernels over stored weights: loads straight from the segment, widening in registers (int8 and 4-bit codes
- * by a byte→float conversion, bf16 by a shift, f16 by moving exponent and mantissa into place and rescaling by 2¹¹²,
- * which is exact for normal and subnormal halves, with ±∞ and NaN moved to f32's top exponent: bit for bit
- * {@link Float#float16ToFloat}). Loaded reflectively, like {@link PanamaVectorOps}.
+ * by a byte→float conversion, bf16 by a shift), f16 through the CPU's half conversion (see {@link #dotRows}). Loaded
+ * reflectively, like {@link PanamaVectorOps}.
  *
  * <p>Quantized blocks are summed in f32 with the block's scale applied once per block, against f32 activations. The
  * int8-activation scheme of llama.cpp (quantize x per block, integer dot products) was not adopted here; see the note
@@ -45,8 +44,11 @@ final class PanamaWeightKernels implements WeightKernels {
         int k = w.cols();
         return switch (w) {
             case WeightMatrix.F32 m -> dotF32(s, base, k, x, xo);
-            case WeightMatrix.F16 m -> dotHalf(s, base, k, x, xo, false);
-            case WeightMatrix.BF16 m -> dotHalf(s, base, k, x, xo, true);
+            case WeightMatrix.F16 _, WeightMatrix.BF16 _ -> {
+                float[] y = new float[1];
+                dotRows(w, row, 1, x, xo, y, 0);
+                yield y[0];
+            }
             case WeightMatrix.Q8_0 m -> dotQ8(s, base, k / 32, x, xo);
             case WeightMatrix.Q4_0 m -> dotQ4(s, base, k / 32, x, xo);
             case WeightMatrix.Q4_K m -> dotQ4K(s, base, k / 256, x, xo);
@@ -73,49 +75,105 @@ final class PanamaWeightKernels implements WeightKernels {
     }
 
     /**
-     * Part {@code part} (0 or 1) of a vector of 2L halves widened to f32. Loading 2L halves at once and converting each
-     * half of the vector measured several times faster than a load of L halves and one conversion.
+     * Part {@code part} (0 or 1) of a vector of 2L bf16 halves widened to f32. Loading 2L halves at once and converting
+     * each half of the vector measured several times faster than a load of L halves and one conversion.
      */
-    private static FloatVector half(ShortVector h, int part, boolean bf16) {
+    private static FloatVector bf16(ShortVector h, int part) {
         IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, part);
-        if (bf16) {
-            return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-        }
-        IntVector shifted = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-        IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        IntVector magnitude = finite.blend(shifted.or(0x7f800000), shifted.compare(VectorOperators.GE, 0x0f800000));
-        return magnitude.or(bits.and(0x80000000)).reinterpretAsFloats();
+        return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     private static ShortVector halves(MemorySegment s, long at) {
         return ShortVector.fromMemorySegment(S, s, at, LE);
     }
 
-    private static float dotHalf(MemorySegment s, long base, int k, float[] x, int xo, boolean bf16) {
+    /**
+     * F16 rows are widened into a row of f32 and then multiplied: the plain loop of {@link Float#float16ToFloat} is
+     * compiled by C2 to the CPU's own half conversion (vcvtph2ps), which measured four to five times faster than
+     * widening by bit operations in Vector API registers (the API has no half-float conversion). BF16 rows are read as
+     * 32-bit lanes, each holding two weights: a shift gives the even weight and a mask the odd one, so the activations
+     * are split once per call into the even and odd lanes of each 2L chunk (no cross-lane conversion per weight).
+     */
+    @Override
+    public void dotRows(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
+        MemorySegment s = w.data();
+        int k = w.cols();
+        switch (w) {
+            case WeightMatrix.F16 m -> {
+                float[] row = new float[k];
+                for (int j = 0; j < count; j++) {
+                    widenF16(s, (row0 + j) * w.rowBytes(), k, row, 0);
+                    y[yo + j] = dotArrays(row, x, xo, k);
+                }
+            }
+            case WeightMatrix.BF16 m -> {
+                float[] split = evenOdd(x, xo, k);
+                for (int j = 0; j < count; j++) {
+                    y[yo + j] = dotBf16(s, (row0 + j) * w.rowBytes(), k, split, x, xo);
+                }
+            }
+            default -> WeightKernels.super.dotRows(w, row0, count, x, xo, y, yo);
+        }
+    }
+
+    private static void widenF16(MemorySegment s, long first, int n, float[] out, int offset) {
+        for (int i = 0; i < n; i++) {
+            out[offset + i] = Float.float16ToFloat(s.get(ScalarWeightKernels.I16, first + 2L * i));
+        }
+    }
+
+    private static float dotArrays(float[] a, float[] x, int xo, int k) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         int i = 0;
         for (; i + 2 * L <= k; i += 2 * L) {
-            ShortVector h = halves(s, base + 2L * i);
-            a0 = half(h, 0, bf16).fma(FloatVector.fromArray(F, x, xo + i), a0);
-            a1 = half(h, 1, bf16).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
+            a0 = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            a1 = FloatVector.fromArray(F, a, i + L).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
         }
         float sum = Lanes.sum(a0.add(a1));
         for (; i < k; i++) {
-            sum = Math.fma(ScalarWeightKernels.half(s.get(ScalarWeightKernels.I16, base + 2L * i), bf16), x[xo + i], sum);
+            sum = Math.fma(a[i], x[xo + i], sum);
         }
         return sum;
     }
 
-    private static void dequantizeHalf(MemorySegment s, long first, int n, float[] out, int offset, boolean bf16) {
+    /** x's whole 2L chunks with each chunk's even lanes first, then its odd lanes; the tail is left to the caller. */
+    private static float[] evenOdd(float[] x, int xo, int k) {
+        float[] split = new float[k - k % (2 * L)];
+        for (int i = 0; i < split.length; i += 2 * L) {
+            for (int l = 0; l < L; l++) {
+                split[i + l] = x[xo + i + 2 * l];
+                split[i + L + l] = x[xo + i + 2 * l + 1];
+            }
+        }
+        return split;
+    }
+
+    private static float dotBf16(MemorySegment s, long base, int k, float[] split, float[] x, int xo) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i < split.length; i += 2 * L) {
+            IntVector pairs = IntVector.fromMemorySegment(I, s, base + 2L * i, LE);
+            a0 = pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, split, i), a0);
+            a1 = pairs.and(0xffff0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, split, i + L), a1);
+        }
+        float sum = Lanes.sum(a0.add(a1));
+        for (; i < k; i++) {
+            sum = Math.fma(ScalarWeightKernels.half(s.get(ScalarWeightKernels.I16, base + 2L * i), true), x[xo + i], sum);
+        }
+        return sum;
+    }
+
+    private static void dequantizeBf16(MemorySegment s, long first, int n, float[] out, int offset) {
         int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
             ShortVector h = halves(s, first + 2L * i);
-            half(h, 0, bf16).intoArray(out, offset + i);
-            half(h, 1, bf16).intoArray(out, offset + i + L);
+            bf16(h, 0).intoArray(out, offset + i);
+            bf16(h, 1).intoArray(out, offset + i + L);
         }
         for (; i < n; i++) {
-            out[offset + i] = ScalarWeightKernels.half(s.get(ScalarWeightKernels.I16, first + 2L * i), bf16);
+            out[offset + i] = ScalarWeightKernels.half(s.get(ScalarWeightKernels.I16, first + 2L * i), true);
         }
     }
 
@@ -250,8 +308,8 @@ final class PanamaWeightKernels implements WeightKernels {
         long first = row0 * w.rowBytes();
         int n = Math.multiplyExact(count, w.cols());
         switch (w) {
-            case WeightMatrix.F16 m -> dequantizeHalf(s, first, n, out, offset, false);
-            case WeightMatrix.BF16 m -> dequantizeHalf(s, first, n, out, offset, true);
+            case WeightMatrix.F16 m -> widenF16(s, first, n, out, offset);
+            case WeightMatrix.BF16 m -> dequantizeBf16(s, first, n, out, offset);
             case WeightMatrix.Q8_0 m -> {
                 for (int b = 0; b < n / 32; b++) {
                     long at = first + 34L * b;

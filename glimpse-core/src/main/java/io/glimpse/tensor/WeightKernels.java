@@ -9,6 +9,16 @@ interface WeightKernels {
     /** Σ_i W[row][i]·x[xo+i]. */
     float dot(WeightMatrix w, int row, float[] x, int xo);
 
+    /**
+     * y[yo + j] = Σ_i W[row0 + j][i]·x[xo+i] for j below count: the matrix-vector product over a range of rows, where a
+     * kernel can prepare the activations once for all of them.
+     */
+    default void dotRows(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
+        for (int j = 0; j < count; j++) {
+            y[yo + j] = dot(w, row0 + j, x, xo);
+        }
+    }
+
     /** Rows [row0, row0+count) of W as f32, row-major into out from offset. */
     void dequantize(WeightMatrix w, int row0, int count, float[] out, int offset);
 

@@ -56,10 +56,8 @@ final class WeightProducts {
                 int from = Math.max(j0, w.start(p));
                 int to = Math.min(j1, w.start(p + 1));
                 WeightMatrix part = w.part(p);
-                for (int r = 0; r < m; r++) {
-                    for (int j = from; j < to; j++) {
-                        y[yo + r * n + j] = kernels.dot(part, j - w.start(p), x, xo + r * k);
-                    }
+                for (int r = 0; r < m && from < to; r++) {
+                    kernels.dotRows(part, from - w.start(p), to - from, x, xo + r * k, y, yo + r * n + from);
                 }
             }
         });

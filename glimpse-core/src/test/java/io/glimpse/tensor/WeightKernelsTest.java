@@ -152,6 +152,8 @@ class WeightKernelsTest {
         }
         float[] deq = new float[rows * cols + 2];
         k.dequantize(w, 1, rows - 1, deq, 2);
+        float[] ranged = new float[rows + 1];
+        k.dotRows(w, 1, rows - 1, x, 3, ranged, 2);
         for (int r = 0; r < rows; r++) {
             double ref = 0;
             double mag = 0;
@@ -164,6 +166,9 @@ class WeightKernelsTest {
                 }
             }
             assertThat((double) k.dot(w, r, x, 3)).as("row %d", r).isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag + 1e-30));
+            if (r >= 1) {
+                assertThat((double) ranged[1 + r]).as("row %d of a range", r).isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag + 1e-30));
+            }
         }
     }
 
