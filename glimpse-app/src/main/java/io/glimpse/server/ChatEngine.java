@@ -217,8 +217,12 @@ public final class ChatEngine implements AutoCloseable {
             int slots = prompt.cacheSlots(maxTokens, speculation);
             // A continued prefix keeps the precision it was cached in, which is the server's (--kv).
             KvCache cache = hit == null ? prompt.newCache(model, slots, limits.kv().precision()) : hit.continuation(slots);
-            Prefill prefill = inPool(() -> Prefill.run(model, prompt, pruning, cache, reused));
-            int firstGenerated = cache.nextPosition();
+            int[] firstGenerated = {0};
+            Callable<Prefill> prefill = () -> {
+                Prefill p = Prefill.run(model, prompt, pruning, cache, reused);
+                firstGenerated[0] = cache.nextPosition();
+                return p;
+            };
 
             TextStream text = new TextStream(model.tokenizer());
             StopStrings stop = new StopStrings(c.stop());
@@ -244,7 +248,7 @@ public final class ChatEngine implements AutoCloseable {
             }
             long end = System.nanoTime();
             if (shares && d.cacheWhole()) {
-                remember(keys, prompt.prompt().positions(), cache, d.tokens(), rows, firstGenerated);
+                remember(keys, prompt.prompt().positions(), cache, d.tokens(), rows, firstGenerated[0]);
             }
             long firstAt = first[0] == 0 ? end : first[0];
             Stats stats = new Stats(blocks.stream().mapToInt(v -> v.block().encoderTokens()).sum(), prompt.visualRows(), rows,
@@ -269,9 +273,12 @@ public final class ChatEngine implements AutoCloseable {
     private record Decoded(int[] tokens, boolean stopToken, boolean stopString, int forwards, boolean cacheWhole) {
     }
 
-    /** Decodes together with the other active generations, one token of each per step. */
-    private Decoded batched(Prefill prefill, int maxTokens, Sampler sampler, IntConsumer onToken) {
-        DecodeScheduler.Sequence seq = scheduler.submit(prefill.cache(), prefill.logits(), maxTokens, sampler);
+    /** Prefills and decodes on the scheduler, together with the other active generations, one token of each per step. */
+    private Decoded batched(Callable<Prefill> prefill, int maxTokens, Sampler sampler, IntConsumer onToken) {
+        DecodeScheduler.Sequence seq = scheduler.submit(() -> {
+            Prefill p = prefill.call();
+            return new DecodeScheduler.Prompt(p.cache(), p.logits());
+        }, maxTokens, sampler);
         boolean stopString = false;
         try {
             for (int t = seq.take(); t != DecodeScheduler.END; t = seq.take()) {
@@ -305,10 +312,10 @@ public final class ChatEngine implements AutoCloseable {
     }
 
     /** Decodes alone by token recycling: its tree verifications are forwards of their own. */
-    private Decoded speculate(Prefill prefill, int maxTokens, Sampler sampler, TokenRecycling recycling, IntConsumer onToken) {
+    private Decoded speculate(Callable<Prefill> prefill, int maxTokens, Sampler sampler, TokenRecycling recycling, IntConsumer onToken) {
         List<Integer> tokens = new ArrayList<>();
         try {
-            TokenRecycling.Result r = inPool(() -> Ask.decode(model, prefill, maxTokens, sampler, Optional.of(recycling), t -> {
+            TokenRecycling.Result r = inPool(() -> Ask.decode(model, prefill.call(), maxTokens, sampler, Optional.of(recycling), t -> {
                 tokens.add(t);
                 onToken.accept(t);
             }));

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,12 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Decodes every active generation together: one {@link DecoderModel#stepAll} per step runs a token of each sequence,
  * so each weight read (what bounds decode speed) serves them all, a GEMM with m = active sequences instead of m
- * GEMVs. A sequence joins after its own prefill and leaves at a stop token, at its token limit or when cancelled,
- * always between steps; a cancel takes effect before the next one. Tokens are chosen as {@code lm.Generation} chooses
- * them (the last one is not run, so the cache ends one token short of the output) and go to the sequence's queue,
- * which the request's own thread drains to its client, so a slow client never holds up the others.
+ * GEMVs. A sequence arrives with its prompt still to prefill; before each step the scheduler prefills every sequence
+ * waiting (and those that arrive meanwhile), so requests that come together start decoding at the same step instead
+ * of each joining one prefill later than the last, which left most steps short of the full batch. A sequence leaves
+ * at a stop token, at its token limit or when cancelled, always between steps; a cancel takes effect before the next
+ * one (and before its prefill, if that has not run). Tokens are chosen as {@code lm.Generation} chooses them (the
+ * last one is not run, so the cache ends one token short of the output) and go to the sequence's queue, which the
+ * request's own thread drains to its client, so a slow client never holds up the others.
  *
- * <p>One thread ({@code glimpse-decode}) runs the steps, inside the engine's {@link Parallel} pool.
+ * <p>Prefills run one after another: each is already a GEMM over the prompt's rows, so fusing several into one
+ * forward would save few weight reads, and {@link DecoderModel#forward} takes one cache.
+ *
+ * <p>One thread ({@code glimpse-decode}) runs the prefills and the steps, inside the engine's {@link Parallel} pool.
  */
 final class DecodeScheduler implements AutoCloseable {
     /** What {@link Sequence#take} returns once the sequence is over. */
@@ -63,23 +70,30 @@ final class DecodeScheduler implements AutoCloseable {
         return rows.get();
     }
 
+    /**
+     * A prefilled prompt: {@code logits} are its last row's, {@code cache} holds it and has room for the sequence's
+     * tokens.
+     */
+    record Prompt(KvCache cache, float[] logits) {
+    }
+
     /** One generation in the scheduler's hands until {@link #await} returns. */
     static final class Sequence {
-        private final KvCache cache;
+        private final Callable<Prompt> prefill;
         private final Sampler sampler;
         private final int maxTokens;
         private final int[] tokens;
         private final BlockingQueue<Integer> out = new LinkedBlockingQueue<>();
         private final CountDownLatch done = new CountDownLatch(1);
+        private KvCache cache;
         private float[] logits;
         private int count;
         private volatile boolean cancelled;
         private volatile boolean stopped;
         private volatile RuntimeException failure;
 
-        private Sequence(KvCache cache, float[] logits, int maxTokens, Sampler sampler) {
-            this.cache = cache;
-            this.logits = logits;
+        private Sequence(Callable<Prompt> prefill, int maxTokens, Sampler sampler) {
+            this.prefill = prefill;
             this.maxTokens = maxTokens;
             this.sampler = sampler;
             this.tokens = new int[maxTokens];
@@ -98,7 +112,7 @@ final class DecodeScheduler implements AutoCloseable {
             return t;
         }
 
-        /** Asks the scheduler to let go of the sequence before its next step. */
+        /** Asks the scheduler to let go of the sequence before its next step, or its prefill if that is still to run. */
         void cancel() {
             cancelled = true;
         }
@@ -126,14 +140,14 @@ final class DecodeScheduler implements AutoCloseable {
     }
 
     /**
-     * Hands a prefilled sequence to the scheduler: {@code logits} are the last prompt row's, {@code cache} holds the
-     * prompt and has room for {@code maxTokens} more.
+     * Hands a sequence to the scheduler, which runs {@code prefill} on its own thread before the next step; what it
+     * throws fails the sequence ({@link Sequence#take}).
      */
-    Sequence submit(KvCache cache, float[] logits, int maxTokens, Sampler sampler) {
+    Sequence submit(Callable<Prompt> prefill, int maxTokens, Sampler sampler) {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("a sequence decodes at least one token, got " + maxTokens);
         }
-        Sequence s = new Sequence(cache, logits, maxTokens, sampler);
+        Sequence s = new Sequence(prefill, maxTokens, sampler);
         synchronized (joining) {
             if (closed) {
                 throw new IllegalStateException("the decode scheduler is closed");
@@ -147,6 +161,7 @@ final class DecodeScheduler implements AutoCloseable {
     private void loop() {
         List<Sequence> active = new ArrayList<>();
         while (true) {
+            List<Sequence> arrived;
             synchronized (joining) {
                 while (!closed && joining.isEmpty() && active.isEmpty()) {
                     try {
@@ -161,8 +176,18 @@ final class DecodeScheduler implements AutoCloseable {
                     active.forEach(s -> s.finish(new IllegalStateException("the server is stopping")));
                     return;
                 }
-                active.addAll(joining);
-                joining.clear();
+                arrived = takeJoining();
+            }
+            // Sequences that arrive during these prefills are prefilled too; admission bounds how many can.
+            while (!arrived.isEmpty()) {
+                for (Sequence s : arrived) {
+                    if (prefill(s)) {
+                        active.add(s);
+                    }
+                }
+                synchronized (joining) {
+                    arrived = takeJoining();
+                }
             }
             List<Sequence> stepping = new ArrayList<>();
             for (Sequence s : active) {
@@ -174,6 +199,29 @@ final class DecodeScheduler implements AutoCloseable {
             if (!stepping.isEmpty()) {
                 step(stepping);
             }
+        }
+    }
+
+    private List<Sequence> takeJoining() {
+        List<Sequence> taken = List.copyOf(joining);
+        joining.clear();
+        return taken;
+    }
+
+    /** Runs the sequence's prefill unless it was cancelled; true when it goes on to decode. */
+    private boolean prefill(Sequence s) {
+        if (s.cancelled) {
+            s.finish(null);
+            return false;
+        }
+        try {
+            Prompt p = parallel.run(s.prefill);
+            s.cache = p.cache();
+            s.logits = p.logits();
+            return true;
+        } catch (Exception e) {
+            s.finish(e instanceof RuntimeException r ? r : new IllegalStateException(e));
+            return false;
         }
     }
 
