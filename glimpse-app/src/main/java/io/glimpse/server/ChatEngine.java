@@ -135,7 +135,7 @@ public final class ChatEngine implements AutoCloseable {
         this.recycling = new RecyclingTables(model.decoder().config().vocabSize());
         this.parallel = Parallel.of(limits.engine().threads());
         this.scheduler = new DecodeScheduler(model.decoder(), parallel, model.tokenizer().size(),
-                model.template().stopIds(model.tokenizer()));
+                model.template().stopIds(model.tokenizer()), DecodeScheduler.AHEAD);
         scheduler.start();
     }
 

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * at a stop token, at its token limit or when cancelled, always between steps; a cancel takes effect before the next
  * one (and before its prefill, if that has not run). Tokens are chosen as {@code lm.Generation} chooses them (the
  * last one is not run, so the cache ends one token short of the output) and go to the sequence's queue, which the
- * request's own thread drains to its client, so a slow client never holds up the others.
+ * request's own thread drains to its client. The scheduler runs a few tokens ahead of that thread at most ({@link #AHEAD}
+ * in the server): a sequence whose thread has not taken them sits out the steps until it has, so a slow client never holds up the others,
+ * and a client that left costs a step or two after its request notices, however far behind that request has fallen.
  *
  * <p>Prefills run one after another: each is already a GEMM over the prompt's rows, so fusing several into one
  * forward would save few weight reads, and {@link DecoderModel#forward} takes one cache.
@@ -34,10 +36,14 @@ final class DecodeScheduler implements AutoCloseable {
     /** What {@link Sequence#take} returns once the sequence is over. */
     static final int END = -1;
 
+    /** The server's bound on the tokens a sequence may have chosen and not yet taken before it sits out steps. */
+    static final int AHEAD = 2;
+
     private final DecoderModel model;
     private final Parallel parallel;
     private final int vocabLimit;
     private final int[] stopIds;
+    private final int ahead;
     private final Thread thread;
     private final List<Sequence> joining = new ArrayList<>();
     private final AtomicLong steps = new AtomicLong();
@@ -46,9 +52,13 @@ final class DecodeScheduler implements AutoCloseable {
 
     /**
      * A scheduler for {@code model}'s sequences, choosing ids below {@code vocabLimit} and ending at {@code stopIds};
-     * it steps once {@link #start}ed.
+     * it steps once {@link #start}ed. A sequence with {@code ahead} tokens not yet taken sits out steps.
      */
-    DecodeScheduler(DecoderModel model, Parallel parallel, int vocabLimit, int[] stopIds) {
+    DecodeScheduler(DecoderModel model, Parallel parallel, int vocabLimit, int[] stopIds, int ahead) {
+        if (ahead < 1) {
+            throw new IllegalArgumentException("a sequence may run at least one token ahead, got " + ahead);
+        }
+        this.ahead = ahead;
         this.model = model;
         this.parallel = parallel;
         this.vocabLimit = vocabLimit;
@@ -80,6 +90,8 @@ final class DecodeScheduler implements AutoCloseable {
     /** One generation in the scheduler's hands until {@link #await} returns. */
     static final class Sequence {
         private final Callable<Prompt> prefill;
+        private final int ahead;
+        private final Runnable taken;
         private final Sampler sampler;
         private final int maxTokens;
         private final int[] tokens;
@@ -92,8 +104,10 @@ final class DecodeScheduler implements AutoCloseable {
         private volatile boolean stopped;
         private volatile RuntimeException failure;
 
-        private Sequence(Callable<Prompt> prefill, int maxTokens, Sampler sampler) {
+        private Sequence(Callable<Prompt> prefill, int maxTokens, Sampler sampler, int ahead, Runnable taken) {
             this.prefill = prefill;
+            this.ahead = ahead;
+            this.taken = taken;
             this.maxTokens = maxTokens;
             this.sampler = sampler;
             this.tokens = new int[maxTokens];
@@ -106,6 +120,7 @@ final class DecodeScheduler implements AutoCloseable {
          */
         int take() throws InterruptedException {
             int t = out.take();
+            taken.run();
             if (t == END && failure != null) {
                 throw failure;
             }
@@ -115,6 +130,12 @@ final class DecodeScheduler implements AutoCloseable {
         /** Asks the scheduler to let go of the sequence before its next step, or its prefill if that is still to run. */
         void cancel() {
             cancelled = true;
+            taken.run();
+        }
+
+        /** Whether it goes on to a step now: it is cancelled (and leaves) or its thread has kept up. */
+        private boolean ready() {
+            return cancelled || out.size() < ahead;
         }
 
         /** Waits until the scheduler has let go of the sequence; its cache is then the caller's again. */
@@ -147,7 +168,7 @@ final class DecodeScheduler implements AutoCloseable {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("a sequence decodes at least one token, got " + maxTokens);
         }
-        Sequence s = new Sequence(prefill, maxTokens, sampler);
+        Sequence s = new Sequence(prefill, maxTokens, sampler, ahead, this::wake);
         synchronized (joining) {
             if (closed) {
                 throw new IllegalStateException("the decode scheduler is closed");
@@ -163,7 +184,7 @@ final class DecodeScheduler implements AutoCloseable {
         while (true) {
             List<Sequence> arrived;
             synchronized (joining) {
-                while (!closed && joining.isEmpty() && active.isEmpty()) {
+                while (!closed && joining.isEmpty() && active.stream().noneMatch(Sequence::ready)) {
                     try {
                         joining.wait();
                     } catch (InterruptedException e) {
@@ -190,15 +211,26 @@ final class DecodeScheduler implements AutoCloseable {
                 }
             }
             List<Sequence> stepping = new ArrayList<>();
+            List<Sequence> going = new ArrayList<>();
             for (Sequence s : active) {
-                if (choose(s)) {
+                if (!s.ready()) {
+                    going.add(s);
+                } else if (choose(s)) {
                     stepping.add(s);
+                    going.add(s);
                 }
             }
-            active = stepping;
-            if (!stepping.isEmpty()) {
-                step(stepping);
+            if (!stepping.isEmpty() && !step(stepping)) {
+                going.removeAll(stepping);
             }
+            active = going;
+        }
+    }
+
+    /** Lets the loop see that a sequence's thread took a token or cancelled it. */
+    private void wake() {
+        synchronized (joining) {
+            joining.notifyAll();
         }
     }
 
@@ -248,8 +280,8 @@ final class DecodeScheduler implements AutoCloseable {
         return true;
     }
 
-    /** Runs each sequence's last token in one forward; a failure ends the sequences of that step. */
-    private void step(List<Sequence> stepping) {
+    /** Runs each sequence's last token in one forward; false when it failed, which ends the sequences of that step. */
+    private boolean step(List<Sequence> stepping) {
         List<KvCache> caches = stepping.stream().map(s -> s.cache).toList();
         int[] last = stepping.stream().mapToInt(s -> s.tokens[s.count - 1]).toArray();
         try {
@@ -259,10 +291,11 @@ final class DecodeScheduler implements AutoCloseable {
             }
             steps.incrementAndGet();
             rows.addAndGet(stepping.size());
+            return true;
         } catch (Exception e) {
             RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
             stepping.forEach(s -> s.finish(failure));
-            stepping.clear();
+            return false;
         }
     }
 

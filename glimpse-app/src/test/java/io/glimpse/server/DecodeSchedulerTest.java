@@ -22,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * different lengths leave at different steps while the others go on.
  */
 class DecodeSchedulerTest {
+    /** Ahead bound that never holds a sequence back, for tests whose threads drain the sequences one by one. */
+    private static final int UNBOUNDED = Integer.MAX_VALUE;
+
     private static DecodeScheduler.Prompt prefill(DecoderModel d, int[] ids, int slots) {
         KvCache cache = d.newCache(slots);
         return new DecodeScheduler.Prompt(cache, d.forward(cache, d.embed(ids), IntStream.range(0, ids.length).toArray(), 1));
@@ -37,7 +40,7 @@ class DecodeSchedulerTest {
             int[] limits = {12, 5, 9, 1};
             List<int[]> alone = new ArrayList<>();
             List<DecodeScheduler.Sequence> together = new ArrayList<>();
-            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops);
+            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops, UNBOUNDED);
             for (int i = 0; i < texts.size(); i++) {
                 int[] ids = model.tokenizer().encode(texts.get(i), true);
                 DecodeScheduler.Prompt solo = prefill(d, ids, ids.length + limits[i]);
@@ -81,7 +84,7 @@ class DecodeSchedulerTest {
             int[] stops = model.template().stopIds(model.tokenizer());
             List<String> texts = List.of("a red square", "two blue circles and a line", "hello", "what moves here?");
             int limit = 10;
-            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops);
+            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops, UNBOUNDED);
             scheduler.start();
             CountDownLatch othersSubmitted = new CountDownLatch(1);
             List<DecodeScheduler.Sequence> together = new ArrayList<>();
@@ -118,6 +121,48 @@ class DecodeSchedulerTest {
         }
     }
 
+    /**
+     * A sequence whose thread takes none of its tokens sits out the steps once it is {@code ahead} tokens ahead, while
+     * another goes on to its end; taken, it resumes and answers as alone. A scheduler that ignored the bound would
+     * have stepped it with the other all along.
+     */
+    @Test
+    void aSequenceWhoseThreadFallsBehindSitsOutTheStepsUntilItCatchesUp() throws Exception {
+        try (LlavaModel model = LlavaModel.load(LiveServer.LLAVA15)) {
+            DecoderModel d = model.decoder();
+            int vocab = model.tokenizer().size();
+            int[] stops = model.template().stopIds(model.tokenizer());
+            int[] ids = model.tokenizer().encode("a long answer, please", true);
+            int limit = 8;
+            DecodeScheduler.Prompt solo = prefill(d, ids, ids.length + limit);
+            int[] alone = Generation.run(d, solo.cache(), solo.logits(), limit, Sampler.greedy(), vocab, stops, t -> { }).tokens();
+            assertThat(alone).as("the fixture answers this past a few tokens").hasSize(limit);
+            int ahead = 2;
+            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops, ahead);
+            DecodeScheduler.Sequence behind = scheduler.submit(() -> prefill(d, ids, ids.length + limit), limit, Sampler.greedy());
+            DecodeScheduler.Sequence keeping = scheduler.submit(() -> prefill(d, ids, ids.length + limit), limit, Sampler.greedy());
+            scheduler.start();
+            try {
+                List<Integer> kept = new ArrayList<>();
+                for (int t = keeping.take(); t != DecodeScheduler.END; t = keeping.take()) {
+                    kept.add(t);
+                }
+                keeping.await();
+                assertThat(kept).hasSize(limit);
+                assertThat(scheduler.rows()).as("the other's steps, and two of its own").isEqualTo((limit - 1) + ahead);
+                List<Integer> late = new ArrayList<>();
+                for (int t = behind.take(); t != DecodeScheduler.END; t = behind.take()) {
+                    late.add(t);
+                }
+                behind.await();
+                assertThat(late).containsExactly(IntStream.of(alone).boxed().toArray(Integer[]::new));
+                assertThat(scheduler.rows()).isEqualTo(2L * (limit - 1));
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+
     @Test
     void aCancelledSequenceLeavesBeforeItsNextStepAndTheOthersGoOn() throws Exception {
         try (LlavaModel model = LlavaModel.load(LiveServer.LLAVA15)) {
@@ -127,7 +172,7 @@ class DecodeSchedulerTest {
             int[] ids = model.tokenizer().encode("a long answer, please", true);
             DecodeScheduler.Prompt solo = prefill(d, ids, ids.length + 8);
             int[] alone = Generation.run(d, solo.cache(), solo.logits(), 8, Sampler.greedy(), vocab, stops, t -> { }).tokens();
-            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops);
+            DecodeScheduler scheduler = new DecodeScheduler(d, Parallel.current(), vocab, stops, UNBOUNDED);
             AtomicInteger prefills = new AtomicInteger();
             DecodeScheduler.Sequence cancelled = scheduler.submit(() -> {
                 prefills.incrementAndGet();
