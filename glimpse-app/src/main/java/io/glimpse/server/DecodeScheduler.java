@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * at a stop token, at its token limit or when cancelled, always between steps; a cancel takes effect before the next
  * one (and before its prefill, if that has not run). Tokens are chosen as {@code lm.Generation} chooses them (the
  * last one is not run, so the cache ends one token short of the output) and go to the sequence's queue, which the
- * request's own thread drains to its client. The scheduler runs a few tokens ahead of that thread at most ({@link #AHEAD}
- * in the server): a sequence whose thread has not taken them sits out the steps until it has, so a slow client never holds up the others,
- * and a client that left costs a step or two after its request notices, however far behind that request has fallen.
+ * request's own thread drains to its client. The scheduler runs a few tokens ahead of that thread at most
+ * ({@link #AHEAD} in the server): a sequence whose thread has not taken them sits out the steps until it has, so a
+ * slow client never holds up the others, and a client that left costs a step or two after its request notices,
+ * however far behind that request had fallen.
  *
  * <p>Prefills run one after another: each is already a GEMM over the prompt's rows, so fusing several into one
  * forward would save few weight reads, and {@link DecoderModel#forward} takes one cache.
