@@ -33,10 +33,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 /**
  * One loaded LLaVA model answering conversations, with two warm caches: each medium's visual block (encoded, reduced
@@ -132,7 +135,7 @@ public final class ChatEngine implements AutoCloseable {
         this.recycling = new RecyclingTables(model.decoder().config().vocabSize());
         this.parallel = Parallel.of(limits.engine().threads());
         this.scheduler = new DecodeScheduler(model.decoder(), parallel, model.tokenizer().size(),
-                model.template().stopIds(model.tokenizer()));
+                model.template().stopIds(model.tokenizer()), DecodeScheduler.AHEAD);
         scheduler.start();
     }
 
@@ -166,25 +169,29 @@ public final class ChatEngine implements AutoCloseable {
         long start = System.nanoTime();
         GlimpseParams g = c.glimpse();
         List<Part> parts = c.turns().stream().flatMap(t -> t.parts().stream()).toList();
-        int images = (int) parts.stream().filter(p -> p.media().kind() == MediaKind.IMAGE).count();
+        Predicate<Part> asImage = sentAsImage(parts);
+        int images = (int) parts.stream().filter(asImage).count();
         boolean video = images < parts.size();
-        check(g, parts, images, video);
+        // Planning options concern the video_url parts asked for, even a still that then goes to the model as an image.
+        boolean videoAsked = parts.stream().anyMatch(p -> p.media().kind() == MediaKind.VIDEO);
+        check(g, parts, images, video, videoAsked);
         List<ChatMessage> messages = c.turns().stream().map(t -> new ChatMessage(t.role(),
-                (int) t.parts().stream().filter(p -> p.media().kind() == MediaKind.IMAGE).count(),
-                (int) t.parts().stream().filter(p -> p.media().kind() == MediaKind.VIDEO).count(), t.text())).toList();
+                (int) t.parts().stream().filter(asImage).count(),
+                (int) t.parts().stream().filter(asImage.negate()).count(), t.text())).toList();
         int[] ids = model.tokenizer().encode(model.template().render(messages, true), true);
         String query = g.queryAwareOrDefault() ? lastUserText(c) : null;
 
-        Optional<Pipeline> pipeline = Optional.ofNullable(g.pipeline(video));
+        Optional<Pipeline> pipeline = Optional.ofNullable(g.pipeline(videoAsked));
         Positions scheme = g.scheme();
         List<Visual> blocks = new ArrayList<>();
         int hits = 0;
         for (Part p : parts) {
             halt(sink);
-            String key = key(p.media(), g, pipeline, images, query);
+            boolean image = asImage.test(p);
+            String key = key(p.media(), image, g, pipeline, images, query);
             Visual v = visuals.get(key);
             if (v == null) {
-                v = new Visual(inPool(() -> block(p, g, pipeline, images, query)), hash(key));
+                v = new Visual(inPool(() -> block(p, image, g, pipeline, images, query)), hash(key));
                 visuals.put(key, v);
             } else {
                 hits++;
@@ -217,8 +224,12 @@ public final class ChatEngine implements AutoCloseable {
             int slots = prompt.cacheSlots(maxTokens, speculation);
             // A continued prefix keeps the precision it was cached in, which is the server's (--kv).
             KvCache cache = hit == null ? prompt.newCache(model, slots, limits.kv().precision()) : hit.continuation(slots);
-            Prefill prefill = inPool(() -> Prefill.run(model, prompt, pruning, cache, reused));
-            int firstGenerated = cache.nextPosition();
+            int[] firstGenerated = {0};
+            Callable<Prefill> prefill = () -> {
+                Prefill p = Prefill.run(model, prompt, pruning, cache, reused);
+                firstGenerated[0] = cache.nextPosition();
+                return p;
+            };
 
             TextStream text = new TextStream(model.tokenizer());
             StopStrings stop = new StopStrings(c.stop());
@@ -244,7 +255,7 @@ public final class ChatEngine implements AutoCloseable {
             }
             long end = System.nanoTime();
             if (shares && d.cacheWhole()) {
-                remember(keys, prompt.prompt().positions(), cache, d.tokens(), rows, firstGenerated);
+                remember(keys, prompt.prompt().positions(), cache, d.tokens(), rows, firstGenerated[0]);
             }
             long firstAt = first[0] == 0 ? end : first[0];
             Stats stats = new Stats(blocks.stream().mapToInt(v -> v.block().encoderTokens()).sum(), prompt.visualRows(), rows,
@@ -269,9 +280,12 @@ public final class ChatEngine implements AutoCloseable {
     private record Decoded(int[] tokens, boolean stopToken, boolean stopString, int forwards, boolean cacheWhole) {
     }
 
-    /** Decodes together with the other active generations, one token of each per step. */
-    private Decoded batched(Prefill prefill, int maxTokens, Sampler sampler, IntConsumer onToken) {
-        DecodeScheduler.Sequence seq = scheduler.submit(prefill.cache(), prefill.logits(), maxTokens, sampler);
+    /** Prefills and decodes on the scheduler, together with the other active generations, one token of each per step. */
+    private Decoded batched(Callable<Prefill> prefill, int maxTokens, Sampler sampler, IntConsumer onToken) {
+        DecodeScheduler.Sequence seq = scheduler.submit(() -> {
+            Prefill p = prefill.call();
+            return new DecodeScheduler.Prompt(p.cache(), p.logits());
+        }, maxTokens, sampler);
         boolean stopString = false;
         try {
             for (int t = seq.take(); t != DecodeScheduler.END; t = seq.take()) {
@@ -305,10 +319,10 @@ public final class ChatEngine implements AutoCloseable {
     }
 
     /** Decodes alone by token recycling: its tree verifications are forwards of their own. */
-    private Decoded speculate(Prefill prefill, int maxTokens, Sampler sampler, TokenRecycling recycling, IntConsumer onToken) {
+    private Decoded speculate(Callable<Prefill> prefill, int maxTokens, Sampler sampler, TokenRecycling recycling, IntConsumer onToken) {
         List<Integer> tokens = new ArrayList<>();
         try {
-            TokenRecycling.Result r = inPool(() -> Ask.decode(model, prefill, maxTokens, sampler, Optional.of(recycling), t -> {
+            TokenRecycling.Result r = inPool(() -> Ask.decode(model, prefill.call(), maxTokens, sampler, Optional.of(recycling), t -> {
                 tokens.add(t);
                 onToken.accept(t);
             }));
@@ -360,8 +374,22 @@ public final class ChatEngine implements AutoCloseable {
         return c.turns().reversed().stream().filter(t -> t.role().equals("user")).findFirst().map(Turn::text).orElse("");
     }
 
+    /**
+     * Which parts go to the model as images: image_url parts, and video_url parts that are a still, which
+     * {@code glimpse ask} sends as one image too (a still is planned as an image alone, {@code AskJob}).
+     */
+    private Predicate<Part> sentAsImage(List<Part> parts) {
+        Set<Path> stills = new HashSet<>();
+        for (Part p : parts) {
+            if (p.media().kind() == MediaKind.VIDEO && probe(p).still()) {
+                stills.add(p.media().file());
+            }
+        }
+        return p -> p.media().kind() == MediaKind.IMAGE || stills.contains(p.media().file());
+    }
+
     /** The combinations {@code glimpse ask} refuses, as 400s naming the field. */
-    private void check(GlimpseParams g, List<Part> parts, int images, boolean video) {
+    private void check(GlimpseParams g, List<Part> parts, int images, boolean video, boolean videoAsked) {
         if (images > 0 && video) {
             throw ApiException.invalid("messages", "a conversation takes images or videos, not both");
         }
@@ -375,13 +403,13 @@ public final class ChatEngine implements AutoCloseable {
             throw ApiException.invalid("glimpse.positions", "positions " + g.positions().spelling()
                     + " takes one image or video, got " + parts.size());
         }
-        if (!video && Boolean.TRUE.equals(g.plan())) {
+        if (!videoAsked && Boolean.TRUE.equals(g.plan())) {
             throw ApiException.invalid("glimpse.plan", "planning chooses the frames of a video; this conversation has none");
         }
-        if (!video && g.budget() != null && g.reduce() == null) {
+        if (!videoAsked && g.budget() != null && g.reduce() == null) {
             throw ApiException.invalid("glimpse.budget", "on images, a budget needs glimpse.reduce");
         }
-        if (video && g.plans() && g.budget() == null) {
+        if (videoAsked && g.plans() && g.budget() == null) {
             throw ApiException.invalid("glimpse.budget", "planning needs glimpse.budget");
         }
         if (g.queryAwareOrDefault() && limits.scorer() == null) {
@@ -389,20 +417,21 @@ public final class ChatEngine implements AutoCloseable {
         }
     }
 
-    /** Everything that shapes a medium's block. */
-    private static String key(Media m, GlimpseParams g, Optional<Pipeline> pipeline, int images, String query) {
-        String how = m.kind() == MediaKind.IMAGE ? "image:" + (images > 1 ? "several" : "alone")
-                : g.plans() ? "video:plan:" + g.budget() + ":" + g.methodOrDefault().id() + ":" + g.fpsOrDefault() + ":" + g.dedup()
+    /** Everything that shapes a medium's block, {@code image} when it goes to the model as an image. */
+    private static String key(Media m, boolean image, GlimpseParams g, Optional<Pipeline> pipeline, int images, String query) {
+        String sent = image ? "image:" + (images > 1 ? "several" : "alone") : "video";
+        String how = m.kind() == MediaKind.IMAGE ? sent
+                : g.plans() ? sent + ":plan:" + g.budget() + ":" + g.methodOrDefault().id() + ":" + g.fpsOrDefault() + ":" + g.dedup()
                         + (query == null ? "" : ":query:" + query)
-                : "video:frames:" + g.framesOrDefault();
+                : sent + ":frames:" + g.framesOrDefault();
         return m.sha256() + "|" + how + "|" + pipeline.map(p -> p.spec().toString()).orElse("") + "|" + g.scheme().policy();
     }
 
-    private VisualBlock block(Part p, GlimpseParams g, Optional<Pipeline> pipeline, int images, String query) {
+    private VisualBlock block(Part p, boolean image, GlimpseParams g, Optional<Pipeline> pipeline, int images, String query) {
         List<RgbImage> frames = frames(p, g, query);
         PositionPolicy policy = g.scheme().policy();
         try {
-            return p.media().kind() == MediaKind.IMAGE ? VisualBlock.image(model, frames.getFirst(), images, pipeline, policy)
+            return image ? VisualBlock.image(model, frames.getFirst(), images, pipeline, policy)
                     : VisualBlock.video(model, frames, pipeline, policy);
         } catch (BadInputException e) {
             throw ApiException.invalid("glimpse.reduce", e.getMessage());
@@ -412,8 +441,8 @@ public final class ChatEngine implements AutoCloseable {
     /** The medium's frames: an image's only one, a video's evenly spaced or planned ones, each within the limits. */
     private List<RgbImage> frames(Part p, GlimpseParams g, String query) {
         Path file = p.media().file();
+        VideoInfo info = probe(p);
         try {
-            VideoInfo info = VideoSource.probe(file);
             if ((long) info.width() * info.height() > limits.maxPixels()) {
                 throw ApiException.invalid(p.param(), p.param() + ": " + info.width() + "x" + info.height()
                         + " pixels exceed --max-pixels " + limits.maxPixels());
@@ -432,9 +461,21 @@ public final class ChatEngine implements AutoCloseable {
             return p.media().kind() == MediaKind.IMAGE ? List.of(reader.first(file))
                     : reader.read(file, Sampling.count(g.framesOrDefault()), g.framesOrDefault(), "");
         } catch (IOException | BadInputException | IllegalStateException e) {
-            String why = e.getMessage() == null ? "cannot be decoded" : e.getMessage().replace(file.toString(), "the media");
-            throw ApiException.invalid(p.param(), p.param() + ": " + why);
+            throw undecodable(p, e);
         }
+    }
+
+    private static VideoInfo probe(Part p) {
+        try {
+            return VideoSource.probe(p.media().file());
+        } catch (BadInputException | IllegalStateException e) {
+            throw undecodable(p, e);
+        }
+    }
+
+    private static ApiException undecodable(Part p, Exception e) {
+        String why = e.getMessage() == null ? "cannot be decoded" : e.getMessage().replace(p.media().file().toString(), "the media");
+        return ApiException.invalid(p.param(), p.param() + ": " + why);
     }
 
     /** One key per prompt row: a text row's token id, a visual row's block hash mixed with its index (sign bit set). */

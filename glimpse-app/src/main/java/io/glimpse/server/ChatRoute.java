@@ -81,6 +81,7 @@ final class ChatRoute {
         try {
             a = engine.run(c, sink(text -> { }, client::gone, deadline));
         } catch (ChatEngine.Halted e) {
+            metrics.halted.labelValues(e.getMessage()).inc();
             if (e.getMessage().equals("client")) {
                 return;
             }
@@ -118,6 +119,7 @@ final class ChatRoute {
             a = engine.run(c, sink(text -> events.send(json.chunk(text, events.opening(), null)),
                     () -> events.gone() || client.gone(), deadline));
         } catch (ChatEngine.Halted e) {
+            metrics.halted.labelValues(e.getMessage()).inc();
             if (e.getMessage().equals("client")) {
                 return;
             }

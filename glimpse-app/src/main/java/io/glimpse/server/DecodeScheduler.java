@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,21 +17,34 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Decodes every active generation together: one {@link DecoderModel#stepAll} per step runs a token of each sequence,
  * so each weight read (what bounds decode speed) serves them all, a GEMM with m = active sequences instead of m
- * GEMVs. A sequence joins after its own prefill and leaves at a stop token, at its token limit or when cancelled,
- * always between steps; a cancel takes effect before the next one. Tokens are chosen as {@code lm.Generation} chooses
- * them (the last one is not run, so the cache ends one token short of the output) and go to the sequence's queue,
- * which the request's own thread drains to its client, so a slow client never holds up the others.
+ * GEMVs. A sequence arrives with its prompt still to prefill; before each step the scheduler prefills every sequence
+ * waiting (and those that arrive meanwhile), so requests that come together start decoding at the same step instead
+ * of each joining one prefill later than the last, which left most steps short of the full batch. A sequence leaves
+ * at a stop token, at its token limit or when cancelled, always between steps; a cancel takes effect before the next
+ * one (and before its prefill, if that has not run). Tokens are chosen as {@code lm.Generation} chooses them (the
+ * last one is not run, so the cache ends one token short of the output) and go to the sequence's queue, which the
+ * request's own thread drains to its client. The scheduler runs a few tokens ahead of that thread at most
+ * ({@link #AHEAD} in the server): a sequence whose thread has not taken them sits out the steps until it has, so a
+ * slow client never holds up the others, and a client that left costs a step or two after its request notices,
+ * however far behind that request had fallen.
  *
- * <p>One thread ({@code glimpse-decode}) runs the steps, inside the engine's {@link Parallel} pool.
+ * <p>Prefills run one after another: each is already a GEMM over the prompt's rows, so fusing several into one
+ * forward would save few weight reads, and {@link DecoderModel#forward} takes one cache.
+ *
+ * <p>One thread ({@code glimpse-decode}) runs the prefills and the steps, inside the engine's {@link Parallel} pool.
  */
 final class DecodeScheduler implements AutoCloseable {
     /** What {@link Sequence#take} returns once the sequence is over. */
     static final int END = -1;
 
+    /** The server's bound on the tokens a sequence may have chosen and not yet taken before it sits out steps. */
+    static final int AHEAD = 2;
+
     private final DecoderModel model;
     private final Parallel parallel;
     private final int vocabLimit;
     private final int[] stopIds;
+    private final int ahead;
     private final Thread thread;
     private final List<Sequence> joining = new ArrayList<>();
     private final AtomicLong steps = new AtomicLong();
@@ -39,9 +53,13 @@ final class DecodeScheduler implements AutoCloseable {
 
     /**
      * A scheduler for {@code model}'s sequences, choosing ids below {@code vocabLimit} and ending at {@code stopIds};
-     * it steps once {@link #start}ed.
+     * it steps once {@link #start}ed. A sequence with {@code ahead} tokens not yet taken sits out steps.
      */
-    DecodeScheduler(DecoderModel model, Parallel parallel, int vocabLimit, int[] stopIds) {
+    DecodeScheduler(DecoderModel model, Parallel parallel, int vocabLimit, int[] stopIds, int ahead) {
+        if (ahead < 1) {
+            throw new IllegalArgumentException("a sequence may run at least one token ahead, got " + ahead);
+        }
+        this.ahead = ahead;
         this.model = model;
         this.parallel = parallel;
         this.vocabLimit = vocabLimit;
@@ -63,23 +81,34 @@ final class DecodeScheduler implements AutoCloseable {
         return rows.get();
     }
 
+    /**
+     * A prefilled prompt: {@code logits} are its last row's, {@code cache} holds it and has room for the sequence's
+     * tokens.
+     */
+    record Prompt(KvCache cache, float[] logits) {
+    }
+
     /** One generation in the scheduler's hands until {@link #await} returns. */
     static final class Sequence {
-        private final KvCache cache;
+        private final Callable<Prompt> prefill;
+        private final int ahead;
+        private final Runnable taken;
         private final Sampler sampler;
         private final int maxTokens;
         private final int[] tokens;
         private final BlockingQueue<Integer> out = new LinkedBlockingQueue<>();
         private final CountDownLatch done = new CountDownLatch(1);
+        private KvCache cache;
         private float[] logits;
         private int count;
         private volatile boolean cancelled;
         private volatile boolean stopped;
         private volatile RuntimeException failure;
 
-        private Sequence(KvCache cache, float[] logits, int maxTokens, Sampler sampler) {
-            this.cache = cache;
-            this.logits = logits;
+        private Sequence(Callable<Prompt> prefill, int maxTokens, Sampler sampler, int ahead, Runnable taken) {
+            this.prefill = prefill;
+            this.ahead = ahead;
+            this.taken = taken;
             this.maxTokens = maxTokens;
             this.sampler = sampler;
             this.tokens = new int[maxTokens];
@@ -92,15 +121,22 @@ final class DecodeScheduler implements AutoCloseable {
          */
         int take() throws InterruptedException {
             int t = out.take();
+            taken.run();
             if (t == END && failure != null) {
                 throw failure;
             }
             return t;
         }
 
-        /** Asks the scheduler to let go of the sequence before its next step. */
+        /** Asks the scheduler to let go of the sequence before its next step, or its prefill if that is still to run. */
         void cancel() {
             cancelled = true;
+            taken.run();
+        }
+
+        /** Whether it goes on to a step now: it is cancelled (and leaves) or its thread has kept up. */
+        private boolean ready() {
+            return cancelled || out.size() < ahead;
         }
 
         /** Waits until the scheduler has let go of the sequence; its cache is then the caller's again. */
@@ -126,14 +162,14 @@ final class DecodeScheduler implements AutoCloseable {
     }
 
     /**
-     * Hands a prefilled sequence to the scheduler: {@code logits} are the last prompt row's, {@code cache} holds the
-     * prompt and has room for {@code maxTokens} more.
+     * Hands a sequence to the scheduler, which runs {@code prefill} on its own thread before the next step; what it
+     * throws fails the sequence ({@link Sequence#take}).
      */
-    Sequence submit(KvCache cache, float[] logits, int maxTokens, Sampler sampler) {
+    Sequence submit(Callable<Prompt> prefill, int maxTokens, Sampler sampler) {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("a sequence decodes at least one token, got " + maxTokens);
         }
-        Sequence s = new Sequence(cache, logits, maxTokens, sampler);
+        Sequence s = new Sequence(prefill, maxTokens, sampler, ahead, this::wake);
         synchronized (joining) {
             if (closed) {
                 throw new IllegalStateException("the decode scheduler is closed");
@@ -147,8 +183,9 @@ final class DecodeScheduler implements AutoCloseable {
     private void loop() {
         List<Sequence> active = new ArrayList<>();
         while (true) {
+            List<Sequence> arrived;
             synchronized (joining) {
-                while (!closed && joining.isEmpty() && active.isEmpty()) {
+                while (!closed && joining.isEmpty() && active.stream().noneMatch(Sequence::ready)) {
                     try {
                         joining.wait();
                     } catch (InterruptedException e) {
@@ -161,19 +198,63 @@ final class DecodeScheduler implements AutoCloseable {
                     active.forEach(s -> s.finish(new IllegalStateException("the server is stopping")));
                     return;
                 }
-                active.addAll(joining);
-                joining.clear();
+                arrived = takeJoining();
             }
-            List<Sequence> stepping = new ArrayList<>();
-            for (Sequence s : active) {
-                if (choose(s)) {
-                    stepping.add(s);
+            // Sequences that arrive during these prefills are prefilled too; admission bounds how many can.
+            while (!arrived.isEmpty()) {
+                for (Sequence s : arrived) {
+                    if (prefill(s)) {
+                        active.add(s);
+                    }
+                }
+                synchronized (joining) {
+                    arrived = takeJoining();
                 }
             }
-            active = stepping;
-            if (!stepping.isEmpty()) {
-                step(stepping);
+            List<Sequence> stepping = new ArrayList<>();
+            List<Sequence> going = new ArrayList<>();
+            for (Sequence s : active) {
+                if (!s.ready()) {
+                    going.add(s);
+                } else if (choose(s)) {
+                    stepping.add(s);
+                    going.add(s);
+                }
             }
+            if (!stepping.isEmpty() && !step(stepping)) {
+                going.removeAll(stepping);
+            }
+            active = going;
+        }
+    }
+
+    /** Lets the loop see that a sequence's thread took a token or cancelled it. */
+    private void wake() {
+        synchronized (joining) {
+            joining.notifyAll();
+        }
+    }
+
+    private List<Sequence> takeJoining() {
+        List<Sequence> taken = List.copyOf(joining);
+        joining.clear();
+        return taken;
+    }
+
+    /** Runs the sequence's prefill unless it was cancelled; true when it goes on to decode. */
+    private boolean prefill(Sequence s) {
+        if (s.cancelled) {
+            s.finish(null);
+            return false;
+        }
+        try {
+            Prompt p = parallel.run(s.prefill);
+            s.cache = p.cache();
+            s.logits = p.logits();
+            return true;
+        } catch (Exception e) {
+            s.finish(e instanceof RuntimeException r ? r : new IllegalStateException(e));
+            return false;
         }
     }
 
@@ -200,8 +281,8 @@ final class DecodeScheduler implements AutoCloseable {
         return true;
     }
 
-    /** Runs each sequence's last token in one forward; a failure ends the sequences of that step. */
-    private void step(List<Sequence> stepping) {
+    /** Runs each sequence's last token in one forward; false when it failed, which ends the sequences of that step. */
+    private boolean step(List<Sequence> stepping) {
         List<KvCache> caches = stepping.stream().map(s -> s.cache).toList();
         int[] last = stepping.stream().mapToInt(s -> s.tokens[s.count - 1]).toArray();
         try {
@@ -211,10 +292,11 @@ final class DecodeScheduler implements AutoCloseable {
             }
             steps.incrementAndGet();
             rows.addAndGet(stepping.size());
+            return true;
         } catch (Exception e) {
             RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
             stepping.forEach(s -> s.finish(failure));
-            stepping.clear();
+            return false;
         }
     }
 

@@ -1,6 +1,6 @@
 package io.glimpse.server;
 
-/** What a request part carries: an image (image_url) or a video (video_url; a still image counts as a one-frame video). */
+/** What a request part carries: an image (image_url) or a video (video_url; one that is a still goes to the model as an image). */
 public enum MediaKind {
     IMAGE, VIDEO
 }

@@ -35,6 +35,9 @@ final class ServerMetrics {
             .labelNames("cache").register(registry);
     final Counter cacheMisses = Counter.builder().name("glimpse_cache_misses_total")
             .help("cache misses, by cache").labelNames("cache").register(registry);
+    final Counter halted = Counter.builder().name("glimpse_generations_halted_total")
+            .help("generations stopped before their end, by reason: client (it left), timeout (--timeout), interrupted")
+            .labelNames("reason").register(registry);
     final Counter prefixRows = Counter.builder().name("glimpse_prefix_rows_reused_total")
             .help("prompt rows whose prefill a prefix-cache hit saved").register(registry);
 

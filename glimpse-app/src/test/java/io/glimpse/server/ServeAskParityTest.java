@@ -123,6 +123,30 @@ class ServeAskParityTest {
         assertThat(compact.at("/glimpse/verify_forwards").asInt()).isPositive();
     }
 
+    /**
+     * A still sent as a video_url part goes to the model as one image, as {@code ask} sends a planned still: the answer
+     * and visual rows of the same file as an image_url part (a one-frame video would be pooled to fewer rows, and
+     * LLaVA-1.5 refuses videos), planned or not.
+     */
+    @Test
+    void aStillSentAsAVideoGoesToTheModelAsOneImageAsAskSendsIt() throws Exception {
+        String image = LiveServer.IMAGE.toString();
+        ObjectNode none = Json.MAPPER.createObjectNode();
+        JsonNode asImage = post(onevision, request("image_url", image, "What is this?", 6, none));
+        JsonNode still = post(onevision, request("video_url", image, "What is this?", 6, none));
+        ObjectNode planned = Json.MAPPER.createObjectNode().put("plan", true).put("budget", 4096);
+        JsonNode plannedStill = post(onevision, request("video_url", image, "What is this?", 6, planned));
+
+        int rows = asImage.at("/usage/visual_tokens_after_reduction").asInt();
+        assertThat(still.at("/usage/visual_tokens_after_reduction").asInt()).isEqualTo(rows);
+        assertThat(plannedStill.at("/usage/visual_tokens_after_reduction").asInt()).isEqualTo(rows);
+        assertThat(answer(still)).isEqualTo(answer(asImage));
+        assertThat(answer(plannedStill)).isEqualTo(answer(asImage)).isEqualTo(ask("--model", LiveServer.ONEVISION.toString(),
+                "--video", image, "--plan", "--budget", "4096", "--max-tokens", "6", "What is this?"));
+        assertThat(answer(post(llava, request("video_url", image, "What is this?", 6, none))))
+                .isEqualTo(answer(post(llava, request("image_url", image, "What is this?", 6, none))));
+    }
+
     @Test
     void queryAwarePlanningScoresFramesWithTheServersScorerAsAskDoes() throws Exception {
         Path scorer = io.glimpse.job.QueryScorerTest.clipWithTokenizer(dir);

@@ -116,6 +116,20 @@ class ServeHttpTest {
         assertThat(json(raw).has("frames")).isFalse();
     }
 
+    /** A still inside the allowed folder plans to its one frame; the test's own video lies outside and is refused. */
+    @Test
+    void aPlanReadsAPathInsideTheAllowedFolderAndRefusesOneOutside() throws Exception {
+        HttpResponse<String> r = server.postJson("/v1/plan", "{\"video\":\"" + LiveServer.IMAGE + "\",\"budget\":2000,"
+                + "\"target\":\"gpt-4o\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        RgbImage still = Png.read(LiveServer.IMAGE);
+        assertThat(json(r).at("/video/width").asInt()).isEqualTo(still.width());
+        assertThat(json(r).get("frames")).hasSize(1);
+        HttpResponse<String> outside = server.postJson("/v1/plan", "{\"video\":\"" + video + "\",\"budget\":700}");
+        assertError(outside, 400, "invalid_request_error");
+        assertThat(json(outside).at("/error/message").asText()).contains("outside the allowed directories");
+    }
+
     @Test
     void planRefusesMissingOrBadFieldsByName() throws Exception {
         String url = "data:video/mp4;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(video));
