@@ -21,11 +21,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code glimpse complete --model DIR --byte-level PROMPT}: continues a text byte by byte from the exact next-byte
- * probabilities of a decoder checkpoint (see {@link CompleteJob}), streaming it to stdout.
+ * {@code glimpse complete --model DIR|FILE.gguf --byte-level PROMPT}: continues a text byte by byte from the exact
+ * next-byte probabilities of a decoder (see {@link CompleteJob}), streaming it to stdout.
  */
 @Command(name = "complete", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Continue a text with a decoder checkpoint folder (config.json, *.safetensors, a BPE tokenizer.json), "
+        description = {"Continue a text with a decoder checkpoint folder (config.json, *.safetensors, a BPE tokenizer.json) "
+                + "or a GGUF language model, "
                 + "byte by byte from exact next-byte probabilities: a prompt may end inside a word or a token.",
                 "The completion streams to stdout; --show-probs prints the most probable next bytes at every step."})
 public final class CompleteCommand implements Callable<Integer> {
@@ -40,13 +41,14 @@ public final class CompleteCommand implements Callable<Integer> {
         Path file;
     }
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Decoder checkpoint folder (Qwen2 or Llama).")
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE.gguf", description = "Decoder checkpoint folder "
+            + "(Qwen2 or Llama) or GGUF language model (its own tokenizer; weights as stored).")
     Path model;
 
     @Option(names = "--byte-level", required = true, description = "Read the model byte by byte (the one mode complete has).")
     boolean byteLevel;
 
-    @Option(names = "--ensemble", paramLabel = "DIR", description = "Another checkpoint folder, any vocabulary: the byte "
+    @Option(names = "--ensemble", paramLabel = "DIR|FILE.gguf", description = "Another model, any vocabulary: the byte "
             + "distributions of all models are averaged; repeat for more.")
     List<Path> ensemble = new ArrayList<>();
 
