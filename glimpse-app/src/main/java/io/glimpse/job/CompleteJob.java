@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -140,15 +141,26 @@ public final class CompleteJob {
      * handing every step to {@code onStep} as soon as it is chosen. Models are only read, so requests may share them.
      */
     public static Result generate(List<Model> models, Options o, Consumer<Step> onStep) {
+        return generateWhile(models, o, step -> {
+            onStep.accept(step);
+            return true;
+        });
+    }
+
+    /**
+     * As {@link #generate}, stopping early when {@code goOn} answers false for a step (a server's stop string or
+     * departed client); that step's byte is the last of the completion.
+     */
+    public static Result generateWhile(List<Model> models, Options o, Predicate<Step> goOn) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("need a model");
         }
         List<ByteModel> members = models.stream()
                 .map(m -> ByteModel.open(m.decoder(), m.vocab(), o.prompt(), o.maxBytes())).toList();
-        return generate(new ByteEnsemble(members), o, onStep);
+        return generate(new ByteEnsemble(members), o, goOn);
     }
 
-    private static Result generate(ByteEnsemble model, Options o, Consumer<Step> onStep) {
+    private static Result generate(ByteEnsemble model, Options o, Predicate<Step> goOn) {
         Sampler sampler = Sampler.sampling(o.temperature(), o.topP(), o.seed());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < o.maxBytes(); i++) {
@@ -158,11 +170,14 @@ public final class CompleteJob {
                 logits[s] = (float) Math.log(p[s]);
             }
             int symbol = sampler.next(logits, p.length);
-            onStep.accept(new Step(new Choice(symbol, p[symbol]), top(p, o.top())));
+            boolean more = goOn.test(new Step(new Choice(symbol, p[symbol]), top(p, o.top())));
             if (symbol == END) {
                 return new Result(out.toByteArray(), true);
             }
             out.write(symbol);
+            if (!more) {
+                break;
+            }
             model.append(symbol);
         }
         return new Result(out.toByteArray(), false);
