@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * A {@code POST /v1/completions} body (OpenAI's legacy Completions API), read and checked: one prompt, the sampling
  * fields the chat route honours, and a {@code glimpse} object of its own, {@code {"byte_level": true, "show_probs": N}}.
- * Unknown fields are ignored, as OpenAI servers do; fields that would ask for what is not done here (several choices,
- * echo, suffix, logprobs) and any bad value are a 400 naming the field.
+ * Unknown fields are ignored, as OpenAI servers do (in {@code glimpse} too, as in chat: the chat route's media options
+ * mean nothing here); fields that would ask for what is not done here (several choices, echo, suffix, logprobs) and any
+ * bad value are a 400 naming the field.
  *
  * @param maxTokens   tokens to generate, bytes with {@code byteLevel}; null: OpenAI's default of 16
  * @param temperature null = 0 (greedy), as in chat
@@ -53,14 +54,6 @@ record CompletionRequest(String prompt, boolean stream, boolean includeUsage, In
         JsonNode g = JsonFields.object(root, "glimpse", "glimpse");
         boolean byteLevel = g != null && Boolean.TRUE.equals(JsonFields.bool(g, "byte_level", "glimpse.byte_level"));
         int showProbs = g == null ? 0 : showProbs(g, byteLevel);
-        if (g != null) {
-            g.fieldNames().forEachRemaining(k -> {
-                if (!k.equals("byte_level") && !k.equals("show_probs")) {
-                    throw ApiException.invalid("glimpse." + k, "glimpse." + k + " is not an option of /v1/completions "
-                            + "(byte_level, show_probs)");
-                }
-            });
-        }
         return new CompletionRequest(prompt(root), Boolean.TRUE.equals(JsonFields.bool(root, "stream", "stream")), usage,
                 JsonFields.integer(root, "max_tokens", "max_tokens", 1, maxTokens),
                 JsonFields.number(root, "temperature", "temperature", 0, 2),

@@ -167,6 +167,11 @@ class ServeCompletionsTest {
         Completion c = client.completions().create(byteLevel(request(12).stop(stop), Map.of("byte_level", true)).build());
         assertThat(c.choices().get(0).text()).isEqualTo(free.substring(0, free.indexOf(stop)));
         assertThat(c.choices().get(0).finishReason()).isEqualTo(CompletionChoice.FinishReason.STOP);
+        String tokens = client.completions().create(request(8).build()).choices().get(0).text();
+        String tokenStop = tokens.substring(4, 6);
+        Completion cut = client.completions().create(request(8).stop(tokenStop).build());
+        assertThat(cut.choices().get(0).text()).isEqualTo(tokens.substring(0, tokens.indexOf(tokenStop)));
+        assertThat(cut.choices().get(0).finishReason()).isEqualTo(CompletionChoice.FinishReason.STOP);
     }
 
     @Test
@@ -194,8 +199,6 @@ class ServeCompletionsTest {
                 {"prompt":"hi","glimpse":{"show_probs":3}}""", "glimpse.show_probs", "needs glimpse.byte_level true");
         assertBad("""
                 {"prompt":"hi","glimpse":{"byte_level":true,"show_probs":0}}""", "glimpse.show_probs", "integer in [1, 257]");
-        assertBad("""
-                {"prompt":"hi","glimpse":{"byte_level":true,"reduce":"x"}}""", "glimpse.reduce", "not an option of /v1/completions");
         assertBad("""
                 {"prompt":"hi","max_tokens":0}""", "max_tokens", "max_tokens must be an integer in [1, 64]");
         assertBad("""
