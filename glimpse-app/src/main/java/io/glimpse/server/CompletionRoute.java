@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/completions}, OpenAI's legacy Completions API over the loaded model's decoder ({@link TextCompletions}):
@@ -110,8 +112,7 @@ final class CompletionRoute {
         events.done();
     }
 
-    private static TextCompletions.Sink sink(java.util.function.BiConsumer<String, List<CompleteJob.Step>> text,
-                                             java.util.function.Supplier<String> halt) {
+    private static TextCompletions.Sink sink(BiConsumer<String, List<CompleteJob.Step>> text, Supplier<String> halt) {
         return new TextCompletions.Sink() {
             @Override
             public void text(String t, List<CompleteJob.Step> steps) {

@@ -62,10 +62,8 @@ final class TextCompletions {
      * @throws ChatEngine.Halted   when the sink asked to stop
      */
     Answer run(CompletionRequest r, Sink sink) {
-        Sampler sampler = r.temperature() == null || r.temperature() == 0 ? Sampler.greedy()
-                : Sampler.sampling(r.temperature(), r.topP() == null ? 1 : r.topP(), seed(r));
         try {
-            return r.byteLevel() ? bytes(r, sink) : tokens(r, sampler, sink);
+            return r.byteLevel() ? bytes(r, sink) : tokens(r, sink);
         } catch (BadInputException e) {
             throw ApiException.invalid("prompt", e.getMessage());
         }
@@ -75,8 +73,10 @@ final class TextCompletions {
         return r.seed() == null ? ThreadLocalRandom.current().nextLong() : r.seed();
     }
 
-    private Answer tokens(CompletionRequest r, Sampler sampler, Sink sink) {
+    private Answer tokens(CompletionRequest r, Sink sink) {
         long start = System.nanoTime();
+        Sampler sampler = r.temperature() == null || r.temperature() == 0 ? Sampler.greedy()
+                : Sampler.sampling(r.temperature(), r.topP() == null ? 1 : r.topP(), seed(r));
         int[] ids = tokenizer.encode(r.prompt(), true);
         if (ids.length == 0) {
             throw ApiException.invalid("prompt", "the prompt is empty and this tokenizer has no BOS token to start from");
