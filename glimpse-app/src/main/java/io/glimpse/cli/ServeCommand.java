@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code glimpse serve}: an OpenAI-compatible server that keeps the model, the encoded media and the KV prefix warm. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve POST /v1/chat/completions (text, image_url and video_url parts; stream: true as SSE), "
+                + "POST /v1/completions (text after a prompt; glimpse.byte_level: byte by byte, as complete --byte-level), "
                 + "POST /v1/plan (a video's planned frames as PNG, no model needed), GET /v1/models, /health and /metrics. "
                 + "The model is loaded once; encoded media and the KV cache of earlier turns stay warm."})
 public final class ServeCommand implements Callable<Integer> {

@@ -1,7 +1,9 @@
 package io.glimpse.job;
 
 import io.glimpse.io.BadInputException;
+import io.glimpse.io.GgufFile;
 import io.glimpse.lm.DecoderModel;
+import io.glimpse.lm.GgufTokenizer;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.lm.bytes.ByteEnsemble;
@@ -16,11 +18,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
  * {@code glimpse complete --byte-level}: a text continued byte by byte from the exact next-byte distribution of
- * one decoder checkpoint, or the mean distribution of several with different vocabularies
+ * one decoder (checkpoint folder or GGUF file), or the mean distribution of several with different vocabularies
  * ({@link io.glimpse.lm.bytes.ByteModel}, {@link io.glimpse.lm.bytes.ByteEnsemble}), sampled with temperature and
  * top-p ({@link Sampler}, greedy at temperature 0). A server front end keeps {@link Model}s loaded and calls
  * {@link #generate}.
@@ -45,27 +48,52 @@ public final class CompleteJob {
         }
     }
 
-    /** A decoder checkpoint ready to be read byte by byte; a server keeps it loaded across requests. */
+    /**
+     * A decoder ready to be read byte by byte; a server keeps it loaded across requests. Closing it closes the
+     * tokenizer.
+     */
     public record Model(DecoderModel decoder, TokenBytes vocab, TextTokenizer tokenizer) implements AutoCloseable {
-        /** Loads a checkpoint folder: config.json, *.safetensors and a BPE tokenizer.json. */
-        public static Model load(Path dir) throws IOException {
-            Path json = dir.resolve("tokenizer.json");
-            if (!Files.isRegularFile(json)) {
-                throw new BadInputException(dir + ": no tokenizer.json (byte-level completion reads the BPE vocabulary from it)");
+        /**
+         * Loads a checkpoint folder (config.json, *.safetensors and a BPE tokenizer.json) or a GGUF language model
+         * (its decoder, weights as stored, and the tokenizer in its metadata).
+         */
+        public static Model load(Path source) throws IOException {
+            boolean gguf = TowerEncoder.isGguf(source);
+            GgufFile file = gguf ? GgufFile.read(source) : null;
+            if (!gguf && !Files.isRegularFile(source.resolve("tokenizer.json"))) {
+                throw new BadInputException(source + ": no tokenizer.json (byte-level completion reads the BPE vocabulary from it)");
             }
-            TextTokenizer tokenizer = TextTokenizer.load(json);
+            TextTokenizer tokenizer = gguf ? GgufTokenizer.load(file) : TextTokenizer.load(source.resolve("tokenizer.json"));
             try {
-                TokenBytes vocab = TokenBytes.read(json, tokenizer);
-                DecoderModel decoder = DecoderModel.load(dir);
-                if (decoder.config().vocabSize() < vocab.size()) {
-                    throw new BadInputException(dir + ": the decoder has " + decoder.config().vocabSize()
-                            + " embedding rows for a tokenizer of " + vocab.size() + " ids");
-                }
-                return new Model(decoder, vocab, tokenizer);
+                TokenBytes vocab = vocabulary(source, file, tokenizer);
+                DecoderModel decoder = gguf ? DecoderModel.load(file, null) : DecoderModel.load(source);
+                return checked(source, decoder, vocab, tokenizer);
             } catch (IOException | RuntimeException e) {
                 tokenizer.close();
                 throw e;
             }
+        }
+
+        /**
+         * A decoder and tokenizer loaded already (a server's), with the vocabulary of the same {@code source}: the
+         * checkpoint folder or GGUF language model they came from. The caller keeps owning the tokenizer.
+         */
+        public static Model of(Path source, DecoderModel decoder, TextTokenizer tokenizer) throws IOException {
+            return checked(source, decoder, vocabulary(source, TowerEncoder.isGguf(source) ? GgufFile.read(source) : null,
+                    tokenizer), tokenizer);
+        }
+
+        private static TokenBytes vocabulary(Path source, GgufFile gguf, TextTokenizer tokenizer) throws IOException {
+            return gguf != null ? TokenBytes.of(GgufTokenizer.vocabulary(gguf), source.toString(), tokenizer)
+                    : TokenBytes.read(source.resolve("tokenizer.json"), tokenizer);
+        }
+
+        private static Model checked(Path source, DecoderModel decoder, TokenBytes vocab, TextTokenizer tokenizer) {
+            if (decoder.config().vocabSize() < vocab.size()) {
+                throw new BadInputException(source + ": the decoder has " + decoder.config().vocabSize()
+                        + " embedding rows for a tokenizer of " + vocab.size() + " ids");
+            }
+            return new Model(decoder, vocab, tokenizer);
         }
 
         @Override
@@ -113,15 +141,26 @@ public final class CompleteJob {
      * handing every step to {@code onStep} as soon as it is chosen. Models are only read, so requests may share them.
      */
     public static Result generate(List<Model> models, Options o, Consumer<Step> onStep) {
+        return generateWhile(models, o, step -> {
+            onStep.accept(step);
+            return true;
+        });
+    }
+
+    /**
+     * As {@link #generate}, stopping early when {@code goOn} answers false for a step (a server's stop string or
+     * departed client); that step's byte is the last of the completion.
+     */
+    public static Result generateWhile(List<Model> models, Options o, Predicate<Step> goOn) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("need a model");
         }
         List<ByteModel> members = models.stream()
                 .map(m -> ByteModel.open(m.decoder(), m.vocab(), o.prompt(), o.maxBytes())).toList();
-        return generate(new ByteEnsemble(members), o, onStep);
+        return generate(new ByteEnsemble(members), o, goOn);
     }
 
-    private static Result generate(ByteEnsemble model, Options o, Consumer<Step> onStep) {
+    private static Result generate(ByteEnsemble model, Options o, Predicate<Step> goOn) {
         Sampler sampler = Sampler.sampling(o.temperature(), o.topP(), o.seed());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < o.maxBytes(); i++) {
@@ -131,11 +170,14 @@ public final class CompleteJob {
                 logits[s] = (float) Math.log(p[s]);
             }
             int symbol = sampler.next(logits, p.length);
-            onStep.accept(new Step(new Choice(symbol, p[symbol]), top(p, o.top())));
+            boolean more = goOn.test(new Step(new Choice(symbol, p[symbol]), top(p, o.top())));
             if (symbol == END) {
                 return new Result(out.toByteArray(), true);
             }
             out.write(symbol);
+            if (!more) {
+                break;
+            }
             model.append(symbol);
         }
         return new Result(out.toByteArray(), false);

@@ -40,18 +40,22 @@ public final class CompletionReport {
         root.put("ended", r.ended());
         if (!steps.isEmpty()) {
             ArrayNode list = root.putArray("steps");
-            for (CompleteJob.Step s : steps) {
-                ObjectNode o = list.addObject();
-                choice(o, s.chosen());
-                ArrayNode top = o.putArray("top");
-                s.top().forEach(c -> choice(top.addObject(), c));
-            }
+            steps.forEach(s -> list.add(stepJson(s)));
         }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** One step as JSON: its chosen {@code symbol}, {@code code} and {@code p}, and the listed ones under {@code top}. */
+    public static ObjectNode stepJson(CompleteJob.Step s) {
+        ObjectNode o = JSON.createObjectNode();
+        choice(o, s.chosen());
+        ArrayNode top = o.putArray("top");
+        s.top().forEach(c -> choice(top.addObject(), c));
+        return o;
     }
 
     /** A printable ASCII byte as itself, another byte as {@code \xNN}, the end of the text as {@code <end>}. */

@@ -54,6 +54,7 @@ import java.util.function.Predicate;
  */
 public final class ChatEngine implements AutoCloseable {
     private final LlavaModel model;
+    private final Path source;
     private final String id;
     private final long created;
     private final String planTarget;
@@ -124,8 +125,9 @@ public final class ChatEngine implements AutoCloseable {
         }
     }
 
-    private ChatEngine(LlavaModel model, String id, ServeOptions limits) {
+    private ChatEngine(LlavaModel model, Path source, String id, ServeOptions limits) {
         this.model = model;
+        this.source = source;
         this.id = id;
         this.created = System.currentTimeMillis() / 1000;
         this.planTarget = model.costModel().name();
@@ -147,7 +149,7 @@ public final class ChatEngine implements AutoCloseable {
         LlavaModel model = mmproj == null ? LlavaModel.load(dir, limits.engine().weights())
                 : GgufLlava.load(dir, mmproj, limits.engine().weights());
         Path name = dir.toAbsolutePath().normalize().getFileName();
-        return new ChatEngine(model, name == null ? "glimpse" : name.toString(), limits);
+        return new ChatEngine(model, dir, name == null ? "glimpse" : name.toString(), limits);
     }
 
     /** The model's name in /v1/models and responses: the checkpoint folder's name. */
@@ -333,8 +335,18 @@ public final class ChatEngine implements AutoCloseable {
         }
     }
 
+    /** The loaded model, which {@link TextCompletions} reads without its template and tower. */
+    LlavaModel model() {
+        return model;
+    }
+
+    /** The checkpoint folder or GGUF language model the model was loaded from. */
+    Path source() {
+        return source;
+    }
+
     /** Runs compute-bound work on the engine's threads ({@code --threads}). */
-    private <T> T inPool(Callable<T> work) {
+    <T> T inPool(Callable<T> work) {
         try {
             return parallel.run(work);
         } catch (RuntimeException e) {

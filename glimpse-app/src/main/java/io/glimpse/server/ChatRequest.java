@@ -124,7 +124,8 @@ public record ChatRequest(List<Message> messages, boolean stream, boolean includ
         return url;
     }
 
-    private static List<String> stop(JsonNode root) {
+    /** OpenAI's {@code stop}: absent, a string, or up to 4 of them; shared by the completion routes. */
+    static List<String> stop(JsonNode root) {
         JsonNode v = root.get("stop");
         if (v == null || v.isNull() || (v.isArray() && v.isEmpty())) {
             return List.of();

@@ -16,13 +16,14 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The HTTP server: routes, bearer-key check, body limit, error mapping and metrics around {@link ChatRoute} and
+ * The HTTP server: routes, bearer-key check, body limit, error mapping and metrics around {@link ChatRoute},
+ * {@link CompletionRoute} (OpenAI's legacy /v1/completions, byte-level with {@code glimpse.byte_level}) and
  * {@link PlanRoute}; {@code POST /v1/speculation/reset} forgets the Token Recycling tables earlier answers warmed. Binds where {@link ServeOptions} says (loopback by default); {@link #close} stops it and removes
  * its temporary files.
  */
 public final class GlimpseServer implements AutoCloseable {
     private static final java.util.Set<String> ROUTES = java.util.Set.of("/health", "/v1/models", "/metrics", "/v1/plan",
-            "/v1/chat/completions", "/v1/speculation/reset");
+            "/v1/chat/completions", "/v1/completions", "/v1/speculation/reset");
     private final ServeOptions options;
     private final ChatEngine engine;
     private final Path temp;
@@ -42,6 +43,7 @@ public final class GlimpseServer implements AutoCloseable {
         MediaResolver media = new MediaResolver(options.allowDirs(), temp);
         PlanRoute plan = new PlanRoute(options, media);
         ChatRoute chat = engine == null ? null : new ChatRoute(options, engine, media, admission, metrics);
+        CompletionRoute completions = engine == null ? null : new CompletionRoute(options, engine, admission, metrics);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
@@ -58,6 +60,12 @@ public final class GlimpseServer implements AutoCloseable {
                     throw ApiException.notFound("this server has no model loaded (start it with --model DIR)");
                 }
                 chat.handle(ctx, body(ctx));
+            });
+            config.routes.post("/v1/completions", ctx -> {
+                if (completions == null) {
+                    throw ApiException.notFound("this server has no model loaded (start it with --model DIR)");
+                }
+                completions.handle(ctx, body(ctx));
             });
             config.routes.post("/v1/speculation/reset", ctx -> {
                 if (engine == null) {

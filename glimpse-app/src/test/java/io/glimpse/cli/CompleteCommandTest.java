@@ -53,6 +53,15 @@ class CompleteCommandTest {
     }
 
     @Test
+    void aGgufModelCompletesAsTheCheckpointItWasConvertedFrom() {
+        String gguf = Fixtures.path("gguf/qwen2-f32.gguf").toString();
+        InProcess.Run fromGguf = glimpse("complete", "--model", gguf, "--byte-level", "--max-bytes", "8", "--json", "What is th");
+        InProcess.Run fromDir = glimpse("complete", "--model", QWEN, "--byte-level", "--max-bytes", "8", "--json", "What is th");
+        assertThat(fromGguf.code()).as(fromGguf.err()).isZero();
+        assertThat(fromGguf.out()).isEqualTo(fromDir.out());
+    }
+
+    @Test
     void anEnsembleAveragesTheMembersDistributions() throws Exception {
         Map<Integer, Double> qwen = firstStep(QWEN, null);
         Map<Integer, Double> llama = firstStep(LLAMA, null);

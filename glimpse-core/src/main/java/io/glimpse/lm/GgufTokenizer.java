@@ -28,6 +28,7 @@ public final class GgufTokenizer {
             "llama-bpe", "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
                     + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
             "default", "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+    private static final int UNKNOWN = 2;
     private static final int CONTROL = 3;
     private static final int USER_DEFINED = 4;
     /**
@@ -54,6 +55,48 @@ public final class GgufTokenizer {
             Files.deleteIfExists(file);
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * The file's vocabulary as a tokenizer.json tree, for reading what each token spells (lm.bytes.TokenBytes): for
+     * byte-level BPE the tree {@link #load} runs; for SentencePiece ({@code model = llama}) the vocabulary of pieces
+     * (normal and byte ones; control, unknown and user-defined ones as added tokens, unused ones left out) with
+     * {@code byte_fallback} and the normalizer of Hugging Face's own conversion of a Llama tokenizer.model: spaces
+     * as ▁, and a ▁ in front when {@code tokenizer.ggml.add_space_prefix} (default true). That tree lists no merges
+     * (the GGUF gives scores instead), so it describes the vocabulary; {@link LlamaSpmTokenizer} runs it.
+     */
+    public static ObjectNode vocabulary(GgufFile g) {
+        if (!g.string("tokenizer.ggml.model").equals("llama")) {
+            return tokenizerJson(g);
+        }
+        List<String> tokens = g.strings("tokenizer.ggml.tokens");
+        int[] types = g.ints("tokenizer.ggml.token_type");
+        if (types.length != tokens.size()) {
+            throw new BadInputException(g.file() + ": tokenizer.ggml.token_type has " + types.length + " entries for "
+                    + tokens.size() + " tokens");
+        }
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode added = root.putArray("added_tokens");
+        ObjectNode vocab = JSON.createObjectNode();
+        for (int id = 0; id < tokens.size(); id++) {
+            if (types[id] == CONTROL || types[id] == USER_DEFINED || types[id] == UNKNOWN) {
+                added.addObject().put("id", id).put("content", tokens.get(id)).put("special", types[id] != USER_DEFINED);
+            } else if (types[id] != UNUSED && !vocab.has(tokens.get(id))) {
+                vocab.put(tokens.get(id), id);
+            }
+        }
+        ObjectNode normalizer = root.putObject("normalizer").put("type", "Sequence");
+        ArrayNode steps = normalizer.putArray("normalizers");
+        if (g.bool("tokenizer.ggml.add_space_prefix", true)) {
+            steps.addObject().put("type", "Prepend").put("prepend", "\u2581");
+        }
+        ObjectNode replace = steps.addObject().put("type", "Replace");
+        replace.putObject("pattern").put("String", " ");
+        replace.put("content", "\u2581");
+        ObjectNode bpe = root.putObject("model").put("type", "BPE").put("byte_fallback", true);
+        bpe.set("vocab", vocab);
+        bpe.putArray("merges");
+        return root;
     }
 
     /** The tokenizer.json equivalent of the file's metadata. */

@@ -13,10 +13,11 @@ import java.util.regex.Matcher;
  *
  * <p><b>SentencePiece BPE</b> (the reference's rule, Phan et al. 2024, {@code whitespace_split}): the anchor is the
  * last space that follows another character. BPE only ever joins adjacent symbols through a merge; a token holding
- * "c▁" (c not ▁) needs a merge whose left side ends in c and whose right side starts with ▁. When the merge list
- * has none ({@link TokenBytes#mergesCrossSpaces}, checked at load), no token crosses such a space, so the position
- * before it is a token boundary of every text containing it and the two sides encode independently. With such a
- * merge the anchor stays at 0.
+ * "c▁" (c not ▁) needs a merge whose left side ends in c and whose right side starts with ▁, and the merged token is
+ * in the vocabulary. When no token holds one ({@link TokenBytes#tokensCrossSpaces}, checked at load; a splitting
+ * Metaspace pre-tokenizer rules it out by itself), no token crosses such a space, so the position before it is a
+ * token boundary of every text containing it and the two sides encode independently. Otherwise the anchor stays
+ * at 0.
  *
  * <p><b>Byte-level BPE</b> (GPT-2, Qwen2, Llama 3): tokens never cross a piece of the pre-tokenizer's split regex
  * (HF {@code Split}, {@code Isolated}), each piece being BPE-encoded alone, and the regex matches each piece from
@@ -41,7 +42,7 @@ final class Boundaries {
     static int anchor(TokenBytes vocab, byte[] x, int n, int from) {
         int complete = Utf8.completeEnd(x, n);
         return switch (vocab.spelling()) {
-            case SENTENCEPIECE -> vocab.mergesCrossSpaces() ? from : lastWordStart(x, complete, from);
+            case SENTENCEPIECE -> vocab.tokensCrossSpaces() ? from : lastWordStart(x, complete, from);
             case BYTE_LEVEL -> vocab.split() == null ? from : pieceAnchor(vocab, x, complete, from);
         };
     }

@@ -49,6 +49,7 @@ public final class ByteModel {
     private final TokenBytes vocab;
     private final PrefixScorer scorer;
     private byte[] x;
+    private int prefix;
     private int n;
     private int anchor;
     private Canonicity canonicity;
@@ -73,6 +74,7 @@ public final class ByteModel {
         int capacity = vocab.start().length + modelled.length + maxNewBytes + 2;
         ByteModel m = new ByteModel(vocab, new PrefixScorer(model, vocab.size(), capacity),
                 Arrays.copyOf(modelled, modelled.length + maxNewBytes + 1));
+        m.prefix = vocab.added(prompt);
         m.anchor = Boundaries.anchor(vocab, modelled, modelled.length, 0);
         int[] head = m.anchor == 0 ? new int[0] : vocab.encode(Arrays.copyOf(modelled, m.anchor));
         if (!Arrays.equals(spell(vocab, head, 0), Arrays.copyOf(modelled, m.anchor))) {
@@ -162,7 +164,7 @@ public final class ByteModel {
 
     /** The text so far (prompt and appended bytes, without a dummy-prefix space). */
     public byte[] text() {
-        return vocab.text(Arrays.copyOf(x, n));
+        return Arrays.copyOfRange(x, prefix, n);
     }
 
     /** Number of covers of the bytes so far. */

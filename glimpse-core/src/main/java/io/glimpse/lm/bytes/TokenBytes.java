@@ -21,10 +21,16 @@ import java.util.regex.Pattern;
  * (the tokenizer's own {@code encode}), the token that ends a text and the tokens a text is conditioned on.
  *
  * <p>Two spellings are known. Byte-level BPE (GPT-2, Qwen2, Llama 3: a {@code ByteLevel} pre-tokenizer/decoder)
- * writes each byte as one character of GPT-2's printable alphabet. SentencePiece BPE (Llama 2, Mistral: a
- * {@code Replace " " → "▁"} normalizer, {@code byte_fallback}) writes spaces as ▁ and unknown characters as
- * {@code <0xNN>} byte tokens; with a {@code Prepend ▁} normalizer every text is modelled with a leading space (the
- * dummy prefix), which {@link #modelled} adds and {@link #encode} takes off again. Added tokens (specials such as
+ * writes each byte as one character of GPT-2's printable alphabet. SentencePiece BPE (Llama 2, Mistral,
+ * {@code byte_fallback}) writes spaces as ▁ and unknown characters as {@code <0xNN>} byte tokens; tokenizer.json
+ * states it in one of two ways: a {@code Replace " " → "▁"} normalizer, where a {@code Prepend ▁} normalizer adds the
+ * dummy prefix (the older "legacy" files), or a {@code Metaspace} pre-tokenizer with replacement ▁, where
+ * {@code prepend_scheme} first/always (or the older {@code add_prefix_space}) adds it (the files transformers writes
+ * since 4.40, e.g. llava-1.5-7b-hf's). The two differ on a text that starts with a space: Prepend adds ▁ to every
+ * text (as sentencepiece's add_dummy_prefix and llama.cpp do), Metaspace only to one that does not start with ▁
+ * (huggingface/tokenizers, pre_tokenizers/metaspace.rs), so {@code " a"} and {@code "a"} encode alike there.
+ * {@link #modelled} adds the dummy prefix by the tokenizer's rule and {@link #encode} hands it back. A Metaspace that
+ * {@code split}s cuts the text before every ▁, so no token crosses a space whatever the merges. Added tokens (specials such as
  * {@code <|im_start|>}, user-defined ones) spell no bytes: the tokenizer matches them before BPE, so a byte
  * string never tokenizes into them.
  */
@@ -35,25 +41,28 @@ public final class TokenBytes {
     /** How the vocabulary writes bytes. */
     public enum Spelling { BYTE_LEVEL, SENTENCEPIECE }
 
+    /** When the tokenizer puts a space (▁) in front of a text. */
+    private enum DummyPrefix { NEVER, ALWAYS, UNLESS_SPACE }
+
     private final TextTokenizer tokenizer;
     private final Spelling spelling;
     private final byte[][] bytes;
     private final int[][] byFirstByte;
-    private final boolean dummyPrefix;
+    private final DummyPrefix dummyPrefix;
     private final Pattern split;
-    private final boolean mergesCrossSpaces;
+    private final boolean tokensCrossSpaces;
     private final int endOfText;
     private final int[] start;
     private final int dummyToken;
 
-    private TokenBytes(TextTokenizer tokenizer, Spelling spelling, byte[][] bytes, boolean dummyPrefix, Pattern split,
-                       boolean mergesCrossSpaces, int endOfText, int[] start) {
+    private TokenBytes(TextTokenizer tokenizer, Spelling spelling, byte[][] bytes, DummyPrefix dummyPrefix, Pattern split,
+                       boolean tokensCrossSpaces, int endOfText, int[] start) {
         this.tokenizer = tokenizer;
         this.spelling = spelling;
         this.bytes = bytes;
         this.dummyPrefix = dummyPrefix;
         this.split = split;
-        this.mergesCrossSpaces = mergesCrossSpaces;
+        this.tokensCrossSpaces = tokensCrossSpaces;
         this.endOfText = endOfText;
         this.start = start;
         List<List<Integer>> lists = new ArrayList<>();
@@ -90,8 +99,9 @@ public final class TokenBytes {
         Set<String> added = new HashSet<>();
         root.path("added_tokens").forEach(t -> added.add(t.path("content").asText()));
         boolean byteLevel = mentions(root.path("pre_tokenizer"), "ByteLevel") || mentions(root.path("decoder"), "ByteLevel");
-        boolean sentencePiece = !byteLevel && model.path("byte_fallback").asBoolean(false)
-                && mentions(root.path("normalizer"), "Replace") && root.path("normalizer").toString().contains("\u2581");
+        JsonNode metaspace = metaspace(root.path("pre_tokenizer"));
+        boolean replaces = mentions(root.path("normalizer"), "Replace") && root.path("normalizer").toString().contains("\u2581");
+        boolean sentencePiece = !byteLevel && model.path("byte_fallback").asBoolean(false) && (replaces || metaspace != null);
         if (!byteLevel && !sentencePiece) {
             throw new BadInputException(source + ": a BPE tokenizer that is neither byte-level (ByteLevel) nor "
                     + "SentencePiece-style (▁ for spaces, byte_fallback); its tokens' bytes are unknown");
@@ -110,8 +120,11 @@ public final class TokenBytes {
             bytes[id] = spelled.length > 0 ? spelled : null;
         }
         Pattern split = byteLevel ? splitPattern(root.path("pre_tokenizer")) : null;
-        boolean dummy = sentencePiece && mentions(root.path("normalizer"), "Prepend");
-        boolean crosses = sentencePiece && crossesSpaces(model.path("merges"));
+        DummyPrefix dummy = !sentencePiece ? DummyPrefix.NEVER
+                : mentions(root.path("normalizer"), "Prepend") ? DummyPrefix.ALWAYS
+                : metaspace != null && prependsSpace(metaspace) ? DummyPrefix.UNLESS_SPACE : DummyPrefix.NEVER;
+        boolean crosses = sentencePiece && !(metaspace != null && metaspace.path("split").asBoolean(false))
+                && crossesSpaces(bytes);
         int eos = endOfText(tokenizer);
         int[] withSpecials = tokenizer.encode("", true);
         int[] start = withSpecials.length > 0 ? withSpecials : eos >= 0 ? new int[] {eos} : new int[0];
@@ -153,18 +166,25 @@ public final class TokenBytes {
 
     /** The bytes the model spells for {@code text}: with a dummy-prefix space in front when the tokenizer adds one. */
     public byte[] modelled(byte[] text) {
-        if (!dummyPrefix) {
-            return text.clone();
+        int added = added(text);
+        byte[] out = new byte[text.length + added];
+        if (added > 0) {
+            out[0] = ' ';
         }
-        byte[] out = new byte[text.length + 1];
-        out[0] = ' ';
-        System.arraycopy(text, 0, out, 1, text.length);
+        System.arraycopy(text, 0, out, added, text.length);
         return out;
     }
 
-    /** The text behind modelled bytes: without the dummy-prefix space. */
-    public byte[] text(byte[] modelled) {
-        return dummyPrefix ? Arrays.copyOfRange(modelled, 1, modelled.length) : modelled.clone();
+    /**
+     * How many bytes {@link #modelled} puts in front of {@code text}: 1 for a dummy-prefix space, else 0. An empty
+     * text under Metaspace's rule is taken as the start of one that does not start with a space.
+     */
+    public int added(byte[] text) {
+        return switch (dummyPrefix) {
+            case NEVER -> 0;
+            case ALWAYS -> 1;
+            case UNLESS_SPACE -> text.length > 0 && text[0] == ' ' ? 0 : 1;
+        };
     }
 
     /**
@@ -173,12 +193,13 @@ public final class TokenBytes {
      * SentencePiece vocabulary always stands on) handed back to the normalizer that adds it.
      */
     int[] encode(byte[] b) {
-        if (dummyPrefix && b.length == 1 && b[0] == ' ' && dummyToken >= 0) {
+        if (dummyPrefix == DummyPrefix.ALWAYS && b.length == 1 && b[0] == ' ' && dummyToken >= 0) {
             // The empty text has no dummy prefix to encode, yet every other text starts with it, as ▁ where it does
             // not merge with the first word.
             return new int[] {dummyToken};
         }
-        byte[] t = dummyPrefix && b.length > 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
+        // Under Metaspace's rule the space b starts with stands in for the prefix: the tokenizer adds none before it.
+        byte[] t = dummyPrefix == DummyPrefix.ALWAYS && b.length > 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
         return tokenizer.encode(new String(t, StandardCharsets.UTF_8), false);
     }
 
@@ -187,9 +208,9 @@ public final class TokenBytes {
         return split;
     }
 
-    /** Whether some merge joins a symbol to a following ▁ (SentencePiece); then words are not independent. */
-    boolean mergesCrossSpaces() {
-        return mergesCrossSpaces;
+    /** Whether some token joins a symbol to a following space (SentencePiece); then words are not independent. */
+    boolean tokensCrossSpaces() {
+        return tokensCrossSpaces;
     }
 
     private static boolean mentions(JsonNode node, String type) {
@@ -286,23 +307,44 @@ public final class TokenBytes {
         return piece.replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
     }
 
-    private static boolean crossesSpaces(JsonNode merges) {
-        for (JsonNode m : merges) {
-            String left;
-            String right;
-            if (m.isArray()) {
-                left = m.path(0).asText();
-                right = m.path(1).asText();
-            } else {
-                String[] parts = m.asText().split(" ", 2);
-                left = parts[0];
-                right = parts.length > 1 ? parts[1] : "";
-            }
-            if (right.startsWith("\u2581") && !left.endsWith("\u2581")) {
-                return true;
+    /**
+     * Whether a token spells a space after another byte. BPE makes a token only by merging two adjacent symbols, and
+     * every merge result is in the vocabulary, so a merge across "c▁" (the tokenizers library's merge list,
+     * llama.cpp's score-ordered merges of GGUF pieces alike) shows as a token holding "c ". The vocabulary is read
+     * rather than the merge list because a GGUF SentencePiece vocabulary has none.
+     */
+    private static boolean crossesSpaces(byte[][] bytes) {
+        for (byte[] b : bytes) {
+            for (int i = 1; b != null && i < b.length; i++) {
+                if (b[i] == ' ' && b[i - 1] != ' ') {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    /** The Metaspace step with replacement ▁ of a pre-tokenizer (alone or in a Sequence), or null. */
+    private static JsonNode metaspace(JsonNode pre) {
+        if (pre.path("type").asText().equals("Metaspace")) {
+            return pre.path("replacement").asText("\u2581").equals("\u2581") ? pre : null;
+        }
+        for (JsonNode child : pre.path("pretokenizers")) {
+            JsonNode m = metaspace(child);
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a Metaspace adds ▁ in front of the text: prepend_scheme first or always, or the older add_prefix_space. */
+    private static boolean prependsSpace(JsonNode metaspace) {
+        JsonNode scheme = metaspace.get("prepend_scheme");
+        if (scheme != null && scheme.isTextual()) {
+            return !scheme.asText().equals("never");
+        }
+        return metaspace.path("add_prefix_space").asBoolean(true);
     }
 
     private static int endOfText(TextTokenizer tokenizer) {

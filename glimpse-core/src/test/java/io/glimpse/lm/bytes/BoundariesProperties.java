@@ -29,6 +29,8 @@ class BoundariesProperties {
     private static TextTokenizer llamaTokenizer;
     private static TokenBytes qwen;
     private static TokenBytes llama;
+    private static TextTokenizer metaspaceTokenizer;
+    private static TokenBytes metaspace;
 
     @BeforeContainer
     static void load() throws IOException {
@@ -38,17 +40,21 @@ class BoundariesProperties {
         llamaTokenizer = TextTokenizer.load(l);
         qwen = TokenBytes.read(q.resolve("tokenizer.json"), qwenTokenizer);
         llama = TokenBytes.read(l.resolve("tokenizer.json"), llamaTokenizer);
+        Path m = Fixtures.path("lm/metaspace/tokenizer.json");
+        metaspaceTokenizer = TextTokenizer.load(m);
+        metaspace = TokenBytes.read(m, metaspaceTokenizer);
     }
 
     @AfterContainer
     static void close() {
         qwenTokenizer.close();
         llamaTokenizer.close();
+        metaspaceTokenizer.close();
     }
 
     @Property(tries = 300)
     void theAnchorSplitsTheEncodingOfEveryContinuation(@ForAll("texts") String x, @ForAll("texts") String z) {
-        for (TokenBytes vocab : List.of(qwen, llama)) {
+        for (TokenBytes vocab : List.of(qwen, llama, metaspace)) {
             byte[] prefix = vocab.modelled(x.getBytes(StandardCharsets.UTF_8));
             byte[] whole = vocab.modelled((x + z).getBytes(StandardCharsets.UTF_8));
             int a = Boundaries.anchor(vocab, prefix, prefix.length, 0);
@@ -63,7 +69,7 @@ class BoundariesProperties {
 
     @Property(tries = 300)
     void prefixesOfCanonicalEncodingsAreCanonical(@ForAll("texts") String w) {
-        for (TokenBytes vocab : List.of(qwen, llama)) {
+        for (TokenBytes vocab : List.of(qwen, llama, metaspace)) {
             byte[] modelled = vocab.modelled(w.getBytes(StandardCharsets.UTF_8));
             int[] enc = vocab.encode(modelled);
             ByteArrayOutputStream spelled = new ByteArrayOutputStream();
