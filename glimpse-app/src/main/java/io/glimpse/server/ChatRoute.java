@@ -1,12 +1,8 @@
 package io.glimpse.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glimpse.lm.Sampler;
 import io.javalin.http.Context;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +108,7 @@ final class ChatRoute {
 
     /** Server-sent events; the stream opens at the first text, so errors before it are still plain 4xx responses. */
     private void stream(Context ctx, ChatEngine.Conversation c, CompletionJson json, boolean usage, long deadline) {
-        Events events = new Events(ctx);
+        EventStream events = new EventStream(ctx);
         ClientWatch client = new ClientWatch(ctx);
         ChatEngine.Answer a;
         try {
@@ -153,61 +149,5 @@ final class ChatRoute {
         metrics.cacheMisses.labelValues("visual").inc(s.visualMisses());
         (s.cachedRows() > 0 ? metrics.cacheHits : metrics.cacheMisses).labelValues("prefix").inc();
         metrics.prefixRows.inc(s.cachedRows());
-    }
-
-    /** The SSE side of one response; a failed write marks the client gone instead of throwing. */
-    private static final class Events {
-        private final Context ctx;
-        private OutputStream out;
-        private boolean gone;
-        private boolean opened;
-
-        Events(Context ctx) {
-            this.ctx = ctx;
-        }
-
-        boolean open() {
-            return out != null;
-        }
-
-        /** True exactly once: for the chunk that opens the stream (it carries the role). */
-        boolean opening() {
-            if (opened) {
-                return false;
-            }
-            opened = true;
-            return true;
-        }
-
-        boolean gone() {
-            return gone;
-        }
-
-        void send(ObjectNode event) {
-            write("data: " + Json.write(event) + "\n\n");
-        }
-
-        void done() {
-            write("data: [DONE]\n\n");
-        }
-
-        private void write(String s) {
-            if (gone) {
-                return;
-            }
-            try {
-                if (out == null) {
-                    ctx.status(200);
-                    ctx.res().setContentType("text/event-stream");
-                    ctx.res().setCharacterEncoding("utf-8");
-                    ctx.res().setHeader("Cache-Control", "no-cache");
-                    out = ctx.res().getOutputStream();
-                }
-                out.write(s.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            } catch (IOException e) {
-                gone = true;
-            }
-        }
     }
 }

@@ -16,6 +16,7 @@ final class EventStream {
     private final Context ctx;
     private OutputStream out;
     private boolean gone;
+    private boolean opened;
 
     EventStream(Context ctx) {
         this.ctx = ctx;
@@ -23,6 +24,15 @@ final class EventStream {
 
     boolean open() {
         return out != null;
+    }
+
+    /** True exactly once: for the event that opens the stream (a chat chunk carries the role there). */
+    boolean opening() {
+        if (opened) {
+            return false;
+        }
+        opened = true;
+        return true;
     }
 
     boolean gone() {
