@@ -13,6 +13,7 @@ import io.glimpse.lm.TokenRecycling;
 import io.glimpse.lm.prune.LayerPruners;
 import io.glimpse.lm.prune.PrunerMethod;
 import io.glimpse.media.Sampling;
+import io.glimpse.media.VideoSource;
 import io.glimpse.plan.CostModel;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.reduce.Pipeline;
@@ -208,7 +209,14 @@ public final class AskJob {
             PlanJob.Selection plan = null;
             switch (o.visual()) {
                 case Images i -> images = i.files().stream().map(reader::first).toList();
-                case EvenFrames e -> video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
+                case EvenFrames e -> {
+                    video = reader.read(e.video(), Sampling.count(e.count()), e.count(), "");
+                    // A still given as a video is one image, as a planned still is and as the server sends it.
+                    if (VideoSource.probe(e.video()).still()) {
+                        images = video;
+                        video = List.of();
+                    }
+                }
                 case PlannedFrames p -> {
                     plan = plan(p, llava.costModel(), o.prompt(), warnings);
                     List<RgbImage> chosen = plan.frames().stream().map(PlanJob.ChosenFrame::image).toList();

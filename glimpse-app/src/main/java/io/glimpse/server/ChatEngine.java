@@ -388,7 +388,7 @@ public final class ChatEngine implements AutoCloseable {
 
     /**
      * Which parts go to the model as images: image_url parts, and video_url parts that are a still, which
-     * {@code glimpse ask} sends as one image too (a still is planned as an image alone, {@code AskJob}).
+     * {@code glimpse ask} sends as one image too, planned or not ({@code AskJob}).
      */
     private Predicate<Part> sentAsImage(List<Part> parts) {
         Set<Path> stills = new HashSet<>();

@@ -97,8 +97,8 @@ class AskCommandTest {
     }
 
     @Test
-    void videoInputGoesThroughTheOneVisionPoolingAndNewline() {
-        InProcess.Run r = glimpse("ask", "--model", FIXTURES.resolve("llava/onevision").toString(), "--video", IMAGE,
+    void videoInputGoesThroughTheOneVisionPoolingAndNewline() throws Exception {
+        InProcess.Run r = glimpse("ask", "--model", FIXTURES.resolve("llava/onevision").toString(), "--video", plannedVideo().toString(),
                 "--frames", "1", "--max-tokens", "2", "--stats", "What happens?");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("visual tokens: 49 from the encoder").contains("visual rows to the decoder: 17");
@@ -201,6 +201,24 @@ class AskCommandTest {
                 .contains("visual rows to the decoder: " + rows);
     }
 
+    /** Unplanned, a still given as a video is one image too: the rows an image gets, not a pooled frame's. */
+    @Test
+    void aStillGivenAsAVideoWithoutAPlanGoesAsAnImage() throws Exception {
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(Path.of(IMAGE).toFile());
+        int rows;
+        try (LlavaModel model = LlavaModel.load(ONEVISION)) {
+            rows = model.imageTokens(picture.getWidth(), picture.getHeight(), 1);
+        }
+        InProcess.Run asVideo = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--max-tokens", "3",
+                "--stats", "What is it?");
+        InProcess.Run asImage = glimpse("ask", "--model", ONEVISION.toString(), "--image", IMAGE, "--max-tokens", "3",
+                "What is it?");
+        assertThat(asVideo.code()).as(asVideo.err()).isZero();
+        assertThat(asVideo.err()).contains("visual rows to the decoder: " + rows);
+        assertThat(asVideo.out()).isEqualTo(asImage.out());
+        assertThat(glimpse("ask", "--model", MODEL.toString(), "--video", IMAGE, "--max-tokens", "2", "q").code()).isZero();
+    }
+
     @Test
     void planOptionsWithoutAPlanOrAVideoAreUsageErrors() throws Exception {
         Path video = plannedVideo();
@@ -228,18 +246,19 @@ class AskCommandTest {
     }
 
     @Test
-    void optInRotarySchemesRunOnAVideoAndRefuseInLlmPruning() {
+    void optInRotarySchemesRunOnAVideoAndRefuseInLlmPruning() throws Exception {
+        String video = plannedVideo().toString();
         for (String scheme : new String[] {"vista", "tclava"}) {
-            InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--frames", "1",
+            InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", video, "--frames", "1",
                     "--positions", scheme, "--tc-gamma", "0.5", "--max-tokens", "2", "--stats", "What happens?");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.err()).contains("visual rows to the decoder: 17");
-            InProcess.Run pruned = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--frames", "1",
+            InProcess.Run pruned = glimpse("ask", "--model", ONEVISION.toString(), "--video", video, "--frames", "1",
                     "--positions", scheme, "--llm-prune", "fastv", "q");
             assertThat(pruned.code()).isEqualTo(GlimpseCli.USAGE);
             assertThat(pruned.err()).contains("do not combine");
         }
-        assertThat(glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--positions", "mrope", "q").err())
+        assertThat(glimpse("ask", "--model", ONEVISION.toString(), "--video", video, "--positions", "mrope", "q").err())
                 .contains("keep, recompact, vista or tclava");
     }
 
@@ -259,8 +278,8 @@ class AskCommandTest {
     }
 
     @Test
-    void videoForALlava15CheckpointIsExitTwo() {
-        InProcess.Run r = glimpse("ask", "--model", MODEL.toString(), "--video", IMAGE, "--frames", "1", "q");
+    void videoForALlava15CheckpointIsExitTwo() throws Exception {
+        InProcess.Run r = glimpse("ask", "--model", MODEL.toString(), "--video", plannedVideo().toString(), "--frames", "1", "q");
         assertThat(r.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(r.err()).contains("LLaVA-1.5 takes images, not videos");
     }
