@@ -11,14 +11,15 @@ import java.nio.ByteBuffer;
 
 /**
  * Takes the {@link LumaGrid} of a decoded picture straight from its planes, with no conversion to RGB, so that every
- * frame a pass decodes can afford one: about 15 µs at 720p, 2 % of the 0.4-0.8 ms it takes to decode an MPEG-4
- * frame (measured on the bench video). {@link #ROWS_PER_CELL} rows per cell row are read whole, so cell means see
- * every pixel of those rows and stripes moving sideways do not alias; {@link #COLOUR_POINTS} pixels evenly spread along
- * every {@link #COLOUR_ROW_STEP}-th of those rows also give their colour, for the spread. Any 8- to 16-bit YUV, grey, RGB or
- * palette format FFmpeg describes is read through its component descriptors (plane, step, offset, shift, depth);
- * limited-range YUV is rescaled to [0, 1] and turned into RGB with the BT.601 matrix for the spread. Formats with no
- * such description (1-bit, float, Bayer, XYZ, hardware frames) give no grid. Grids are in stored orientation: a
- * rotated stream's display matrix turns every frame alike, which changes nothing when frames are compared.
+ * frame a pass decodes can afford one: about 15 µs at 720p, 2 % of the 0.4-0.8 ms it takes to decode an MPEG-4 frame
+ * (measured on the bench video). {@link #ROWS_PER_CELL} rows per cell row are read whole, so cell means see every
+ * pixel of those rows and stripes moving sideways do not alias; {@link #COLOUR_POINTS} pixels evenly spread along
+ * every {@link #COLOUR_ROW_STEP}-th of those rows also give their colour, for the spread. Any 8- to 16-bit YUV, grey,
+ * RGB or palette format FFmpeg describes is read through its component descriptors (plane, step, offset, shift,
+ * depth); limited-range YUV is rescaled to [0, 1] and turned into RGB with the BT.601 matrix for the spread (never
+ * taken below the spread of the cell means). Formats with no such description (1-bit, float, Bayer, XYZ, hardware
+ * frames) give no grid. Grids are in stored orientation: a rotated stream's display matrix turns every frame alike,
+ * which changes nothing when frames are compared.
  */
 final class LumaSampler {
     /** Cells along the picture's longer side; the other side gets as many as keep cells square, at least one. */
@@ -143,8 +144,14 @@ final class LumaSampler {
             double mean = colour[ch] / colourSamples;
             variance += Math.max(0, colour[3 + ch] / colourSamples - mean * mean) / 3;
         }
-        return new LumaGrid(l.cols, l.rows, grid, clamp(total / ((double) l.rows * width)),
-                Math.min(1, Math.sqrt(variance)));
+        double brightness = clamp(total / ((double) l.rows * width));
+        // The colour points are few and can all fall on a plain background; the cells see every pixel of their rows,
+        // and how far they differ from each other bounds the spread from below.
+        double cellVariance = 0;
+        for (float cell : grid) {
+            cellVariance += (cell - brightness) * (cell - brightness) / cells;
+        }
+        return new LumaGrid(l.cols, l.rows, grid, brightness, Math.min(1, Math.sqrt(Math.max(variance, cellVariance))));
     }
 
     /**

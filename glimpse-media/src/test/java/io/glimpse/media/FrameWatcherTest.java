@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -129,27 +130,55 @@ class FrameWatcherTest {
                 new Encoding("yuvj420p", avcodec.AV_CODEC_ID_MJPEG, avutil.AV_PIX_FMT_YUVJ420P),
                 new Encoding("rgb24", avcodec.AV_CODEC_ID_PNG, avutil.AV_PIX_FMT_RGB24),
                 new Encoding("yuyv422", avcodec.AV_CODEC_ID_RAWVIDEO, avutil.AV_PIX_FMT_YUYV422))) {
-            Path file = dir.resolve(e.name() + ".mkv");
-            try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), 96, 64, 0)) {
-                rec.setFormat("matroska");
-                rec.setVideoCodec(e.codec());
-                rec.setPixelFormat(e.pixelFormat());
-                rec.setFrameRate(FPS);
-                rec.setVideoQuality(1);
-                rec.start();
-                Frame frame = new Frame(96, 64, Frame.DEPTH_UBYTE, 3);
-                for (int y = 0; y < 64; y++) {
-                    ((ByteBuffer) frame.image[0]).put(y * frame.imageStride, drawn.rgb(), y * 96 * 3, 96 * 3);
-                }
-                rec.record(frame, avutil.AV_PIX_FMT_RGB24);
-                rec.record(frame, avutil.AV_PIX_FMT_RGB24);
-                rec.stop();
-            }
+            Path file = twoFrames(dir.resolve(e.name() + ".mkv"), drawn, e.codec(), e.pixelFormat());
             List<Seen> seen = watch(file, Sampling.all());
             assertThat(seen).as(e.name()).hasSize(2);
             RgbImage expected = e.name().equals("gray") ? gray(drawn) : drawn;
             assertLooksLike(seen.get(0).grid(), expected, e.name());
         }
+    }
+
+    /** A plain grey picture is blank; the same with a small dark bar between the rows whose colour is read is not. */
+    @Test
+    void aSmallObjectOnAPlainBackgroundCountsAsContrast() throws IOException {
+        byte[] plain = new byte[160 * 120 * 3];
+        Arrays.fill(plain, (byte) 128);
+        byte[] bar = plain.clone();
+        for (int y = 13; y < 21; y++) {
+            for (int x = 40; x < 80; x++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    bar[(y * 160 + x) * 3 + ch] = 20;
+                }
+            }
+        }
+        LumaGrid flat = watch(twoFrames(dir.resolve("plain.mkv"), new RgbImage(160, 120, plain, 0),
+                avcodec.AV_CODEC_ID_FFV1, avutil.AV_PIX_FMT_YUV444P), Sampling.all()).get(0).grid();
+        LumaGrid object = watch(twoFrames(dir.resolve("bar.mkv"), new RgbImage(160, 120, bar, 0),
+                avcodec.AV_CODEC_ID_FFV1, avutil.AV_PIX_FMT_YUV444P), Sampling.all()).get(0).grid();
+        assertThat(flat.contrast()).isLessThan(0.005);
+        assertThat(object.contrast()).isGreaterThan(0.03);
+    }
+
+    /** The picture twice, encoded as asked, in Matroska. */
+    private static Path twoFrames(Path file, RgbImage picture, int codec, int pixelFormat) throws IOException {
+        int w = picture.width();
+        int h = picture.height();
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), w, h, 0)) {
+            rec.setFormat("matroska");
+            rec.setVideoCodec(codec);
+            rec.setPixelFormat(pixelFormat);
+            rec.setFrameRate(FPS);
+            rec.setVideoQuality(1);
+            rec.start();
+            Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3);
+            for (int y = 0; y < h; y++) {
+                ((ByteBuffer) frame.image[0]).put(y * frame.imageStride, picture.rgb(), y * w * 3, w * 3);
+            }
+            rec.record(frame, avutil.AV_PIX_FMT_RGB24);
+            rec.record(frame, avutil.AV_PIX_FMT_RGB24);
+            rec.stop();
+        }
+        return file;
     }
 
     private static RgbImage gray(RgbImage img) {
