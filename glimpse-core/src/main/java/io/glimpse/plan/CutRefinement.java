@@ -13,9 +13,10 @@ public final class CutRefinement {
     }
 
     /**
-     * Time of the first frame of the new scene among the frames of {@code trace} in [from − tolerance, to +
-     * tolerance], or NaN when the trace cannot tell: fewer than two of them, or some of them (or frames just before
-     * the first) went undecoded ({@link FrameTrace#gapBefore}).
+     * Time of the first frame of the new scene among the frames of {@code trace} from the one on screen at {@code
+     * from} (the last at or before it, give or take the tolerance; however long before, in a sparse stream) to the
+     * last at or before {@code to}, or NaN when the trace cannot tell: fewer than two of them, or frames between
+     * them went undecoded ({@link FrameTrace#gapBefore}).
      *
      * @param from      the sample before the cut
      * @param to        the sample where the new scene shows
@@ -26,12 +27,13 @@ public final class CutRefinement {
             throw new IllegalArgumentException("a cut span needs to ≥ from and a tolerance ≥ 0, got " + from + " to "
                     + to + " within " + tolerance);
         }
-        int first = trace.firstAtOrAfter(from - tolerance);
         int end = trace.firstAtOrAfter(Math.nextUp(to + tolerance));
+        int first = Math.max(0, Math.min(trace.firstAtOrAfter(Math.nextUp(from + tolerance)) - 1,
+                trace.firstAtOrAfter(from - tolerance)));
         if (end - first < 2) {
             return Double.NaN;
         }
-        for (int i = first; i < end; i++) {
+        for (int i = first + 1; i < end; i++) {
             if (trace.gapBefore(i)) {
                 return Double.NaN;
             }

@@ -55,12 +55,24 @@ class CutRefinementTest {
             trace.add(i * FRAME, grid(0.5, 0, i >= 5), true);
         }
         for (int i = 40; i <= 50; i++) {
-            trace.add(i * FRAME, grid(0.5, 0, i >= 45), i != 40);
+            trace.add(i * FRAME, grid(0.5, 0, i >= 45), i != 40 && i != 43);
         }
         assertThat(CutRefinement.exactCut(trace, 0, 10 * FRAME, TOLERANCE)).isCloseTo(5 * FRAME, within(1e-9));
-        assertThat(CutRefinement.exactCut(trace, 40 * FRAME, 50 * FRAME, TOLERANCE)).isNaN();
-        assertThat(CutRefinement.exactCut(trace, 41 * FRAME, 50 * FRAME, TOLERANCE)).isCloseTo(45 * FRAME, within(1e-9));
+        assertThat(CutRefinement.exactCut(trace, 41 * FRAME, 50 * FRAME, TOLERANCE)).isNaN();
+        assertThat(CutRefinement.exactCut(trace, 43 * FRAME, 50 * FRAME, TOLERANCE)).isCloseTo(45 * FRAME, within(1e-9));
+        // Nothing decoded between 10 and 40: a span in there has only the frame on screen at its start.
         assertThat(CutRefinement.exactCut(trace, 20 * FRAME, 30 * FRAME, TOLERANCE)).isNaN();
+    }
+
+    /** A sparse stream: the frame on screen at the earlier sample came long before it, and is the one compared. */
+    @Test
+    void inASparseStreamTheFrameOnScreenAtTheEarlierSampleCounts() {
+        FrameTrace trace = new FrameTrace();
+        trace.add(0, grid(0.5, 0, false), true);
+        trace.add(6.0, grid(0.5, 0, true), true);
+        trace.add(11.6, grid(0.5, 0.01, true), true);
+        assertThat(CutRefinement.exactCut(trace, 5.0, 6.0, TOLERANCE)).isCloseTo(6.0, within(1e-9));
+        assertThat(CutRefinement.exactCut(trace, 3.0, 4.0, TOLERANCE)).isNaN();
     }
 
     /** Decoding resumed before the last frame added (after a seek back): the frames from there on are replaced. */

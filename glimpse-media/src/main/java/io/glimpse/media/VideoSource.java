@@ -489,6 +489,8 @@ public final class VideoSource implements AutoCloseable {
         /** The frame on screen at the current instant, and the one after it (null at the end of the data). */
         private Decoded held;
         private Decoded ahead;
+        /** The span a seek was last made for, in {@link Sampling.Spans}; -1 before any. */
+        private int seekedFor = -1;
         /** The held frame converted and resized once it has been answered, for the instants it is still shown. */
         private RgbImage heldImage;
 
@@ -576,7 +578,9 @@ public final class VideoSource implements AutoCloseable {
                 }
                 if (frame.timestamp() < from || frame.timestamp() <= emittedUntil) {
                     frame.release();
-                    if (seekable && from - frame.timestamp() > SEEK_AHEAD_SECONDS) {
+                    // Once per span: where the data before a span is damaged, a seek can land short of it again.
+                    if (seekable && seekedFor != targetIndex && from - frame.timestamp() > SEEK_AHEAD_SECONDS) {
+                        seekedFor = targetIndex;
                         seekable = seekTo(from);
                     }
                     continue;
