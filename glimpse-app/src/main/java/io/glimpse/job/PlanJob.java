@@ -12,6 +12,7 @@ import io.glimpse.plan.CostModel;
 import io.glimpse.plan.CostModels;
 import io.glimpse.plan.LlavaOneVisionCost;
 import io.glimpse.plan.CutRefinement;
+import io.glimpse.plan.FrameTrace;
 import io.glimpse.plan.Plan;
 import io.glimpse.plan.PlanMethod;
 import io.glimpse.plan.PlanRequest;
@@ -34,12 +35,12 @@ import java.util.Map;
 /**
  * Video → plan → chosen frames → token set: the main job behind {@code glimpse plan}.
  *
- * <p>Streaming passes over the video, so memory does not grow with its length: the first samples at the plan's
- * fps (by presentation time: the frame on screen at each instant), describes each frame at a reduced size and
- * keeps only its frame descriptor and coarse {@link io.glimpse.plan.FrameLook} ({@link FrameDescriber}); the
- * planner then finds scenes and chooses frames and sizes; a short pass decodes the frames between the two samples
- * around each cut to put it on the exact frame ({@link #exactCuts}); the last pass decodes the chosen samples
- * again, resized to their planned size and encoded into the plan's token set.
+ * <p>Streaming passes over the video, so memory grows with its length only by a few bytes a frame: the first samples
+ * at the plan's fps (by presentation time: the frame on screen at each instant), describes each frame at a reduced
+ * size and keeps only its frame descriptor and coarse {@link io.glimpse.plan.FrameLook} ({@link FrameDescriber}),
+ * and follows every frame it decodes on the way in a {@link FrameTrace}; the planner then finds scenes and chooses
+ * frames and sizes; each cut is put on its exact frame from the trace ({@link #exactCuts}); the last pass decodes
+ * the chosen samples again, resized to their planned size and encoded into the plan's token set.
  */
 public final class PlanJob {
     /** Frames are described for planning at this longest side; enough for scene and duplicate detection. */
@@ -189,11 +190,13 @@ public final class PlanJob {
         VideoInfo info;
         List<String> warnings;
         FrameDescriber describer = new FrameDescriber();
+        FrameTrace trace = new FrameTrace();
         try (VideoSource src = VideoSource.open(video)) {
             info = src.info();
             long expected = info.still() ? 1 : Math.max(1, (long) Math.ceil(info.durationSeconds() * options.fps()));
             listener.total(2 * expected);
-            Iterator<RgbImage> it = src.frames(Sampling.fps(options.fps()), FrameSize.maxSide(DESCRIBE_SIDE));
+            Iterator<RgbImage> it = src.frames(Sampling.fps(options.fps()), FrameSize.maxSide(DESCRIBE_SIDE),
+                    info.still() ? null : trace::add);
             long n = 0;
             while (it.hasNext()) {
                 RgbImage small = it.next();
@@ -213,22 +216,20 @@ public final class PlanJob {
         Plan plan = Planner.plan(candidates, request,
                 info.still() && cost instanceof LlavaOneVisionCost oneVision ? oneVision.loneImage() : cost);
         if (!info.still()) {
-            plan = plan.withCuts(exactCuts(video, candidates, plan.cuts()));
+            plan = plan.withCuts(exactCuts(video, info, trace, candidates, plan.cuts()));
         }
         return new Planned(info, plan, candidates.size(), warnings);
     }
 
-    /** Frames around a cut are described at this longest side to place it on the exact frame: cells stay coarse. */
-    static final int REFINE_SIDE = 160;
-
     /**
-     * Each cut, found at the sample where a new scene shows, moved to the exact frame: the frames from the sample
-     * before to that sample are decoded and the largest change among them taken ({@link CutRefinement}).
+     * Each cut, found at the sample where a new scene shows, moved to the exact frame: the largest change among the
+     * frames from the sample before to that sample ({@link CutRefinement}), read from {@code trace}, the frames the
+     * sampling pass decoded. Where that pass skipped frames (it seeks past long gaps between samples, or dropped
+     * damage), the frames around those cuts are decoded again and followed the same way.
      */
-    static List<Double> exactCuts(Path video, List<Candidate> samples, List<Double> cuts) {
-        if (cuts.isEmpty()) {
-            return cuts;
-        }
+    static List<Double> exactCuts(Path video, VideoInfo info, FrameTrace trace, List<Candidate> samples,
+                                  List<Double> cuts) {
+        double tolerance = 0.5 * info.frameDuration();
         double[] from = new double[cuts.size()];
         double[] to = new double[cuts.size()];
         int s = 0;
@@ -240,37 +241,43 @@ public final class PlanJob {
             to[k] = cuts.get(k);
         }
         List<Double> out = new ArrayList<>(cuts);
-        FrameDescriber describer = new FrameDescriber();
-        try (VideoSource src = VideoSource.open(video)) {
-            Iterator<RgbImage> it = src.frames(Sampling.spans(from, to), FrameSize.maxSide(REFINE_SIDE));
-            List<Candidate> span = new ArrayList<>();
-            int k = 0;
-            while (it.hasNext() && k < cuts.size()) {
-                RgbImage frame = it.next();
-                while (k < cuts.size() && frame.timestamp() > to[k] + 1e-6) {
-                    Candidate last = span.isEmpty() ? null : span.get(span.size() - 1);
-                    settle(out, k++, span);
-                    // Cuts one sample apart share that sample: it ends one span and starts the next.
-                    if (last != null && k < cuts.size() && last.timestamp() >= from[k] - 1e-6) {
-                        span.add(last);
-                    }
-                }
-                if (k < cuts.size()) {
-                    span.add(describer.describe(frame, frame.width(), frame.height()));
-                }
+        List<Integer> unseen = new ArrayList<>();
+        for (int k = 0; k < cuts.size(); k++) {
+            double exact = CutRefinement.exactCut(trace, from[k], to[k], tolerance);
+            if (Double.isNaN(exact)) {
+                unseen.add(k);
+            } else {
+                out.set(k, exact);
             }
-            while (k < cuts.size()) {
-                settle(out, k++, span);
+        }
+        if (!unseen.isEmpty()) {
+            FrameTrace again = traceSpans(video, unseen.stream().mapToDouble(k -> from[k]).toArray(),
+                    unseen.stream().mapToDouble(k -> to[k]).toArray());
+            for (int k : unseen) {
+                double exact = CutRefinement.exactCut(again, from[k], to[k], tolerance);
+                if (!Double.isNaN(exact)) {
+                    out.set(k, exact);
+                }
             }
         }
         return out;
     }
 
-    private static void settle(List<Double> cuts, int k, List<Candidate> span) {
-        if (span.size() >= 2) {
-            cuts.set(k, span.get(CutRefinement.firstOfNewScene(span)).timestamp());
+    /** A second of lead before each span, so a seek to it lands before the span's first frame. */
+    private static final double SPAN_LEAD_SECONDS = 1;
+
+    /** The frames in the spans [from[k], to[k]] (and a little before each), followed in a trace. */
+    private static FrameTrace traceSpans(Path video, double[] from, double[] to) {
+        double[] start = new double[from.length];
+        for (int k = 0; k < from.length; k++) {
+            start[k] = Math.max(k == 0 ? 0 : to[k - 1], from[k] - SPAN_LEAD_SECONDS);
         }
-        span.clear();
+        FrameTrace trace = new FrameTrace();
+        try (VideoSource src = VideoSource.open(video)) {
+            // Only the trace is wanted; the frames the sampling returns are made as small as can be.
+            src.frames(Sampling.spans(start, to), FrameSize.maxSide(16), trace::add).forEachRemaining(f -> { });
+        }
+        return trace;
     }
 
     private static List<ChosenFrame> decodeChosen(Path video, double fps, Plan plan, int candidates, Pixels pixels,

@@ -7,6 +7,7 @@ import io.glimpse.media.Sampling;
 import io.glimpse.media.VideoInfo;
 import io.glimpse.media.VideoSource;
 import io.glimpse.plan.Candidate;
+import io.glimpse.plan.FrameTrace;
 import io.glimpse.plan.PatchSceneDetection;
 import io.glimpse.plan.SceneSegmentation;
 import io.glimpse.plan.Scenes;
@@ -20,7 +21,8 @@ import java.util.TreeSet;
 
 /**
  * Scene detection on its own, behind {@code glimpse scenes}: the frames are sampled and described as for a plan,
- * the same detector finds the cuts, each cut found between two samples is moved to its exact frame, and a few
+ * the same detector finds the cuts, each cut found between two samples is moved to its exact frame (from the frames
+ * the sampling pass decoded, {@link PlanJob#exactCuts}), and a few
  * representative (never blank, when the scene has better) frames of every scene are decoded at full size.
  */
 public final class ScenesJob {
@@ -88,10 +90,14 @@ public final class ScenesJob {
         List<Candidate> frames = new ArrayList<>();
         VideoInfo info;
         List<String> warnings;
+        FrameTrace trace = new FrameTrace();
         try (VideoSource src = VideoSource.open(video)) {
             info = src.info();
             Sampling sampling = options.fps() == null ? Sampling.all() : Sampling.fps(options.fps());
-            Iterator<RgbImage> it = src.frames(sampling, FrameSize.maxSide(PlanJob.DESCRIBE_SIDE));
+            // Every frame is a sample already when there is no fps: the cuts are exact without a trace.
+            boolean follow = options.fps() != null && !info.still();
+            Iterator<RgbImage> it = src.frames(sampling, FrameSize.maxSide(PlanJob.DESCRIBE_SIDE),
+                    follow ? trace::add : null);
             while (it.hasNext()) {
                 frames.add(describer.describe(it.next(), info.width(), info.height()));
             }
@@ -104,7 +110,7 @@ public final class ScenesJob {
                 : detection.scenes();
         List<Double> cuts = Arrays.stream(scenes.cutTimes()).boxed().toList();
         if (options.fps() != null && !info.still()) {
-            cuts = PlanJob.exactCuts(video, frames, cuts);
+            cuts = PlanJob.exactCuts(video, info, trace, frames, cuts);
         }
         List<Sample> samples = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {

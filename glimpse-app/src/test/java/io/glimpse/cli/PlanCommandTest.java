@@ -76,6 +76,20 @@ class PlanCommandTest {
         assertThat(HeadlessChromium.bodyData(dom, "total-cost")).isEqualTo(String.valueOf(total));
     }
 
+    /** Cuts at 2.3 s and 4.6 s fall between the 1 fps samples; plan.json gives them on their frames, not at 3 and 5 s. */
+    @Test
+    void planJsonGivesCutTimesOnTheirFrames() throws Exception {
+        Path cuts = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(192, 108, 10, 3, 2.3, 4)).write(dir.resolve("c.mp4"));
+        Path out = dir.resolve("cuts-plan");
+        InProcess.Run r = glimpse("plan", cuts.toString(), "--budget", "3000", "--target", "llava-1.5", "--method",
+                "scenes", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode plan = new ObjectMapper().readTree(out.resolve(PlanOutputs.PLAN_JSON).toFile());
+        assertThat(plan.get("cuts")).hasSize(2);
+        assertThat(plan.get("cuts").get(0).asDouble()).isCloseTo(2.3, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(plan.get("cuts").get(1).asDouble()).isCloseTo(4.6, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
     @Test
     void planReducesItsTokensAndTheReportShowsWhereTheyWent() throws Exception {
         Path out = dir.resolve("reduced");

@@ -28,6 +28,21 @@ class PlanJobTest {
         assertThat(s.plan().cuts().get(1)).isCloseTo(4.6, within(1e-6));
     }
 
+    /**
+     * Sampled every 5 s the pass seeks from sample to sample and skips the frames around the cuts at 7.3 s and
+     * 14.6 s: those are decoded again, and the cuts still land on their frames.
+     */
+    @Test
+    void cutsBetweenSamplesThePassSeekedPastAreStillFrameAccurate() throws Exception {
+        SyntheticVideo video = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(192, 108, 10, 3, 7.3, 4));
+        Path file = video.write(dir.resolve("far-cuts.mp4"));
+        PlanJob.Selection s = PlanJob.select(file, new PlanJob.Options(3000, "llava-1.5", PlanMethod.SCENES, 0.2,
+                null, null, null), PlanJob.Listener.QUIET, PlanJob.Pixels.PLANNED);
+        assertThat(s.plan().cuts()).hasSize(2);
+        assertThat(s.plan().cuts().get(0)).isCloseTo(7.3, within(1e-6));
+        assertThat(s.plan().cuts().get(1)).isCloseTo(14.6, within(1e-6));
+    }
+
     /** A still alone is priced for OneVision as the image its processor tiles, not as a pooled video frame. */
     @Test
     void aStillIsPricedForOneVisionAsAnImageAlone() throws Exception {

@@ -1,5 +1,6 @@
 package io.glimpse.media;
 
+import io.glimpse.image.LumaGrid;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.HeapLimit;
@@ -50,6 +51,20 @@ public final class VideoSource implements AutoCloseable {
         }
     }
 
+    /**
+     * Told of every intact frame a pass decodes, whether or not the sampling returns it, so a caller can follow the
+     * video frame by frame at the cost of decoding alone (the pass decodes the frames between samples anyway).
+     */
+    public interface FrameWatcher {
+        /**
+         * @param timestamp seconds, as the frames the pass returns are stamped
+         * @param grid      the frame at a glance, or null when its pixel format cannot be read that way
+         * @param follows   false when frames since the last one the watcher was told of went undecoded: a seek
+         *                  skipped them or damage was dropped (true for the video's first frame)
+         */
+        void decoded(double timestamp, LumaGrid grid, boolean follows);
+    }
+
     /** A span of the video, in seconds, whose frames could not be decoded, and why. */
     public record LostRange(double start, double end, LossCause cause) {
         public LostRange(double start, double end) {
@@ -65,6 +80,11 @@ public final class VideoSource implements AutoCloseable {
     private final int quarterTurns;
     private final List<LostRange> lost = new ArrayList<>();
     private final RgbConverter converter = new RgbConverter();
+    private final LumaSampler sampler = new LumaSampler();
+    /** Told of each decoded frame during the pass, or null. */
+    private FrameWatcher watcher;
+    /** Whether the next intact frame decoded follows the last one: no seek or dropped frame since. */
+    private boolean contiguous = true;
     /**
      * Shortest time between frames the stream can express (its real base rate, r_frame_rate), not the average
      * rate: a sparse stream's average says little about how its timestamps are rounded.
@@ -240,11 +260,28 @@ public final class VideoSource implements AutoCloseable {
      * is exhausted, {@link #lostRanges()} is complete.
      */
     public Iterator<RgbImage> frames(Sampling sampling, FrameSize size) {
+        return frames(sampling, size, null);
+    }
+
+    /**
+     * {@link #frames(Sampling, FrameSize)}, telling {@code watcher} (when not null) of every intact frame decoded on
+     * the way, in decoding order, as it is decoded.
+     */
+    public Iterator<RgbImage> frames(Sampling sampling, FrameSize size, FrameWatcher watcher) {
         if (iterated) {
             throw new IllegalStateException(path + " has already been read; open it again for another pass");
         }
         iterated = true;
+        this.watcher = watcher;
+        if (watcher != null && pending != null) {
+            watch(pending);
+        }
         return new SampledFrames(info.still() ? Sampling.all() : sampling, size);
+    }
+
+    private void watch(Decoded frame) {
+        watcher.decoded(frame.timestamp(), sampler.grid(frame.picture()), contiguous);
+        contiguous = true;
     }
 
     /** Pushes each sampled frame to sink; convenient when the whole video is wanted. */
@@ -317,6 +354,7 @@ public final class VideoSource implements AutoCloseable {
             lastTimestamp = ts;
             if (!Double.isNaN(lossStart)) {
                 if (damaged || !frame.keyFrame) {
+                    contiguous = false;
                     continue;
                 }
                 lost.add(new LostRange(lossStart, ts, LossCause.CORRUPT));
@@ -329,7 +367,11 @@ public final class VideoSource implements AutoCloseable {
                 furthestTimestamp = ts;
                 furthestDuration = duration;
             }
-            return new Decoded(ts, duration, avutil.av_frame_clone(picture));
+            Decoded decoded = new Decoded(ts, duration, avutil.av_frame_clone(picture));
+            if (watcher != null) {
+                watch(decoded);
+            }
+            return decoded;
         }
     }
 
@@ -361,6 +403,7 @@ public final class VideoSource implements AutoCloseable {
             lossStart = Double.NaN;
         }
         lastTimestamp = Double.NaN;
+        contiguous = false;
         return true;
     }
 
@@ -446,6 +489,8 @@ public final class VideoSource implements AutoCloseable {
         /** The frame on screen at the current instant, and the one after it (null at the end of the data). */
         private Decoded held;
         private Decoded ahead;
+        /** The span a seek was last made for, in {@link Sampling.Spans}; -1 before any. */
+        private int seekedFor = -1;
         /** The held frame converted and resized once it has been answered, for the instants it is still shown. */
         private RgbImage heldImage;
 
@@ -533,7 +578,9 @@ public final class VideoSource implements AutoCloseable {
                 }
                 if (frame.timestamp() < from || frame.timestamp() <= emittedUntil) {
                     frame.release();
-                    if (seekable && from - frame.timestamp() > SEEK_AHEAD_SECONDS) {
+                    // Once per span: where the data before a span is damaged, a seek can land short of it again.
+                    if (seekable && seekedFor != targetIndex && from - frame.timestamp() > SEEK_AHEAD_SECONDS) {
+                        seekedFor = targetIndex;
                         seekable = seekTo(from);
                     }
                     continue;

@@ -233,6 +233,22 @@ class VideoSourceTest {
      * frame held 4 s. FFmpeg decodes them without an error, so nothing is lost; sampling at f fps gives one
      * candidate per 1/f s, each the frame on screen at its time.
      */
+    /** Spans in a sparse stream, where a seek to a span lands on the frame long before it: each span is done once. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void spansInASparseStreamEndWhereSeeksLandShort() throws IOException {
+        SyntheticVideo source = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(96, 64, 10, 4, 6.0, 3));
+        Path sparse = source.writeAt(dir.resolve("spans-sparse.mp4"), "mp4", 0, 6.0, 11.6, 18.0);
+        List<Double> seen = new ArrayList<>();
+        try (VideoSource src = VideoSource.open(sparse)) {
+            src.frames(Sampling.spans(new double[] {4, 10}, new double[] {6, 12}), FrameSize.original())
+                    .forEachRemaining(f -> seen.add(f.timestamp()));
+        }
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).isCloseTo(6.0, within(1e-3));
+        assertThat(seen.get(1)).isCloseTo(11.6, within(1e-3));
+    }
+
     @Test
     void sparseAndVariableRateStreamsAreSampledByTimestampWithoutLoss() throws IOException {
         SyntheticVideo source = new SyntheticVideo(SyntheticVideo.Spec.hardCuts(96, 64, 25, 3, 4.0, 21));
