@@ -41,6 +41,10 @@ public final class ScenesCommand implements Callable<Integer> {
             + "default: ${DEFAULT-VALUE}.")
     String method;
 
+    @Option(names = "--cuts", paramLabel = "K", description = "With --method tdc: find the K most dissimilar transitions "
+            + "(TDC's top-K mode) instead of cuts above its adaptive threshold.")
+    Integer cuts;
+
     @Option(names = "--stats", paramLabel = "FILE", description = "Per-sample CSV: the patch change score, brightness, "
             + "contrast and blankness.")
     Path stats;
@@ -74,7 +78,7 @@ public final class ScenesCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--images needs --out DIR for the PNG files");
         }
         ScenesJob.Options options = new ScenesJob.Options(everyFrame ? null : fps == null ? DEFAULT_FPS : fps,
-                threshold, ScenesJob.Method.parse(method), images);
+                threshold, ScenesJob.Method.parse(method), images, cuts);
         List<Path> files = new ArrayList<>();
         for (Path p : new Path[] {stats, list, edl}) {
             if (p != null) {

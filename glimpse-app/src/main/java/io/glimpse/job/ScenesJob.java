@@ -32,7 +32,10 @@ public final class ScenesJob {
         CONTENT,
         /** {@link PatchSceneDetection.Rule#ADAPTIVE}: also asks a cut to stand out from its neighbours. */
         ADAPTIVE,
-        /** TDC's rule on frame descriptors ({@link SceneSegmentation#adaptive}). */
+        /**
+         * TDC's rule on frame descriptors: its adaptive threshold ({@link SceneSegmentation#adaptive}), or with a cut
+         * count its top-K mode, the K most dissimilar transitions ({@link SceneSegmentation#topK}).
+         */
         TDC;
 
         public static Method parse(String s) {
@@ -49,8 +52,9 @@ public final class ScenesJob {
      * @param fps       samples per second, or null to look at every frame
      * @param threshold share of patches that must change for a cut (content, adaptive), or null for the default
      * @param images    representative frames to decode per scene, ≥ 0
+     * @param cuts      with {@link Method#TDC}: the number of cuts to find (TDC's top-K mode), or null for its threshold
      */
-    public record Options(Double fps, Double threshold, Method method, int images) {
+    public record Options(Double fps, Double threshold, Method method, int images, Integer cuts) {
         public Options {
             if (fps != null && !(fps > 0 && Double.isFinite(fps))) {
                 throw new BadInputException("sampling fps must be finite and positive, got " + fps);
@@ -60,6 +64,12 @@ public final class ScenesJob {
             }
             if (threshold != null && method == Method.TDC) {
                 throw new BadInputException("--threshold applies to the content and adaptive methods, not tdc");
+            }
+            if (cuts != null && method != Method.TDC) {
+                throw new BadInputException("--cuts applies to the tdc method (its top-K mode), not " + method.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (cuts != null && cuts < 1) {
+                throw new BadInputException("--cuts must be at least 1, got " + cuts);
             }
             if (images < 0) {
                 throw new BadInputException("images per scene must be at least 0, got " + images);
@@ -106,8 +116,8 @@ public final class ScenesJob {
         double cut = options.threshold() == null ? PatchSceneDetection.DEFAULT_CUT : options.threshold();
         PatchSceneDetection.Detection detection = (options.method() == Method.ADAPTIVE
                 ? PatchSceneDetection.adaptive(cut) : PatchSceneDetection.content(cut)).detect(frames);
-        Scenes scenes = options.method() == Method.TDC ? SceneSegmentation.adaptive().segment(frames)
-                : detection.scenes();
+        Scenes scenes = options.method() != Method.TDC ? detection.scenes()
+                : (options.cuts() == null ? SceneSegmentation.adaptive() : SceneSegmentation.topK(options.cuts())).segment(frames);
         List<Double> cuts = Arrays.stream(scenes.cutTimes()).boxed().toList();
         if (options.fps() != null && !info.still()) {
             cuts = PlanJob.exactCuts(video, info, trace, frames, cuts);

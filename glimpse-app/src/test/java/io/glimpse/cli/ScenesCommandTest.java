@@ -67,7 +67,8 @@ class ScenesCommandTest {
         assertThat(r.err().strip()).doesNotContain("\n").contains("notes.csv").contains("exists");
         assertThat(Files.readString(mine)).isEqualTo("my own notes\n");
         for (String[] bad : List.of(new String[] {"--method", "histogram"}, new String[] {"--threshold", "2"},
-                new String[] {"--fps", "0"}, new String[] {"--method", "tdc", "--threshold", "0.5"})) {
+                new String[] {"--fps", "0"}, new String[] {"--method", "tdc", "--threshold", "0.5"},
+                new String[] {"--cuts", "2"}, new String[] {"--method", "tdc", "--cuts", "0"})) {
             InProcess.Run run = glimpse(args(bad));
             assertThat(run.code()).as(String.join(" ", bad)).isEqualTo(GlimpseCli.BAD_INPUT);
             assertThat(run.err().strip()).as(String.join(" ", bad)).doesNotContain("\n");
@@ -77,5 +78,15 @@ class ScenesCommandTest {
         assertThat(glimpse(args("--images", "2")).code()).isEqualTo(GlimpseCli.USAGE);
         assertThat(glimpse("scenes", dir.resolve("absent.mp4").toString()).code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(glimpse("scenes", "--help").code()).isZero();
+    }
+
+    /** TDC's top-K mode: exactly the K strongest transitions, so asking for fewer cuts than there are drops the weakest. */
+    @Test
+    void tdcWithACutCountFindsThatManyCuts() throws Exception {
+        for (int k : new int[] {1, 2}) {
+            InProcess.Run r = glimpse("scenes", video.toString(), "--fps", "2", "--method", "tdc", "--cuts", String.valueOf(k));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out().lines().filter(l -> l.startsWith("scene "))).as(r.out()).hasSize(k + 1);
+        }
     }
 }
