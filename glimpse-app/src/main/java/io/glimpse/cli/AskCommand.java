@@ -1,5 +1,6 @@
 package io.glimpse.cli;
 
+import io.glimpse.io.BadInputException;
 import io.glimpse.job.AskJob;
 import io.glimpse.job.EncodeJob;
 import io.glimpse.plan.PlanMethod;
@@ -169,8 +170,8 @@ public final class AskCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--llm-prune and --positions " + positions + " take one --image or a --video");
         }
         AskJob.Speculation speculation = Arrays.stream(AskJob.Speculation.values()).filter(s -> s.spelling().equals(speculate))
-                .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "--speculate must be none, recycling or recycling-compact, got '"
-                        + speculate + "'"));
+                .findFirst().orElseThrow(() -> new BadInputException("unknown speculation mode '" + speculate
+                        + "' for --speculate; valid modes: none, recycling, recycling-compact"));
         AskJob.Kv kvType = Arrays.stream(AskJob.Kv.values()).filter(k -> k.spelling().equals(kv)).findFirst()
                 .orElseThrow(() -> new CommandLine.ParameterException(cl, "--kv must be f32 or f16, got '" + kv + "'"));
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);

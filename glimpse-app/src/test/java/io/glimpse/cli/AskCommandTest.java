@@ -123,8 +123,9 @@ class AskCommandTest {
         assertThat(fast.out()).isEqualTo(plain.out());
         assertThat(fast.err()).containsPattern("speculation: \\d+ verification forwards, \\d+\\.\\d\\d tokens accepted per forward");
         InProcess.Run unknown = glimpse(concat(ask, "--speculate", "medusa"));
-        assertThat(unknown.code()).isEqualTo(GlimpseCli.USAGE);
-        assertThat(unknown.err()).contains("--speculate must be none, recycling or recycling-compact, got 'medusa'");
+        assertThat(unknown.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(unknown.err().strip()).doesNotContain("\n")
+                .contains("unknown speculation mode 'medusa' for --speculate; valid modes: none, recycling, recycling-compact");
         InProcess.Run compact = glimpse(concat(ask, "--speculate", "recycling-compact", "--stats"));
         assertThat(compact.code()).as(compact.err()).isZero();
         assertThat(compact.out()).isEqualTo(plain.out());
