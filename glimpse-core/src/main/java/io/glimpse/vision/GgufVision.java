@@ -164,6 +164,11 @@ public final class GgufVision implements VisionTensors {
         return g.has(ggufName(shortName));
     }
 
+    @Override
+    public Object input() {
+        return g.file();
+    }
+
     /** A tensor of any type GGUF weights are read in, dequantized to floats; its mapped pages are given back. */
     public static float[] floats(GgufFile g, GgufTensor t) {
         WeightFormat f = WeightFormat.parse(t.type().name());
