@@ -160,23 +160,6 @@ public final class GgufVision implements VisionTensors {
     }
 
     @Override
-    public WeightMatrix matrix(String shortName, int rows, int cols) {
-        String name = ggufName(shortName);
-        used.add(name);
-        GgufTensor t = g.tensor(name);
-        if (!Arrays.equals(t.shape(), new long[] {rows, cols})) {
-            throw new BadInputException(g.file() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + " but the metadata implies " + Arrays.toString(new long[] {rows, cols}));
-        }
-        WeightFormat f = WeightFormat.parse(t.type().name());
-        if (f == null) {
-            throw new BadInputException(g.file() + ": tensor '" + name + "' is " + t.type() + ", not a supported type "
-                    + Arrays.toString(WeightFormat.values()));
-        }
-        return WeightMatrix.of(f, rows, cols, t.data());
-    }
-
-    @Override
     public boolean has(String shortName) {
         return g.has(ggufName(shortName));
     }

@@ -1,10 +1,6 @@
 package io.glimpse.vision;
 
-import io.glimpse.io.BadInputException;
 import io.glimpse.io.Checkpoint;
-import io.glimpse.io.TensorData;
-import io.glimpse.tensor.WeightFormat;
-import io.glimpse.tensor.WeightMatrix;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -36,21 +32,6 @@ public final class TensorLoader implements VisionTensors {
         String name = prefix + shortName;
         used.add(name);
         return ckpt.floats(name, configFile, shape);
-    }
-
-    @Override
-    public WeightMatrix matrix(String shortName, int rows, int cols) {
-        String name = prefix + shortName;
-        used.add(name);
-        TensorData t = ckpt.stored(name, configFile, rows, cols);
-        WeightFormat format = switch (t.dtype()) {
-            case F32 -> WeightFormat.F32;
-            case F16 -> WeightFormat.F16;
-            case BF16 -> WeightFormat.BF16;
-            default -> throw new BadInputException(ckpt.file(name) + ": tensor '" + name + "' has dtype " + t.dtype()
-                    + " (F32, F16 or BF16 weights)");
-        };
-        return WeightMatrix.of(format, rows, cols, t.segment());
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.glimpse.vision;
 
-import io.glimpse.tensor.WeightMatrix;
-
 /**
  * Where a vision tower's tensors come from, named as transformers names them under {@code vision_model.}
  * ({@code embeddings.patch_embedding.weight}, {@code encoder.layers.N.self_attn.q_proj.weight}, …): a safetensors
@@ -11,12 +9,6 @@ import io.glimpse.tensor.WeightMatrix;
 public interface VisionTensors {
     /** The tensor as floats, checked against {@code shape}; a missing or misshapen tensor is bad input. */
     float[] load(String shortName, long... shape);
-
-    /**
-     * The 2-D tensor as stored (a view into the mapped file, in the file's float or quantized format), checked against
-     * [rows × cols]; a missing, misshapen or non-float tensor is bad input. Its values are not scanned.
-     */
-    WeightMatrix matrix(String shortName, int rows, int cols);
 
     /** Whether the source holds the tensor. */
     boolean has(String shortName);
