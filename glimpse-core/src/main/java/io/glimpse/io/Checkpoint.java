@@ -91,12 +91,15 @@ public final class Checkpoint {
 
     /**
      * The named tensor as float32, checked against the shape the model's config implies; a missing, misshapen,
-     * non-float or non-finite tensor is bad input naming the tensor, its file and the config.
+     * non-float or non-finite tensor is bad input naming the tensor, its file and the config. The copy replaces the
+     * tensor's pages of the mapped file, which are given back ({@link MappedFile#release}).
      *
      * @param config the config file the shape comes from, named in messages
      */
     public float[] floats(String name, Path config, long... shape) {
-        float[] values = stored(name, config, shape).toFloats();
+        TensorData t = stored(name, config, shape);
+        float[] values = t.toFloats();
+        MappedFile.release(t.segment());
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
                 throw new BadInputException(file(name) + ": tensor '" + name + "' holds " + values[i] + " at element " + i);

@@ -24,4 +24,15 @@ public final class MappedFile {
             return size == 0 ? MemorySegment.NULL.reinterpret(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto());
         }
     }
+
+    /**
+     * Gives the pages under {@code slice} back when it is part of a mapped file ({@code madvise(MADV_DONTNEED)}),
+     * for a tensor that was just copied into another form: its resident pages would otherwise count a second time
+     * beside the copy. Reading the slice again later reads the file again; slices of other memory are left alone.
+     */
+    public static void release(MemorySegment slice) {
+        if (slice.isMapped() && slice.byteSize() > 0) {
+            slice.unload();
+        }
+    }
 }

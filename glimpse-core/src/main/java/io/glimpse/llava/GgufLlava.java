@@ -65,6 +65,7 @@ public final class GgufLlava {
                 throw new BadInputException(mmproj + ": tensor '" + name + "' is not part of an mlp projector (mm.0, mm.2)");
             }
         }
+        LlavaModel.requireProjectorMemory(in, d, mmproj);
         Linear[] mlp = {layer(mm, "mm.0", d, in, lm), layer(mm, "mm.2", d, d, lm)};
         boolean anyres = mm.value("clip.vision.image_grid_pinpoints").isPresent();
         LlavaCheckpoint.Family family = anyres ? LlavaCheckpoint.Family.ONEVISION : LlavaCheckpoint.Family.LLAVA_15;

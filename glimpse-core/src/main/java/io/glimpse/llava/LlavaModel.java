@@ -6,6 +6,7 @@ import io.glimpse.image.AnyresGrid;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.Checkpoint;
+import io.glimpse.io.HeapLimit;
 import io.glimpse.lm.ChatMessage;
 import io.glimpse.lm.ChatTemplate;
 import io.glimpse.lm.DecoderModel;
@@ -169,6 +170,7 @@ public final class LlavaModel implements AutoCloseable {
                         + PROJECTOR_PREFIXES.stream().map(x -> x + "linear_1.weight").toList() + ")"));
         int in = tower.config().hiddenSize() * tower.config().featureLayers().size();
         int d = decoder.config().hiddenSize();
+        requireProjectorMemory(in, d, ckpt.file(p + "linear_1.weight"));
         Linear[] projector = {
                 Linear.prepared(ckpt.floats(p + "linear_1.weight", configFile, d, in), d, in, ckpt.floats(p + "linear_1.bias", configFile, d)),
                 Linear.prepared(ckpt.floats(p + "linear_2.weight", configFile, d, d), d, d, ckpt.floats(p + "linear_2.bias", configFile, d))};
@@ -187,6 +189,12 @@ public final class LlavaModel implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
+    }
+
+    /** Refuses a projector from {@code in} features to {@code d} whose f32 weights the machine's memory cannot hold. */
+    static void requireProjectorMemory(int in, int d, Object input) {
+        double bytes = 4.0 * ((double) d * in + (double) d * d + 2.0 * d);
+        HeapLimit.requireMemory(bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes, input, "the projector's weights as f32");
     }
 
     /**

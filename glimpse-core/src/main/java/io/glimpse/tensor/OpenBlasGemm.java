@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -14,7 +15,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 /**
  * GEMM by OpenBLAS {@code cblas_sgemm} (bytedeco presets, natives bundled for linux-x86_64), row-major.
  *
- * <p>Operands are copied into per-thread native scratch and C is copied back. JavaCPP's {@code float[]} and
+ * <p>Operands are copied into native scratch and C is copied back. JavaCPP's {@code float[]} and
  * heap-buffer overloads copy the <em>whole</em> Java array through JNI (measured: ≈0.1 s per call for an
  * 8×8 product addressed inside 16 MB arrays), which is ruinous for a matrix at an offset in a larger array
  * such as a fused weight; copying only the addressed slices costs O(mk + nk + mn) against the product's O(mnk). Large products are tiled over rows
@@ -32,7 +33,12 @@ final class OpenBlasGemm implements Gemm {
     private static final int MIN_ROWS_PER_PART = 32;
     private static final int THREADS = loadNatives();
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * Scratch not in use, one per product running at once. Not a ThreadLocal: the common pool's workers clear their
+     * thread locals after every task, so each product that ran there allocated fresh native buffers (tens of MB) that
+     * only a garbage collection freed, and a prefill held gigabytes of them (measured on a 7B decoder).
+     */
+    private static final ConcurrentLinkedDeque<Scratch> SCRATCH = new ConcurrentLinkedDeque<>();
 
     private final long tileFloats;
 
@@ -121,7 +127,7 @@ final class OpenBlasGemm implements Gemm {
         });
     }
 
-    /** C[r0..r1, j0..j1) of the whole product, tiled so the calling thread's scratch stays bounded. */
+    /** C[r0..r1, j0..j1) of the whole product, tiled so its scratch stays bounded. */
     private void block(int m, int n, int k, float[] a, int aOffset, BSource b, float[] c, int cOffset,
                        int r0, int r1, int j0, int j1) {
         int width = j1 - j0;
@@ -129,30 +135,37 @@ final class OpenBlasGemm implements Gemm {
         // (OpenBLAS hands a one-column product to gemv), and a prepared matrix must give the unprepared bits.
         int cols = (int) Math.max(1, Math.min(width, tileFloats / k));
         int rows = (int) Math.max(1, Math.min(r1 - r0, tileFloats / Math.max(k, cols)));
-        Scratch s = SCRATCH.get();
-        FloatPointer pa = s.a((long) rows * k);
-        FloatPointer pc = s.c((long) rows * cols);
-        int loadedRow = -1;
-        for (int jt = j0; jt < j1; jt += cols) {
-            int nc = Math.min(cols, j1 - jt);
-            FloatPointer pb = b.columns(s, n, k, jt, nc);
-            int ldb = b.transposed() ? k : nc;
-            for (int i0 = r0; i0 < r1; i0 += rows) {
-                int mr = Math.min(rows, r1 - i0);
-                if (loadedRow != i0) {
-                    pa.position(0).put(a, aOffset + i0 * k, mr * k);
-                    loadedRow = i0;
-                }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, b.transposed() ? CblasTrans : CblasNoTrans, mr, nc, k,
-                        1f, pa.position(0), k, pb, ldb, 0f, pc.position(0), nc);
-                if (nc == n) {
-                    pc.get(c, cOffset + i0 * n, mr * n);
-                } else {
-                    for (int r = 0; r < mr; r++) {
-                        pc.position((long) r * nc).get(c, cOffset + (i0 + r) * n + jt, nc);
+        Scratch s = SCRATCH.poll();
+        if (s == null) {
+            s = new Scratch();
+        }
+        try {
+            FloatPointer pa = s.a((long) rows * k);
+            FloatPointer pc = s.c((long) rows * cols);
+            int loadedRow = -1;
+            for (int jt = j0; jt < j1; jt += cols) {
+                int nc = Math.min(cols, j1 - jt);
+                FloatPointer pb = b.columns(s, n, k, jt, nc);
+                int ldb = b.transposed() ? k : nc;
+                for (int i0 = r0; i0 < r1; i0 += rows) {
+                    int mr = Math.min(rows, r1 - i0);
+                    if (loadedRow != i0) {
+                        pa.position(0).put(a, aOffset + i0 * k, mr * k);
+                        loadedRow = i0;
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, b.transposed() ? CblasTrans : CblasNoTrans, mr, nc, k,
+                            1f, pa.position(0), k, pb, ldb, 0f, pc.position(0), nc);
+                    if (nc == n) {
+                        pc.get(c, cOffset + i0 * n, mr * n);
+                    } else {
+                        for (int r = 0; r < mr; r++) {
+                            pc.position((long) r * nc).get(c, cOffset + (i0 + r) * n + jt, nc);
+                        }
                     }
                 }
             }
+        } finally {
+            SCRATCH.push(s);
         }
     }
 
@@ -205,7 +218,7 @@ final class OpenBlasGemm implements Gemm {
     }
 
     /**
-     * One thread's native operand buffers, grown on demand and freed with the thread's last reference. Each buffer is
+     * One product's native operand buffers, grown on demand and kept for the next product. Each buffer is
      * handed out at a 64-byte-aligned position: OpenBLAS's AVX-512 kernels peel unaligned heads, so the same product
      * summed in a different order (different bits) depending on where malloc happened to place the scratch.
      */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.GgufFile;
 import io.glimpse.io.GgufTensor;
+import io.glimpse.io.MappedFile;
 import io.glimpse.nn.Activation;
 import io.glimpse.tensor.WeightFormat;
 import io.glimpse.tensor.WeightMatrix;
@@ -163,7 +164,12 @@ public final class GgufVision implements VisionTensors {
         return g.has(ggufName(shortName));
     }
 
-    /** A tensor of any type GGUF weights are read in, dequantized to floats. */
+    @Override
+    public Object input() {
+        return g.file();
+    }
+
+    /** A tensor of any type GGUF weights are read in, dequantized to floats; its mapped pages are given back. */
     public static float[] floats(GgufFile g, GgufTensor t) {
         WeightFormat f = WeightFormat.parse(t.type().name());
         if (f == null) {
@@ -175,7 +181,9 @@ public final class GgufVision implements VisionTensors {
         if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE || t.elements() > Integer.MAX_VALUE - 8) {
             throw new BadInputException(g.file() + ": tensor '" + t.name() + "' of " + t.elements() + " elements is too large");
         }
-        return WeightMatrix.of(f, (int) rows, (int) cols, t.data()).toFloats();
+        float[] values = WeightMatrix.of(f, (int) rows, (int) cols, t.data()).toFloats();
+        MappedFile.release(t.data());
+        return values;
     }
 
     /** The GGUF name of a tensor that transformers names {@code vision_model.<shortName>}. */

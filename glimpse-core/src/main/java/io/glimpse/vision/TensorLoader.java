@@ -38,4 +38,9 @@ public final class TensorLoader implements VisionTensors {
     public boolean has(String shortName) {
         return ckpt.has(prefix + shortName);
     }
+
+    @Override
+    public Object input() {
+        return ckpt.anyFile();
+    }
 }

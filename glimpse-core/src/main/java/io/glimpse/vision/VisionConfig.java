@@ -65,6 +65,22 @@ public record VisionConfig(String architecture, Family family, int hiddenSize, i
         return patches() + (hasCls() ? 1 : 0);
     }
 
+    /**
+     * Bytes the tower's weights take once loaded (as f32, the form its GEMM is handed), from the shapes alone, so an
+     * absurd config can be refused before a tensor is read; Long.MAX_VALUE beyond what a long holds.
+     */
+    public long weightBytes() {
+        double d = hiddenSize;
+        double inter = intermediateSize;
+        boolean clip = hasCls();
+        double perLayer = 4 * d * d + 4 * d + 4 * d + 2 * d * inter + inter + d;
+        double floats = d * channels * (double) patchSize * patchSize + (clip ? 0 : d) + (clip ? d : 0)
+                + (double) sequenceLength() * d + (clip ? 2 * d : 0) + layers * perLayer + 2 * d
+                + (useHead ? d + 4 * d * d + 4 * d + 2 * d + 2 * d * inter + inter + d : 0);
+        double bytes = 4 * floats;
+        return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
+    }
+
     public int headDim() {
         return hiddenSize / heads;
     }

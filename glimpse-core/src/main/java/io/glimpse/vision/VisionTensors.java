@@ -12,4 +12,7 @@ public interface VisionTensors {
 
     /** Whether the source holds the tensor. */
     boolean has(String shortName);
+
+    /** The file that messages name. */
+    Object input();
 }

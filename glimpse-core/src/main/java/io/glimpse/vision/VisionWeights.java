@@ -2,6 +2,7 @@ package io.glimpse.vision;
 
 import io.glimpse.io.Checkpoint;
 import io.glimpse.io.BadInputException;
+import io.glimpse.io.HeapLimit;
 import io.glimpse.nn.Linear;
 import io.glimpse.nn.Norm;
 
@@ -40,10 +41,12 @@ final class VisionWeights {
     }
 
     /**
-     * The tower's weights from {@code l}; post_layernorm is read when present (LLaVA's mmproj files leave it out, as
+     * The tower's weights from {@code l}, refused up front when the machine's memory cannot hold them; post_layernorm is
+     * read when present (LLaVA's mmproj files leave it out, as
      * LLaVA never applies it).
      */
     VisionWeights(VisionConfig cfg, VisionTensors l, String prefix) {
+        HeapLimit.requireMemory(cfg.weightBytes(), l.input(), "the vision tower's weights as f32");
         this.prefix = prefix;
         int d = cfg.hiddenSize();
         int p = cfg.patchSize();

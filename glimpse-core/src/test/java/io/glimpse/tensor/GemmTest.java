@@ -215,6 +215,32 @@ class GemmTest {
         }
     }
 
+    /**
+     * The common pool's workers clear their thread locals after each task: scratch kept per thread was allocated
+     * anew for every product run there and held its native memory until a collection.
+     */
+    @Test
+    void openBlasScratchIsReusedByProductsOnTheCommonPool() {
+        assumeTrue(openBlasLoads(), "OpenBLAS natives not available");
+        Gemm gemm = new OpenBlasGemm();
+        int m = 300;
+        int n = 200;
+        int k = 256;
+        Random rnd = new Random(3);
+        float[] a = random(rnd, m * k);
+        float[] b = random(rnd, n * k);
+        float[] c = new float[m * n];
+        // Called from outside any pool, as a prefill is: one part runs here, the other on a common-pool worker.
+        gemm.multiplyTransposed(m, n, k, a, 0, b, 0, c, 0);
+        long before = org.bytedeco.javacpp.Pointer.totalCount();
+        for (int i = 0; i < 20; i++) {
+            gemm.multiplyTransposed(m, n, k, a, 0, b, 0, c, 0);
+        }
+        // Three buffers per scratch set, at most one set per thread that ran a part.
+        assertThat(org.bytedeco.javacpp.Pointer.totalCount() - before)
+                .isLessThanOrEqualTo(3L * (Runtime.getRuntime().availableProcessors() + 1));
+    }
+
     @Test
     void resultDoesNotDependOnTheThreadCount() {
         Random rnd = new Random(5);

@@ -365,6 +365,23 @@ class VisionTowerTest {
     }
 
     @Test
+    void aTowerLargerThanRamIsRefusedUpFrontWithTheSizeItNeeds() throws IOException {
+        int layers = 2_000_000;
+        String config = Files.readString(VisionFixtures.dir("clip").resolve("config.json"))
+                .replace("\"num_hidden_layers\": 3", "\"num_hidden_layers\": " + layers);
+        Path dir = VisionFixtures.copy("clip", tmp.resolve("huge"), n -> n, DType.F32, config);
+        // CLIP d = 64, 128 wide MLP, 14 px patches on 56 px: 16 patches and CLS.
+        long d = 64;
+        long inter = 128;
+        long perLayer = 4 * d * d + 8 * d + 2 * d * inter + inter + d;
+        long floats = d * 3 * 14 * 14 + d + 17 * d + 2 * d + layers * perLayer + 2 * d;
+        assertThatThrownBy(() -> VisionTower.load(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("model.safetensors")
+                .hasMessageContaining("the vision tower's weights as f32 need " + ((4 * floats) >> 20) + " MB of memory")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void shapeContradictingConfigIsNamed() throws IOException {
         String config = Files.readString(VisionFixtures.dir("siglip").resolve("config.json"))
                 .replace("\"intermediate_size\": 128", "\"intermediate_size\": 96");
