@@ -141,4 +141,29 @@ class ServeHttpTest {
         assertThat(json(server.postJson("/v1/plan", "{\"video\":\"" + url.substring(0, url.length() / 2) + "\",\"budget\":9}"))
                 .at("/error/param").asText()).isEqualTo("video");
     }
+
+    /**
+     * The media checks over HTTP, not only in MediaResolver: each way out of the allowed folder (the fixtures) is a
+     * 400 naming the field, never a 500 and never a read of the file.
+     */
+    @Test
+    void pathsAndUrlsLeadingOutOfTheAllowedFolderAreRefusedOverHttp() throws Exception {
+        String inside = LiveServer.IMAGE.getParent().toString();
+        String outside = "outside the allowed directories";
+        for (String[] attempt : List.of(
+                new String[] {inside + "/../../../../../../etc/passwd", outside},
+                new String[] {"../../etc/passwd", outside},
+                new String[] {"/etc/passwd", outside},
+                new String[] {video.toString(), outside},
+                new String[] {video.toUri().toString(), outside},
+                new String[] {"file://" + inside + "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", outside},
+                new String[] {"file://elsewhere.example/etc/passwd", "must name this machine"},
+                new String[] {"http://example.com/v.mp4", "never fetches"},
+                new String[] {"https://example.com/v.mp4", "never fetches"})) {
+            HttpResponse<String> r = server.postJson("/v1/plan", "{\"video\":\"" + attempt[0] + "\",\"budget\":700}");
+            assertError(r, 400, "invalid_request_error");
+            assertThat(json(r).at("/error/param").asText()).as(attempt[0]).isEqualTo("video");
+            assertThat(json(r).at("/error/message").asText()).as(attempt[0]).contains(attempt[1]);
+        }
+    }
 }
