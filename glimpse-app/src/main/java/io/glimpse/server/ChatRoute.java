@@ -116,15 +116,7 @@ final class ChatRoute {
                     () -> events.gone() || client.gone(), deadline));
         } catch (ChatEngine.Halted e) {
             metrics.halted.labelValues(e.getMessage()).inc();
-            if (e.getMessage().equals("client")) {
-                return;
-            }
-            if (!events.open()) {
-                throw timedOut();
-            }
-            events.send(Json.MAPPER.createObjectNode().set("error", Json.MAPPER.createObjectNode()
-                    .put("message", timedOut().getMessage()).put("type", "timeout_error")));
-            events.done();
+            events.halted(e, timedOut());
             return;
         }
         record(a.stats());

@@ -61,6 +61,7 @@ final class CompletionRoute {
             a = completions.run(r, sink((text, s) -> s.forEach(step -> steps.add(step(step))),
                     () -> client.gone() ? "client" : System.nanoTime() > deadline ? "timeout" : null));
         } catch (ChatEngine.Halted e) {
+            metrics.halted.labelValues(e.getMessage()).inc();
             if (e.getMessage().equals("client")) {
                 return;
             }
@@ -88,15 +89,8 @@ final class CompletionRoute {
                 events.send(chunk);
             }, () -> events.gone() || client.gone() ? "client" : System.nanoTime() > deadline ? "timeout" : null));
         } catch (ChatEngine.Halted e) {
-            if (e.getMessage().equals("client")) {
-                return;
-            }
-            if (!events.open()) {
-                throw timedOut();
-            }
-            events.send(Json.MAPPER.createObjectNode().set("error", Json.MAPPER.createObjectNode()
-                    .put("message", timedOut().getMessage()).put("type", "timeout_error")));
-            events.done();
+            metrics.halted.labelValues(e.getMessage()).inc();
+            events.halted(e, timedOut());
             return;
         }
         record(a);

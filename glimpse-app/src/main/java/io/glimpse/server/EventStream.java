@@ -43,6 +43,22 @@ final class EventStream {
         write("data: " + Json.write(event) + "\n\n");
     }
 
+    /**
+     * Ends a stream whose generation stopped early: nothing more for a client that left; a timeout before the stream
+     * opened is thrown as its plain 4xx, after it an error event and the end of the stream.
+     */
+    void halted(ChatEngine.Halted e, ApiException timeout) {
+        if (e.getMessage().equals("client")) {
+            return;
+        }
+        if (!open()) {
+            throw timeout;
+        }
+        send(Json.MAPPER.createObjectNode().set("error", Json.MAPPER.createObjectNode()
+                .put("message", timeout.getMessage()).put("type", "timeout_error")));
+        done();
+    }
+
     void done() {
         write("data: [DONE]\n\n");
     }
