@@ -187,14 +187,18 @@ class AskCommandTest {
                 .contains("visual tokens: 196 from the encoder").contains("visual rows to the decoder: 21");
     }
 
+    /** The decoder rows OneVision gives the test image as an image alone (anyres). */
+    private static int imageRows() throws Exception {
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(Path.of(IMAGE).toFile());
+        try (LlavaModel model = LlavaModel.load(ONEVISION)) {
+            return model.imageTokens(picture.getWidth(), picture.getHeight(), 1);
+        }
+    }
+
     /** A still planned for OneVision is priced and sent as an image alone: the plan's cost is the rows it then gets. */
     @Test
     void aBudgetOnAStillPricesItAsTheImageTheModelThenReceives() throws Exception {
-        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(Path.of(IMAGE).toFile());
-        int rows;
-        try (LlavaModel model = LlavaModel.load(ONEVISION)) {
-            rows = model.imageTokens(picture.getWidth(), picture.getHeight(), 1);
-        }
+        int rows = imageRows();
         InProcess.Run r = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--budget", "100000",
                 "--max-tokens", "1", "--stats", "What is it?");
         assertThat(r.code()).as(r.err()).isZero();
@@ -205,11 +209,7 @@ class AskCommandTest {
     /** Unplanned, a still given as a video is one image too: the rows an image gets, not a pooled frame's. */
     @Test
     void aStillGivenAsAVideoWithoutAPlanGoesAsAnImage() throws Exception {
-        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(Path.of(IMAGE).toFile());
-        int rows;
-        try (LlavaModel model = LlavaModel.load(ONEVISION)) {
-            rows = model.imageTokens(picture.getWidth(), picture.getHeight(), 1);
-        }
+        int rows = imageRows();
         InProcess.Run asVideo = glimpse("ask", "--model", ONEVISION.toString(), "--video", IMAGE, "--max-tokens", "3",
                 "--stats", "What is it?");
         InProcess.Run asImage = glimpse("ask", "--model", ONEVISION.toString(), "--image", IMAGE, "--max-tokens", "3",
