@@ -361,8 +361,8 @@ public final class ChatEngine implements AutoCloseable {
         return recycling.reset();
     }
 
-    /** Thrown from the token callback to end generation at a stop string. */
-    private static final class StopFound extends RuntimeException {
+    /** Thrown from the token callback to end generation at a stop string (chat and {@link TextCompletions}). */
+    static final class StopFound extends RuntimeException {
         StopFound() {
             super(null, null, false, false);
         }

@@ -4,6 +4,7 @@ import io.glimpse.io.BadInputException;
 import io.glimpse.job.CompleteJob;
 import io.glimpse.job.Utf8Stream;
 import io.glimpse.lm.DecoderModel;
+import io.glimpse.lm.Generation;
 import io.glimpse.lm.KvCache;
 import io.glimpse.lm.Sampler;
 import io.glimpse.lm.TextStream;
@@ -95,31 +96,28 @@ final class TextCompletions {
         TextStream text = new TextStream(tokenizer);
         StopStrings stops = new StopStrings(r.stop());
         StringBuilder out = new StringBuilder();
-        int generated = 0;
-        String finish = "length";
-        float[] logits = first;
-        while (generated < max) {
-            halt(sink);
-            int token = sampler.next(logits, tokenizer.size());
-            if (Arrays.stream(stopIds).anyMatch(s -> s == token)) {
-                finish = "stop";
-                break;
-            }
-            generated++;
-            emit(sink, out, stops.accept(text.accept(token)), List.of(), false);
-            if (stops.stopped()) {
-                finish = "stop";
-                break;
-            }
-            if (generated < max) {
-                logits = engine.inPool(() -> decoder.step(cache, token));
-            }
+        int[] generated = {0};
+        halt(sink);
+        boolean stopToken;
+        try {
+            stopToken = engine.inPool(() -> Generation.run(decoder, cache, first, max, sampler, tokenizer.size(), stopIds, token -> {
+                generated[0]++;
+                emit(sink, out, stops.accept(text.accept(token)), List.of(), false);
+                if (stops.stopped()) {
+                    throw new ChatEngine.StopFound();
+                }
+                if (generated[0] < max) {
+                    halt(sink);
+                }
+            })).stopped();
+        } catch (ChatEngine.StopFound e) {
+            stopToken = false;
         }
         if (!stops.stopped()) {
             emit(sink, out, stops.accept(text.finish()) + stops.finish(), List.of(), true);
-            finish = stops.stopped() ? "stop" : finish;
         }
-        return new Answer(out.toString(), finish, ids.length, generated, firstNanos, System.nanoTime() - start);
+        String finish = stopToken || stops.stopped() ? "stop" : "length";
+        return new Answer(out.toString(), finish, ids.length, generated[0], firstNanos, System.nanoTime() - start);
     }
 
     private Answer bytes(CompletionRequest r, Sink sink) {
