@@ -78,7 +78,6 @@ public record TensorData(String name, DType dtype, long[] shape, MemorySegment s
         return new TensorData(name, DType.F64, shape, b);
     }
 
-    /** Values widened or narrowed to float32; integers are converted exactly where they fit. */
     /**
      * This tensor, checked to hold real numbers where they are meant (embeddings, scores, attention): an integer or
      * BOOL tensor there is a wrong file, not something to convert.
@@ -91,6 +90,7 @@ public record TensorData(String name, DType dtype, long[] shape, MemorySegment s
         return this;
     }
 
+    /** Values widened or narrowed to float32; integers are converted exactly where they fit. */
     public float[] toFloats() {
         int count = Math.toIntExact(elements());
         float[] out = new float[count];

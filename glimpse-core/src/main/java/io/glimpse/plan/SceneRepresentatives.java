@@ -49,7 +49,7 @@ public final class SceneRepresentatives {
         for (int c : costs) {
             dearest = Math.max(dearest, c);
         }
-        int wanted = (int) Math.min(n, budget / dearest);
+        int wanted = Math.min(n, budget / dearest);
         if (wanted == 0) {
             return new int[0];
         }
