@@ -169,9 +169,7 @@ public final class AskCommand implements Callable<Integer> {
         if ((scheme.rotatesVisualRows() || llmPrune != null) && input.images != null && input.images.size() > 1) {
             throw new CommandLine.ParameterException(cl, "--llm-prune and --positions " + positions + " take one --image or a --video");
         }
-        AskJob.Speculation speculation = Arrays.stream(AskJob.Speculation.values()).filter(s -> s.spelling().equals(speculate))
-                .findFirst().orElseThrow(() -> new BadInputException("unknown speculation mode '" + speculate
-                        + "' for --speculate; valid modes: none, recycling, recycling-compact"));
+        AskJob.Speculation speculation = speculation(speculate);
         AskJob.Kv kvType = Arrays.stream(AskJob.Kv.values()).filter(k -> k.spelling().equals(kv)).findFirst()
                 .orElseThrow(() -> new CommandLine.ParameterException(cl, "--kv must be f32 or f16, got '" + kv + "'"));
         Pipeline pipeline = reduce == null ? null : Pipeline.of(reduce);
@@ -218,6 +216,15 @@ public final class AskCommand implements Callable<Integer> {
         }
         if (queryAware != (scorer != null)) {
             throw new CommandLine.ParameterException(cl, "--query-aware and --scorer DIR go together (the LLaVA checkpoint has no text tower to score frames)");
+        }
+    }
+
+    /** {@code --speculate}'s value, for ask and serve alike: an unknown mode is bad input (exit 2), naming the flag. */
+    static AskJob.Speculation speculation(String value) {
+        try {
+            return AskJob.Speculation.parse(value);
+        } catch (BadInputException e) {
+            throw new BadInputException("--speculate: " + e.getMessage());
         }
     }
 }

@@ -136,6 +136,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        if (speculate != null) {
+            AskCommand.speculation(speculate);
+        }
         GlimpseParams defaults;
         try {
             defaults = GlimpseParams.fromFlags(frames, budget, plan, method, fps, dedup, queryAware, reduce, llmPrune,

@@ -23,6 +23,7 @@ import io.glimpse.tensor.WeightFormat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -97,6 +98,17 @@ public final class AskJob {
         /** The value {@code --speculate} takes. */
         public String spelling() {
             return spelling;
+        }
+
+        /** The mode spelt {@code s}; an unknown one is bad input naming the valid modes. */
+        public static Speculation parse(String s) {
+            for (Speculation m : values()) {
+                if (m.spelling.equals(s)) {
+                    return m;
+                }
+            }
+            throw new BadInputException("unknown speculation mode '" + s + "'; valid modes: "
+                    + String.join(", ", Arrays.stream(values()).map(Speculation::spelling).toList()));
         }
 
         /** The draft tree this mode verifies; empty for {@link #NONE}. */

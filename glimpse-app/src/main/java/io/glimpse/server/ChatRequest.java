@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * A {@code POST /v1/chat/completions} body, read and checked: OpenAI's fields the server honours, the vLLM/SGLang
- * {@code video_url} part, and the {@code glimpse} object. Unknown fields are ignored, as OpenAI servers do; a known
- * field with a bad value is a 400 naming it.
+ * {@code video_url} part, and the {@code glimpse} object. Unknown fields are ignored, as OpenAI servers do, except
+ * inside {@code glimpse}, whose options are Glimpse's own; a known field with a bad value is a 400 naming it.
  *
  * @param maxTokens   max_completion_tokens, else max_tokens, else null (the server's limit)
  * @param temperature null = 0 (greedy): the server's answers are repeatable unless asked otherwise

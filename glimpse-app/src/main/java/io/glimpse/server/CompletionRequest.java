@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * A {@code POST /v1/completions} body (OpenAI's legacy Completions API), read and checked: one prompt, the sampling
  * fields the chat route honours, and a {@code glimpse} object of its own, {@code {"byte_level": true, "show_probs": N}}.
- * Unknown fields are ignored, as OpenAI servers do (in {@code glimpse} too, as in chat: the chat route's media options
- * mean nothing here); fields that would ask for what is not done here (several choices, echo, suffix, logprobs) and any
- * bad value are a 400 naming the field.
+ * Unknown top-level fields are ignored, as OpenAI servers do; a field of {@code glimpse} other than those two is a 400
+ * (a misspelt option would otherwise go unnoticed, and the chat route's media options mean nothing here), as are fields
+ * that would ask for what is not done here (several choices, echo, suffix, logprobs) and any bad value.
  *
  * @param maxTokens   tokens to generate, bytes with {@code byteLevel}; null: OpenAI's default of 16
  * @param temperature null = 0 (greedy), as in chat
@@ -52,6 +52,9 @@ record CompletionRequest(String prompt, boolean stream, boolean includeUsage, In
         boolean usage = streamOptions != null && Boolean.TRUE.equals(JsonFields.bool(streamOptions, "include_usage",
                 "stream_options.include_usage"));
         JsonNode g = JsonFields.object(root, "glimpse", "glimpse");
+        if (g != null) {
+            JsonFields.onlyKnown(g, "glimpse", List.of("byte_level", "show_probs"));
+        }
         boolean byteLevel = g != null && Boolean.TRUE.equals(JsonFields.bool(g, "byte_level", "glimpse.byte_level"));
         int showProbs = g == null ? 0 : showProbs(g, byteLevel);
         return new CompletionRequest(prompt(root), Boolean.TRUE.equals(JsonFields.bool(root, "stream", "stream")), usage,

@@ -10,6 +10,7 @@ import io.glimpse.plan.PlanRequest;
 import io.glimpse.reduce.Pipeline;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -38,11 +39,16 @@ public record GlimpseParams(Integer frames, Integer budget, Boolean plan, PlanMe
     public static final GlimpseParams NONE = new GlimpseParams(null, null, null, null, null, null, null, null, null, null,
             null, null);
 
-    /** Reads and checks the object at {@code path} (a request's {@code glimpse}); unknown fields are ignored. */
+    /** The fields {@link #parse} reads, in the order of the record. */
+    static final List<String> FIELDS = List.of("frames", "budget", "plan", "method", "fps", "dedup", "query_aware",
+            "reduce", "llm_pruning", "positions", "tc_gamma", "speculate");
+
+    /** Reads and checks the object at {@code path} (a request's {@code glimpse}); a field not in {@link #FIELDS} is a 400. */
     public static GlimpseParams parse(JsonNode node, String path, int maxFrames) {
         if (node == null) {
             return NONE;
         }
+        JsonFields.onlyKnown(node, path, FIELDS);
         GlimpseParams p = new GlimpseParams(
                 JsonFields.integer(node, "frames", path + ".frames", 1, maxFrames),
                 JsonFields.integer(node, "budget", path + ".budget", 1, Integer.MAX_VALUE),
@@ -105,9 +111,7 @@ public record GlimpseParams(Integer frames, Integer budget, Boolean plan, PlanMe
     }
 
     private static AskJob.Speculation speculation(String v, String name) {
-        return parsed(v, name, s -> Arrays.stream(AskJob.Speculation.values()).filter(p -> p.spelling().equals(s)).findFirst()
-                .orElseThrow(() -> new BadInputException("must be one of " + Arrays.stream(AskJob.Speculation.values())
-                        .map(AskJob.Speculation::spelling).toList() + ", got '" + s + "'")));
+        return parsed(v, name, AskJob.Speculation::parse);
     }
 
     /** {@code v} read by {@code registry}, or null when absent; a refusal is a 400 naming {@code name}. */

@@ -2,12 +2,30 @@ package io.glimpse.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.Iterator;
+import java.util.List;
+
 /**
  * Typed reads of optional request fields: absent or null is null, a value of the wrong type or range is a 400
  * naming the field by its dotted path.
  */
 final class JsonFields {
     private JsonFields() {
+    }
+
+    /**
+     * Refuses a field of {@code object} (at {@code path}) that is not one of {@code known}. Only for objects Glimpse
+     * defines: a misspelt option there would otherwise be dropped silently and the request answered without it,
+     * whereas OpenAI's own top-level fields stay open to the extensions other clients send.
+     */
+    static void onlyKnown(JsonNode object, String path, List<String> known) {
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw ApiException.invalid(path + "." + name, path + "." + name + " is not an option here; the options of "
+                        + path + " are " + String.join(", ", known));
+            }
+        }
     }
 
     static String text(JsonNode parent, String name, String path) {

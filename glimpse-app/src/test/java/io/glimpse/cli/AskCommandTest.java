@@ -125,7 +125,7 @@ class AskCommandTest {
         InProcess.Run unknown = glimpse(concat(ask, "--speculate", "medusa"));
         assertThat(unknown.code()).isEqualTo(GlimpseCli.BAD_INPUT);
         assertThat(unknown.err().strip()).doesNotContain("\n")
-                .contains("unknown speculation mode 'medusa' for --speculate; valid modes: none, recycling, recycling-compact");
+                .contains("--speculate: unknown speculation mode 'medusa'; valid modes: none, recycling, recycling-compact");
         InProcess.Run compact = glimpse(concat(ask, "--speculate", "recycling-compact", "--stats"));
         assertThat(compact.code()).as(compact.err()).isZero();
         assertThat(compact.out()).isEqualTo(plain.out());

@@ -17,8 +17,9 @@ class ServeCommandTest {
         assertThat(positions.code()).isEqualTo(GlimpseCli.USAGE);
         assertThat(positions.err()).contains("--positions: must be one of [keep, recompact, vista, tclava], got 'diagonal'");
         InProcess.Run speculate = InProcess.glimpse("serve", "--speculate", "eagle");
-        assertThat(speculate.code()).isEqualTo(GlimpseCli.USAGE);
-        assertThat(speculate.err()).contains("--speculate: must be one of [none, recycling, recycling-compact]");
+        assertThat(speculate.code()).isEqualTo(GlimpseCli.BAD_INPUT);
+        assertThat(speculate.err()).contains("--speculate: unknown speculation mode 'eagle'; valid modes: none, recycling, "
+                + "recycling-compact");
         InProcess.Run both = InProcess.glimpse("serve", "--positions", "vista", "--llm-prune", "fastv");
         assertThat(both.code()).isEqualTo(GlimpseCli.USAGE);
         assertThat(both.err()).contains("--positions vista and in-LLM pruning do not combine");

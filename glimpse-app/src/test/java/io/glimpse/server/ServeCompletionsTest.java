@@ -194,6 +194,10 @@ class ServeCompletionsTest {
         assertBad("""
                 {"max_tokens":3}""", "prompt", "prompt must be a string");
         assertBad("""
+                {"prompt":"hi","glimpse":{"byte_levl":true}}""", "glimpse.byte_levl", "byte_level, show_probs");
+        assertBad("""
+                {"prompt":"hi","glimpse":{"byte_level":true,"frames":4}}""", "glimpse.frames", "not an option here");
+        assertBad("""
                 {"prompt":"hi","glimpse":{"byte_level":"yes"}}""", "glimpse.byte_level", "glimpse.byte_level must be true or false");
         assertBad("""
                 {"prompt":"hi","glimpse":{"show_probs":3}}""", "glimpse.show_probs", "needs glimpse.byte_level true");

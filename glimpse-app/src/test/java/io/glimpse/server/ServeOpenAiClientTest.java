@@ -163,11 +163,17 @@ class ServeOpenAiClientTest {
     }
 
     @Test
-    void unknownFieldsAreIgnoredAndBadValuesNameTheirField() throws Exception {
+    void unknownFieldsAreIgnoredOutsideGlimpseAndBadValuesNameTheirField() throws Exception {
         var ok = llava.postJson("/v1/chat/completions", """
                 {"model":"x","messages":[{"role":"user","content":"hi","name":"me"}],"max_tokens":2,"logit_bias":{},"user":"u",
-                 "frequency_penalty":0,"glimpse":{"future_field":1}}""");
+                 "frequency_penalty":0,"glimpse":{"frames":2}}""");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        var typo = llava.postJson("/v1/chat/completions", """
+                {"messages":[{"role":"user","content":"hi"}],"max_tokens":2,"glimpse":{"frames":2,"speculte":"recycling"}}""");
+        assertThat(typo.statusCode()).as(typo.body()).isEqualTo(400);
+        JsonNode typoErr = Json.MAPPER.readTree(typo.body()).get("error");
+        assertThat(typoErr.get("param").asText()).isEqualTo("glimpse.speculte");
+        assertThat(typoErr.get("message").asText()).contains("speculate");
         var bad = llava.postJson("/v1/chat/completions", """
                 {"messages":[{"role":"user","content":"hi"}],"glimpse":{"reduce":"nosuchmethod:k=3"}}""");
         assertThat(bad.statusCode()).isEqualTo(400);
