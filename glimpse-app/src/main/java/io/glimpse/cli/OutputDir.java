@@ -109,13 +109,17 @@ final class OutputDir implements AutoCloseable {
         return target;
     }
 
-    /** Moves the finished output into place; an earlier output of ours is moved aside first and removed after. */
+    /**
+     * Moves the finished output into place; an earlier output of ours is moved aside first and removed after. It is
+     * moved aside under a scratch name, so an interrupt before its removal leaves nothing behind either (the exit hook,
+     * or after a SIGKILL the next run's sweep, removes it).
+     */
     void commit() throws IOException {
         checkReplaceable(target, target, ours);
         Path old = null;
         try {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+                old = Scratch.directory(target);
                 Files.delete(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -127,6 +131,7 @@ final class OutputDir implements AutoCloseable {
         Scratch.release(staging);
         if (old != null) {
             deleteOwned(old);
+            Scratch.release(old);
         }
     }
 
