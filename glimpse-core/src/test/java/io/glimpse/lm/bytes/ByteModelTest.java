@@ -129,6 +129,25 @@ class ByteModelTest {
         }
     }
 
+    /**
+     * A prompt is bytes: a special token spells none, so the spelling of one in the text is covered by ordinary
+     * tokens, as any other text is, and is never zero-probability or the special token itself.
+     */
+    @Test
+    void aSpecialTokensSpellingInThePromptIsReadAsItsBytes() {
+        assertThat(qwen.tokenizer.encode("a<|im_end|>", false)).as("the tokenizer itself reads the special token")
+                .contains(qwen.tokenizer.id("<|im_end|>"));
+        ByteModel whole = qwen.open("a<|im_end|>", 1);
+        assertThat(whole.logProbability()).isFinite();
+        assertThat(Arrays.stream(whole.next()).sum()).isCloseTo(1.0, within(1e-12));
+        ByteModel cut = qwen.open("a<|im_e", 4);
+        for (char c : "nd|>".toCharArray()) {
+            assertThat(cut.next()[c]).as("%s after %s", c, new String(cut.text(), StandardCharsets.UTF_8)).isGreaterThan(0);
+            cut.append(c);
+        }
+        assertThat(cut.logProbability()).isCloseTo(whole.logProbability(), within(2e-4));
+    }
+
     @Test
     void anEnsembleAveragesModelsWithDifferentVocabularies() {
         ByteEnsemble e = new ByteEnsemble(List.of(qwen.open("the ca", 1), llama.open("the ca", 1)));
