@@ -136,13 +136,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        if (speculate != null) {
-            AskCommand.speculation(speculate);
-        }
         GlimpseParams defaults;
         try {
             defaults = GlimpseParams.fromFlags(frames, budget, plan, method, fps, dedup, queryAware, reduce, llmPrune,
-                    positions, tcGamma, speculate, maxFrames);
+                    positions, tcGamma, speculate == null ? null : AskCommand.speculation(speculate), maxFrames);
         } catch (ApiException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

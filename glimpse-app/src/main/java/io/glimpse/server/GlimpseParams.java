@@ -67,13 +67,15 @@ public record GlimpseParams(Integer frames, Integer budget, Boolean plan, PlanMe
     }
 
     /**
-     * The server's defaults from {@code glimpse serve}'s flags of the same names (null: unset).
+     * The server's defaults from {@code glimpse serve}'s flags of the same names (null: unset); the speculation mode comes
+     * parsed, as {@code glimpse ask} parses it (an unknown one is bad input there, not a usage error).
      *
      * @throws ApiException naming the flag whose value the registries refuse
      */
     public static GlimpseParams fromFlags(Integer frames, Integer budget, boolean plan, String method, Double fps,
                                           Double dedup, boolean queryAware, String reduce, String llmPrune,
-                                          String positions, Double tcGamma, String speculate, int maxFrames) {
+                                          String positions, Double tcGamma, AskJob.Speculation speculate,
+                                          int maxFrames) {
         range(frames, 1, maxFrames, "--frames");
         range(budget, 1, Integer.MAX_VALUE, "--budget");
         range(fps, Double.MIN_VALUE, 1000, "--fps");
@@ -81,7 +83,7 @@ public record GlimpseParams(Integer frames, Integer budget, Boolean plan, PlanMe
         range(tcGamma, 0, 1000, "--tc-gamma");
         GlimpseParams p = new GlimpseParams(frames, budget, plan ? Boolean.TRUE : null, method(method, "--method"), fps, dedup,
                 queryAware ? Boolean.TRUE : null, reduce(reduce, "--reduce"), pruning(llmPrune, "--llm-prune"),
-                positions(positions, "--positions"), tcGamma, speculation(speculate, "--speculate"));
+                positions(positions, "--positions"), tcGamma, speculate);
         p.check("--");
         return p;
     }
