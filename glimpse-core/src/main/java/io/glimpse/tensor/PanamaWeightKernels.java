@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
 
 /**
  * Vector API kernels over stored weights: loads straight from the segment, widening in registers (int8 and 4-bit codes
- * by a byte→float conversion, bf16 by a shift), f16 through the CPU's half conversion (see {@link #dotRows}). Loaded
+ * by a byte→float conversion, bf16 by a shift, f16 by integer operations, see {@link #dotF16}). Loaded
  * reflectively, like {@link PanamaVectorOps}.
  *
  * <p>Quantized blocks are summed in f32 with the block's scale applied once per block, against f32 activations. The
@@ -29,12 +29,8 @@ final class PanamaWeightKernels implements WeightKernels {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 32));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final WeightKernels SCALAR = new ScalarWeightKernels();
-    /**
-     * Floats of F16 rows widened per loop: one loop over several rows runs the vectorised body longer than its set-up,
-     * and 32 KB stays in L1 beside the activations. From DRAM, one thread: 896-wide rows 3.2 G weights/s one at a time,
-     * 4.0 eight at a time, 3.6 sixteen at a time (57 KB); 4864-wide rows 3.0 at any count.
-     */
-    private static final int F16_WIDENED_FLOATS = 8192;
+    /** 2^112: a half's bits in a float's places read 2^-112 times its value ({@link #dotF16}). */
+    private static final float HALF_BIAS = 0x1p112f;
 
     /** Refuses species narrower than 128 bits or wider than a Q8_0 block. */
     PanamaWeightKernels() {
@@ -94,11 +90,9 @@ final class PanamaWeightKernels implements WeightKernels {
     }
 
     /**
-     * F16 rows are widened into a row of f32 and then multiplied: the plain loop of {@link Float#float16ToFloat} is
-     * compiled by C2 to the CPU's own half conversion (vcvtph2ps), which measured four to five times faster than
-     * widening by bit operations in Vector API registers (the API has no half-float conversion). BF16 rows are read as
-     * 32-bit lanes, each holding two weights: a shift gives the even weight and a mask the odd one, so the activations
-     * are split once per call into the even and odd lanes of each 2L chunk (no cross-lane conversion per weight).
+     * Both 16-bit formats are read as 32-bit lanes, each holding two weights, so the activations are split once per call
+     * into the even and odd lanes of each 2L chunk (no cross-lane conversion per weight). BF16: a shift gives the even
+     * weight and a mask the odd one. F16: see {@link #dotF16}.
      */
     @Override
     public void dotRows(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
@@ -106,14 +100,11 @@ final class PanamaWeightKernels implements WeightKernels {
         int k = w.cols();
         switch (w) {
             case WeightMatrix.F16 m -> {
-                int group = Math.max(1, Math.min(count, F16_WIDENED_FLOATS / k));
-                float[] rows = new float[group * k];
-                for (int j0 = 0; j0 < count; j0 += group) {
-                    int n = Math.min(group, count - j0);
-                    widenF16(s, (row0 + j0) * w.rowBytes(), n * k, rows, 0);
-                    for (int j = 0; j < n; j++) {
-                        y[yo + j0 + j] = dotArrays(rows, j * k, x, xo, k);
-                    }
+                float[] split = evenOdd(x, xo, k);
+                for (int j = 0; j < count; j++) {
+                    long base = (row0 + j) * w.rowBytes();
+                    float d = dotF16(s, base, k, split, x, xo);
+                    y[yo + j] = Float.isNaN(d) ? SCALAR.dot(w, row0 + j, x, xo) : d;
                 }
             }
             case WeightMatrix.BF16 m -> {
@@ -126,25 +117,43 @@ final class PanamaWeightKernels implements WeightKernels {
         }
     }
 
+    /**
+     * A half's sign, exponent and mantissa moved into the places of a float's (a shift right by 3 of the half in the
+     * lane's top 16 bits, the sign bits it drags along masked off) read as a float 2^-112 times the half's value, for
+     * normal and subnormal halves alike; one multiply by 2^112 makes it exact. The Vector API has no half conversion,
+     * and this is four integer operations per vector of eight where the scalar {@link Float#float16ToFloat} loop, which
+     * C2 compiles to vcvtph2ps, needed a trip through an f32 buffer. A half with the exponent of infinity or NaN would
+     * come out finite, so such lanes are flagged as they pass and the row's sum is then NaN, for the caller to redo it
+     * with the scalar kernel.
+     */
+    private static float dotF16(MemorySegment s, long base, int k, float[] split, float[] x, int xo) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        IntVector special = IntVector.zero(I);
+        int i = 0;
+        for (; i < split.length; i += 2 * L) {
+            IntVector pairs = IntVector.fromMemorySegment(I, s, base + 2L * i, LE);
+            special = special.or(pairs.and(0x7c007c00).add(0x04000400));
+            FloatVector even = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8fffffff)
+                    .reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector odd = pairs.lanewise(VectorOperators.ASHR, 3).and(0x8fffe000).reinterpretAsFloats().mul(HALF_BIAS);
+            a0 = even.fma(FloatVector.fromArray(F, split, i), a0);
+            a1 = odd.fma(FloatVector.fromArray(F, split, i + L), a1);
+        }
+        if ((special.reduceLanes(VectorOperators.OR) & 0x80008000) != 0) {
+            return Float.NaN;
+        }
+        float sum = Lanes.sum(a0.add(a1));
+        for (; i < k; i++) {
+            sum = Math.fma(Float.float16ToFloat(s.get(ScalarWeightKernels.I16, base + 2L * i)), x[xo + i], sum);
+        }
+        return sum;
+    }
+
     private static void widenF16(MemorySegment s, long first, int n, float[] out, int offset) {
         for (int i = 0; i < n; i++) {
             out[offset + i] = Float.float16ToFloat(s.get(ScalarWeightKernels.I16, first + 2L * i));
         }
-    }
-
-    private static float dotArrays(float[] a, int ao, float[] x, int xo, int k) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        int i = 0;
-        for (; i + 2 * L <= k; i += 2 * L) {
-            a0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, x, xo + i), a0);
-            a1 = FloatVector.fromArray(F, a, ao + i + L).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
-        }
-        float sum = Lanes.sum(a0.add(a1));
-        for (; i < k; i++) {
-            sum = Math.fma(a[ao + i], x[xo + i], sum);
-        }
-        return sum;
     }
 
     /** x's whole 2L chunks with each chunk's even lanes first, then its odd lanes; the tail is left to the caller. */

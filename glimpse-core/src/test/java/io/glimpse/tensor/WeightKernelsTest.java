@@ -210,4 +210,28 @@ class WeightKernelsTest {
             assertThat(k.dot(w, 0, pick, 0)).as("dot picking half 0x%04x", h).isEqualTo(expected);
         }
     }
+
+    /**
+     * The vector f16 product reads a half's bits in a float's places, where infinity and NaN come out finite: a row
+     * holding one must still give what the scalar kernel gives (infinity, or NaN).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(shorts = {(short) 0x7c00, (short) 0xfc00, (short) 0x7e00, (short) 0x7c01})
+    void anF16InfinityOrNanInARowIsNotReadAsAFiniteWeight(short special) {
+        assumeThat(panama).as("Vector API kernels available").isNotNull();
+        int cols = 100;
+        Random rnd = new Random(special);
+        WeightMatrix w = randomMatrix(WeightFormat.F16, 3, cols, rnd);
+        w.data().set(I16, 2L * (cols + 37), special);
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) {
+            x[i] = 0.5f + rnd.nextFloat();
+        }
+        float[] y = new float[3];
+        panama.dotRows(w, 0, 3, x, 0, y, 0);
+        float expected = SCALAR.dot(w, 1, x, 0);
+        assertThat(Float.isFinite(expected)).isFalse();
+        assertThat(Float.valueOf(y[1])).isEqualTo(Float.valueOf(expected));
+        assertThat(y[0]).isCloseTo(SCALAR.dot(w, 0, x, 0), org.assertj.core.data.Offset.offset(1e-3f));
+    }
 }
