@@ -102,9 +102,7 @@ final class PanamaWeightKernels implements WeightKernels {
             case WeightMatrix.F16 m -> {
                 float[] split = evenOdd(x, xo, k);
                 for (int j = 0; j < count; j++) {
-                    long base = (row0 + j) * w.rowBytes();
-                    float d = dotF16(s, base, k, split, x, xo);
-                    y[yo + j] = Float.isNaN(d) ? SCALAR.dot(w, row0 + j, x, xo) : d;
+                    y[yo + j] = dotF16(w, row0 + j, split, x, xo);
                 }
             }
             case WeightMatrix.BF16 m -> {
@@ -121,12 +119,14 @@ final class PanamaWeightKernels implements WeightKernels {
      * A half's sign, exponent and mantissa moved into the places of a float's (a shift right by 3 of the half in the
      * lane's top 16 bits, the sign bits it drags along masked off) read as a float 2^-112 times the half's value, for
      * normal and subnormal halves alike; one multiply by 2^112 makes it exact. The Vector API has no half conversion,
-     * and this is four integer operations per vector of eight where the scalar {@link Float#float16ToFloat} loop, which
-     * C2 compiles to vcvtph2ps, needed a trip through an f32 buffer. A half with the exponent of infinity or NaN would
-     * come out finite, so such lanes are flagged as they pass and the row's sum is then NaN, for the caller to redo it
-     * with the scalar kernel.
+     * and this is a few integer operations and a multiply per vector where the scalar {@link Float#float16ToFloat}
+     * loop, which C2 compiles to vcvtph2ps, needed a trip through an f32 buffer. A half with the exponent of infinity or
+     * NaN would come out finite, so such lanes are flagged as they pass and the row is then summed by the scalar kernel.
      */
-    private static float dotF16(MemorySegment s, long base, int k, float[] split, float[] x, int xo) {
+    private static float dotF16(WeightMatrix w, int row, float[] split, float[] x, int xo) {
+        MemorySegment s = w.data();
+        long base = row * w.rowBytes();
+        int k = w.cols();
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         IntVector special = IntVector.zero(I);
@@ -141,11 +141,11 @@ final class PanamaWeightKernels implements WeightKernels {
             a1 = odd.fma(FloatVector.fromArray(F, split, i + L), a1);
         }
         if ((special.reduceLanes(VectorOperators.OR) & 0x80008000) != 0) {
-            return Float.NaN;
+            return SCALAR.dot(w, row, x, xo);
         }
         float sum = Lanes.sum(a0.add(a1));
         for (; i < k; i++) {
-            sum = Math.fma(Float.float16ToFloat(s.get(ScalarWeightKernels.I16, base + 2L * i)), x[xo + i], sum);
+            sum = Math.fma(ScalarWeightKernels.half(s.get(ScalarWeightKernels.I16, base + 2L * i), false), x[xo + i], sum);
         }
         return sum;
     }
