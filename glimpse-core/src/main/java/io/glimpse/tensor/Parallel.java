@@ -14,14 +14,22 @@ public final class Parallel {
      * caller to help, which a thread blocked in {@code join} does not), so on two cores it ran every loop on one.
      */
     private static final Parallel COMMON = new Parallel(new ForkJoinPool(Runtime.getRuntime().availableProcessors()),
-            Runtime.getRuntime().availableProcessors());
+            Runtime.getRuntime().availableProcessors(), true);
 
     private final ForkJoinPool pool;
     private final int threads;
+    /** Spinning helpers for this pool's loops; only the every-core pool has them, so none are started per request. */
+    private final boolean crewed;
+    private volatile Crew crew;
 
     private Parallel(ForkJoinPool pool, int threads) {
+        this(pool, threads, false);
+    }
+
+    private Parallel(ForkJoinPool pool, int threads, boolean crewed) {
         this.pool = pool;
         this.threads = threads;
+        this.crewed = crewed;
     }
 
     /**
@@ -63,6 +71,20 @@ public final class Parallel {
         return new Parallel(new ForkJoinPool(threads), threads);
     }
 
+    private Crew crew() {
+        Crew c = crew;
+        if (c == null) {
+            synchronized (this) {
+                c = crew;
+                if (c == null) {
+                    c = new Crew(threads - 1);
+                    crew = c;
+                }
+            }
+        }
+        return c;
+    }
+
     public int threads() {
         return threads;
     }
@@ -75,7 +97,8 @@ public final class Parallel {
 
     /**
      * Runs {@code body} over [0, n) in at most {@link #threads()} contiguous parts of at least {@code minPart} indices
-     * (one part when n is smaller), and returns when all are done.
+     * (one part when n is smaller), and returns when all are done: on the every-core pool's {@link Crew} when it is
+     * free, else on the fork/join pool, with the same parts either way.
      */
     public void forRanges(int n, int minPart, Range body) {
         int parts = Math.min(threads, Math.max(1, n / Math.max(1, minPart)));
@@ -83,6 +106,9 @@ public final class Parallel {
             if (n > 0) {
                 body.run(0, n);
             }
+            return;
+        }
+        if (crewed && crew().tryRun(n, parts, body)) {
             return;
         }
         Runnable all = () -> IntStream.range(0, parts).parallel()
