@@ -1,11 +1,11 @@
 package io.glimpse.lm;
 
 import io.glimpse.tensor.Gemm;
+import io.glimpse.tensor.Parallel;
 import io.glimpse.tensor.Softmax;
 import io.glimpse.tensor.VectorOps;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * Grouped-query attention of a call's rows over a layer of the {@link KvCache}: scale dh^-0.5, float32 softmax.
@@ -48,7 +48,11 @@ final class DecoderAttention {
                 new float[visibleRows.length * heads * headDim]);
         float[][] lastRows = new float[heads][];
         if (visibleRows.length <= GEMV_ROWS) {
-            IntStream.range(0, heads).parallel().forEach(h -> lastRows[h] = byRows(call, h));
+            Parallel.current().forRanges(heads, 1, (h0, h1) -> {
+                for (int h = h0; h < h1; h++) {
+                    lastRows[h] = byRows(call, h);
+                }
+            });
         } else {
             for (int h = 0; h < heads; h++) {
                 lastRows[h] = byGemm(call, h);
@@ -79,16 +83,14 @@ final class DecoderAttention {
         for (int r = 0; r < c.visibleRows.length; r++) {
             int visible = c.past + c.visibleRows[r];
             p = new float[visible];
+            ops.dotRows(keys, kvOffset, headDim, visible, c.qkv, r * c.qkvWidth + h * headDim, headDim, p, 0);
             for (int j = 0; j < visible; j++) {
-                p[j] = ops.dot(c.qkv, r * c.qkvWidth + h * headDim, keys, kvOffset + j * headDim, headDim) * scale;
+                p[j] *= scale;
             }
             unrotatedScores(c, r * c.qkvWidth + h * headDim, c.pos[r], kvOffset, visible, scale, p, 0);
             hide(c, r, p, 0);
             Softmax.inPlace(p, 0, visible);
-            int o = (r * heads + h) * headDim;
-            for (int j = 0; j < visible; j++) {
-                ops.axpy(p[j], values, kvOffset + j * headDim, c.out, o, headDim);
-            }
+            ops.weightedRowSum(p, 0, visible, values, kvOffset, headDim, c.out, (r * heads + h) * headDim, headDim);
         }
         return p;
     }
