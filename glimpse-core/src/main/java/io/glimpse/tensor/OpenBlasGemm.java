@@ -5,9 +5,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -24,7 +25,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>OpenBLAS runs single-threaded (see {@link #loadNatives}); products big enough are split over the available
  * processors in Java. Loaded reflectively by {@link GemmProvider}, so a missing jar or native library only means falling back.
  */
-final class OpenBlasGemm implements Gemm {
+final class OpenBlasGemm implements Gemm, StoredWeightGemm {
     /** Floats per scratch operand (16 MB): a 4096×1024 weight or 1024 rows of A at k = 4096 fit whole. */
     static final long TILE_FLOATS = 1L << 22;
     /** Below this many flops a second thread costs more than it saves. */
@@ -69,13 +70,30 @@ final class OpenBlasGemm implements Gemm {
     @Override
     public void multiplyTransposed(int m, int n, int k, float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset) {
         Gemm.checkShapes(m, n, k, a, aOffset, b, bOffset, c, cOffset);
-        run(m, n, k, a, aOffset, new HeapB(b, bOffset, true), c, cOffset);
+        run(m, n, k, a, aOffset, new HeapB(b, bOffset, n, true), c, cOffset, n);
+    }
+
+    /**
+     * The columns are split over the threads (whatever m) and each thread widens its own rows of W, an L1-sized chunk
+     * at a time, straight into its native scratch: each weight is widened once and crosses into native memory once,
+     * where a heap panel was written, read back and then copied whole by every thread of a row split.
+     */
+    @Override
+    public void multiplyTransposed(int m, float[] a, int aOffset, WeightMatrix w, float[] c, int cOffset, int ldc) {
+        int n = w.rows();
+        int k = w.cols();
+        if (m < 0 || ldc < n || aOffset < 0 || cOffset < 0 || aOffset + (long) m * k > a.length
+                || m > 0 && cOffset + (long) (m - 1) * ldc + n > c.length) {
+            throw new IllegalArgumentException("A of " + a.length + " floats from " + aOffset + " or C of " + c.length
+                    + " from " + cOffset + " (row stride " + ldc + ") do not hold " + m + " rows of " + k + " → " + n);
+        }
+        run(m, n, k, a, aOffset, new StoredB(w), c, cOffset, ldc);
     }
 
     @Override
     public void multiply(int m, int n, int k, float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset) {
         Gemm.checkShapes(m, n, k, a, aOffset, b, bOffset, c, cOffset);
-        run(m, n, k, a, aOffset, new HeapB(b, bOffset, false), c, cOffset);
+        run(m, n, k, a, aOffset, new HeapB(b, bOffset, n, false), c, cOffset, n);
     }
 
     /** B copied once into its own native buffer, which JavaCPP frees when the matrix becomes unreachable. */
@@ -92,43 +110,48 @@ final class OpenBlasGemm implements Gemm {
     public void multiplyTransposed(int m, float[] a, int aOffset, Prepared b, float[] c, int cOffset) {
         NativeMatrix w = PreparedMatrix.of(this, b, NativeMatrix.class);
         Gemm.checkShapes(m, a, aOffset, b, c, cOffset);
-        run(m, w.rows(), w.cols(), a, aOffset, w, c, cOffset);
+        run(m, w.rows(), w.cols(), a, aOffset, w, c, cOffset, w.rows());
     }
 
     /**
      * Splits C into one block of rows (or, when there are too few rows, of columns) per thread and computes the
      * blocks concurrently, each by a single-threaded sgemm on its own scratch. The split depends only on the sizes
-     * and the thread count, and each element is one sgemm's sum over k, so results are reproducible.
+     * and the thread count, and each element is one sgemm's sum over k, so results are reproducible. C's rows are
+     * {@code ldc} floats apart.
      */
-    private void run(int m, int n, int k, float[] a, int aOffset, BSource b, float[] c, int cOffset) {
+    private void run(int m, int n, int k, float[] a, int aOffset, BSource b, float[] c, int cOffset, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0) {
             // BLAS rejects lda = 0 (and would print through xerbla); the empty sum is zero.
-            Arrays.fill(c, cOffset, cOffset + m * n, 0f);
+            for (int r = 0; r < m; r++) {
+                Arrays.fill(c, cOffset + r * ldc, cOffset + r * ldc + n, 0f);
+            }
             return;
         }
-        boolean byRows = m >= MIN_ROWS_PER_PART * THREADS || m >= n;
+        boolean byRows = !b.widensItself() && (m >= MIN_ROWS_PER_PART * THREADS || m >= n);
         int extent = byRows ? m : n;
         int parts = 2.0 * m * n * k < PARALLEL_MIN_FLOPS ? 1 : Math.min(THREADS, extent);
         if (parts == 1) {
-            block(m, n, k, a, aOffset, b, c, cOffset, 0, m, 0, n);
+            block(k, a, aOffset, b, c, cOffset, ldc, 0, m, 0, n);
             return;
         }
-        IntStream.range(0, parts).parallel().forEach(t -> {
-            int from = (int) ((long) extent * t / parts);
-            int to = (int) ((long) extent * (t + 1) / parts);
-            if (byRows) {
-                block(m, n, k, a, aOffset, b, c, cOffset, from, to, 0, n);
-            } else {
-                block(m, n, k, a, aOffset, b, c, cOffset, 0, m, from, to);
+        Parallel.current().forRanges(parts, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int from = (int) ((long) extent * t / parts);
+                int to = (int) ((long) extent * (t + 1) / parts);
+                if (byRows) {
+                    block(k, a, aOffset, b, c, cOffset, ldc, from, to, 0, n);
+                } else {
+                    block(k, a, aOffset, b, c, cOffset, ldc, 0, m, from, to);
+                }
             }
         });
     }
 
     /** C[r0..r1, j0..j1) of the whole product, tiled so its scratch stays bounded. */
-    private void block(int m, int n, int k, float[] a, int aOffset, BSource b, float[] c, int cOffset,
+    private void block(int k, float[] a, int aOffset, BSource b, float[] c, int cOffset, int ldc,
                        int r0, int r1, int j0, int j1) {
         int width = j1 - j0;
         // The same column tiles for a prepared B as for a copied one: sgemm's rounding depends on the tile width
@@ -145,7 +168,7 @@ final class OpenBlasGemm implements Gemm {
             int loadedRow = -1;
             for (int jt = j0; jt < j1; jt += cols) {
                 int nc = Math.min(cols, j1 - jt);
-                FloatPointer pb = b.columns(s, n, k, jt, nc);
+                FloatPointer pb = b.columns(s, k, jt, nc);
                 int ldb = b.transposed() ? k : nc;
                 for (int i0 = r0; i0 < r1; i0 += rows) {
                     int mr = Math.min(rows, r1 - i0);
@@ -155,11 +178,11 @@ final class OpenBlasGemm implements Gemm {
                     }
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, b.transposed() ? CblasTrans : CblasNoTrans, mr, nc, k,
                             1f, pa.position(0), k, pb, ldb, 0f, pc.position(0), nc);
-                    if (nc == n) {
-                        pc.get(c, cOffset + i0 * n, mr * n);
+                    if (nc == ldc) {
+                        pc.get(c, cOffset + i0 * ldc, mr * nc);
                     } else {
                         for (int r = 0; r < mr; r++) {
-                            pc.position((long) r * nc).get(c, cOffset + (i0 + r) * n + jt, nc);
+                            pc.position((long) r * nc).get(c, cOffset + (i0 + r) * ldc + jt, nc);
                         }
                     }
                 }
@@ -169,17 +192,55 @@ final class OpenBlasGemm implements Gemm {
         }
     }
 
-    /** Where B's columns [j0, j0+nc) of C come from: a Java array copied per call, or a prepared native matrix. */
+    /**
+     * Where B's columns [j0, j0+nc) of C come from: a Java array copied per call, a prepared native matrix, or a
+     * stored weight matrix widened per call.
+     */
     private interface BSource {
         boolean transposed();
 
         /** A native pointer to B's part for columns [j0, j0+nc), laid out with leading dimension k (transposed) or nc. */
-        FloatPointer columns(Scratch s, int n, int k, int j0, int nc);
+        FloatPointer columns(Scratch s, int k, int j0, int nc);
+
+        /** Whether producing B's columns costs work per call, so each thread should produce only its own. */
+        default boolean widensItself() {
+            return false;
+        }
     }
 
-    private record HeapB(float[] b, int offset, boolean transposed) implements BSource {
+    private record StoredB(WeightMatrix w) implements BSource {
+        /** Floats of the heap chunk rows are widened into before they are copied out: within L1. */
+        private static final int CHUNK_FLOATS = 8192;
+
         @Override
-        public FloatPointer columns(Scratch s, int n, int k, int j0, int nc) {
+        public boolean transposed() {
+            return true;
+        }
+
+        @Override
+        public boolean widensItself() {
+            return true;
+        }
+
+        @Override
+        public FloatPointer columns(Scratch s, int k, int j0, int nc) {
+            FloatPointer pb = s.b((long) nc * k);
+            MemorySegment to = MemorySegment.ofAddress(pb.address() + pb.position() * Float.BYTES)
+                    .reinterpret((long) nc * k * Float.BYTES);
+            int step = Math.max(1, CHUNK_FLOATS / k);
+            float[] chunk = s.chunk(step * k);
+            for (int r = 0; r < nc; r += step) {
+                int rows = Math.min(step, nc - r);
+                w.dequantize(j0 + r, rows, chunk, 0);
+                MemorySegment.copy(chunk, 0, to, ValueLayout.JAVA_FLOAT, (long) r * k * Float.BYTES, rows * k);
+            }
+            return pb;
+        }
+    }
+
+    private record HeapB(float[] b, int offset, int n, boolean transposed) implements BSource {
+        @Override
+        public FloatPointer columns(Scratch s, int k, int j0, int nc) {
             FloatPointer pb = s.b((long) nc * k);
             if (transposed) {
                 pb.position(0).put(b, offset + j0 * k, nc * k);
@@ -207,7 +268,7 @@ final class OpenBlasGemm implements Gemm {
 
         /** A fresh view: threads share the matrix, so its own position must never move. */
         @Override
-        public FloatPointer columns(Scratch s, int n, int k, int j0, int nc) {
+        public FloatPointer columns(Scratch s, int k, int j0, int nc) {
             return new FloatPointer(data).position((long) j0 * k);
         }
     }
@@ -227,6 +288,14 @@ final class OpenBlasGemm implements Gemm {
         private Aligned a;
         private Aligned b;
         private Aligned c;
+        private float[] chunk = new float[0];
+
+        float[] chunk(int floats) {
+            if (chunk.length < floats) {
+                chunk = new float[floats];
+            }
+            return chunk;
+        }
 
         FloatPointer a(long floats) {
             a = Aligned.fit(a, floats);

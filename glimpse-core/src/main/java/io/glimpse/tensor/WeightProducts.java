@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The three ways {@link WeightStack#multiplyTransposed} multiplies (by row: matrix-vector products, {@link FewRowProduct},
- * GEMM on panels), with the panel size a parameter for tests.
+ * GEMM: on the stored matrix itself where the GEMM is a {@link StoredWeightGemm}, else on f32 panels), with the panel
+ * size a parameter for tests.
  */
 final class WeightProducts {
     /** Output rows per part of a parallel matrix-vector product, so a part amortises its dispatch. */
@@ -40,6 +41,8 @@ final class WeightProducts {
             float[] heap = wholeHeapFloats(part);
             if (heap != null && w.partCount() == 1) {
                 gemm.multiplyTransposed(m, n, k, x, xo, heap, 0, y, yo);
+            } else if (gemm instanceof StoredWeightGemm stored) {
+                stored.multiplyTransposed(m, x, xo, part, y, yo + w.start(p), n);
             } else {
                 panels(part, pool, gemm, m, x, xo, y, yo + w.start(p), n, panelFloats);
             }

@@ -33,6 +33,16 @@ class WeightMatrixTest {
         return y;
     }
 
+    /** The naive GEMM on heap panels, and OpenBLAS widening the stored matrix itself (whole, and in tiles of 5 rows). */
+    private static java.util.List<Gemm> gemms(int cols) {
+        java.util.List<Gemm> out = new java.util.ArrayList<>(java.util.List.of(new NaiveGemm()));
+        if (GemmTest.openBlasLoads()) {
+            out.add(new OpenBlasGemm());
+            out.add(new OpenBlasGemm(5L * cols));
+        }
+        return out;
+    }
+
     @ParameterizedTest
     @EnumSource(WeightFormat.class)
     void matVecAndTiledGemmPathsGiveTheSameProduct(WeightFormat f) {
@@ -44,13 +54,16 @@ class WeightMatrixTest {
         for (int m : new int[] {1, 2, 3, 9, FewRowProduct.MAX_ROWS + 3}) {
             float[] x = gaussian(rnd, m * cols);
             double[] ref = reference(w, m, x);
-            for (long panel : new long[] {WeightMatrix.PANEL_FLOATS, 5L * cols}) {
-                for (Parallel pool : new Parallel[] {Parallel.of(1), Parallel.of(3)}) {
-                    float[] y = new float[m * rows];
-                    WeightProducts.multiplyTransposed(WeightStack.of(w), pool, new NaiveGemm(), m, x, 0, y, 0, panel);
-                    for (int i = 0; i < y.length; i++) {
-                        assertThat((double) y[i]).as("m=%d panel=%d element %d", m, panel, i).isCloseTo(ref[i],
-                                org.assertj.core.data.Offset.offset(1e-4 * Math.sqrt(cols)));
+            for (Gemm gemm : gemms(cols)) {
+                for (long panel : new long[] {WeightMatrix.PANEL_FLOATS, 5L * cols}) {
+                    for (Parallel pool : new Parallel[] {Parallel.of(1), Parallel.of(3)}) {
+                        float[] y = new float[m * rows];
+                        WeightProducts.multiplyTransposed(WeightStack.of(w), pool, gemm, m, x, 0, y, 0, panel);
+                        for (int i = 0; i < y.length; i++) {
+                            assertThat((double) y[i]).as("%s m=%d panel=%d element %d", gemm, m, panel, i)
+                                    .isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-4 * Math.sqrt(cols)
+                                            + 1e-5 * Math.abs(ref[i])));
+                        }
                     }
                 }
             }
@@ -63,20 +76,23 @@ class WeightMatrixTest {
         WeightMatrix a = WeightQuantizer.quantize(gaussian(rnd, 40 * 64), 40, 64, WeightFormat.Q4_0);
         WeightMatrix b = WeightQuantizer.quantize(gaussian(rnd, 300 * 64), 300, 64, WeightFormat.BF16);
         WeightStack stack = WeightStack.of(a, b);
-        for (int m : new int[] {1, 2, 4}) {
-            float[] x = gaussian(rnd, 3 + m * 64);
-            float[] y = new float[5 + m * 340];
-            WeightProducts.multiplyTransposed(stack, Parallel.of(2), new NaiveGemm(), m, x, 3, y, 5, 7L * 64);
-            float[] xs = java.util.Arrays.copyOfRange(x, 3, x.length);
-            double[] ya = reference(a, m, xs);
-            double[] yb = reference(b, m, xs);
-            for (int r = 0; r < m; r++) {
-                for (int j = 0; j < 340; j++) {
-                    double want = j < 40 ? ya[r * 40 + j] : yb[r * 300 + j - 40];
-                    assertThat((double) y[5 + r * 340 + j]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-3));
+        for (int m : new int[] {1, 2, 4, FewRowProduct.MAX_ROWS + 2}) {
+            for (Gemm gemm : gemms(64)) {
+                float[] x = gaussian(rnd, 3 + m * 64);
+                float[] y = new float[5 + m * 340];
+                WeightProducts.multiplyTransposed(stack, Parallel.of(2), gemm, m, x, 3, y, 5, 7L * 64);
+                float[] xs = java.util.Arrays.copyOfRange(x, 3, x.length);
+                double[] ya = reference(a, m, xs);
+                double[] yb = reference(b, m, xs);
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0; j < 340; j++) {
+                        double want = j < 40 ? ya[r * 40 + j] : yb[r * 300 + j - 40];
+                        assertThat((double) y[5 + r * 340 + j]).as("%s m=%d (%d, %d)", gemm, m, r, j)
+                                .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-3));
+                    }
                 }
+                assertThat(y[0]).isZero();
             }
-            assertThat(y[0]).isZero();
         }
     }
 
