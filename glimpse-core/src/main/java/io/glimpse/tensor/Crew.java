@@ -11,9 +11,13 @@ import java.util.concurrent.locks.LockSupport;
  * 0.1-1 ms each (every projection of every layer); through the fork/join pool each cost about 30 µs more than its
  * work on a 2-core VM, where a parked worker is woken by the kernel.
  *
+ * <p>Every thread, the caller included, takes the loop's next part until none is left, so a caller that finds the
+ * helpers parked starts on the work instead of waiting for them to wake. Part p is always [n·p/parts, n·(p+1)/parts),
+ * as on the fork/join path, so results do not depend on which thread or path ran it. (Cutting loops into four parts
+ * per thread, so a thread slowed by another process would take fewer, measured no faster on a noisy 2-core VM.)
+ *
  * <p>One loop at a time: a second caller while one runs, and a loop started from inside a part, are refused
- * ({@link #tryRun} returns false) and the caller takes the fork/join path. Part p of a loop is always [n·p/parts,
- * n·(p+1)/parts), as there, so results do not depend on which path ran.
+ * ({@link #tryRun} returns false) and the caller takes the fork/join path.
  */
 final class Crew {
     /** How long a helper spins for the next loop before it parks: longer than the serial gaps between a step's loops. */
@@ -21,13 +25,17 @@ final class Crew {
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
 
     /** One loop, published whole through {@link #job}, so a helper that skipped a loop never mixes two. */
-    private record Job(long generation, Parallel.Range body, int n, int parts, AtomicInteger pending,
-                       AtomicReference<Throwable> failure) {
-        void run(int p) {
-            try {
-                body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts));
-            } catch (RuntimeException | Error e) {
-                failure.compareAndSet(null, e);
+    private record Job(long generation, Parallel.Range body, int n, int parts, AtomicInteger next,
+                       AtomicInteger pending, AtomicReference<Throwable> failure) {
+        /** Runs parts until none is left (after a failure, none is). */
+        void work() {
+            for (int p; (p = next.getAndIncrement()) < parts; ) {
+                try {
+                    body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts));
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                    next.set(parts);
+                }
             }
         }
     }
@@ -35,29 +43,28 @@ final class Crew {
     private final Thread[] helpers;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger sleepers = new AtomicInteger();
-    private volatile Job job = new Job(0, null, 0, 1, new AtomicInteger(), new AtomicReference<>());
+    private volatile Job job = new Job(0, null, 0, 0, new AtomicInteger(), new AtomicInteger(), new AtomicReference<>());
 
     /** {@code count} helpers, started now as daemon threads. */
     Crew(int count) {
         helpers = new Thread[count];
         for (int i = 0; i < count; i++) {
-            int part = i + 1;
-            helpers[i] = Thread.ofPlatform().daemon().name("glimpse-crew-" + part).unstarted(() -> serve(part));
+            helpers[i] = Thread.ofPlatform().daemon().name("glimpse-crew-" + (i + 1)).unstarted(this::serve);
             helpers[i].start();
         }
     }
 
     /**
-     * Runs {@code body} over [0, n) in {@code parts} parts (at most one more than the helpers), part 0 on the calling
-     * thread, and returns true when all are done; false, having run nothing, when the crew is busy or the caller is
-     * inside one of its parts.
+     * Runs {@code body} over [0, n) in {@code parts} parts on the helpers and the calling thread, and returns true when
+     * all are done; false, having run nothing, when the crew is busy or the caller is inside one of its parts.
      */
     boolean tryRun(int n, int parts, Parallel.Range body) {
-        if (parts > helpers.length + 1 || INSIDE.get() || !busy.compareAndSet(false, true)) {
+        if (INSIDE.get() || !busy.compareAndSet(false, true)) {
             return false;
         }
         try {
-            Job j = new Job(job.generation() + 1, body, n, parts, new AtomicInteger(parts - 1), new AtomicReference<>());
+            Job j = new Job(job.generation() + 1, body, n, parts, new AtomicInteger(),
+                    new AtomicInteger(helpers.length), new AtomicReference<>());
             job = j;
             if (sleepers.get() > 0) {
                 for (Thread h : helpers) {
@@ -66,7 +73,7 @@ final class Crew {
             }
             INSIDE.set(true);
             try {
-                j.run(0);
+                j.work();
             } finally {
                 INSIDE.set(false);
             }
@@ -86,7 +93,7 @@ final class Crew {
         }
     }
 
-    private void serve(int part) {
+    private void serve() {
         INSIDE.set(true);
         long seen = 0;
         while (true) {
@@ -104,10 +111,8 @@ final class Crew {
                 }
             }
             seen = j.generation();
-            if (part < j.parts()) {
-                j.run(part);
-                j.pending().decrementAndGet();
-            }
+            j.work();
+            j.pending().decrementAndGet();
         }
     }
 }
