@@ -2,6 +2,7 @@ package io.glimpse.lm;
 
 import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.Parallel;
+import io.glimpse.tensor.RowTileKernel;
 import io.glimpse.tensor.Softmax;
 import io.glimpse.tensor.VectorOps;
 
@@ -24,6 +25,7 @@ final class DecoderAttention {
     private final int headDim;
     private final Gemm gemm = Gemm.get();
     private final VectorOps ops = VectorOps.get();
+    private final RowTileKernel scores = RowTileKernel.get();
 
     DecoderAttention(DecoderConfig config) {
         heads = config.heads();
@@ -83,7 +85,7 @@ final class DecoderAttention {
         for (int r = 0; r < c.visibleRows.length; r++) {
             int visible = c.past + c.visibleRows[r];
             p = new float[visible];
-            ops.dotRows(keys, kvOffset, headDim, visible, c.qkv, r * c.qkvWidth + h * headDim, headDim, p, 0);
+            scores.multiply(1, headDim, c.qkv, r * c.qkvWidth + h * headDim, keys, kvOffset, visible, p, 0, visible);
             for (int j = 0; j < visible; j++) {
                 p[j] *= scale;
             }

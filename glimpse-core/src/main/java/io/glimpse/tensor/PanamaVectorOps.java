@@ -112,46 +112,6 @@ final class PanamaVectorOps implements VectorOps {
         }
     }
 
-    /** Rows four at a time, so each vector of x is loaded once for four rows; the tail of each row in sequence. */
-    @Override
-    public void dotRows(float[] a, int ao, int stride, int rows, float[] x, int xo, int n, float[] out, int oo) {
-        int bound = SPECIES.loopBound(n);
-        int j = 0;
-        for (; j + 4 <= rows; j += 4) {
-            int a0 = ao + j * stride;
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            FloatVector s1 = FloatVector.zero(SPECIES);
-            FloatVector s2 = FloatVector.zero(SPECIES);
-            FloatVector s3 = FloatVector.zero(SPECIES);
-            for (int i = 0; i < bound; i += LANES) {
-                FloatVector v = FloatVector.fromArray(SPECIES, x, xo + i);
-                s0 = FloatVector.fromArray(SPECIES, a, a0 + i).fma(v, s0);
-                s1 = FloatVector.fromArray(SPECIES, a, a0 + stride + i).fma(v, s1);
-                s2 = FloatVector.fromArray(SPECIES, a, a0 + 2 * stride + i).fma(v, s2);
-                s3 = FloatVector.fromArray(SPECIES, a, a0 + 3 * stride + i).fma(v, s3);
-            }
-            out[oo + j] = rowTail(a, a0, x, xo, bound, n, Lanes.sum(s0));
-            out[oo + j + 1] = rowTail(a, a0 + stride, x, xo, bound, n, Lanes.sum(s1));
-            out[oo + j + 2] = rowTail(a, a0 + 2 * stride, x, xo, bound, n, Lanes.sum(s2));
-            out[oo + j + 3] = rowTail(a, a0 + 3 * stride, x, xo, bound, n, Lanes.sum(s3));
-        }
-        for (; j < rows; j++) {
-            int a0 = ao + j * stride;
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            for (int i = 0; i < bound; i += LANES) {
-                s0 = FloatVector.fromArray(SPECIES, a, a0 + i).fma(FloatVector.fromArray(SPECIES, x, xo + i), s0);
-            }
-            out[oo + j] = rowTail(a, a0, x, xo, bound, n, Lanes.sum(s0));
-        }
-    }
-
-    private static float rowTail(float[] a, int a0, float[] x, int xo, int from, int n, float s) {
-        for (int i = from; i < n; i++) {
-            s = Math.fma(a[a0 + i], x[xo + i], s);
-        }
-        return s;
-    }
-
     /** Four vectors of y at a time held in registers over all the rows; the tail of y in sequence. */
     @Override
     public void weightedRowSum(float[] p, int po, int rows, float[] a, int ao, int stride, float[] y, int yo, int n) {

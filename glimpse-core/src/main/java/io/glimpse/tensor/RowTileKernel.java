@@ -1,12 +1,12 @@
 package io.glimpse.tensor;
 
 /**
- * The inner loop of {@link FewRowProduct}: a few rows of activations times a few rows of f32 weights, every output a
+ * The inner loop of {@link FewRowProduct} (and of decode attention's scores, one query against a head's keys): a few rows of activations times a few rows of f32 weights, every output a
  * dot product summed in one fixed order (so it depends on neither the tile it falls in nor the thread that computes
  * it). {@link #get()} gives the Vector API implementation when it is usable (the rules of {@link VectorOpsProvider}),
  * else the scalar one.
  */
-interface RowTileKernel {
+public interface RowTileKernel {
     /**
      * y[yo + r·ldy + c] = Σ_i x[xo + r·k + i]·w[wo + c·k + i] for r below m and c below cols.
      */

@@ -46,13 +46,6 @@ public final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
-    public void dotRows(float[] a, int ao, int stride, int rows, float[] x, int xo, int n, float[] out, int oo) {
-        for (int j = 0; j < rows; j++) {
-            out[oo + j] = dot(a, ao + j * stride, x, xo, n);
-        }
-    }
-
-    @Override
     public void weightedRowSum(float[] p, int po, int rows, float[] a, int ao, int stride, float[] y, int yo, int n) {
         for (int j = 0; j < rows; j++) {
             axpy(p[po + j], a, ao + j * stride, y, yo, n);

@@ -22,13 +22,6 @@ public interface VectorOps {
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 
     /**
-     * out[oo+j] = Σ_i a[ao + j·stride + i]·x[xo+i] for j in [0,rows), i in [0,n): x against rows of a, as attention
-     * scores a query against the cached keys. One call instead of a {@link #dot} per row, which at head width 64
-     * cost more in call and reduction than in arithmetic.
-     */
-    void dotRows(float[] a, int ao, int stride, int rows, float[] x, int xo, int n, float[] out, int oo);
-
-    /**
      * y[yo+i] += Σ_j p[po+j]·a[ao + j·stride + i] for i in [0,n), j in [0,rows): rows of a weighted and summed into y,
      * as attention sums the cached values; y stays in registers over all the rows, where an {@link #axpy} per row
      * loads and stores it each time.

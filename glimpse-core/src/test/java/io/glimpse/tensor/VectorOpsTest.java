@@ -199,10 +199,10 @@ class VectorOpsTest {
         assertThat(panama.dot(tiny, 0, tiny, 0, size)).isEqualTo(scalar.dot(tiny, 0, tiny, 0, size));
     }
 
-    /** Row counts around the four-row unroll, rows wider than n (a stride), at offsets, against sums in double. */
+    /** Row counts of one to nine, rows wider than n (a stride), at offsets, against sums in double. */
     @ParameterizedTest
     @MethodSource("sizes")
-    void dotRowsAndWeightedRowSumMatchTheirDefinitionsOnBothPaths(int size) {
+    void weightedRowSumMatchesItsDefinitionOnBothPaths(int size) {
         Random rnd = new Random(17L * size);
         for (VectorOps ops : new VectorOps[] {scalar, panama}) {
             if (ops == null) {
@@ -211,21 +211,6 @@ class VectorOpsTest {
             for (int rows : new int[] {1, 3, 4, 7, 9}) {
                 int stride = size + 3;
                 float[] a = random(rnd, rows * stride, 5);
-                float[] x = random(rnd, size, 2);
-                float[] out = random(rnd, rows + 2, 0);
-                float[] before = out.clone();
-                ops.dotRows(a, 5, stride, rows, x, 2, size, out, 1);
-                for (int j = 0; j < out.length; j++) {
-                    if (j < 1 || j > rows) {
-                        assertThat(out[j]).as("untouched %d", j).isEqualTo(before[j]);
-                        continue;
-                    }
-                    double ref = 0;
-                    for (int i = 0; i < size; i++) {
-                        ref += (double) a[5 + (j - 1) * stride + i] * x[2 + i];
-                    }
-                    close(out[j], (float) ref, size);
-                }
                 float[] p = random(rnd, rows, 1);
                 float[] y = random(rnd, size + 3, 0);
                 float[] y0 = y.clone();
