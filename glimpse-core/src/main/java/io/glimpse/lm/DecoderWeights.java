@@ -3,10 +3,10 @@ package io.glimpse.lm;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.Checkpoint;
 import io.glimpse.io.HeapLimit;
-import io.glimpse.io.TensorData;
 import io.glimpse.nn.Linear;
 import io.glimpse.nn.Norm;
 import io.glimpse.nn.Rows;
+import io.glimpse.nn.StoredMatrix;
 import io.glimpse.tensor.WeightFormat;
 import io.glimpse.tensor.WeightMatrix;
 import io.glimpse.tensor.WeightQuantizer;
@@ -191,15 +191,7 @@ record DecoderWeights(WeightMatrix embeddings, Linear head, Norm finalNorm, Laye
         }
 
         private WeightMatrix matrix(String name, int rows, int cols) {
-            TensorData t = ckpt.stored(name, config, rows, cols);
-            WeightFormat stored = switch (t.dtype()) {
-                case F32 -> WeightFormat.F32;
-                case F16 -> WeightFormat.F16;
-                case BF16 -> WeightFormat.BF16;
-                default -> throw new BadInputException(ckpt.file(name) + ": tensor '" + name + "' has dtype " + t.dtype()
-                        + " (F32, F16 or BF16 weights)");
-            };
-            WeightMatrix w = WeightMatrix.of(stored, rows, cols, t.segment());
+            WeightMatrix w = StoredMatrix.of(ckpt, config, name, rows, cols);
             if (format == null) {
                 return w;
             }

@@ -159,6 +159,19 @@ public final class GgufVision implements VisionTensors {
         return v;
     }
 
+    /** The mmproj's tensor as a view of its mapped bytes, in its stored type (its values are not checked for NaN). */
+    @Override
+    public WeightMatrix matrix(String shortName, int rows, int cols) {
+        String name = ggufName(shortName);
+        used.add(name);
+        GgufTensor t = g.tensor(name);
+        if (!Arrays.equals(t.shape(), new long[] {rows, cols})) {
+            throw new BadInputException(g.file() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + " but the metadata implies " + Arrays.toString(new long[] {rows, cols}));
+        }
+        return WeightMatrix.of(format(g, t), rows, cols, t.data());
+    }
+
     @Override
     public boolean has(String shortName) {
         return g.has(ggufName(shortName));
@@ -171,11 +184,7 @@ public final class GgufVision implements VisionTensors {
 
     /** A tensor of any type GGUF weights are read in, dequantized to floats; its mapped pages are given back. */
     public static float[] floats(GgufFile g, GgufTensor t) {
-        WeightFormat f = WeightFormat.parse(t.type().name());
-        if (f == null) {
-            throw new BadInputException(g.file() + ": tensor '" + t.name() + "' is " + t.type() + ", not a supported type "
-                    + Arrays.toString(WeightFormat.values()));
-        }
+        WeightFormat f = format(g, t);
         long cols = t.dims()[0];
         long rows = t.elements() / cols;
         if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE || t.elements() > Integer.MAX_VALUE - 8) {
@@ -184,6 +193,15 @@ public final class GgufVision implements VisionTensors {
         float[] values = WeightMatrix.of(f, (int) rows, (int) cols, t.data()).toFloats();
         MappedFile.release(t.data());
         return values;
+    }
+
+    private static WeightFormat format(GgufFile g, GgufTensor t) {
+        WeightFormat f = WeightFormat.parse(t.type().name());
+        if (f == null) {
+            throw new BadInputException(g.file() + ": tensor '" + t.name() + "' is " + t.type() + ", not a supported type "
+                    + Arrays.toString(WeightFormat.values()));
+        }
+        return f;
     }
 
     /** The GGUF name of a tensor that transformers names {@code vision_model.<shortName>}. */

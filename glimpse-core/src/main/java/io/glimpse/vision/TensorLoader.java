@@ -1,6 +1,8 @@
 package io.glimpse.vision;
 
 import io.glimpse.io.Checkpoint;
+import io.glimpse.nn.StoredMatrix;
+import io.glimpse.tensor.WeightMatrix;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -32,6 +34,13 @@ public final class TensorLoader implements VisionTensors {
         String name = prefix + shortName;
         used.add(name);
         return ckpt.floats(name, configFile, shape);
+    }
+
+    @Override
+    public WeightMatrix matrix(String shortName, int rows, int cols) {
+        String name = prefix + shortName;
+        used.add(name);
+        return StoredMatrix.of(ckpt, configFile, name, rows, cols);
     }
 
     @Override
