@@ -96,32 +96,40 @@ final class PanamaWeightKernels implements WeightKernels {
     /**
      * Both 16-bit formats are read as 32-bit lanes, each holding two weights, so the activations are split once per call
      * into the even and odd lanes of each 2L chunk (no cross-lane conversion per weight). BF16: a shift gives the even
-     * weight and a mask the odd one. F16: see {@link #dotF16}.
+     * weight and a mask the odd one. F16: see {@link #dotF16}. Q8_0: the activations are permuted once per call
+     * instead, see {@link #dotQ8}.
      */
     @Override
     public void dotRows(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
-        MemorySegment s = w.data();
-        int k = w.cols();
         switch (w) {
-            case WeightMatrix.F16 m -> {
-                float[] split = evenOdd(x, xo, k);
-                for (int j = 0; j < count; j++) {
-                    y[yo + j] = dotF16(w, row0 + j, split, x, xo);
-                }
-            }
-            case WeightMatrix.BF16 m -> {
-                float[] split = evenOdd(x, xo, k);
-                for (int j = 0; j < count; j++) {
-                    y[yo + j] = dotBf16(s, (row0 + j) * w.rowBytes(), k, split, x, xo);
-                }
-            }
-            case WeightMatrix.Q8_0 m -> {
-                float[] xp = byCodeOfLane(x, xo, k);
-                for (int j = 0; j < count; j++) {
-                    y[yo + j] = dotQ8(s, (row0 + j) * w.rowBytes(), k / 32, xp);
-                }
-            }
+            case WeightMatrix.F16 m -> rowsF16(w, row0, count, x, xo, y, yo);
+            case WeightMatrix.BF16 m -> rowsBf16(w, row0, count, x, xo, y, yo);
+            case WeightMatrix.Q8_0 m -> rowsQ8(w, row0, count, x, xo, y, yo);
             default -> WeightKernels.super.dotRows(w, row0, count, x, xo, y, yo);
+        }
+    }
+
+    // One method per format, each compiled on its own: with the three loops inlined into dotRows, one thread ran 4864 ×
+    // 896 rows at 6.2 (f16) and 6.6 (q8_0) G weights/s, and f16 at 3.5 once q8_0 had run in the same process; split,
+    // 9.2 and 9.9 (Zen 3, in cache).
+    private static void rowsF16(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
+        float[] split = evenOdd(x, xo, w.cols());
+        for (int j = 0; j < count; j++) {
+            y[yo + j] = dotF16(w, row0 + j, split, x, xo);
+        }
+    }
+
+    private static void rowsBf16(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
+        float[] split = evenOdd(x, xo, w.cols());
+        for (int j = 0; j < count; j++) {
+            y[yo + j] = dotBf16(w.data(), (row0 + j) * w.rowBytes(), w.cols(), split, x, xo);
+        }
+    }
+
+    private static void rowsQ8(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
+        float[] xp = byCodeOfLane(x, xo, w.cols());
+        for (int j = 0; j < count; j++) {
+            y[yo + j] = dotQ8(w.data(), (row0 + j) * w.rowBytes(), w.cols() / 32, xp);
         }
     }
 
