@@ -14,22 +14,22 @@ public final class Parallel {
      * caller to help, which a thread blocked in {@code join} does not), so on two cores it ran every loop on one.
      */
     private static final Parallel COMMON = new Parallel(new ForkJoinPool(Runtime.getRuntime().availableProcessors()),
-            Runtime.getRuntime().availableProcessors(), true);
+            Runtime.getRuntime().availableProcessors());
 
     private final ForkJoinPool pool;
     private final int threads;
-    /** Spinning helpers for this pool's loops; only the every-core pool has them, so none are started per request. */
-    private final boolean crewed;
-    private volatile Crew crew;
 
     private Parallel(ForkJoinPool pool, int threads) {
-        this(pool, threads, false);
-    }
-
-    private Parallel(ForkJoinPool pool, int threads, boolean crewed) {
         this.pool = pool;
         this.threads = threads;
-        this.crewed = crewed;
+    }
+
+    /**
+     * The every-core pool's spinning helpers, started on its first loop; only that pool has them, so none are started
+     * per request.
+     */
+    private static final class CommonCrew {
+        static final Crew CREW = new Crew(COMMON.threads - 1);
     }
 
     /**
@@ -71,20 +71,6 @@ public final class Parallel {
         return new Parallel(new ForkJoinPool(threads), threads);
     }
 
-    private Crew crew() {
-        Crew c = crew;
-        if (c == null) {
-            synchronized (this) {
-                c = crew;
-                if (c == null) {
-                    c = new Crew(threads - 1);
-                    crew = c;
-                }
-            }
-        }
-        return c;
-    }
-
     public int threads() {
         return threads;
     }
@@ -108,7 +94,7 @@ public final class Parallel {
             }
             return;
         }
-        if (crewed && crew().tryRun(n, parts, body)) {
+        if (this == COMMON && CommonCrew.CREW.tryRun(n, parts, body)) {
             return;
         }
         Runnable all = () -> IntStream.range(0, parts).parallel()

@@ -143,17 +143,11 @@ public final class GgufVision implements VisionTensors {
 
     @Override
     public float[] load(String shortName, long... shape) {
-        String name = ggufName(shortName);
-        used.add(name);
-        GgufTensor t = g.tensor(name);
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new BadInputException(g.file() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + " but the metadata implies " + Arrays.toString(shape));
-        }
+        GgufTensor t = tensor(shortName, shape);
         float[] v = floats(g, t);
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
-                throw new BadInputException(g.file() + ": tensor '" + name + "' holds " + v[i] + " at element " + i);
+                throw new BadInputException(g.file() + ": tensor '" + t.name() + "' holds " + v[i] + " at element " + i);
             }
         }
         return v;
@@ -162,14 +156,20 @@ public final class GgufVision implements VisionTensors {
     /** The mmproj's tensor as a view of its mapped bytes, in its stored type (its values are not checked for NaN). */
     @Override
     public WeightMatrix matrix(String shortName, int rows, int cols) {
+        GgufTensor t = tensor(shortName, rows, cols);
+        return WeightMatrix.of(format(g, t), rows, cols, t.data());
+    }
+
+    /** The tensor transformers names {@code shortName}, marked as read, checked against {@code shape}. */
+    private GgufTensor tensor(String shortName, long... shape) {
         String name = ggufName(shortName);
         used.add(name);
         GgufTensor t = g.tensor(name);
-        if (!Arrays.equals(t.shape(), new long[] {rows, cols})) {
+        if (!Arrays.equals(t.shape(), shape)) {
             throw new BadInputException(g.file() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + " but the metadata implies " + Arrays.toString(new long[] {rows, cols}));
+                    + " but the metadata implies " + Arrays.toString(shape));
         }
-        return WeightMatrix.of(format(g, t), rows, cols, t.data());
+        return t;
     }
 
     @Override
