@@ -168,6 +168,7 @@ public final class DecoderModel {
         int[] original = new int[n];
         Arrays.setAll(original, i -> i);
         LayerAttention seen = null;
+        Buffers buffers = new Buffers(n);
         for (int l = 0; l < layers; l++) {
             if (seen != null) {
                 int[] kept = checkedKeep(pruner.keep(l, seen), n);
@@ -183,7 +184,7 @@ public final class DecoderModel {
                 n = kept.length;
             }
             boolean record = pruner != null && l + 1 < layers && pruner.actsBefore(l + 1);
-            seen = block(l, cache, x, pos, original, visibleRows, mask != null && mask.hasHoles() ? mask : null, record);
+            seen = block(l, cache, x, pos, original, visibleRows, mask != null && mask.hasHoles() ? mask : null, record, buffers);
         }
         cache.setNextPosition(next);
         if (logitRows > n) {
@@ -250,10 +251,11 @@ public final class DecoderModel {
         }
         float[] x = embed(tokens);
         int[] pos = caches.stream().mapToInt(KvCache::nextPosition).toArray();
+        Buffers buffers = new Buffers(m);
         for (int l = 0; l < layers; l++) {
             int layer = l;
             DecoderWeights.Layer w = weights.layers()[l];
-            float[] qkv = projectQkv(w, x, m);
+            float[] qkv = projectQkv(w, x, m, buffers);
             int qkvw = w.qkv().out();
             int qw = config.heads() * config.headDim();
             float[] attended = new float[m * qw];
@@ -262,11 +264,11 @@ public final class DecoderModel {
                 float[] row = Arrays.copyOfRange(qkv, r * qkvw, (r + 1) * qkvw);
                 int[] at = {pos[r]};
                 int past = cache.length(layer);
-                float[] raw = rotateAndAppend(layer, cache, row, at, 1);
+                float[] raw = rotateAndAppend(layer, cache, row, qkvw, at, 1);
                 float[] out = attention.attend(cache, layer, row, raw, qkvw, past, at, new int[] {1}, null, null);
                 System.arraycopy(out, 0, attended, r * qw, qw);
             }
-            finish(w, x, attended, m);
+            finish(w, x, attended, m, buffers);
         }
         for (int r = 0; r < m; r++) {
             caches.get(r).setNextPosition(pos[r] + 1);
@@ -284,7 +286,7 @@ public final class DecoderModel {
      * cache; returns the layer's attention when asked to record it, else null.
      */
     private LayerAttention block(int l, KvCache cache, float[] x, int[] pos, int[] original, int[] visibleRows, AttentionMask holes,
-                                 boolean record) {
+                                 boolean record, Buffers buffers) {
         DecoderWeights.Layer w = weights.layers()[l];
         int n = original.length;
         int qkvw = w.qkv().out();
@@ -292,30 +294,31 @@ public final class DecoderModel {
         if (past + n > cache.capacity()) {
             throw new IllegalStateException("KV cache of " + cache.capacity() + " tokens cannot take " + n + " more after " + past);
         }
-        float[] qkv = projectQkv(w, x, n);
-        float[] rawQkv = rotateAndAppend(l, cache, qkv, pos, n);
+        float[] qkv = projectQkv(w, x, n, buffers);
+        float[] rawQkv = rotateAndAppend(l, cache, qkv, qkvw, pos, n);
         float[] lastRow = record ? new float[past + n] : null;
         float[] attended = attention.attend(cache, l, qkv, rawQkv, qkvw, past, pos, visibleRows, holes, lastRow);
-        finish(w, x, attended, n);
-        return record ? new LayerAttention(cache, l, qkv, qkvw, config.heads(), config.groupSize(), past, original,
+        // The pruner reads this layer's queries after the next layer has reused the buffer.
+        LayerAttention seen = record ? new LayerAttention(cache, l, Arrays.copyOf(qkv, n * qkvw), qkvw, config.heads(), config.groupSize(), past, original,
                 visibleRows, lastRow) : null;
+        finish(w, x, attended, n, buffers);
+        return seen;
     }
 
-    /** The rows' queries, keys and values before rotation, [n × qkv width]. */
-    private float[] projectQkv(DecoderWeights.Layer w, float[] x, int n) {
-        float[] h = new float[n * config.hiddenSize()];
-        w.inputNorm().apply(x, n, h);
-        return w.qkv().apply(h, n);
+    /** The rows' queries, keys and values before rotation, [n × qkv width], in {@code b.qkv}. */
+    private float[] projectQkv(DecoderWeights.Layer w, float[] x, int n, Buffers b) {
+        w.inputNorm().apply(x, n, b.normed);
+        w.qkv().apply(b.normed, 0, n, b.qkv, 0);
+        return b.qkv;
     }
 
     /**
      * Rotates the rows' queries and keys in place by their positions (under the cache's rotary layout) and appends
      * keys and values to layer {@code l} of the cache; returns the unrotated rows when the cache keeps them, else null.
      */
-    private float[] rotateAndAppend(int l, KvCache cache, float[] qkv, int[] pos, int n) {
-        int qkvw = qkv.length / n;
+    private float[] rotateAndAppend(int l, KvCache cache, float[] qkv, int qkvw, int[] pos, int n) {
         RotaryLayout layout = cache.layout();
-        float[] rawQkv = cache.keepsRawKeys() ? qkv.clone() : null;
+        float[] rawQkv = cache.keepsRawKeys() ? Arrays.copyOf(qkv, n * qkvw) : null;
         for (int r = 0; r < n; r++) {
             if (layout == null) {
                 rope.apply(qkv, r * qkvw, config.heads() + config.kvHeads(), pos[r]);
@@ -328,18 +331,37 @@ public final class DecoderModel {
     }
 
     /** The rest of a layer after attention: output projection and residual, then the MLP and its residual, into x. */
-    private void finish(DecoderWeights.Layer w, float[] x, float[] attended, int n) {
+    private void finish(DecoderWeights.Layer w, float[] x, float[] attended, int n, Buffers b) {
         int d = config.hiddenSize();
-        float[] projected = new float[n * d];
-        w.o().apply(attended, 0, n, projected, 0);
-        Rows.addResidual(x, projected, n, d);
-        float[] h = new float[n * d];
-        w.postNorm().apply(x, n, h);
-        int inter = config.intermediateSize();
-        float[] gateUp = w.gateUp().apply(h, n);
-        float[] act = new float[n * inter];
-        Activation.swiGlu(gateUp, n, inter, act);
-        w.down().apply(act, 0, n, projected, 0);
-        Rows.addResidual(x, projected, n, d);
+        w.o().apply(attended, 0, n, b.projected, 0);
+        Rows.addResidual(x, b.projected, n, d);
+        w.postNorm().apply(x, n, b.normed);
+        w.gateUp().apply(b.normed, 0, n, b.gateUp, 0);
+        Activation.swiGlu(b.gateUp, n, config.intermediateSize(), b.act);
+        w.down().apply(b.act, 0, n, b.projected, 0);
+        Rows.addResidual(x, b.projected, n, d);
+    }
+
+    /**
+     * The arrays a layer writes for up to {@code rows} rows, made once per forward and reused by every layer (rows
+     * beyond those of the current layer, after pruning, are left stale). A 600-row prefill of Llama-7B's shape
+     * allocated about 150 MB per layer before; those arrays lived across young collections and were promoted, leaving
+     * gigabytes of dead rows resident in the old generation beside the weights.
+     */
+    private final class Buffers {
+        final float[] normed;
+        final float[] qkv;
+        final float[] projected;
+        final float[] gateUp;
+        final float[] act;
+
+        Buffers(int rows) {
+            DecoderWeights.Layer first = weights.layers()[0];
+            normed = new float[rows * config.hiddenSize()];
+            qkv = new float[rows * first.qkv().out()];
+            projected = new float[rows * config.hiddenSize()];
+            gateUp = new float[rows * first.gateUp().out()];
+            act = new float[rows * config.intermediateSize()];
+        }
     }
 }
