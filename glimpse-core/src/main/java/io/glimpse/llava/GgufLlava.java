@@ -10,6 +10,7 @@ import io.glimpse.lm.GgufTokenizer;
 import io.glimpse.lm.PlaceholderTokenizer;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.nn.Linear;
+import io.glimpse.tensor.WeightStack;
 import io.glimpse.tensor.WeightFormat;
 import io.glimpse.vision.GgufVision;
 import io.glimpse.vision.VisionTower;
@@ -65,7 +66,6 @@ public final class GgufLlava {
                 throw new BadInputException(mmproj + ": tensor '" + name + "' is not part of an mlp projector (mm.0, mm.2)");
             }
         }
-        LlavaModel.requireProjectorMemory(in, d, mmproj);
         Linear[] mlp = {layer(mm, "mm.0", d, in, lm), layer(mm, "mm.2", d, d, lm)};
         boolean anyres = mm.value("clip.vision.image_grid_pinpoints").isPresent();
         LlavaCheckpoint.Family family = anyres ? LlavaCheckpoint.Family.ONEVISION : LlavaCheckpoint.Family.LLAVA_15;
@@ -111,7 +111,7 @@ public final class GgufLlava {
             throw new BadInputException(mm.file() + ": tensor '" + prefix + ".weight' projects to " + shape[0]
                     + ", but the decoder of " + lm + " is " + out + " wide");
         }
-        return Linear.prepared(GgufVision.floats(mm, w), out, in, vector(mm, prefix + ".bias", out, lm));
+        return Linear.stored(WeightStack.of(GgufVision.matrix(mm, w)), vector(mm, prefix + ".bias", out, lm));
     }
 
     private static float[] vector(GgufFile mm, String name, int n, Path lm) {

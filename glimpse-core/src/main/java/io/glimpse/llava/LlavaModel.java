@@ -6,14 +6,15 @@ import io.glimpse.image.AnyresGrid;
 import io.glimpse.image.RgbImage;
 import io.glimpse.io.BadInputException;
 import io.glimpse.io.Checkpoint;
-import io.glimpse.io.HeapLimit;
 import io.glimpse.lm.ChatMessage;
 import io.glimpse.lm.ChatTemplate;
 import io.glimpse.lm.DecoderModel;
 import io.glimpse.lm.PositionPolicy;
 import io.glimpse.lm.TextTokenizer;
 import io.glimpse.nn.Linear;
+import io.glimpse.nn.StoredMatrix;
 import io.glimpse.tensor.WeightFormat;
+import io.glimpse.tensor.WeightStack;
 import io.glimpse.tokens.AttentionMaps;
 import io.glimpse.tokens.FrameInfo;
 import io.glimpse.tokens.TokenSet;
@@ -170,10 +171,13 @@ public final class LlavaModel implements AutoCloseable {
                         + PROJECTOR_PREFIXES.stream().map(x -> x + "linear_1.weight").toList() + ")"));
         int in = tower.config().hiddenSize() * tower.config().featureLayers().size();
         int d = decoder.config().hiddenSize();
-        requireProjectorMemory(in, d, ckpt.file(p + "linear_1.weight"));
+        // Views of the mapped checkpoint, widened by the GEMM as it reads them: an f32 copy of LLaVA-1.5's would be
+        // 84 MB of heap beside the decoder for two products per image.
         Linear[] projector = {
-                Linear.prepared(ckpt.floats(p + "linear_1.weight", configFile, d, in), d, in, ckpt.floats(p + "linear_1.bias", configFile, d)),
-                Linear.prepared(ckpt.floats(p + "linear_2.weight", configFile, d, d), d, d, ckpt.floats(p + "linear_2.bias", configFile, d))};
+                Linear.stored(WeightStack.of(StoredMatrix.of(ckpt, configFile, p + "linear_1.weight", d, in)),
+                        ckpt.floats(p + "linear_1.bias", configFile, d)),
+                Linear.stored(WeightStack.of(StoredMatrix.of(ckpt, configFile, p + "linear_2.weight", d, d)),
+                        ckpt.floats(p + "linear_2.bias", configFile, d))};
         String nl = NEWLINE_NAMES.stream().filter(ckpt::has).findFirst().orElse(null);
         if (nl == null && oneVision) {
             throw new BadInputException(ckpt.anyFile() + ": missing tensor 'image_newline' (looked for " + NEWLINE_NAMES + ")");
@@ -189,12 +193,6 @@ public final class LlavaModel implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
-    }
-
-    /** Refuses a projector from {@code in} features to {@code d} whose f32 weights the machine's memory cannot hold. */
-    static void requireProjectorMemory(int in, int d, Object input) {
-        double bytes = 4.0 * ((double) d * in + (double) d * d + 2.0 * d);
-        HeapLimit.requireMemory(bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes, input, "the projector's weights as f32");
     }
 
     /**
@@ -301,7 +299,12 @@ public final class LlavaModel implements AutoCloseable {
      * do without (keys) does.
      */
     public VisualTokens encode(List<RgbImage> frames, AttentionMaps.Request needs) {
-        return tower.encodeFrames(frames, processor, EncodeOptions.defaults().with(needs.within(tower.config().layers())));
+        VisualTokens tokens = tower.encodeFrames(frames, processor, EncodeOptions.defaults().with(needs.within(tower.config().layers())));
+        // The prefill and decode that follow read every decoder weight, none of the tower's: let its mapped pages go,
+        // so they are not resident beside the KV cache (refaulting them from the page cache costs a few percent of
+        // the next encode).
+        tower.releasePages();
+        return tokens;
     }
 
     /** The projector applied to every token: rows [tokens × decoder hidden]. */

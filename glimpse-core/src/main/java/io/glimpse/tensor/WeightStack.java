@@ -1,5 +1,7 @@
 package io.glimpse.tensor;
 
+import io.glimpse.io.MappedFile;
+
 import java.util.Arrays;
 
 /**
@@ -52,6 +54,17 @@ public final class WeightStack {
      */
     public void multiplyTransposed(Parallel pool, Gemm gemm, int m, float[] x, int xo, float[] y, int yo) {
         WeightProducts.multiplyTransposed(this, pool, gemm, m, x, xo, y, yo, WeightMatrix.PANEL_FLOATS);
+    }
+
+    /**
+     * Gives this process's pages of the parts that are views of a mapped file back ({@link MappedFile#release}); the
+     * next product reads them from the file (the page cache) again. For weights used once in a while beside others
+     * read on every token.
+     */
+    public void releasePages() {
+        for (WeightMatrix m : parts) {
+            MappedFile.release(m.data());
+        }
     }
 
     WeightMatrix part(int i) {

@@ -26,4 +26,11 @@ public record EncoderLayer(Norm ln1, Linear qkv, Linear out, Norm ln2, Linear fc
                 Linear.stored(WeightStack.of(l.matrix(p + "mlp.fc1.weight", inter, d)), l.load(p + "mlp.fc1.bias", inter)),
                 Linear.stored(WeightStack.of(l.matrix(p + "mlp.fc2.weight", d, inter)), l.load(p + "mlp.fc2.bias", d)));
     }
+
+    /** Gives back this process's pages of the stored matrices that are views of a mapped file. */
+    void releasePages() {
+        for (Linear l : new Linear[] {qkv, out, fc1, fc2}) {
+            l.weights().releasePages();
+        }
+    }
 }

@@ -156,8 +156,16 @@ public final class GgufVision implements VisionTensors {
     /** The mmproj's tensor as a view of its mapped bytes, in its stored type (its values are not checked for NaN). */
     @Override
     public WeightMatrix matrix(String shortName, int rows, int cols) {
-        GgufTensor t = tensor(shortName, rows, cols);
-        return WeightMatrix.of(format(g, t), rows, cols, t.data());
+        return matrix(g, tensor(shortName, rows, cols));
+    }
+
+    /** A two-dimensional tensor of {@code g} (shape checked by the caller) as a view of its mapped bytes, in its stored type. */
+    public static WeightMatrix matrix(GgufFile g, GgufTensor t) {
+        long[] shape = t.shape();
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("tensor '" + t.name() + "' is not a matrix: " + Arrays.toString(shape));
+        }
+        return WeightMatrix.of(format(g, t), (int) shape[0], (int) shape[1], t.data());
     }
 
     /** The tensor transformers names {@code shortName}, marked as read, checked against {@code shape}. */

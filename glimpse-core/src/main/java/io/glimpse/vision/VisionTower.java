@@ -248,6 +248,18 @@ public final class VisionTower {
         return toTokens(forward(processor.process(image), opt), image.timestamp());
     }
 
+    /**
+     * Gives back this process's pages of the layers' weight matrices where they are views of the mapped checkpoint or
+     * mmproj; the next encode reads them again from the file, which the page cache still holds. A VLM needs its tower
+     * once per image but its decoder on every token, so a caller that encodes and then decodes for a long time keeps
+     * its peak resident memory at the larger of the two instead of their sum (CLIP-L/336 in bf16: 0.6 GB).
+     */
+    public void releasePages() {
+        for (EncoderLayer layer : w.layers) {
+            layer.releasePages();
+        }
+    }
+
     /** Encodes images or video frames one after another into one multi-frame TokenSet (frame order kept). */
     public VisualTokens encodeFrames(List<RgbImage> images, ImageProcessor processor, EncodeOptions opt) {
         List<VisualTokens> each = new ArrayList<>(images.size());
