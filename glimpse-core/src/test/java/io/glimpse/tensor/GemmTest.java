@@ -158,6 +158,45 @@ class GemmTest {
         assertThat(again).containsExactly(c);
     }
 
+    /**
+     * An f32 matrix in native memory (as a mapped checkpoint holds it, here at an address that is not 64-byte aligned)
+     * is read in place by sgemm: the same bits as the heap path, written at C's row stride, and the matrix's later
+     * contents are what the next product reads (no copy is kept).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"OPENBLAS", "OPENBLAS_TILED"})
+    void nativeF32MatrixIsReadInPlaceWithTheHeapBits(Backend backend) {
+        StoredWeightGemm gemm = (StoredWeightGemm) backend.create();
+        Random rnd = new Random(23);
+        int m = 70;
+        int n = 45;
+        int k = 131;
+        int ldc = n + 3;
+        float[] a = random(rnd, m * k);
+        float[] b = random(rnd, n * k);
+        float[] heap = new float[m * n];
+        ((Gemm) gemm).multiplyTransposed(m, n, k, a, 0, b, 0, heap, 0);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment data = arena.allocate((long) n * k * Float.BYTES + 4, 64).asSlice(4);
+            java.lang.foreign.MemorySegment.copy(b, 0, data, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, n * k);
+            WeightMatrix w = new WeightMatrix.F32(n, k, data);
+            float[] c = new float[(m - 1) * ldc + n];
+            Arrays.fill(c, 7f);
+            gemm.multiplyTransposed(m, a, 0, w, c, 0, ldc);
+            for (int r = 0; r < m; r++) {
+                assertThat(Arrays.copyOfRange(c, r * ldc, r * ldc + n)).as("row %d", r)
+                        .containsExactly(Arrays.copyOfRange(heap, r * n, (r + 1) * n));
+                if (r + 1 < m) {
+                    assertThat(Arrays.copyOfRange(c, r * ldc + n, (r + 1) * ldc)).containsOnly(7f);
+                }
+            }
+            data.fill((byte) 0);
+            gemm.multiplyTransposed(m, a, 0, w, c, 0, ldc);
+            assertThat(c[0]).isZero();
+            assertThat(c[(m - 1) * ldc + n - 1]).isZero();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void preparedMatrixIsOnlyAcceptedByItsGemmAndChecksTheOtherOperands(Backend backend) {
