@@ -126,6 +126,41 @@ final class PanamaWeightKernels implements WeightKernels {
         }
     }
 
+    /**
+     * Q8_0 reads each weight row once for the activation rows two at a time ({@link #dotQ8Pair}), the row left over
+     * on its own; other formats one activation row after another.
+     */
+    @Override
+    public void dotRowsOfRows(WeightMatrix w, int row0, int count, int m, float[] x, int xo, float[] y, int yo, int ldy) {
+        if (!(w instanceof WeightMatrix.Q8_0)) {
+            WeightKernels.super.dotRowsOfRows(w, row0, count, m, x, xo, y, yo, ldy);
+            return;
+        }
+        int k = w.cols();
+        float[][] xp = new float[m][];
+        for (int r = 0; r < m; r++) {
+            xp[r] = byCodeOfLane(x, xo + r * k, k);
+        }
+        float[] pair = new float[2];
+        for (int j = 0; j < count; j++) {
+            long base = (row0 + j) * w.rowBytes();
+            int r = 0;
+            for (; r + 1 < m; r += 2) {
+                dotQ8Pair(w.data(), base, k / 32, xp[r], xp[r + 1], pair);
+                y[yo + r * ldy + j] = pair[0];
+                y[yo + (r + 1) * ldy + j] = pair[1];
+            }
+            if (r < m) {
+                y[yo + r * ldy + j] = dotQ8(w.data(), base, k / 32, xp[r]);
+            }
+        }
+    }
+
+    @Override
+    public boolean readsRowsTogether(WeightFormat f) {
+        return f == WeightFormat.Q8_0;
+    }
+
     private static void rowsQ8(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
         float[] xp = byCodeOfLane(x, xo, w.cols());
         for (int j = 0; j < count; j++) {
@@ -270,6 +305,45 @@ final class PanamaWeightKernels implements WeightKernels {
             }
         }
         return Lanes.sum(acc0.add(acc1));
+    }
+
+    /**
+     * {@link #dotQ8} of one weight row against two activation rows: each block is loaded and its codes widened once
+     * for both. Each row's sum is formed in {@link #dotQ8}'s order, so it has the bits {@link #dotQ8} gives it: a
+     * draft verification scores a token exactly as decoding it one at a time would.
+     */
+    private static void dotQ8Pair(MemorySegment s, long base, int blocks, float[] xa, float[] xb, float[] out) {
+        FloatVector a0 = FloatVector.zero(QF);
+        FloatVector a1 = FloatVector.zero(QF);
+        FloatVector b0 = FloatVector.zero(QF);
+        FloatVector b1 = FloatVector.zero(QF);
+        for (int b = 0; b < blocks; b++) {
+            long at = base + 34L * b;
+            IntVector q = IntVector.fromMemorySegment(QI, s, at + 2, LE);
+            int xi = 32 * b;
+            FloatVector c0 = code(q, 0);
+            FloatVector c1 = code(q, 1);
+            FloatVector pa0 = c0.mul(FloatVector.fromArray(QF, xa, xi));
+            FloatVector pa1 = c1.mul(FloatVector.fromArray(QF, xa, xi + QL));
+            FloatVector pb0 = c0.mul(FloatVector.fromArray(QF, xb, xi));
+            FloatVector pb1 = c1.mul(FloatVector.fromArray(QF, xb, xi + QL));
+            FloatVector c2 = code(q, 2);
+            FloatVector c3 = code(q, 3);
+            pa0 = c2.fma(FloatVector.fromArray(QF, xa, xi + 2 * QL), pa0);
+            pa1 = c3.fma(FloatVector.fromArray(QF, xa, xi + 3 * QL), pa1);
+            pb0 = c2.fma(FloatVector.fromArray(QF, xb, xi + 2 * QL), pb0);
+            pb1 = c3.fma(FloatVector.fromArray(QF, xb, xi + 3 * QL), pb1);
+            FloatVector d = FloatVector.broadcast(QF, Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at)));
+            if ((b & 1) == 0) {
+                a0 = pa0.add(pa1).fma(d, a0);
+                b0 = pb0.add(pb1).fma(d, b0);
+            } else {
+                a1 = pa0.add(pa1).fma(d, a1);
+                b1 = pb0.add(pb1).fma(d, b1);
+            }
+        }
+        out[0] = Lanes.sum(a0.add(a1));
+        out[1] = Lanes.sum(b0.add(b1));
     }
 
     private static float dotQ4(MemorySegment s, long base, int blocks, float[] x, int xo) {

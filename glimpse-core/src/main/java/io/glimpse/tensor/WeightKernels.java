@@ -19,6 +19,22 @@ interface WeightKernels {
         }
     }
 
+    /**
+     * {@link #dotRows} for m rows of activations at once, x's rows k = W's width apart, y's rows {@code ldy} apart:
+     * y[yo + r·ldy + j] = Σ_i W[row0 + j][i]·x[xo + r·k + i]. A kernel that reads each weight row once for several
+     * activation rows overrides it; each output has the bits {@link #dotRows} gives it.
+     */
+    default void dotRowsOfRows(WeightMatrix w, int row0, int count, int m, float[] x, int xo, float[] y, int yo, int ldy) {
+        for (int r = 0; r < m; r++) {
+            dotRows(w, row0, count, x, xo + r * w.cols(), y, yo + r * ldy);
+        }
+    }
+
+    /** Whether {@link #dotRowsOfRows} reads each weight row once for several activation rows in format f. */
+    default boolean readsRowsTogether(WeightFormat f) {
+        return false;
+    }
+
     /** Rows [row0, row0+count) of W as f32, row-major into out from offset. */
     void dequantize(WeightMatrix w, int row0, int count, float[] out, int offset);
 

@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -170,6 +171,38 @@ class WeightKernelsTest {
                 assertThat((double) ranged[1 + r]).as("row %d of a range", r).isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag + 1e-30));
             }
         }
+    }
+
+    /**
+     * Several activation rows against each weight row: every output has the bits the one-row kernel gives it, for an
+     * even and an odd number of rows, on both kernels; Q8_0 is the format the vector kernel reads rows together in.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"Q8_0,1", "Q8_0,2", "Q8_0,5", "BF16,3", "F16,2"})
+    void rowsOfRowsGiveEachRowItsOneRowBits(WeightFormat f, int m) {
+        Random rnd = new Random(41L * m + f.ordinal());
+        int rows = 7;
+        int cols = 160;
+        WeightMatrix w = randomMatrix(f, rows, cols, rnd);
+        float[] x = new float[2 + m * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        int ldy = rows + 2;
+        for (WeightKernels k : new WeightKernels[] {panama, SCALAR}) {
+            if (k == null) {
+                continue;
+            }
+            float[] together = new float[1 + m * ldy];
+            k.dotRowsOfRows(w, 1, rows - 1, m, x, 2, together, 1, ldy);
+            for (int r = 0; r < m; r++) {
+                float[] alone = new float[rows - 1];
+                k.dotRows(w, 1, rows - 1, x, 2 + r * cols, alone, 0);
+                assertThat(Arrays.copyOfRange(together, 1 + r * ldy, 1 + r * ldy + rows - 1)).as("%s row %d", k, r)
+                        .containsExactly(alone);
+            }
+        }
+        assertThat(panama == null || panama.readsRowsTogether(WeightFormat.Q8_0)).isTrue();
     }
 
     /**
