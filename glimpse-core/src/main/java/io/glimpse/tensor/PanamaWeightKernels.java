@@ -274,6 +274,16 @@ final class PanamaWeightKernels implements WeightKernels {
         return p;
     }
 
+    /** A Q8_0 block's 32 codes, four to a 32-bit lane. */
+    private static IntVector q8Codes(MemorySegment s, long block) {
+        return IntVector.fromMemorySegment(QI, s, block + 2, LE);
+    }
+
+    /** A Q8_0 block's f16 scale, widened and broadcast. */
+    private static FloatVector q8Scale(MemorySegment s, long block) {
+        return FloatVector.broadcast(QF, Float.float16ToFloat(s.get(ScalarWeightKernels.I16, block)));
+    }
+
     /** Code {@code b} (0-3, little-endian) of each lane, sign-extended by a shift left and an arithmetic shift right. */
     private static FloatVector code(IntVector q, int b) {
         IntVector v = b == 3 ? q : q.lanewise(VectorOperators.LSHL, 24 - 8 * b);
@@ -291,13 +301,13 @@ final class PanamaWeightKernels implements WeightKernels {
         FloatVector acc1 = FloatVector.zero(QF);
         for (int b = 0; b < blocks; b++) {
             long at = base + 34L * b;
-            IntVector q = IntVector.fromMemorySegment(QI, s, at + 2, LE);
+            IntVector q = q8Codes(s, at);
             int xb = 32 * b;
             FloatVector p0 = code(q, 0).mul(FloatVector.fromArray(QF, xp, xb));
             FloatVector p1 = code(q, 1).mul(FloatVector.fromArray(QF, xp, xb + QL));
             p0 = code(q, 2).fma(FloatVector.fromArray(QF, xp, xb + 2 * QL), p0);
             p1 = code(q, 3).fma(FloatVector.fromArray(QF, xp, xb + 3 * QL), p1);
-            FloatVector d = FloatVector.broadcast(QF, Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at)));
+            FloatVector d = q8Scale(s, at);
             if ((b & 1) == 0) {
                 acc0 = p0.add(p1).fma(d, acc0);
             } else {
@@ -309,18 +319,17 @@ final class PanamaWeightKernels implements WeightKernels {
 
     /**
      * {@link #dotQ8} of one weight row against two activation rows: each block is loaded and its codes widened once
-     * for both. Each row's sum is formed in {@link #dotQ8}'s order, so it has the bits {@link #dotQ8} gives it: a
-     * draft verification scores a token exactly as decoding it one at a time would.
+     * for both. Each row's sum is formed in {@link #dotQ8}'s order, so it has the bits {@link #dotQ8} gives it: the
+     * products of a draft verification give a token what decoding it alone would.
      */
     private static void dotQ8Pair(MemorySegment s, long base, int blocks, float[] xa, float[] xb, float[] out) {
         FloatVector a0 = FloatVector.zero(QF);
-        FloatVector a1 = FloatVector.zero(QF);
         FloatVector b0 = FloatVector.zero(QF);
-        FloatVector b1 = FloatVector.zero(QF);
+        FloatVector a1 = a0;
+        FloatVector b1 = b0;
         for (int b = 0; b < blocks; b++) {
-            long at = base + 34L * b;
-            IntVector q = IntVector.fromMemorySegment(QI, s, at + 2, LE);
             int xi = 32 * b;
+            IntVector q = q8Codes(s, base + 34L * b);
             FloatVector c0 = code(q, 0);
             FloatVector c1 = code(q, 1);
             FloatVector pa0 = c0.mul(FloatVector.fromArray(QF, xa, xi));
@@ -333,7 +342,7 @@ final class PanamaWeightKernels implements WeightKernels {
             pa1 = c3.fma(FloatVector.fromArray(QF, xa, xi + 3 * QL), pa1);
             pb0 = c2.fma(FloatVector.fromArray(QF, xb, xi + 2 * QL), pb0);
             pb1 = c3.fma(FloatVector.fromArray(QF, xb, xi + 3 * QL), pb1);
-            FloatVector d = FloatVector.broadcast(QF, Float.float16ToFloat(s.get(ScalarWeightKernels.I16, at)));
+            FloatVector d = q8Scale(s, base + 34L * b);
             if ((b & 1) == 0) {
                 a0 = pa0.add(pa1).fma(d, a0);
                 b0 = pb0.add(pb1).fma(d, b0);
