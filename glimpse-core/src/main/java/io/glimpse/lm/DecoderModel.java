@@ -298,9 +298,9 @@ public final class DecoderModel {
         float[] rawQkv = rotateAndAppend(l, cache, qkv, qkvw, pos, n);
         float[] lastRow = record ? new float[past + n] : null;
         float[] attended = attention.attend(cache, l, qkv, rawQkv, qkvw, past, pos, visibleRows, holes, lastRow);
-        // The pruner reads this layer's queries after the next layer has reused the buffer.
-        LayerAttention seen = record ? new LayerAttention(cache, l, Arrays.copyOf(qkv, n * qkvw), qkvw, config.heads(), config.groupSize(), past, original,
-                visibleRows, lastRow) : null;
+        // A copy: what the pruner is handed may outlive the next layer, which reuses the buffer.
+        LayerAttention seen = record ? new LayerAttention(cache, l, Arrays.copyOf(qkv, n * qkvw), qkvw, config.heads(),
+                config.groupSize(), past, original, visibleRows, lastRow) : null;
         finish(w, x, attended, n, buffers);
         return seen;
     }
