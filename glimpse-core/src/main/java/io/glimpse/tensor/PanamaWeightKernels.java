@@ -132,7 +132,7 @@ final class PanamaWeightKernels implements WeightKernels {
      */
     @Override
     public void dotRowsOfRows(WeightMatrix w, int row0, int count, int m, float[] x, int xo, float[] y, int yo, int ldy) {
-        if (!(w instanceof WeightMatrix.Q8_0)) {
+        if (!readsRowsTogether(w.format())) {
             WeightKernels.super.dotRowsOfRows(w, row0, count, m, x, xo, y, yo, ldy);
             return;
         }
