@@ -1,5 +1,6 @@
 package io.glimpse.nn;
 
+import io.glimpse.tensor.Parallel;
 import io.glimpse.tensor.VectorOps;
 
 import java.util.Arrays;
@@ -76,20 +77,15 @@ public enum Activation {
 
     /**
      * The SwiGLU of Llama/Qwen2 MLPs, silu(gate)·up, for rows laid out [gate (inter) | up (inter)]: out [rows × inter].
-     * The exponential runs on the vector kernels in float, as the decoder's reference does.
+     * The exponential runs on the vector kernels in float, as the decoder's reference does; rows are split over the
+     * threads (in a 512-row prefill of Qwen2-0.5B's shape this loop had taken 5-10% of the time, on one thread).
      */
     public static void swiGlu(float[] gateUp, int rows, int inter, float[] out) {
-        for (int r = 0; r < rows; r++) {
-            int g = r * 2 * inter;
-            int a = r * inter;
-            for (int i = 0; i < inter; i++) {
-                out[a + i] = -gateUp[g + i];
+        Parallel.current().forRanges(rows, 1, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                OPS.swiGlu(gateUp, r * 2 * inter, gateUp, r * 2 * inter + inter, out, r * inter, inter);
             }
-            OPS.expShifted(out, a, inter, 0f);
-            for (int i = 0; i < inter; i++) {
-                out[a + i] = gateUp[g + i] / (1f + out[a + i]) * gateUp[g + inter + i];
-            }
-        }
+        });
     }
 
     /**

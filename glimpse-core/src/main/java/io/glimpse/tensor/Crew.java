@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * per thread, so a thread slowed by another process would take fewer, measured no faster on a noisy 2-core VM.)
  *
  * <p>One loop at a time: a second caller while one runs, and a loop started from inside a part, are refused
- * ({@link #tryRun} returns false) and the caller takes the fork/join path.
+ * ({@link #tryRun} returns false); the caller takes the fork/join path, or runs the parts itself when the crew is
+ * {@linkplain #saturated saturated}.
  */
 final class Crew {
     /** How long a helper spins for the next loop before it parks: longer than the serial gaps between a step's loops. */
@@ -91,6 +92,15 @@ final class Crew {
         } finally {
             busy.set(false);
         }
+    }
+
+    /**
+     * Whether the calling thread runs a part of a loop that has a part for every thread of the crew: a loop begun
+     * there would find every thread busy, so it is better run where it is than handed to another pool's threads,
+     * which would compete with the crew for the cores.
+     */
+    boolean saturated() {
+        return INSIDE.get() && job.parts() > helpers.length;
     }
 
     private void serve() {

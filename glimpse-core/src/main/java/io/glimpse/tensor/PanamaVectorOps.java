@@ -192,6 +192,23 @@ final class PanamaVectorOps implements VectorOps {
         }
     }
 
+    @Override
+    public void swiGlu(float[] gate, int go, float[] up, int uo, float[] out, int oo, int n) {
+        int i = 0;
+        // Over the same elements as expShifted's vector loop, so a row gets the bits it got through expShifted.
+        if (n > 2 * LANES) {
+            FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+            for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+                FloatVector g = FloatVector.fromArray(SPECIES, gate, go + i);
+                g.div(exp(g.neg()).add(one)).mul(FloatVector.fromArray(SPECIES, up, uo + i)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            float g = gate[go + i];
+            out[oo + i] = g / (1f + (float) Math.exp(-g)) * up[uo + i];
+        }
+    }
+
     /**
      * exp from IEEE adds, multiplies and FMAs only (Cephes expf: x = k·ln2 + r with |r| ≤ ln2/2, a degree-6
      * polynomial for e^r, then 2^k applied in two halves so overflow and gradual underflow come out right).

@@ -84,13 +84,20 @@ public final class Parallel {
     /**
      * Runs {@code body} over [0, n) in at most {@link #threads()} contiguous parts of at least {@code minPart} indices
      * (one part when n is smaller), and returns when all are done: on the every-core pool's {@link Crew} when it is
-     * free, else on the fork/join pool, with the same parts either way.
+     * free, else on the fork/join pool, with the same parts either way. Inside a part of a crew loop that keeps every
+     * thread busy (attention heads, each running its own GEMMs) the parts run one after another on the calling thread.
      */
     public void forRanges(int n, int minPart, Range body) {
         int parts = Math.min(threads, Math.max(1, n / Math.max(1, minPart)));
         if (parts == 1) {
             if (n > 0) {
                 body.run(0, n);
+            }
+            return;
+        }
+        if (this == COMMON && CommonCrew.CREW.saturated()) {
+            for (int p = 0; p < parts; p++) {
+                body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts));
             }
             return;
         }

@@ -69,4 +69,12 @@ public final class ScalarVectorOps implements VectorOps {
             x[i] = (float) (v / (1.0 + Math.exp(-v * (a + b * v * v))));
         }
     }
+
+    @Override
+    public void swiGlu(float[] gate, int go, float[] up, int uo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[go + i];
+            out[oo + i] = g / (1f + (float) Math.exp(-g)) * up[uo + i];
+        }
+    }
 }

@@ -42,6 +42,13 @@ public interface VectorOps {
      */
     void sigmoidGate(float[] x, int xo, int n, float a, float b);
 
+    /**
+     * out[oo+i] = g / (1 + e^-g) · up[uo+i] with g = gate[go+i], for i in [0,n): the gated SiLU of Llama/Qwen2 MLPs,
+     * in float. The vector path uses the exponential of {@link #expShifted}, so each element has the bits that
+     * exponential, a float add, divide and multiply give it.
+     */
+    void swiGlu(float[] gate, int go, float[] up, int uo, float[] out, int oo, int n);
+
     static VectorOps get() {
         return VectorOpsProvider.instance();
     }

@@ -41,6 +41,43 @@ class CrewTest {
         }
     }
 
+    /**
+     * A loop begun inside a part of a crew loop with a part per thread runs where it is, in the parts it would have
+     * been cut into; inside a loop that leaves threads free it does not (there it may use them).
+     */
+    @Test
+    void aLoopInsideASaturatedCrewRunsItsPartsOnTheCallingThread() throws Exception {
+        Crew crew = new Crew(1);
+        assertThat(crew.saturated()).isFalse();
+        var inner = ConcurrentHashMap.<String>newKeySet();
+        AtomicInteger saturatedParts = new AtomicInteger();
+        assertThat(crew.tryRun(2, 2, (from, to) -> {
+            if (crew.saturated()) {
+                saturatedParts.incrementAndGet();
+            }
+        })).isTrue();
+        assertThat(saturatedParts).hasValue(2);
+        assertThat(crew.tryRun(1, 1, (from, to) -> assertThat(crew.saturated()).isFalse())).isTrue();
+        Parallel all = Parallel.of(Runtime.getRuntime().availableProcessors());
+        org.junit.jupiter.api.Assumptions.assumeTrue(all.threads() > 1, "one core: no loop is split");
+        int outer = all.threads();
+        all.forRanges(outer, 1, (from, to) -> {
+            Thread self = Thread.currentThread();
+            all.forRanges(10, 1, (a, b) -> {
+                assertThat(Thread.currentThread()).isSameAs(self);
+                inner.add(from + ":" + a + ".." + b);
+            });
+        });
+        var want = new java.util.HashSet<String>();
+        int parts = Math.min(outer, 10);
+        for (int o = 0; o < outer; o++) {
+            for (int p = 0; p < parts; p++) {
+                want.add(o + ":" + 10L * p / parts + ".." + 10L * (p + 1) / parts);
+            }
+        }
+        assertThat(inner).isEqualTo(want);
+    }
+
     @Test
     void helpersThatParkedWakeForTheNextLoop() throws Exception {
         Crew crew = new Crew(1);

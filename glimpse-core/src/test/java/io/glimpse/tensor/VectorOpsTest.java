@@ -96,6 +96,40 @@ class VectorOpsTest {
         }
     }
 
+    /**
+     * The fused gated SiLU gives each element the bits of expShifted's exponential of -g followed by the float add,
+     * divide and multiply (what the decoder computed in three passes before), on both paths, from any offsets.
+     */
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void swiGluHasTheBitsOfExpShiftedThenTheGate(int size) {
+        Random rnd = new Random(11L * size + 1);
+        float[] gate = random(rnd, size, 2);
+        float[] up = random(rnd, size, 5);
+        for (int i = 0; i < gate.length; i++) {
+            gate[i] *= 30;
+        }
+        for (VectorOps ops : new VectorOps[] {scalar, panama}) {
+            if (ops == null) {
+                continue;
+            }
+            float[] e = new float[size];
+            for (int i = 0; i < size; i++) {
+                e[i] = -gate[2 + i];
+            }
+            ops.expShifted(e, 0, size, 0f);
+            float[] out = new float[size + 4];
+            ops.swiGlu(gate, 2, up, 5, out, 1, size);
+            assertThat(out[0]).isZero();
+            for (int i = 0; i < size; i++) {
+                float want = gate[2 + i] / (1f + e[i]) * up[5 + i];
+                assertThat(Float.floatToRawIntBits(out[1 + i])).as("element %d of %d", i, size)
+                        .isEqualTo(Float.floatToRawIntBits(want));
+            }
+            assertThat(out[size + 1]).isZero();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("sizes")
     void sigmoidGateMatchesItsDefinitionInDoubleOnBothPaths(int size) {
