@@ -12,8 +12,9 @@ import java.util.Arrays;
  * Grouped-query attention of a call's rows over a layer of the {@link KvCache}: scale dh^-0.5, float32 softmax.
  * Heads run in parallel. One or two rows (decoding) score each key with a dot product; more rows (prefill) go through
  * the GEMM in blocks of queries, each head's products and softmax on its own thread (one head at a time, each product
- * split over the threads, left the softmax and the operand copies on one: 13% of a 512-row prefill of Qwen2-0.5B). Under Vista-LLaMA, text queries score visual keys unrotated. A mask with holes (a
- * draft tree) scores the call's hidden keys -∞ before the softmax, so they get no weight.
+ * split over the threads, left the softmax and the operand copies on one: 13% of a 512-row prefill of Qwen2-0.5B).
+ * Under Vista-LLaMA, text queries score visual keys unrotated. A mask with holes (a draft tree) scores the call's
+ * hidden keys -∞ before the softmax, so they get no weight.
  */
 final class DecoderAttention {
     /** Query rows per attention block, bounding the score matrix to this many rows times the keys. */
