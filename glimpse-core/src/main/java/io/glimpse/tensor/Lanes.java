@@ -14,14 +14,14 @@ import java.util.concurrent.ConcurrentMap;
  */
 final class Lanes {
     private static final ConcurrentMap<VectorSpecies<Float>, VectorShuffle<Float>[]> FOLDS = new ConcurrentHashMap<>();
-    /** The kernels' own species, kept out of the map lookup that every other species pays. */
-    private static final VectorShuffle<Float>[] PREFERRED = folds(FloatVector.SPECIES_PREFERRED);
+    /** The kernels' own species ({@link KernelSpecies}), kept out of the map lookup that every other species pays. */
+    private static final VectorShuffle<Float>[] KERNELS = folds(KernelSpecies.FLOATS);
 
     private Lanes() {
     }
 
     static float sum(FloatVector v) {
-        VectorShuffle<Float>[] folds = v.species() == FloatVector.SPECIES_PREFERRED ? PREFERRED
+        VectorShuffle<Float>[] folds = v.species() == KernelSpecies.FLOATS ? KERNELS
                 : FOLDS.computeIfAbsent(v.species(), Lanes::folds);
         for (VectorShuffle<Float> fold : folds) {
             v = v.add(v.rearrange(fold));

@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * whatever the split, so results do not depend on the thread count. Loaded reflectively by VectorOpsProvider.
  */
 final class PanamaGemm implements Gemm {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = KernelSpecies.FLOATS;
     private static final int LANES = SPECIES.length();
     private static final int MR = 4;
     private static final int NR = 2 * LANES;
@@ -34,7 +34,7 @@ final class PanamaGemm implements Gemm {
 
     PanamaGemm(int threads) {
         if (SPECIES.vectorBitSize() < VectorOpsProvider.MIN_VECTOR_BITS) {
-            throw new UnsupportedOperationException("preferred vector species is only " + SPECIES.vectorBitSize() + " bits");
+            throw new UnsupportedOperationException("kernel vector species is only " + SPECIES.vectorBitSize() + " bits");
         }
         if (threads < 1) {
             throw new IllegalArgumentException("gemm needs at least one thread, got " + threads);

@@ -11,14 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Lanes#sum}, then the tail below one vector in sequence, so its bits do not depend on the tile it falls in. Loaded reflectively, like {@link PanamaVectorOps}.
  */
 final class PanamaRowTileKernel implements RowTileKernel {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = KernelSpecies.FLOATS;
     private static final int L = F.length();
     private static final int COLUMNS = 4;
 
     /** Refuses species narrower than 128 bits. */
     PanamaRowTileKernel() {
         if (F.vectorBitSize() < VectorOpsProvider.MIN_VECTOR_BITS) {
-            throw new UnsupportedOperationException("preferred vector species is " + F.vectorBitSize() + " bits");
+            throw new UnsupportedOperationException("kernel vector species is " + F.vectorBitSize() + " bits");
         }
     }
 

@@ -11,13 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the vector setup costs more than it saves (Lucene's PanamaVectorUtilSupport makes the same cut).
  */
 final class PanamaVectorOps implements VectorOps {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = KernelSpecies.FLOATS;
     private static final int LANES = SPECIES.length();
 
     /** Refuses species narrower than 128 bits, on which the vector path is slower than scalar code. */
     PanamaVectorOps() {
         if (SPECIES.vectorBitSize() < VectorOpsProvider.MIN_VECTOR_BITS) {
-            throw new UnsupportedOperationException("preferred vector species is only " + SPECIES.vectorBitSize() + " bits");
+            throw new UnsupportedOperationException("kernel vector species is only " + SPECIES.vectorBitSize() + " bits");
         }
     }
 

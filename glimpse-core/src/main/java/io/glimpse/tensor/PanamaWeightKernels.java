@@ -23,9 +23,9 @@ import java.nio.ByteOrder;
  * in docs/runtime.md.
  */
 final class PanamaWeightKernels implements WeightKernels {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = KernelSpecies.FLOATS;
     private static final int L = F.length();
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = KernelSpecies.INTS;
     /** L codes per load, widened to L floats; at least 64 bits, so the class loads even where the constructor refuses. */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 32));
@@ -40,7 +40,7 @@ final class PanamaWeightKernels implements WeightKernels {
      */
     PanamaWeightKernels() {
         if (32 % L != 0 || L < 8) {
-            throw new UnsupportedOperationException("preferred vector species is " + F.vectorBitSize() + " bits");
+            throw new UnsupportedOperationException("kernel vector species is " + F.vectorBitSize() + " bits");
         }
     }
 

@@ -1,0 +1,28 @@
+package io.glimpse.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The one vector shape of every Vector API kernel: the machine's preferred shape, but at most 256 bits. The Q8_0
+ * kernels read a 32-weight block per 256-bit load, so 256 bits is the one shape all kernels can share; sharing it is
+ * what keeps them compiled. C2 resolves {@code fma}, {@code add} and their kin on a vector whose exact class it does not
+ * yet know from the call's type profile, and that profile is shared by every caller: where the Q8_0 kernels ran on
+ * {@code Float256Vector} and the rest on the AVX-512 preferred {@code Float512Vector}, the profile held both, and C2
+ * compiled the kernels with real calls into the Vector API's Java fallbacks. On a 2-core Zen 4 (AVX-512) q8_0 decode
+ * of the Qwen2-0.5B shape ran at 15 tok/s and a 64-row prefill at 24, against 49 and 213 with one shape. Zen 4 runs
+ * 512-bit arithmetic as two 256-bit halves, so the narrower shape costs nothing there; a core with full-width 512-bit
+ * units could lose up to half of the few-row product's arithmetic, which decode (bound by memory) does not feel.
+ * Loaded only by the Vector API kernels.
+ */
+final class KernelSpecies {
+    static final VectorShape SHAPE = VectorShape.preferredShape().vectorBitSize() > 256 ? VectorShape.S_256_BIT
+            : VectorShape.preferredShape();
+    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED.withShape(SHAPE);
+    static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED.withShape(SHAPE);
+
+    private KernelSpecies() {
+    }
+}
