@@ -54,6 +54,11 @@ public interface Gemm {
      *
      * @throws IllegalStateException when the forced backend cannot load or the property names none
      */
+    /** What runs the products, for benchmarks and logs: the class, or the library and its kernels. */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+
     static Gemm get() {
         return GemmProvider.gemm();
     }

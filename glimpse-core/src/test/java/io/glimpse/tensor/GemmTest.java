@@ -258,6 +258,16 @@ class GemmTest {
      * The common pool's workers clear their thread locals after each task: scratch kept per thread was allocated
      * anew for every product run there and held its native memory until a collection.
      */
+    /** A benchmark's line names the kernels that ran, and the variable that forced them when one did. */
+    @Test
+    void openBlasNamesTheKernelsItRuns() {
+        assumeTrue(openBlasLoads(), "OpenBLAS natives not available");
+        String forced = System.getenv("OPENBLAS_CORETYPE");
+        String suffix = forced == null || forced.isEmpty() ? "" : " (OPENBLAS_CORETYPE=" + forced + ")";
+        assertThat(new OpenBlasGemm().describe()).matches("OpenBLAS, [A-Za-z0-9]+ kernels.*").endsWith(" kernels" + suffix)
+                .doesNotContain("unnamed");
+    }
+
     @Test
     void openBlasScratchIsReusedByProductsOnTheCommonPool() {
         assumeTrue(openBlasLoads(), "OpenBLAS natives not available");

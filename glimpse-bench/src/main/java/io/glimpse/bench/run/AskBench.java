@@ -94,7 +94,7 @@ public final class AskBench {
             out.printf(Locale.ROOT, "input: %d synthetic frames, %d visual tokens from the tower, prompt \"%s\", greedy, "
                             + "%d decoded tokens; gemm %s, %d threads; best of %d, pipelines taken in turn%n", o.frames(),
                     o.frames() * shape.tower().grid() * shape.tower().grid(), PROMPT, o.tokens(),
-                    Gemm.get().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors(), o.repeat());
+                    Gemm.get().describe(), Runtime.getRuntime().availableProcessors(), o.repeat());
             out.flush();
             // Measured before and after the table (the better of each counts), as other work on the machine comes and goes.
             Bandwidth before = Bandwidth.measure();

@@ -5,6 +5,7 @@ import io.glimpse.io.GgufFile;
 import io.glimpse.lm.DecoderConfig;
 import io.glimpse.lm.DecoderModel;
 import io.glimpse.lm.KvCache;
+import io.glimpse.tensor.Gemm;
 import io.glimpse.tensor.Parallel;
 import io.glimpse.tensor.WeightFormat;
 
@@ -53,7 +54,7 @@ public final class DecodeBench {
         Parallel pool = Parallel.of(o.threads());
         Bandwidth bw = pool.run(Bandwidth::measure);
         out.printf(Locale.ROOT, "threads %d, read bandwidth %.2f GB/s at the start (measured again before each model; "
-                + "the best so far sets the floor)%n", o.threads(), bw.read() / 1e9);
+                + "the best so far sets the floor); prefill gemm: %s%n", o.threads(), bw.read() / 1e9, Gemm.get().describe());
         out.printf(Locale.ROOT, "%-11s %-5s %9s %8s | %9s %6s %6s | %9s %6s %6s | %9s | %8s%n", "model", "type", "weights",
                 "load s", "tg" + o.tg(), "floor", "frac", "tg@" + o.context(), "floor", "frac", "pp" + o.pp(), "VmHWM");
         Files.createDirectories(o.cache());

@@ -56,7 +56,7 @@ public final class DecodeProducts {
         shapes.put("lm head", new int[] {c.vocabSize(), d, 1});
         Gemm gemm = Gemm.get();
         VectorOps ops = VectorOps.get();
-        String gemmName = gemm.getClass().getSimpleName();
+        String gemmName = gemm.describe();
         out.printf(Locale.ROOT, "decode matrix-vector products (m = 1), best of %d: %s vs MatVec (%s dot products, the "
                 + "decoder's path)%n", RUNS, gemmName, ops.getClass().getSimpleName());
         SplittableRandom rnd = new SplittableRandom(1);

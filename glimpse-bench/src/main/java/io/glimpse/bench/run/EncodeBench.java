@@ -54,7 +54,7 @@ public final class EncodeBench {
 
     /** Prints the summary to {@code out} and each run's times, as progress, to {@code err}. */
     public static void run(Options o, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-        out.printf(Locale.ROOT, "gemm: %s, %d threads%n", Gemm.get().getClass().getSimpleName(),
+        out.printf(Locale.ROOT, "gemm: %s, %d threads%n", Gemm.get().describe(),
                 Runtime.getRuntime().availableProcessors());
         for (ModelShapes.Tower shape : o.towers()) {
             bench(o, shape, out, err);

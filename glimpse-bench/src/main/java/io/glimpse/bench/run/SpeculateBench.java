@@ -107,7 +107,7 @@ public final class SpeculateBench {
                         + "of %d nodes; greedy, %d tokens per prompt, fresh table per prompt; gemm %s, %d threads; best of %d%n",
                 o.shape().name(), format == null ? "their stored format" : format.cliName(), m.config().hiddenSize(),
                 m.config().layers(), m.config().vocabSize(), treeName, tree.size() - 1, o.tokens(),
-                Gemm.get().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors(), o.repeat());
+                Gemm.get().describe(), Runtime.getRuntime().availableProcessors(), o.repeat());
         out.flush();
         List<Row> rows = new ArrayList<>();
         for (Prompt p : PROMPTS) {
