@@ -48,17 +48,17 @@ public interface Gemm {
         multiplyTransposed(m, copy.rows(), copy.cols(), a, aOffset, copy.data, 0, c, cOffset);
     }
 
+    /** What runs the products, for benchmarks and logs: the class, or the library and its kernels. */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+
     /**
      * The fastest available implementation: OpenBLAS when its natives load, else the Vector API kernel, else
      * the naive loops; {@code -Dglimpse.gemm=openblas|panama|naive} forces one (see {@link GemmProvider}).
      *
      * @throws IllegalStateException when the forced backend cannot load or the property names none
      */
-    /** What runs the products, for benchmarks and logs: the class, or the library and its kernels. */
-    default String describe() {
-        return getClass().getSimpleName();
-    }
-
     static Gemm get() {
         return GemmProvider.gemm();
     }

@@ -37,6 +37,8 @@ final class OpenBlasGemm implements Gemm, StoredWeightGemm {
     /** Rows each thread needs for a row split to keep sgemm efficient; fewer rows split the columns instead. */
     private static final int MIN_ROWS_PER_PART = 32;
     private static final int THREADS = loadNatives();
+    /** The kernel family OpenBLAS runs, read once the natives are loaded. */
+    private static final String CORE = coreName();
 
     /**
      * Scratch not in use, one per product running at once. Not a ThreadLocal: the common pool's workers clear their
@@ -81,8 +83,6 @@ final class OpenBlasGemm implements Gemm, StoredWeightGemm {
         String forced = System.getenv("OPENBLAS_CORETYPE");
         return "OpenBLAS, " + CORE + " kernels" + (forced == null || forced.isEmpty() ? "" : " (OPENBLAS_CORETYPE=" + forced + ")");
     }
-
-    private static final String CORE = coreName();
 
     /** The library is loaded by now, so a lookup by its soname finds the loaded copy. */
     private static String coreName() {

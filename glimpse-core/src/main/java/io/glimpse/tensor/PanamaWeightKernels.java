@@ -35,11 +35,12 @@ final class PanamaWeightKernels implements WeightKernels {
     private static final float HALF_BIAS = 0x1p112f;
 
     /**
-     * Refuses species narrower than 256 bits (a byte vector of L codes would be under the 64 bits the Vector API's
-     * smallest shape holds) or wider than a Q8_0 block.
+     * Refuses shapes other than 256 bits: the Q8_0 kernels read a block per 256-bit load, and {@link KernelSpecies}
+     * gives narrower ones only where the machine has no wider (a byte vector of L codes would be under the 64 bits the
+     * Vector API's smallest shape holds).
      */
     PanamaWeightKernels() {
-        if (32 % L != 0 || L < 8) {
+        if (F.vectorBitSize() != 256) {
             throw new UnsupportedOperationException("kernel vector species is " + F.vectorBitSize() + " bits");
         }
     }
@@ -281,16 +282,13 @@ final class PanamaWeightKernels implements WeightKernels {
      * straddle blocks), so the activations are permuted once per call: in each chunk of 32 weights, weight 4l + k goes
      * to place 8k + l ({@link #byCodeOfLane}).
      */
-    private static final VectorSpecies<Integer> QI = IntVector.SPECIES_256;
-    private static final VectorSpecies<Float> QF = FloatVector.SPECIES_256;
-    private static final int QL = QI.length();
 
     private static float[] byCodeOfLane(float[] x, int xo, int k) {
         float[] p = new float[k];
-        for (int c = 0; c < k; c += 4 * QL) {
-            for (int l = 0; l < QL; l++) {
+        for (int c = 0; c < k; c += 4 * L) {
+            for (int l = 0; l < L; l++) {
                 for (int b = 0; b < 4; b++) {
-                    p[c + QL * b + l] = x[xo + c + 4 * l + b];
+                    p[c + L * b + l] = x[xo + c + 4 * l + b];
                 }
             }
         }
@@ -299,7 +297,7 @@ final class PanamaWeightKernels implements WeightKernels {
 
     /** A Q8_0 block's f16 scale, widened and broadcast. */
     private static FloatVector q8Scale(MemorySegment s, long block) {
-        return FloatVector.broadcast(QF, Float.float16ToFloat(s.get(ScalarWeightKernels.I16, block)));
+        return FloatVector.broadcast(F, Float.float16ToFloat(s.get(ScalarWeightKernels.I16, block)));
     }
 
     /**
@@ -309,7 +307,7 @@ final class PanamaWeightKernels implements WeightKernels {
      * conversion then falls back to Java lane by lane, and decode ran 20× slower once that happened.
      */
     private static FloatVector code(MemorySegment s, long block, int b) {
-        IntVector q = IntVector.fromMemorySegment(QI, s, block + 2, LE);
+        IntVector q = IntVector.fromMemorySegment(I, s, block + 2, LE);
         IntVector v = b == 3 ? q : q.lanewise(VectorOperators.LSHL, 24 - 8 * b);
         return (FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
     }
@@ -321,14 +319,14 @@ final class PanamaWeightKernels implements WeightKernels {
      * parity) ran at 11.1 G weights/s against 12.0 for one.
      */
     private static float dotQ8(MemorySegment s, long base, int blocks, float[] xp) {
-        FloatVector acc = FloatVector.zero(QF);
+        FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long at = base + 34L * b;
             int xb = 32 * b;
-            FloatVector p0 = code(s, at, 0).mul(FloatVector.fromArray(QF, xp, xb));
-            FloatVector p1 = code(s, at, 1).mul(FloatVector.fromArray(QF, xp, xb + QL));
-            p0 = code(s, at, 2).fma(FloatVector.fromArray(QF, xp, xb + 2 * QL), p0);
-            p1 = code(s, at, 3).fma(FloatVector.fromArray(QF, xp, xb + 3 * QL), p1);
+            FloatVector p0 = code(s, at, 0).mul(FloatVector.fromArray(F, xp, xb));
+            FloatVector p1 = code(s, at, 1).mul(FloatVector.fromArray(F, xp, xb + L));
+            p0 = code(s, at, 2).fma(FloatVector.fromArray(F, xp, xb + 2 * L), p0);
+            p1 = code(s, at, 3).fma(FloatVector.fromArray(F, xp, xb + 3 * L), p1);
             acc = p0.add(p1).fma(q8Scale(s, at), acc);
         }
         return Lanes.sum(acc);
@@ -340,23 +338,23 @@ final class PanamaWeightKernels implements WeightKernels {
      * products of a draft verification give a token what decoding it alone would.
      */
     private static void dotQ8Pair(MemorySegment s, long base, int blocks, float[] xa, float[] xb, float[] out) {
-        FloatVector a = FloatVector.zero(QF);
+        FloatVector a = FloatVector.zero(F);
         FloatVector b = a;
         for (int k = 0; k < blocks; k++) {
             int xi = 32 * k;
             long at = base + 34L * k;
             FloatVector c0 = code(s, at, 0);
             FloatVector c1 = code(s, at, 1);
-            FloatVector pa0 = c0.mul(FloatVector.fromArray(QF, xa, xi));
-            FloatVector pa1 = c1.mul(FloatVector.fromArray(QF, xa, xi + QL));
-            FloatVector pb0 = c0.mul(FloatVector.fromArray(QF, xb, xi));
-            FloatVector pb1 = c1.mul(FloatVector.fromArray(QF, xb, xi + QL));
+            FloatVector pa0 = c0.mul(FloatVector.fromArray(F, xa, xi));
+            FloatVector pa1 = c1.mul(FloatVector.fromArray(F, xa, xi + L));
+            FloatVector pb0 = c0.mul(FloatVector.fromArray(F, xb, xi));
+            FloatVector pb1 = c1.mul(FloatVector.fromArray(F, xb, xi + L));
             FloatVector c2 = code(s, at, 2);
             FloatVector c3 = code(s, at, 3);
-            pa0 = c2.fma(FloatVector.fromArray(QF, xa, xi + 2 * QL), pa0);
-            pa1 = c3.fma(FloatVector.fromArray(QF, xa, xi + 3 * QL), pa1);
-            pb0 = c2.fma(FloatVector.fromArray(QF, xb, xi + 2 * QL), pb0);
-            pb1 = c3.fma(FloatVector.fromArray(QF, xb, xi + 3 * QL), pb1);
+            pa0 = c2.fma(FloatVector.fromArray(F, xa, xi + 2 * L), pa0);
+            pa1 = c3.fma(FloatVector.fromArray(F, xa, xi + 3 * L), pa1);
+            pb0 = c2.fma(FloatVector.fromArray(F, xb, xi + 2 * L), pb0);
+            pb1 = c3.fma(FloatVector.fromArray(F, xb, xi + 3 * L), pb1);
             FloatVector d = q8Scale(s, at);
             a = pa0.add(pa1).fma(d, a);
             b = pb0.add(pb1).fma(d, b);
