@@ -42,7 +42,8 @@ final class BenchDecodeCommand implements Callable<Integer> {
     int repeat;
 
     @Option(names = "--llama-bench", paramLabel = "PATH",
-            description = "A llama.cpp llama-bench binary to run on the same GGUF files, printed beside with the ratios.")
+            description = "A llama.cpp llama-bench binary to run on the same GGUF files, once after each of Glimpse's rounds "
+                    + "(-r 1); its best rates are printed beside with the ratios.")
     Path llamaBench;
 
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N",

@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * cache folder), timed as llama-bench times them: tg (tokens generated one at a time from an empty cache), tg at a
  * filled context, and pp (one prefill of many tokens). Each decode rate stands beside its memory floor, the bytes one
  * token reads (every weight matrix once, plus the cached keys and values) over the read bandwidth measured in the same
- * run, and the fraction of it reached. Peak resident memory (VmHWM) is read after each model. With a batch of N, a line
+ * run, and the fraction of it reached. With llama-bench, llama.cpp runs on the same file once after each of Glimpse's
+ * rounds ({@link LlamaBench}), so both meet the machine as it is at the time. Peak resident memory (VmHWM) is read after each model. With a batch of N, a line
  * more gives the aggregate rate of N sequences decoded together ({@link DecoderModel#stepAll}) beside one's tg.
  */
 public final class DecodeBench {
@@ -66,7 +67,8 @@ public final class DecodeBench {
                 }
                 bw = bw.max(pool.run(Bandwidth::measure));
                 double read = bw.read();
-                Row r = pool.run(() -> measure(file, o, read));
+                LlamaRounds llama = new LlamaRounds(o, file, out);
+                Row r = pool.run(() -> measure(file, o, read, llama));
                 // The model's mapping is released when its segments are collected; without this every earlier
                 // model would stay resident in the peak of the next.
                 System.gc();
@@ -78,8 +80,8 @@ public final class DecodeBench {
                             s.name(), f.cliName(), o.batch(), r.batchTg, r.batchTg / r.tg, o.tg());
                 }
                 out.flush();
-                if (o.llamaBench() != null) {
-                    LlamaBench.run(o.llamaBench(), file, o, r.tg, r.tgCtx, r.pp, out);
+                if (llama.runs > 0) {
+                    LlamaBench.print(llama.best, llama.runs, o, r.tg, r.tgCtx, r.pp, out);
                 }
             }
         }
@@ -91,7 +93,36 @@ public final class DecodeBench {
                double batchTg) {
     }
 
-    private static Row measure(Path file, Options o, double bandwidth) throws IOException {
+    /** llama-bench's runs on the file so far, one after each of Glimpse's rounds; none without {@code --llama-bench}. */
+    private static final class LlamaRounds {
+        private final Options o;
+        private final Path file;
+        private final PrintWriter out;
+        LlamaBench.Rates best = LlamaBench.Rates.NONE;
+        int runs;
+        private boolean failed;
+
+        LlamaRounds(Options o, Path file, PrintWriter out) {
+            this.o = o;
+            this.file = file;
+            this.out = out;
+        }
+
+        void round() throws IOException, InterruptedException {
+            if (o.llamaBench() == null || failed) {
+                return;
+            }
+            LlamaBench.Rates r = LlamaBench.once(o.llamaBench(), file, o, out);
+            if (r == null) {
+                failed = true;
+                return;
+            }
+            best = best.max(r);
+            runs++;
+        }
+    }
+
+    private static Row measure(Path file, Options o, double bandwidth, LlamaRounds llama) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         DecoderModel m = DecoderModel.load(GgufFile.read(file), null);
         double load = (System.nanoTime() - t0) / 1e9;
@@ -112,6 +143,7 @@ public final class DecodeBench {
             m.forward(cache, m.embed(prompt), range(o.pp()), 1);
             pp = Math.max(pp, o.pp() / ((System.nanoTime() - p0) / 1e9));
             tgCtx = Math.max(tgCtx, generate(m, random.ints(o.context(), 0, c.vocabSize()).toArray(), Math.max(8, o.tg() / 2), random));
+            llama.round();
         }
         long kvPerToken = 2L * c.layers() * c.kvHeads() * c.headDim() * 4;
         return new Row(m.weightBytes(), load, tg, bandwidth / m.weightBytes(), tgCtx,

@@ -10,23 +10,34 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * llama.cpp's llama-bench run on the very GGUF file {@link DecodeBench} timed, in the same run:
- * {@code -m FILE -p PP -n TG -d 0,CTX -t THREADS -o csv}, its avg_ts per test printed beside Glimpse's with the ratios.
- * llama.cpp is not part of Glimpse: PATH is a binary the user built.
+ * llama.cpp's llama-bench run on the very GGUF file {@link DecodeBench} timed, in the same run and alternated with it:
+ * {@code -m FILE -p PP -n TG -d 0,CTX -t THREADS -r 1 -o csv} once after each of Glimpse's rounds, the best rate per
+ * test kept as Glimpse's best round is. Alternating matters on a shared machine: its read bandwidth moved between 38
+ * and 69 GB/s from one minute to the next (2-core EPYC VM), so a llama.cpp run after all of Glimpse's rounds could meet
+ * another machine than they did. llama.cpp is not part of Glimpse: PATH is a binary the user built.
  */
 final class LlamaBench {
+    /** One llama-bench run's tokens per second: tg from an empty cache, tg at the context depth, and pp. */
+    record Rates(double tg, double tgCtx, double pp) {
+        static final Rates NONE = new Rates(0, 0, 0);
+
+        Rates max(Rates o) {
+            return new Rates(Math.max(tg, o.tg), Math.max(tgCtx, o.tgCtx), Math.max(pp, o.pp));
+        }
+    }
+
     private LlamaBench() {
     }
 
-    static void run(Path binary, Path model, DecodeBench.Options o, double tg, double tgCtx, double pp, PrintWriter out)
-            throws IOException, InterruptedException {
+    /** One run, or null (with the reason printed) when the binary failed or printed no rates. */
+    static Rates once(Path binary, Path model, DecodeBench.Options o, PrintWriter out) throws IOException, InterruptedException {
         List<String> cmd = List.of(binary.toString(), "-m", model.toString(), "-p", String.valueOf(o.pp()), "-n",
-                String.valueOf(o.tg()), "-d", "0," + o.context(), "-t", String.valueOf(o.threads()), "-o", "csv");
+                String.valueOf(o.tg()), "-d", "0," + o.context(), "-t", String.valueOf(o.threads()), "-r", "1", "-o", "csv");
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         if (p.waitFor() != 0 || lines.isEmpty()) {
             out.println("  llama-bench " + binary + " failed (exit " + p.exitValue() + ")");
-            return;
+            return null;
         }
         List<String> header = split(lines.get(0));
         int prompt = header.indexOf("n_prompt");
@@ -35,7 +46,7 @@ final class LlamaBench {
         int ts = header.indexOf("avg_ts");
         if (prompt < 0 || gen < 0 || ts < 0) {
             out.println("  llama-bench printed no n_prompt/n_gen/avg_ts columns: " + lines.get(0));
-            return;
+            return null;
         }
         double lTg = Double.NaN;
         double lCtx = Double.NaN;
@@ -54,8 +65,12 @@ final class LlamaBench {
                 }
             }
         }
-        out.printf(Locale.ROOT, "  llama.cpp   tg %.2f (Glimpse %.2fx)   tg@%d %.2f (%.2fx)   pp %.2f (%.2fx)%n", lTg, tg / lTg,
-                o.context(), lCtx, tgCtx / lCtx, lPp, pp / lPp);
+        return new Rates(lTg, lCtx, lPp);
+    }
+
+    static void print(Rates l, int runs, DecodeBench.Options o, double tg, double tgCtx, double pp, PrintWriter out) {
+        out.printf(Locale.ROOT, "  llama.cpp   tg %.2f (Glimpse %.2fx)   tg@%d %.2f (%.2fx)   pp %.2f (%.2fx)   best of %d runs%n",
+                l.tg(), tg / l.tg(), o.context(), l.tgCtx(), tgCtx / l.tgCtx(), l.pp(), pp / l.pp(), runs);
     }
 
     private static List<String> split(String csvLine) {

@@ -57,6 +57,45 @@ class BenchDecodeCommandTest {
                 .isEqualTo(GlimpseCli.USAGE);
     }
 
+    /**
+     * llama-bench runs once after each of Glimpse's rounds (one repetition each), and the best rate per test counts,
+     * as Glimpse's best round does: the fake prints a faster tg and pp but a slower tg at depth on its second run.
+     */
+    @Test
+    void llamaBenchRunsOnceAfterEachRoundAndItsBestRatesCount() throws Exception {
+        Path args = cache.resolve("args.txt");
+        Path seen = cache.resolve("seen");
+        Path fake = cache.resolve("fake-llama-bench.sh");
+        java.nio.file.Files.writeString(fake, """
+                #!/bin/sh
+                echo "$@" >> %s
+                if [ -f %s ]; then tg=20.5; ctx=4.25; pp=300.5; else tg=10.5; ctx=8.25; pp=100.5; touch %s; fi
+                echo '"build_commit","n_prompt","n_gen","n_depth","avg_ts","stddev_ts"'
+                echo '"abc",4,0,0,'$pp',1.0'
+                echo '"abc",0,2,0,'$tg',0.5'
+                echo '"abc",0,2,8,'$ctx',0.5'
+                """.formatted(args, seen, seen));
+        fake.toFile().setExecutable(true);
+        InProcess.Run r = glimpse("bench", "decode", "--models", "tiny", "--weights", "q8_0", "--tg", "2", "--pp", "4",
+                "--context", "8", "--repeat", "2", "--threads", "1", "--cache", cache.toString(), "--llama-bench", fake.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        java.util.List<String> calls = java.nio.file.Files.readAllLines(args);
+        assertThat(calls).hasSize(2).allSatisfy(c -> assertThat(c).contains("-r 1").contains("-p 4 -n 2 -d 0,8 -t 1")
+                .contains("decode-tiny-q8_0.gguf"));
+        String row = r.out().lines().filter(l -> l.startsWith("tiny") && l.contains("|")).findFirst().orElseThrow();
+        String[] cells = row.split("\\|");
+        double tg = Double.parseDouble(cells[1].trim().split(" +")[0]);
+        double ctx = Double.parseDouble(cells[2].trim().split(" +")[0]);
+        double pp = Double.parseDouble(cells[3].trim());
+        String line = r.out().lines().filter(l -> l.contains("llama.cpp")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("llama\\.cpp +tg 20\\.50 \\(Glimpse (\\S+)x\\) +tg@8 8\\.25 "
+                + "\\((\\S+)x\\) +pp 300\\.50 \\((\\S+)x\\) +best of 2 runs").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isCloseTo(tg / 20.5, org.assertj.core.data.Offset.offset(0.006 + tg / 20.5 * 0.001));
+        assertThat(Double.parseDouble(m.group(2))).isCloseTo(ctx / 8.25, org.assertj.core.data.Offset.offset(0.006 + ctx / 8.25 * 0.001));
+        assertThat(Double.parseDouble(m.group(3))).isCloseTo(pp / 300.5, org.assertj.core.data.Offset.offset(0.006 + pp / 300.5 * 0.001));
+    }
+
     @Test
     void unknownModelOrFormatIsAUsageError() {
         assertThat(glimpse("bench", "decode", "--models", "gpt-5", "--cache", cache.toString()).code()).isEqualTo(GlimpseCli.USAGE);
