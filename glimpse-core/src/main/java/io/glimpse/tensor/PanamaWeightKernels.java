@@ -115,14 +115,28 @@ final class PanamaWeightKernels implements WeightKernels {
     // 896 rows at 6.2 (f16) and 6.6 (q8_0) G weights/s, and f16 at 3.5 once q8_0 had run in the same process; split,
     // 9.2 and 9.9 (Zen 3, in cache).
     private static void rowsF16(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
-        float[] split = evenOdd(x, xo, w.cols());
+        int k = w.cols();
+        float unscale = f16Unscale(x, xo, k);
+        float[] split = evenOdd(x, xo, k, HALF_BIAS / unscale);
         for (int j = 0; j < count; j++) {
-            y[yo + j] = dotF16(w, row0 + j, split, x, xo);
+            y[yo + j] = dotF16(w, row0 + j, split, unscale, x, xo);
         }
     }
 
+    /**
+     * The power of two s that {@link #dotF16} divides the activations by (and multiplies its sum by) so that they stay
+     * finite when scaled by 2^112: 1 unless some |x| reaches 2^14.
+     */
+    private static float f16Unscale(float[] x, int xo, int k) {
+        float max = 0;
+        for (int i = 0; i < k; i++) {
+            max = Math.max(max, Math.abs(x[xo + i]));
+        }
+        return max < 0x1p14f ? 1f : Math.scalb(1f, Math.min(Math.getExponent(max), Float.MAX_EXPONENT) - 13);
+    }
+
     private static void rowsBf16(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
-        float[] split = evenOdd(x, xo, w.cols());
+        float[] split = evenOdd(x, xo, w.cols(), 1f);
         for (int j = 0; j < count; j++) {
             y[yo + j] = dotBf16(w.data(), (row0 + j) * w.rowBytes(), w.cols(), split, x, xo);
         }
@@ -173,12 +187,16 @@ final class PanamaWeightKernels implements WeightKernels {
     /**
      * A half's sign, exponent and mantissa moved into the places of a float's (a shift right by 3 of the half in the
      * lane's top 16 bits, the sign bits it drags along masked off) read as a float 2^-112 times the half's value, for
-     * normal and subnormal halves alike; one multiply by 2^112 makes it exact. The Vector API has no half conversion,
-     * and this is a few integer operations and a multiply per vector where the scalar {@link Float#float16ToFloat}
-     * loop, which C2 compiles to vcvtph2ps, needed a trip through an f32 buffer. A half with the exponent of infinity or
-     * NaN would come out finite, so such lanes are flagged as they pass and the row is then summed by the scalar kernel.
+     * normal and subnormal halves alike. The activations in {@code split} were scaled by 2^112 / {@code unscale}
+     * ({@link #f16Unscale}), both powers of two, so each product is the weight's times x's divided by {@code unscale}
+     * exactly, and the sum times {@code unscale} has the bits of widening each half first (as {@link #widenF16} does)
+     * while saving a multiply per 8 weights: f16 decode of the Qwen2-0.5B shape went from 0.86× llama.cpp's tg64 to
+     * that of bf16, which needs no such multiply (see docs/runtime.md). The Vector API has no half conversion, and
+     * this is a few integer operations per vector where the scalar {@link Float#float16ToFloat} loop, which C2 compiles
+     * to vcvtph2ps, needed a trip through an f32 buffer. A half with the exponent of infinity or NaN would come out
+     * finite, so such lanes are flagged as they pass and the row is then summed by the scalar kernel.
      */
-    private static float dotF16(WeightMatrix w, int row, float[] split, float[] x, int xo) {
+    private static float dotF16(WeightMatrix w, int row, float[] split, float unscale, float[] x, int xo) {
         MemorySegment s = w.data();
         long base = row * w.rowBytes();
         int k = w.cols();
@@ -190,15 +208,15 @@ final class PanamaWeightKernels implements WeightKernels {
             IntVector pairs = IntVector.fromMemorySegment(I, s, base + 2L * i, LE);
             special = special.or(pairs.and(0x7c007c00).add(0x04000400));
             FloatVector even = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8fffffff)
-                    .reinterpretAsFloats().mul(HALF_BIAS);
-            FloatVector odd = pairs.lanewise(VectorOperators.ASHR, 3).and(0x8fffe000).reinterpretAsFloats().mul(HALF_BIAS);
+                    .reinterpretAsFloats();
+            FloatVector odd = pairs.lanewise(VectorOperators.ASHR, 3).and(0x8fffe000).reinterpretAsFloats();
             a0 = even.fma(FloatVector.fromArray(F, split, i), a0);
             a1 = odd.fma(FloatVector.fromArray(F, split, i + L), a1);
         }
         if ((special.reduceLanes(VectorOperators.OR) & 0x80008000) != 0) {
             return SCALAR.dot(w, row, x, xo);
         }
-        float sum = Lanes.sum(a0.add(a1));
+        float sum = Lanes.sum(a0.add(a1)) * unscale;
         for (; i < k; i++) {
             sum = Math.fma(ScalarWeightKernels.half(s.get(ScalarWeightKernels.I16, base + 2L * i), false), x[xo + i], sum);
         }
@@ -234,13 +252,16 @@ final class PanamaWeightKernels implements WeightKernels {
         }
     }
 
-    /** x's whole 2L chunks with each chunk's even lanes first, then its odd lanes; the tail is left to the caller. */
-    private static float[] evenOdd(float[] x, int xo, int k) {
+    /**
+     * x's whole 2L chunks times {@code scale} with each chunk's even lanes first, then its odd lanes; the tail is left to
+     * the caller.
+     */
+    private static float[] evenOdd(float[] x, int xo, int k, float scale) {
         float[] split = new float[k - k % (2 * L)];
         for (int i = 0; i < split.length; i += 2 * L) {
             for (int l = 0; l < L; l++) {
-                split[i + l] = x[xo + i + 2 * l];
-                split[i + L + l] = x[xo + i + 2 * l + 1];
+                split[i + l] = x[xo + i + 2 * l] * scale;
+                split[i + L + l] = x[xo + i + 2 * l + 1] * scale;
             }
         }
         return split;

@@ -267,4 +267,38 @@ class WeightKernelsTest {
         assertThat(Float.valueOf(y[1])).isEqualTo(Float.valueOf(expected));
         assertThat(y[0]).isCloseTo(SCALAR.dot(w, 0, x, 0), org.assertj.core.data.Offset.offset(1e-3f));
     }
+
+    /**
+     * The vector f16 product scales the activations by 2^112 to skip a multiply per weight; activations of 2^14 and
+     * more are scaled down first, so a row against large ones (outlier features reach thousands) stays finite and as
+     * close to the naive sum as against small ones.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(floats = {1f, 3e4f, 7e5f, 1e30f})
+    void f16RowsAgainstLargeActivationsStayFiniteAndClose(float peak) {
+        assumeThat(panama).as("Vector API kernels available").isNotNull();
+        int cols = 203;
+        Random rnd = new Random(Float.floatToIntBits(peak));
+        WeightMatrix w = randomMatrix(WeightFormat.F16, 4, cols, rnd);
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        x[17] = peak;
+        x[cols - 40] = -peak / 2;
+        float[] y = new float[4];
+        panama.dotRows(w, 0, 4, x, 0, y, 0);
+        float[] widened = new float[4 * cols];
+        panama.dequantize(w, 0, 4, widened, 0);
+        for (int r = 0; r < 4; r++) {
+            double ref = 0;
+            double mag = 0;
+            for (int i = 0; i < cols; i++) {
+                ref += (double) widened[r * cols + i] * x[i];
+                mag += Math.abs((double) widened[r * cols + i] * x[i]);
+            }
+            assertThat(Float.isFinite(y[r])).as("row %d", r).isTrue();
+            assertThat((double) y[r]).as("row %d", r).isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-6 * mag));
+        }
+    }
 }
