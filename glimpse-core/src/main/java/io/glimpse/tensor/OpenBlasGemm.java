@@ -75,7 +75,7 @@ final class OpenBlasGemm implements Gemm, StoredWeightGemm {
 
     /**
      * The kernel family OpenBLAS chose for this CPU ({@code openblas_get_corename}), and whether OPENBLAS_CORETYPE
-     * forced it: on a 2-core Zen 4 the Haswell kernels that variable can force ran sgemm at 200 GFLOP/s against 375 for
+     * forced it: on a 2-core Zen 5 the Haswell kernels that variable can force ran sgemm at 200 GFLOP/s against 375 for
      * the Cooperlake ones OpenBLAS picks itself, so a benchmark has to say which ran.
      */
     @Override
