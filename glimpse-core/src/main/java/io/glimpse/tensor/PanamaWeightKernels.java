@@ -33,6 +33,12 @@ final class PanamaWeightKernels implements WeightKernels {
     private static final WeightKernels SCALAR = new ScalarWeightKernels();
     /** 2^112: a half's bits in a float's places read 2^-112 times its value ({@link #dotF16}). */
     private static final float HALF_BIAS = 0x1p112f;
+    /**
+     * Longest Q8_0 row read in one sweep, in blocks (6144 weights): a longer one is read in column chunks, each for all
+     * rows of the range before the next. One thread read rows of 11008 weights from DRAM at 6.0-6.2 G weights/s in one
+     * sweep each and at 11.7-11.8 in two chunks (rows of 896: 14-15); see docs/runtime.md, "Long rows from DRAM".
+     */
+    private static final int Q8_CHUNK_BLOCKS = 192;
 
     /**
      * Refuses shapes other than 256 bits: the Q8_0 kernels read a block per 256-bit load, and {@link KernelSpecies}
@@ -106,7 +112,7 @@ final class PanamaWeightKernels implements WeightKernels {
         switch (w) {
             case WeightMatrix.F16 m -> rowsF16(w, row0, count, x, xo, y, yo);
             case WeightMatrix.BF16 m -> rowsBf16(w, row0, count, x, xo, y, yo);
-            case WeightMatrix.Q8_0 m -> rowsQ8(w, row0, count, x, xo, y, yo);
+            case WeightMatrix.Q8_0 m -> dotRowsOfRows(w, row0, count, 1, x, xo, y, yo, count);
             default -> WeightKernels.super.dotRows(w, row0, count, x, xo, y, yo);
         }
     }
@@ -144,7 +150,8 @@ final class PanamaWeightKernels implements WeightKernels {
 
     /**
      * Q8_0 reads each weight row once for the activation rows two at a time ({@link #dotQ8Pair}), the row left over
-     * on its own; other formats one activation row after another.
+     * on its own, a long row in column chunks ({@link #q8Chunks}); other formats one activation row after
+     * another.
      */
     @Override
     public void dotRowsOfRows(WeightMatrix w, int row0, int count, int m, float[] x, int xo, float[] y, int yo, int ldy) {
@@ -157,31 +164,46 @@ final class PanamaWeightKernels implements WeightKernels {
         for (int r = 0; r < m; r++) {
             xp[r] = byCodeOfLane(x, xo + r * k, k);
         }
-        float[] pair = new float[2];
-        for (int j = 0; j < count; j++) {
-            long base = (row0 + j) * w.rowBytes();
-            int r = 0;
-            for (; r + 1 < m; r += 2) {
-                dotQ8Pair(w.data(), base, k / 32, xp[r], xp[r + 1], pair);
-                y[yo + r * ldy + j] = pair[0];
-                y[yo + (r + 1) * ldy + j] = pair[1];
-            }
-            if (r < m) {
-                y[yo + r * ldy + j] = dotQ8(w.data(), base, k / 32, xp[r]);
+        int blocks = k / 32;
+        int chunks = m == 1 ? q8Chunks(blocks) : 1;
+        // Each row's vector accumulator, carried from chunk to chunk and summed after the last: a row's bits do not
+        // depend on the chunks, so they are those of one sweep whatever the range or the number of activation rows.
+        float[] acc = new float[count * m * L];
+        for (int c = 0; c < chunks; c++) {
+            int b0 = (int) ((long) blocks * c / chunks);
+            int b1 = (int) ((long) blocks * (c + 1) / chunks);
+            for (int j = 0; j < count; j++) {
+                long base = (row0 + j) * w.rowBytes();
+                int at = j * m * L;
+                int r = 0;
+                for (; r + 1 < m; r += 2) {
+                    dotQ8Pair(w.data(), base, b0, b1, xp[r], xp[r + 1], acc, at + r * L);
+                }
+                if (r < m) {
+                    dotQ8(w.data(), base, b0, b1, xp[r], acc, at + r * L);
+                }
             }
         }
+        for (int j = 0; j < count; j++) {
+            for (int r = 0; r < m; r++) {
+                y[yo + r * ldy + j] = Lanes.sum(FloatVector.fromArray(F, acc, (j * m + r) * L));
+            }
+        }
+    }
+
+    /**
+     * Column chunks of a long Q8_0 row against one activation row, each read for every row of the range before the
+     * next: one for rows up to {@link #Q8_CHUNK_BLOCKS} blocks, else as few equal ones as keep each under it. Rows read
+     * against two activation rows at a time stay whole: chunked, their pairs from DRAM ran at 4.1 G weight rows/s
+     * against 6.1 whole (rows of 11008, one thread).
+     */
+    private static int q8Chunks(int blocks) {
+        return Math.max(1, (blocks + Q8_CHUNK_BLOCKS - 1) / Q8_CHUNK_BLOCKS);
     }
 
     @Override
     public boolean readsRowsTogether(WeightFormat f) {
         return f == WeightFormat.Q8_0;
-    }
-
-    private static void rowsQ8(WeightMatrix w, int row0, int count, float[] x, int xo, float[] y, int yo) {
-        float[] xp = byCodeOfLane(x, xo, w.cols());
-        for (int j = 0; j < count; j++) {
-            y[yo + j] = dotQ8(w.data(), (row0 + j) * w.rowBytes(), w.cols() / 32, xp);
-        }
     }
 
     /**
@@ -334,14 +356,14 @@ final class PanamaWeightKernels implements WeightKernels {
     }
 
     /**
-     * Codes widened by shifts within their lanes and converted to float in place: a conversion between shapes
+     * Blocks [b0, b1) of a row added to its vector accumulator at {@code accs[ao]}. Codes widened by shifts within their lanes and converted to float in place: a conversion between shapes
      * (byte → float) per 8 codes measured 7.4 G weights/s against about 10 for this (one thread, 512 × 896 in cache,
      * Zen 3), which decode at Q8_0 is bound by. One accumulator: two over alternate blocks (a branch on the block's
      * parity) ran at 11.1 G weights/s against 12.0 for one.
      */
-    private static float dotQ8(MemorySegment s, long base, int blocks, float[] xp) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
+    private static void dotQ8(MemorySegment s, long base, int b0, int b1, float[] xp, float[] accs, int ao) {
+        FloatVector acc = FloatVector.fromArray(F, accs, ao);
+        for (int b = b0; b < b1; b++) {
             long at = base + 34L * b;
             int xb = 32 * b;
             FloatVector p0 = code(s, at, 0).mul(FloatVector.fromArray(F, xp, xb));
@@ -350,18 +372,19 @@ final class PanamaWeightKernels implements WeightKernels {
             p1 = code(s, at, 3).fma(FloatVector.fromArray(F, xp, xb + 3 * L), p1);
             acc = p0.add(p1).fma(q8Scale(s, at), acc);
         }
-        return Lanes.sum(acc);
+        acc.intoArray(accs, ao);
     }
 
     /**
-     * {@link #dotQ8} of one weight row against two activation rows: each block is loaded and its codes widened once
-     * for both. Each row's sum is formed in {@link #dotQ8}'s order, so it has the bits {@link #dotQ8} gives it: the
-     * products of a draft verification give a token what decoding it alone would.
+     * {@link #dotQ8} of one weight row against two activation rows (accumulators at {@code accs[ao]} and
+     * {@code accs[ao + L]}): each block is loaded and its codes widened once for both. Each row's sum is formed in
+     * {@link #dotQ8}'s order, so it has the bits {@link #dotQ8} gives it: the products of a draft verification give a
+     * token what decoding it alone would.
      */
-    private static void dotQ8Pair(MemorySegment s, long base, int blocks, float[] xa, float[] xb, float[] out) {
-        FloatVector a = FloatVector.zero(F);
-        FloatVector b = a;
-        for (int k = 0; k < blocks; k++) {
+    private static void dotQ8Pair(MemorySegment s, long base, int b0, int b1, float[] xa, float[] xb, float[] accs, int ao) {
+        FloatVector a = FloatVector.fromArray(F, accs, ao);
+        FloatVector b = FloatVector.fromArray(F, accs, ao + L);
+        for (int k = b0; k < b1; k++) {
             int xi = 32 * k;
             long at = base + 34L * k;
             FloatVector c0 = code(s, at, 0);
@@ -380,8 +403,8 @@ final class PanamaWeightKernels implements WeightKernels {
             a = pa0.add(pa1).fma(d, a);
             b = pb0.add(pb1).fma(d, b);
         }
-        out[0] = Lanes.sum(a);
-        out[1] = Lanes.sum(b);
+        a.intoArray(accs, ao);
+        b.intoArray(accs, ao + L);
     }
 
     private static float dotQ4(MemorySegment s, long base, int blocks, float[] x, int xo) {

@@ -32,13 +32,16 @@ class WeightKernelsTest {
         panama = VectorOpsProvider.choose(WeightKernels.class, "PanamaWeightKernels", null, () -> null);
     }
 
-    /** Float formats at odd widths (every tail against 4, 8 and 16 lanes), block formats at whole blocks. */
+    /**
+     * Float formats at odd widths (every tail against 4, 8 and 16 lanes), block formats at whole blocks, up to rows long
+     * enough to be read in column chunks.
+     */
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (WeightFormat f : WeightFormat.values()) {
             int[] widths = switch (f.blockSize()) {
                 case 1 -> new int[] {1, 7, 15, 17, 33, 100, 257};
-                case 32 -> new int[] {32, 96, 160, 800};
+                case 32 -> new int[] {32, 96, 160, 800, 12832};
                 default -> new int[] {256, 768};
             };
             for (int cols : widths) {
@@ -176,13 +179,15 @@ class WeightKernelsTest {
     /**
      * Several activation rows against each weight row: every output has the bits the one-row kernel gives it, for an
      * even and an odd number of rows, on both kernels; Q8_0 is the format the vector kernel reads rows together in.
+     * Rows of 401 Q8_0 blocks are read in column chunks against one activation row and whole against two: the same
+     * bits all the same.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"Q8_0,1", "Q8_0,2", "Q8_0,5", "BF16,3", "F16,2"})
-    void rowsOfRowsGiveEachRowItsOneRowBits(WeightFormat f, int m) {
-        Random rnd = new Random(41L * m + f.ordinal());
+    @org.junit.jupiter.params.provider.CsvSource({"Q8_0,1,160", "Q8_0,2,160", "Q8_0,5,160", "BF16,3,160", "F16,2,160",
+            "Q8_0,2,12832", "Q8_0,3,12832"})
+    void rowsOfRowsGiveEachRowItsOneRowBits(WeightFormat f, int m, int cols) {
+        Random rnd = new Random(41L * m + f.ordinal() + cols);
         int rows = 7;
-        int cols = 160;
         WeightMatrix w = randomMatrix(f, rows, cols, rnd);
         float[] x = new float[2 + m * cols];
         for (int i = 0; i < x.length; i++) {
