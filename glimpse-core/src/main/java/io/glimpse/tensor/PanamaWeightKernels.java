@@ -211,9 +211,9 @@ final class PanamaWeightKernels implements WeightKernels {
      * lane's top 16 bits, the sign bits it drags along masked off) read as a float 2^-112 times the half's value, for
      * normal and subnormal halves alike. The activations in {@code split} were scaled by 2^112 / {@code unscale}
      * ({@link #f16Unscale}), both powers of two, so each product is the weight's times x's divided by {@code unscale}
-     * exactly, and the sum times {@code unscale} has the bits of widening each half first (as {@link #widenF16} does)
-     * while saving a multiply per 8 weights: f16 decode of the Qwen2-0.5B shape went from 0.86× llama.cpp's tg64 to
-     * that of bf16, which needs no such multiply (see docs/runtime.md). The Vector API has no half conversion, and
+     * exactly (unless it is subnormal), and the sum times {@code unscale} has the bits of widening each half first (as
+     * {@link #widenF16} does) while saving a multiply per 8 weights: f16 decode of the Qwen2-0.5B shape went from
+     * 0.86× to 0.93× llama.cpp's tg64 in the same runs (2-core Zen 5, where it is bound by the kernel's instructions). The Vector API has no half conversion, and
      * this is a few integer operations per vector where the scalar {@link Float#float16ToFloat} loop, which C2 compiles
      * to vcvtph2ps, needed a trip through an f32 buffer. A half with the exponent of infinity or NaN would come out
      * finite, so such lanes are flagged as they pass and the row is then summed by the scalar kernel.
