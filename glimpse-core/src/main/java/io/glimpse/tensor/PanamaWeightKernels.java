@@ -39,6 +39,8 @@ final class PanamaWeightKernels implements WeightKernels {
      * sweep each and at 11.7-11.8 in two chunks (rows of 896: 14-15); see docs/runtime.md, "Long rows from DRAM".
      */
     private static final int Q8_CHUNK_BLOCKS = 192;
+    /** Rows whose accumulators are kept at once while their chunks are read: a tile's stay in L1. */
+    private static final int TILE = 64;
 
     /**
      * Refuses shapes other than 256 bits: the Q8_0 kernels read a block per 256-bit load, and {@link KernelSpecies}
@@ -168,25 +170,29 @@ final class PanamaWeightKernels implements WeightKernels {
         int chunks = m == 1 ? q8Chunks(blocks) : 1;
         // Each row's vector accumulator, carried from chunk to chunk and summed after the last: a row's bits do not
         // depend on the chunks, so they are those of one sweep whatever the range or the number of activation rows.
-        float[] acc = new float[count * m * L];
-        for (int c = 0; c < chunks; c++) {
-            int b0 = (int) ((long) blocks * c / chunks);
-            int b1 = (int) ((long) blocks * (c + 1) / chunks);
-            for (int j = 0; j < count; j++) {
-                long base = (row0 + j) * w.rowBytes();
-                int at = j * m * L;
-                int r = 0;
-                for (; r + 1 < m; r += 2) {
-                    dotQ8Pair(w.data(), base, b0, b1, xp[r], xp[r + 1], acc, at + r * L);
-                }
-                if (r < m) {
-                    dotQ8(w.data(), base, b0, b1, xp[r], acc, at + r * L);
+        float[] acc = new float[TILE * m * L];
+        for (int t0 = 0; t0 < count; t0 += TILE) {
+            int rows = Math.min(TILE, count - t0);
+            java.util.Arrays.fill(acc, 0f);
+            for (int c = 0; c < chunks; c++) {
+                int b0 = (int) ((long) blocks * c / chunks);
+                int b1 = (int) ((long) blocks * (c + 1) / chunks);
+                for (int j = 0; j < rows; j++) {
+                    long base = (row0 + t0 + j) * w.rowBytes();
+                    int at = j * m * L;
+                    int r = 0;
+                    for (; r + 1 < m; r += 2) {
+                        dotQ8Pair(w.data(), base, b0, b1, xp[r], xp[r + 1], acc, at + r * L);
+                    }
+                    if (r < m) {
+                        dotQ8(w.data(), base, b0, b1, xp[r], acc, at + r * L);
+                    }
                 }
             }
-        }
-        for (int j = 0; j < count; j++) {
-            for (int r = 0; r < m; r++) {
-                y[yo + r * ldy + j] = Lanes.sum(FloatVector.fromArray(F, acc, (j * m + r) * L));
+            for (int j = 0; j < rows; j++) {
+                for (int r = 0; r < m; r++) {
+                    y[yo + r * ldy + t0 + j] = Lanes.sum(FloatVector.fromArray(F, acc, (j * m + r) * L));
+                }
             }
         }
     }

@@ -40,7 +40,7 @@ class WeightKernelsTest {
         List<Arguments> out = new ArrayList<>();
         for (WeightFormat f : WeightFormat.values()) {
             int[] widths = switch (f.blockSize()) {
-                case 1 -> new int[] {1, 7, 15, 17, 33, 100, 257};
+                case 1 -> new int[] {1, 7, 15, 17, 33, 100, 257, 12801};
                 case 32 -> new int[] {32, 96, 160, 800, 12832};
                 default -> new int[] {256, 768};
             };
@@ -180,11 +180,11 @@ class WeightKernelsTest {
      * Several activation rows against each weight row: every output has the bits the one-row kernel gives it, for an
      * even and an odd number of rows, on both kernels; Q8_0 is the format the vector kernel reads rows together in.
      * Rows of 401 Q8_0 blocks are read in column chunks against one activation row and whole against two: the same
-     * bits all the same.
+     * bits all the same, for a row alone and in a range alike.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"Q8_0,1,160", "Q8_0,2,160", "Q8_0,5,160", "BF16,3,160", "F16,2,160",
-            "Q8_0,2,12832", "Q8_0,3,12832"})
+            "Q8_0,2,12832", "Q8_0,3,12832", "BF16,2,12801", "F16,3,12801"})
     void rowsOfRowsGiveEachRowItsOneRowBits(WeightFormat f, int m, int cols) {
         Random rnd = new Random(41L * m + f.ordinal() + cols);
         int rows = 7;
@@ -205,6 +205,10 @@ class WeightKernelsTest {
                 k.dotRows(w, 1, rows - 1, x, 2 + r * cols, alone, 0);
                 assertThat(Arrays.copyOfRange(together, 1 + r * ldy, 1 + r * ldy + rows - 1)).as("%s row %d", k, r)
                         .containsExactly(alone);
+                for (int j = 0; j < rows - 1; j++) {
+                    assertThat(k.dot(w, 1 + j, x, 2 + r * cols)).as("%s row %d weight row %d alone", k, r, 1 + j)
+                            .isEqualTo(alone[j]);
+                }
             }
         }
         assertThat(panama == null || panama.readsRowsTogether(WeightFormat.Q8_0)).isTrue();
