@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Vector API kernels over stored weights: loads straight from the segment, widening in registers (Q8_0 codes by shifts
@@ -35,7 +36,7 @@ final class PanamaWeightKernels implements WeightKernels {
     private static final float HALF_BIAS = 0x1p112f;
     /**
      * Longest Q8_0 row read in one sweep, in blocks (6144 weights): a longer one is read in column chunks, each for all
-     * rows of the range before the next. One thread read rows of 11008 weights from DRAM at 6.0-6.2 G weights/s in one
+     * rows of a tile ({@link #TILE}) before the next. One thread read rows of 11008 weights from DRAM at 6.0-6.2 G weights/s in one
      * sweep each and at 11.7-11.8 in two chunks (rows of 896: 14-15); see docs/runtime.md, "Long rows from DRAM".
      */
     private static final int Q8_CHUNK_BLOCKS = 192;
@@ -173,7 +174,7 @@ final class PanamaWeightKernels implements WeightKernels {
         float[] acc = new float[TILE * m * L];
         for (int t0 = 0; t0 < count; t0 += TILE) {
             int rows = Math.min(TILE, count - t0);
-            java.util.Arrays.fill(acc, 0f);
+            Arrays.fill(acc, 0f);
             for (int c = 0; c < chunks; c++) {
                 int b0 = (int) ((long) blocks * c / chunks);
                 int b1 = (int) ((long) blocks * (c + 1) / chunks);

@@ -23,8 +23,9 @@ import java.util.SplittableRandom;
  * filled context, and pp (one prefill of many tokens). Each decode rate stands beside its memory floor, the bytes one
  * token reads (every weight matrix once, plus the cached keys and values) over the read bandwidth measured in the same
  * run, and the fraction of it reached. With llama-bench, llama.cpp runs on the same file once after each of Glimpse's
- * rounds ({@link LlamaBench}), so both meet the machine as it is at the time. Peak resident memory (VmHWM) is read after each model. With a batch of N, a line
- * more gives the aggregate rate of N sequences decoded together ({@link DecoderModel#stepAll}) beside one's tg.
+ * rounds ({@link LlamaBench}), so both meet the machine as it is at the time. Peak resident memory (VmHWM) is read
+ * after each model. With a batch of N, a line more gives the aggregate rate of N sequences decoded together
+ * ({@link DecoderModel#stepAll}) beside one's tg.
  */
 public final class DecodeBench {
     private DecodeBench() {
